@@ -1,0 +1,146 @@
+/**
+ * Backend choice. The browser-safe part: `wasm` and `cpu`. The Node entry point
+ * (`node.ts`) adds the native TensorFlow backends through a loader hook, so this
+ * file imports nothing Node-only.
+ */
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { BackendError, ConfigError } from './errors';
+import { registerEngineKernels } from './register';
+
+/** Backends `initEngine` accepts; `auto` picks the fastest available. */
+export const BACKEND_CHOICES = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
+export type BackendChoice = (typeof BACKEND_CHOICES)[number];
+
+/** Options of {@link initEngine}. */
+export interface EngineOptions {
+  /** Which backend to run. Default `'auto'`: native GPU → native CPU → wasm → cpu. */
+  backend?: BackendChoice;
+  /** Register infomax's fast training kernels on wasm and cpu. Default `true`. */
+  fastKernels?: boolean;
+  /** Log the one-line choice (`console.log` by default; `null` silences it). */
+  log?: ((line: string) => void) | null;
+}
+
+/** What {@link initEngine} set up. */
+export interface EngineInfo {
+  /** The tfjs backend name now active (`tensorflow`, `webgpu`, `wasm`, `cpu`). */
+  backend: string;
+  /** Where the math runs. */
+  device: 'gpu' | 'cpu';
+  /** Threads the backend computes with. */
+  threads: number;
+  /** Kernels infomax registered for this backend (empty when `fastKernels` is off). */
+  kernels: string[];
+  /** One line saying what runs and why the faster candidates did not. */
+  reason: string;
+}
+
+/**
+ * A native candidate (tfjs-node-gpu, tfjs-node, webgpu) that a platform entry
+ * point knows how to load. `load` returns the backend name it registered, or a
+ * reason it could not.
+ */
+export interface NativeCandidate {
+  name: 'tensorflow' | 'webgpu';
+  label: string;
+  device: 'gpu' | 'cpu';
+  load: () => Promise<{ ok: true; backend: string; threads: number } | { ok: false; why: string }>;
+}
+
+/**
+ * Initialise TensorFlow.js on the chosen backend and register our kernels.
+ *
+ * @param options see {@link EngineOptions}
+ * @param natives native candidates in priority order (the Node entry point passes them)
+ * @returns what runs, see {@link EngineInfo}
+ * @throws ConfigError for an unknown backend name; BackendError when an explicitly
+ *   requested backend cannot start.
+ * @example
+ * const info = await initEngine({ backend: 'wasm' });
+ * console.log(info.backend, info.threads);
+ */
+export async function initEngine(
+  options: EngineOptions = {},
+  natives: NativeCandidate[] = [],
+): Promise<EngineInfo> {
+  const choice = options.backend ?? 'auto';
+  if (!(BACKEND_CHOICES as readonly string[]).includes(choice)) {
+    throw new ConfigError(
+      `initEngine: option 'backend' must be one of ${BACKEND_CHOICES.join(', ')}; got '${String(choice)}'`,
+    );
+  }
+  const log = options.log === undefined ? (line: string) => console.log(line) : options.log;
+  const fastKernels = options.fastKernels ?? true;
+  const skipped: string[] = [];
+
+  const candidates = natives.filter((n) => choice === 'auto' || n.name === choice);
+  if (choice === 'tensorflow' || choice === 'webgpu') {
+    if (candidates.length === 0) {
+      throw new BackendError(
+        `initEngine: backend '${choice}' is not available in this environment (it needs Node.js and its optional package)`,
+      );
+    }
+  }
+  for (const candidate of candidates) {
+    const result = await candidate.load();
+    if (result.ok) {
+      await tf.setBackend(result.backend);
+      await tf.ready();
+      const info: EngineInfo = {
+        backend: result.backend,
+        device: candidate.device,
+        threads: result.threads,
+        kernels: [],
+        reason: `infomax engine: ${candidate.label} (${candidate.device})${whyNot(skipped)}`,
+      };
+      log?.(info.reason);
+      return info;
+    }
+    skipped.push(`${candidate.label}: ${result.why}`);
+    if (choice !== 'auto') {
+      throw new BackendError(`initEngine: backend '${choice}' could not start: ${result.why}`);
+    }
+  }
+
+  const order: Array<'wasm' | 'cpu'> =
+    choice === 'cpu' ? ['cpu'] : choice === 'wasm' ? ['wasm'] : ['wasm', 'cpu'];
+  for (const name of order) {
+    let ok = false;
+    try {
+      ok = await tf.setBackend(name);
+      await tf.ready();
+    } catch (e) {
+      skipped.push(`${name}: ${(e as Error).message}`);
+    }
+    if (!ok) {
+      if (choice === name) {
+        throw new BackendError(`initEngine: backend '${name}' could not start${whyNot(skipped)}`);
+      }
+      continue;
+    }
+    const kernels = fastKernels ? registerEngineKernels(name) : [];
+    const threads = name === 'wasm' ? wasmThreads() : 1;
+    const info: EngineInfo = {
+      backend: name,
+      device: 'cpu',
+      threads,
+      kernels,
+      reason:
+        `infomax engine: ${name} (cpu, ${threads} thread${threads === 1 ? '' : 's'}, ` +
+        `${kernels.length} infomax kernels)${whyNot(skipped)}`,
+    };
+    log?.(info.reason);
+    return info;
+  }
+  throw new BackendError(`initEngine: no backend could start${whyNot(skipped)}`);
+}
+
+function whyNot(skipped: string[]): string {
+  return skipped.length ? `; not used: ${skipped.join('; ')}` : '';
+}
+
+function wasmThreads(): number {
+  const backend = tf.backend() as unknown as { wasm?: { tfjs?: { getThreadsCount?: () => number } } };
+  return backend.wasm?.tfjs?.getThreadsCount?.() ?? 1;
+}

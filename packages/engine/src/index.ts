@@ -1,0 +1,16 @@
+/**
+ * @infomax/engine: backend choice, fast CPU training kernels, seeding and model I/O.
+ * @packageDocumentation
+ */
+export { initEngine, BACKEND_CHOICES } from './backend';
+export type { BackendChoice, EngineOptions, EngineInfo, NativeCandidate } from './backend';
+export { Rng } from './random';
+export type { RngState } from './random';
+export {
+  EngineError,
+  ShapeError,
+  ConfigError,
+  BackendError,
+  UnsupportedError,
+  ModelIOError,
+} from './errors';

@@ -1,0 +1,131 @@
+/**
+ * Node.js entry point of @infomax/engine: everything in the browser entry, plus
+ * the native TensorFlow backends (`@tensorflow/tfjs-node-gpu`, `@tensorflow/tfjs-node`),
+ * which are optional installs. Node resolves `@infomax/engine` here by the
+ * package's `node` export condition.
+ * @packageDocumentation
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { initEngine as initEngineWith } from './backend';
+import type { EngineInfo, EngineOptions, NativeCandidate } from './backend';
+
+export * from './index';
+
+/** How the native probes see the machine; replaceable in tests. */
+export interface NativeProbe {
+  /** `require.resolve` of a package's `package.json`, or null when not installed. */
+  resolvePackage(name: string): string | null;
+  /** Whether a file exists. */
+  exists(file: string): boolean;
+  /** List a directory (empty when missing). */
+  list(dir: string): string[];
+  /** Load a module by name. */
+  load(name: string): unknown;
+  /** Environment variables. */
+  env: Record<string, string | undefined>;
+}
+
+const realProbe: NativeProbe = {
+  resolvePackage(name) {
+    try {
+      return require.resolve(`${name}/package.json`);
+    } catch {
+      return null;
+    }
+  },
+  exists: (file) => fs.existsSync(file),
+  list(dir) {
+    try {
+      return fs.readdirSync(dir);
+    } catch {
+      return [];
+    }
+  },
+  load: (name) => require(name),
+  env: process.env,
+};
+
+/** The native binding file of an installed tfjs-node(-gpu), or null when its install step did not finish. */
+export function findNativeBinding(pkgJson: string, probe: NativeProbe = realProbe): string | null {
+  const lib = path.join(path.dirname(pkgJson), 'lib');
+  for (const dir of probe.list(lib)) {
+    const binding = path.join(lib, dir, 'tfjs_binding.node');
+    if (dir.startsWith('napi-v') && probe.exists(binding)) return binding;
+  }
+  return null;
+}
+
+/** Why no CUDA device is visible, or null when one is. */
+export function cudaUnavailableReason(probe: NativeProbe = realProbe): string | null {
+  const visible = probe.env.CUDA_VISIBLE_DEVICES;
+  if (visible !== undefined && (visible.trim() === '' || visible.trim() === '-1')) {
+    return `CUDA_VISIBLE_DEVICES='${visible}' hides every GPU`;
+  }
+  if (probe.list('/proc/driver/nvidia/gpus').length === 0 && !probe.exists('/dev/nvidia0')) {
+    return 'no NVIDIA GPU is visible (/proc/driver/nvidia/gpus and /dev/nvidia0 are absent)';
+  }
+  return null;
+}
+
+/**
+ * The native candidates in the order `auto` tries them: tfjs-node-gpu (binding
+ * present and a CUDA device visible), then tfjs-node. Only one of the two is ever
+ * loaded: loading both registers every kernel twice.
+ */
+export function nativeCandidates(probe: NativeProbe = realProbe): NativeCandidate[] {
+  const candidate = (
+    pkg: string,
+    device: 'gpu' | 'cpu',
+  ): NativeCandidate => ({
+    name: 'tensorflow',
+    label: pkg,
+    device,
+    load: async () => {
+      const pkgJson = probe.resolvePackage(pkg);
+      if (pkgJson === null) return { ok: false, why: 'not installed (optional; see the README)' };
+      if (findNativeBinding(pkgJson, probe) === null) {
+        return { ok: false, why: 'installed, but its native binding is missing (its install script did not download libtensorflow)' };
+      }
+      if (device === 'gpu') {
+        const noCuda = cudaUnavailableReason(probe);
+        if (noCuda !== null) return { ok: false, why: noCuda };
+      }
+      try {
+        probe.load(pkg);
+      } catch (e) {
+        return { ok: false, why: `failed to load: ${(e as Error).message.split('\n')[0]}` };
+      }
+      return { ok: true, backend: 'tensorflow', threads: 0 };
+    },
+  });
+  const gpu = candidate('@tensorflow/tfjs-node-gpu', 'gpu');
+  const cpu = candidate('@tensorflow/tfjs-node', 'cpu');
+  let loaded = false;
+  // Once one native package has loaded, the other must not be tried.
+  const once = (c: NativeCandidate): NativeCandidate => ({
+    ...c,
+    load: async () => {
+      if (loaded) return { ok: false, why: 'another TensorFlow native package is already loaded' };
+      const r = await c.load();
+      if (r.ok) loaded = true;
+      return r;
+    },
+  });
+  return [once(gpu), once(cpu)];
+}
+
+/**
+ * Initialise TensorFlow.js on Node: `auto` tries tfjs-node-gpu, then tfjs-node,
+ * then wasm, then cpu, and logs one line saying which runs and why.
+ *
+ * @param options see {@link EngineOptions}
+ * @returns see {@link EngineInfo}
+ * @throws ConfigError for an unknown backend; BackendError when a requested backend cannot start.
+ * @example
+ * import { initEngine } from '@infomax/engine';
+ * const info = await initEngine({ backend: 'auto' }); // "infomax engine: wasm (cpu, 1 thread, …)"
+ */
+export function initEngine(options: EngineOptions = {}): Promise<EngineInfo> {
+  return initEngineWith(options, nativeCandidates());
+}
