@@ -14,3 +14,5 @@ export {
   UnsupportedError,
   ModelIOError,
 } from './errors';
+export { registerEngineKernels, restoreStockKernels, stockKernel, KERNEL_BACKENDS } from './register';
+export type { KernelBackend } from './register';

@@ -1,6 +1,91 @@
 /**
- * Registration of infomax's kernels (the only side effect of the package).
+ * Registration of infomax's kernels: the package's only side effect, done when
+ * `initEngine` activates a backend (or by calling {@link registerEngineKernels}).
+ * The stock kernel each one replaces is kept, so that tests can compare against
+ * it and {@link restoreStockKernels} can put it back.
  */
-export function registerEngineKernels(_backend: 'wasm' | 'cpu'): string[] {
-  return [];
+import * as tf from '@tensorflow/tfjs';
+import { conv2dBackpropFilter } from './kernels/conv2d-backprop-filter';
+import { conv2dBackpropInput } from './kernels/conv2d-backprop-input';
+import { batchMatMulUntransposed } from './kernels/batch-mat-mul';
+import { unsortedSegmentSum } from './kernels/unsorted-segment-sum';
+import { ConfigError } from './errors';
+
+/** Backends infomax brings kernels for. */
+export const KERNEL_BACKENDS = ['wasm', 'cpu'] as const;
+export type KernelBackend = (typeof KERNEL_BACKENDS)[number];
+
+type Maker = (backend: KernelBackend, stock: tf.KernelConfig | undefined) => tf.KernelFunc;
+
+/**
+ * Which kernels we replace or add, per backend, and why. Each choice is measured
+ * by `tools/bench/engine` (see docs/benchmarks.md).
+ */
+const PLAN: Record<KernelBackend, Array<[string, Maker]>> = {
+  wasm: [
+    ['Conv2DBackpropFilter', (b) => conv2dBackpropFilter(b)], // missing on wasm
+    ['Conv2DBackpropInput', (b) => conv2dBackpropInput(b)], // stock is a scalar loop
+    ['BatchMatMul', (b, stock) => batchMatMulUntransposed(b, stock!.kernelFunc)], // stock is slow transposed
+    ['UnsortedSegmentSum', () => unsortedSegmentSum()], // missing on wasm (gather's gradient)
+  ],
+  cpu: [
+    ['Conv2DBackpropFilter', (b) => conv2dBackpropFilter(b)], // stock: ~20 s for one conv layer
+    ['Conv2DBackpropInput', (b) => conv2dBackpropInput(b)],
+  ],
+};
+
+const stockKernels = new Map<string, tf.KernelConfig | null>();
+const key = (backend: string, name: string) => `${backend}/${name}`;
+
+/**
+ * Registers infomax's kernels for `backend` (idempotent).
+ * @param backend `'wasm'` or `'cpu'`
+ * @returns the names of the kernels that are now infomax's
+ * @throws ConfigError for another backend name
+ * @example
+ * await tf.setBackend('wasm');
+ * registerEngineKernels('wasm'); // ['Conv2DBackpropFilter', ...]
+ */
+export function registerEngineKernels(backend: string): string[] {
+  if (!(KERNEL_BACKENDS as readonly string[]).includes(backend)) {
+    throw new ConfigError(`registerEngineKernels: backend must be one of ${KERNEL_BACKENDS.join(', ')}; got '${backend}'`);
+  }
+  const b = backend as KernelBackend;
+  for (const [name, make] of PLAN[b]) {
+    const k = key(b, name);
+    if (stockKernels.has(k)) continue;
+    const stock = tf.getKernel(name, b);
+    stockKernels.set(k, stock ?? null);
+    if (stock) tf.unregisterKernel(name, b);
+    tf.registerKernel({
+      kernelName: name,
+      backendName: b,
+      kernelFunc: make(b, stock),
+      // The stock kernel's setup (e.g. wasm's cwrap) must still run if the backend is re-initialised.
+      setupFunc: stock?.setupFunc,
+    });
+  }
+  return PLAN[b].map(([name]) => name);
+}
+
+/** Puts the stock kernels back on `backend` (undoes {@link registerEngineKernels}). */
+export function restoreStockKernels(backend: KernelBackend): void {
+  for (const [name] of PLAN[backend]) {
+    const k = key(backend, name);
+    if (!stockKernels.has(k)) continue;
+    tf.unregisterKernel(name, backend);
+    const stock = stockKernels.get(k);
+    if (stock) tf.registerKernel(stock);
+    stockKernels.delete(k);
+  }
+}
+
+/**
+ * The stock tfjs kernel that infomax replaced (or the current one when none was
+ * replaced); `undefined` when the backend never had one.
+ */
+export function stockKernel(name: string, backend: KernelBackend): tf.KernelConfig | undefined {
+  const k = key(backend, name);
+  if (stockKernels.has(k)) return stockKernels.get(k) ?? undefined;
+  return tf.getKernel(name, backend);
 }
