@@ -1,0 +1,99 @@
+/**
+ * Patch grids: cut an image batch into (possibly overlapping) square patches, and
+ * tile a non-overlapping grid back into images. tfjs has no unfold / extract-patches
+ * op; this one is differentiable on every backend.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { expectInt, expectImageBatch, ShapeError } from './errors';
+import { slidingWindows, windowCount } from './internal/windows';
+
+/** Options of {@link patchGrid}. */
+export interface PatchGridOptions {
+  /** Side of a square patch in pixels; an integer in [1, min(height, width)]. Required. */
+  size: number;
+  /**
+   * Pixels between the top-left corners of neighbouring patches; an integer ≥ 1.
+   * Default `size` (no overlap). Smaller overlaps (CPC uses size/2), larger leaves gaps.
+   * Pixels past the last whole patch (right and bottom edges) are left out.
+   */
+  stride?: number;
+}
+
+/** The grid a {@link patchGrid} call makes: options resolved, and its rows × cols. */
+export interface PatchGridLayout {
+  size: number;
+  stride: number;
+  rows: number;
+  cols: number;
+}
+
+/**
+ * Resolve and check the options of a patch grid over `images`.
+ * @internal shared by patchGrid and patchSequence, which report under their own name.
+ */
+export function resolvePatchGrid(fn: string, images: tf.Tensor4D, options: PatchGridOptions): PatchGridLayout {
+  const [, height, width] = images.shape;
+  const size = expectInt(fn, 'size', options?.size, 1);
+  const stride = expectInt(fn, 'stride', options?.stride ?? size, 1);
+  if (size > height || size > width) {
+    throw new ShapeError(
+      `${fn}: option 'size' (${size}) must not exceed the height (${height}) or width (${width}) ` +
+        `of argument 'images' [${images.shape}]`,
+    );
+  }
+  return { size, stride, rows: windowCount(height, size, stride), cols: windowCount(width, size, stride) };
+}
+
+/**
+ * Cut every image into a grid of square patches.
+ *
+ * Patch (r, c) is `images[b, r·stride : r·stride + size, c·stride : c·stride + size, :]`.
+ * Differentiable: the gradient of a sum over the patches is, at each pixel, the
+ * number of patches that cover it.
+ *
+ * @param images `[batch, height, width, channels]`
+ * @param options patch `size` and `stride`, see {@link PatchGridOptions}
+ * @returns `[batch, rows, cols, size, size, channels]` with
+ *   rows = ⌊(height − size) / stride⌋ + 1 and cols likewise
+ * @throws ShapeError when `images` is not rank 4 float32 or the patch exceeds the image;
+ *   ConfigError when `size` or `stride` is not a positive integer.
+ * @example
+ * const patches = patchGrid(images, { size: 8, stride: 4 }); // [B,32,32,3] → [B,7,7,8,8,3]
+ */
+export function patchGrid(images: tf.Tensor4D, options: PatchGridOptions): tf.Tensor6D {
+  expectImageBatch('patchGrid', 'images', images);
+  const { size, stride } = resolvePatchGrid('patchGrid', images, options);
+  return tf.tidy(() => gridOf(images, size, stride));
+}
+
+/** [B,H,W,C] → [B,rows,cols,p,p,C]: windows down the rows, then across the columns. */
+export function gridOf(images: tf.Tensor4D, size: number, stride: number): tf.Tensor6D {
+  const byRows = slidingWindows(images, 1, size, stride); // [B, rows, p, W, C]
+  const byBoth = slidingWindows(byRows, 3, size, stride); // [B, rows, p, cols, p, C]
+  return tf.transpose(byBoth, [0, 1, 3, 2, 4, 5]) as tf.Tensor6D;
+}
+
+/**
+ * Tile a non-overlapping patch grid back into images: the inverse of
+ * {@link patchGrid} with `stride = size` (for images whose sides are multiples of
+ * the patch size; otherwise it returns the covered top-left part). An overlapping
+ * grid tiles into a larger image that repeats pixels, not the original.
+ *
+ * @param patches `[batch, rows, cols, patchHeight, patchWidth, channels]`
+ * @returns `[batch, rows·patchHeight, cols·patchWidth, channels]`
+ * @throws ShapeError when `patches` is not rank 6.
+ * @example
+ * const same = patchGridInverse(patchGrid(images, { size: 7 })); // [B,28,28,1] again
+ */
+export function patchGridInverse(patches: tf.Tensor6D): tf.Tensor4D {
+  if (patches == null || patches.rank !== 6) {
+    throw new ShapeError(
+      `patchGridInverse: argument 'patches' must have rank 6 [batch, rows, cols, patchHeight, patchWidth, channels]; ` +
+        `got ${patches == null ? String(patches) : `rank ${patches.rank} [${patches.shape}]`}`,
+    );
+  }
+  const [batch, rows, cols, ph, pw, channels] = patches.shape;
+  return tf.tidy(() =>
+    tf.reshape(tf.transpose(patches, [0, 1, 3, 2, 4, 5]), [batch, rows * ph, cols * pw, channels]),
+  );
+}
