@@ -11,6 +11,8 @@ import { initEngine as initEngineWith } from './backend';
 import type { EngineInfo, EngineOptions, NativeCandidate } from './backend';
 
 export * from './index';
+export { saveModelToDir as saveModel, loadModelFromDir as loadModel } from './model-io-node';
+export { writeFileAtomic } from './atomic-write';
 
 /** How the native probes see the machine; replaceable in tests. */
 export interface NativeProbe {

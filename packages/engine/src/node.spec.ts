@@ -1,0 +1,124 @@
+import * as tf from '@tensorflow/tfjs';
+import { cudaUnavailableReason, findNativeBinding, initEngine, nativeCandidates, NativeProbe } from './node';
+import { initEngine as initWith } from './backend';
+import { BackendError, ConfigError } from './errors';
+
+/** A machine described by its files, installed packages and environment. */
+function machine(opts: {
+  packages?: string[];
+  bindings?: string[];
+  gpus?: boolean;
+  env?: Record<string, string>;
+  loadFails?: boolean;
+}): NativeProbe & { loaded: string[] } {
+  const loaded: string[] = [];
+  const pkgRoot = (name: string) => `/nm/${name}`;
+  return {
+    loaded,
+    resolvePackage: (name) => ((opts.packages ?? []).includes(name) ? `${pkgRoot(name)}/package.json` : null),
+    exists: (file) =>
+      (opts.bindings ?? []).some((b) => file === `${pkgRoot(b)}/lib/napi-v8/tfjs_binding.node`) ||
+      (file === '/dev/nvidia0' && !!opts.gpus),
+    list: (dir) => {
+      const b = (opts.bindings ?? []).find((p) => dir === `${pkgRoot(p)}/lib`);
+      if (b) return ['napi-v8'];
+      if (dir === '/proc/driver/nvidia/gpus' && opts.gpus) return ['0000:00:1e.0'];
+      return [];
+    },
+    load: (name) => {
+      if (opts.loadFails) throw new Error('libtensorflow.so.2: cannot open shared object file\nmore');
+      loaded.push(name);
+      return {};
+    },
+    env: opts.env ?? {},
+  };
+}
+
+async function tryAll(probe: NativeProbe) {
+  const results: string[] = [];
+  for (const c of nativeCandidates(probe)) {
+    const r = await c.load();
+    results.push(r.ok ? `${c.label}: ok` : `${c.label}: ${r.why}`);
+    if (r.ok) break;
+  }
+  return results;
+}
+
+const GPU = '@tensorflow/tfjs-node-gpu';
+const CPU = '@tensorflow/tfjs-node';
+
+describe('backend selection', () => {
+  it('absent packages: both native candidates say "not installed"', async () => {
+    expect(await tryAll(machine({}))).toEqual([`${GPU}: not installed (optional; see the README)`, `${CPU}: not installed (optional; see the README)`]);
+  });
+
+  it('installed with its install script skipped: "native binding is missing"', async () => {
+    const r = await tryAll(machine({ packages: [GPU, CPU] }));
+    expect(r[0]).toMatch(/native binding is missing/);
+    expect(r[1]).toMatch(/native binding is missing/);
+  });
+
+  it('tfjs-node-gpu with its binding but no GPU visible falls to tfjs-node, and loads only that one', async () => {
+    const m = machine({ packages: [GPU, CPU], bindings: [GPU, CPU] });
+    const r = await tryAll(m);
+    expect(r[0]).toMatch(/no NVIDIA GPU is visible/);
+    expect(r[1]).toBe(`${CPU}: ok`);
+    expect(m.loaded).toEqual([CPU]);
+  });
+
+  it('CUDA_VISIBLE_DEVICES=-1 hides the GPU even when one exists', () => {
+    expect(cudaUnavailableReason(machine({ gpus: true, env: { CUDA_VISIBLE_DEVICES: '-1' } }))).toMatch(/hides every GPU/);
+    expect(cudaUnavailableReason(machine({ gpus: true }))).toBeNull();
+  });
+
+  it('a GPU and the gpu binding: tfjs-node-gpu is chosen and tfjs-node is never loaded', async () => {
+    const m = machine({ packages: [GPU, CPU], bindings: [GPU, CPU], gpus: true });
+    expect(await tryAll(m)).toEqual([`${GPU}: ok`]);
+    expect(m.loaded).toEqual([GPU]);
+  });
+
+  it('a binding that fails to load reports the first line of the loader error', async () => {
+    const r = await tryAll(machine({ packages: [CPU], bindings: [CPU], loadFails: true }));
+    expect(r[1]).toBe(`${CPU}: failed to load: libtensorflow.so.2: cannot open shared object file`);
+  });
+
+  it('findNativeBinding finds lib/napi-v*/tfjs_binding.node', () => {
+    expect(findNativeBinding(`/nm/${CPU}/package.json`, machine({ bindings: [CPU] }))).toBe(`/nm/${CPU}/lib/napi-v8/tfjs_binding.node`);
+  });
+
+  it('auto on this machine (no native packages) runs wasm and logs one line naming what was skipped', async () => {
+    const lines: string[] = [];
+    const info = await initEngine({ backend: 'auto', log: (l) => lines.push(l) });
+    expect(lines).toHaveLength(1);
+    expect(info.backend).toBe('wasm');
+    expect(info.device).toBe('cpu');
+    expect(info.kernels).toContain('Conv2DBackpropFilter');
+    expect(lines[0]).toMatch(/^infomax engine: wasm \(cpu, \d+ threads?, 4 infomax kernels\); not used: @tensorflow\/tfjs-node-gpu/);
+  });
+
+  it('backend cpu is the stock cpu backend plus our two conv-gradient kernels', async () => {
+    const info = await initWith({ backend: 'cpu', log: null });
+    expect(info.backend).toBe('cpu');
+    expect(info.kernels).toEqual(['Conv2DBackpropFilter', 'Conv2DBackpropInput']);
+  });
+
+  it('an explicit tensorflow backend that is not installed is a BackendError naming why', async () => {
+    await expect(initEngine({ backend: 'tensorflow', log: null })).rejects.toThrow(BackendError);
+    await expect(initEngine({ backend: 'tensorflow', log: null })).rejects.toThrow(/not installed/);
+  });
+
+  it('an unknown backend name is a ConfigError listing the choices', async () => {
+    await expect(initEngine({ backend: 'tpu' as never, log: null })).rejects.toThrow(ConfigError);
+    await expect(initEngine({ backend: 'tpu' as never, log: null })).rejects.toThrow(/'backend' must be one of auto, tensorflow, webgpu, wasm, cpu; got 'tpu'/);
+  });
+});
+
+describe('fallback when wasm is unavailable (runs last: it unregisters wasm in this test file)', () => {
+  it('auto falls back to cpu and says why wasm was not used', async () => {
+    tf.removeBackend('wasm');
+    const lines: string[] = [];
+    const info = await initWith({ backend: 'auto', log: (l) => lines.push(l) });
+    expect(info.backend).toBe('cpu');
+    expect(lines[0]).toMatch(/^infomax engine: cpu .*not used: wasm/);
+  });
+});
