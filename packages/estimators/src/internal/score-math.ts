@@ -1,0 +1,62 @@
+/**
+ * Masked reductions for the bounds. Masks are applied after `exp` and the
+ * exponent is clipped at 0 before it, so a masked-out entry never turns into
+ * exp(0) = 1 (which a mask-before-exp would add) nor into Infinity · 0 = NaN.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+/** The maximum of `values` over the entries where `mask` is 1, per position: [1, 1, L]. */
+function maskedMax(values: tf.Tensor3D, mask: tf.Tensor3D, axes: number[]): tf.Tensor {
+  const floor = tf.min(values, axes, true);
+  return tf.max(tf.where(tf.greater(tf.broadcastTo(mask, values.shape), 0), values, tf.broadcastTo(floor, values.shape)), axes, true);
+}
+
+/**
+ * log( mean over masked entries of exp(values) ), reduced over `axes` of
+ * [B, N, L] values with a [B, N, 1] 0/1 mask; keeps dims.
+ */
+export function maskedLogMeanExp(values: tf.Tensor3D, mask: tf.Tensor3D, axes: number[] = [0, 1]): tf.Tensor {
+  const m = maskedMax(values, mask, axes);
+  const e = tf.mul(tf.exp(tf.minimum(tf.sub(values, m), 0)), mask);
+  const count = tf.sum(tf.broadcastTo(mask, values.shape), axes, true);
+  return tf.add(tf.sub(tf.log(tf.sum(e, axes, true)), tf.log(count)), m);
+}
+
+/** log( sum over masked entries of exp(values) ) over `axes`, keeps dims. */
+export function maskedLogSumExp(values: tf.Tensor3D, mask: tf.Tensor3D, axes: number[]): tf.Tensor {
+  const m = maskedMax(values, mask, axes);
+  const e = tf.mul(tf.exp(tf.minimum(tf.sub(values, m), 0)), mask);
+  return tf.add(tf.log(tf.sum(e, axes, true)), m);
+}
+
+/** Mean of `values` over masked entries of axes 0 and 1: [L]. */
+export function maskedMean(values: tf.Tensor3D, mask: tf.Tensor3D): tf.Tensor1D {
+  const count = tf.sum(tf.broadcastTo(mask, values.shape), [0, 1]);
+  return tf.div(tf.sum(tf.mul(values, mask), [0, 1]), count) as tf.Tensor1D;
+}
+
+/** Donsker–Varadhan value per position: mean(pos) − log mean_neg exp(all): [L]. */
+export function dvPerPosition(pos: tf.Tensor2D, all: tf.Tensor3D, neg: tf.Tensor3D): tf.Tensor1D {
+  return tf.sub(tf.mean(pos, 0), maskedLogMeanExp(all, neg).reshape([-1])) as tf.Tensor1D;
+}
+
+/** TUBA value per position with the log-baseline already subtracted: 1 + mean(pos) − mean_neg exp(all): [L]. */
+export function tubaPerPosition(pos: tf.Tensor2D, all: tf.Tensor3D, neg: tf.Tensor3D): tf.Tensor1D {
+  return tf.sub(tf.add(1, tf.mean(pos, 0)), tf.exp(maskedLogMeanExp(all, neg).reshape([-1]))) as tf.Tensor1D;
+}
+
+/** f-GAN Jensen–Shannon value per position: −mean softplus(−pos) − mean_neg softplus(all): [L]. */
+export function jsdPerPosition(pos: tf.Tensor2D, all: tf.Tensor3D, neg: tf.Tensor3D): tf.Tensor1D {
+  return tf.sub(tf.neg(tf.mean(tf.softplus(tf.neg(pos)), 0)), maskedMean(tf.softplus(all), neg)) as tf.Tensor1D;
+}
+
+/**
+ * A tensor equal to `x` whose gradient is zero: the value enters the loss as a
+ * constant (MINE's moving average).
+ */
+export function stopGradient<T extends tf.Tensor>(x: T): T {
+  return tf.customGrad((...inputs) => ({
+    value: (inputs[0] as tf.Tensor).clone(),
+    gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy),
+  }))(x) as T;
+}

@@ -1,0 +1,82 @@
+/**
+ * Argument checks shared by the bounds. Every message names the function, the
+ * argument, what was expected and what came.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { ConfigError, NonFiniteError, ShapeError } from '../errors';
+
+/** Throws unless `t` is a float tensor of rank 2 or 3 whose first two sizes are equal and ≥ 2. */
+export function checkScores(fn: string, t: unknown, name = 'scores'): asserts t is tf.Tensor {
+  if (!(t instanceof tf.Tensor)) {
+    throw new ShapeError(`${fn}: '${name}' must be a tf.Tensor, got ${describe(t)}`);
+  }
+  if (t.rank !== 2 && t.rank !== 3) {
+    throw new ShapeError(
+      `${fn}: '${name}' must have shape [B, B] or [B, B, L], got rank ${t.rank} [${t.shape}]`,
+    );
+  }
+  if (t.shape[0] !== t.shape[1]) {
+    throw new ShapeError(
+      `${fn}: '${name}' must be square in its first two axes ([B, B] or [B, B, L]; positives on the diagonal), got [${t.shape}]`,
+    );
+  }
+  if (t.shape[0] < 2) {
+    throw new ShapeError(`${fn}: '${name}' needs a batch of at least 2 (one negative per row), got [${t.shape}]`);
+  }
+  checkFloatFinite(fn, t, name);
+}
+
+/** Throws unless `t` is a float32 tensor whose entries are all finite (reads one boolean back). */
+export function checkFloatFinite(fn: string, t: tf.Tensor, name: string): void {
+  if (t.dtype !== 'float32') {
+    throw new ShapeError(`${fn}: '${name}' must be float32, got ${t.dtype}`);
+  }
+  const finite = tf.tidy(() => tf.all(tf.isFinite(t)).dataSync()[0]);
+  if (!finite) {
+    throw new NonFiniteError(`${fn}: '${name}' must hold finite values, got NaN or Infinity`);
+  }
+}
+
+/** Throws unless `value` is a finite number in [lo, hi] (bounds inclusive unless told). */
+export function checkNumber(
+  fn: string,
+  name: string,
+  value: unknown,
+  lo: number,
+  hi: number,
+  { loOpen = false, hiOpen = false } = {},
+): asserts value is number {
+  const ok =
+    typeof value === 'number' &&
+    Number.isFinite(value) &&
+    (loOpen ? value > lo : value >= lo) &&
+    (hiOpen ? value < hi : value <= hi);
+  if (!ok) {
+    const range = `${loOpen ? '(' : '['}${lo}, ${hi}${hiOpen ? ')' : ']'}`;
+    throw new ConfigError(`${fn}: option '${name}' must be a number in ${range}, got ${describe(value)}`);
+  }
+}
+
+/** Throws unless `value` is one of `choices`. */
+export function checkChoice<T extends string>(fn: string, name: string, value: unknown, choices: readonly T[]): asserts value is T {
+  if (!(choices as readonly unknown[]).includes(value)) {
+    throw new ConfigError(`${fn}: option '${name}' must be one of ${choices.map((c) => `'${c}'`).join(', ')}, got ${describe(value)}`);
+  }
+}
+
+/** Throws unless `value` is a positive integer. */
+export function checkPositiveInt(fn: string, name: string, value: unknown): asserts value is number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
+    throw new ConfigError(`${fn}: option '${name}' must be a positive integer, got ${describe(value)}`);
+  }
+}
+
+/** A short description of any value for an error message. */
+export function describe(value: unknown): string {
+  if (value instanceof tf.Tensor) return `a tensor of shape [${value.shape}]`;
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (Array.isArray(value)) return `an array of length ${value.length}`;
+  if (value === null) return 'null';
+  if (typeof value === 'object') return 'an object';
+  return String(value);
+}
