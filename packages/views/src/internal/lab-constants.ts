@@ -1,4 +1,4 @@
-import type { ColourMatrix } from './mix-channels';
+import { invert3, type ColourMatrix } from './mix-channels';
 
 /** δ = 6/29: where CIE's cube-root f(t) switches to its linear segment (t = δ³). */
 export const LAB_DELTA = 6 / 29;
@@ -35,13 +35,3 @@ export const fFromLab: ColourMatrix = [
   [1 / 116, 0, 0],
   [1 / 116, 0, -1 / 200],
 ];
-
-function invert3(m: ColourMatrix): ColourMatrix {
-  const [[a, b, c], [d, e, f], [g, h, i]] = m;
-  const det = a * (e * i - f * h) - b * (d * i - f * g) + c * (d * h - e * g);
-  return [
-    [(e * i - f * h) / det, (c * h - b * i) / det, (b * f - c * e) / det],
-    [(f * g - d * i) / det, (a * i - c * g) / det, (c * d - a * f) / det],
-    [(d * h - e * g) / det, (b * g - a * h) / det, (a * e - b * d) / det],
-  ];
-}

@@ -9,3 +9,14 @@ export function mixChannels(x: tf.Tensor4D, matrix: ColourMatrix): tf.Tensor4D {
   const mt = tf.transpose(tf.tensor2d(matrix.map((row) => [...row])));
   return tf.reshape(tf.matMul(tf.reshape(x, [b * h * w, c]), mt), [b, h, w, matrix.length]);
 }
+
+/** The inverse of a 3×3 colour matrix (adjugate over determinant). */
+export function invert3(m: ColourMatrix): ColourMatrix {
+  const [[a, b, c], [d, e, f], [g, h, i]] = m;
+  const det = a * (e * i - f * h) - b * (d * i - f * g) + c * (d * h - e * g);
+  return [
+    [(e * i - f * h) / det, (c * h - b * i) / det, (b * f - c * e) / det],
+    [(f * g - d * i) / det, (a * i - c * g) / det, (c * d - a * f) / det],
+    [(d * h - e * g) / det, (b * g - a * h) / det, (a * e - b * d) / det],
+  ];
+}

@@ -1,0 +1,34 @@
+/**
+ * Random horizontal flips, independently per image.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { expectImageBatch, expectNumber } from './errors';
+import { coins } from './internal/per-image';
+import { resolveRng, type SeedOrRng } from './internal/seed';
+
+/** Options of {@link horizontalFlip}. */
+export interface HorizontalFlipOptions {
+  /** Generator to draw from (advances), or a seed (the same flips on every call). Required. */
+  rng: SeedOrRng;
+  /** Probability that an image is flipped, in [0, 1]. Default 0.5. */
+  p?: number;
+}
+
+/**
+ * Mirror each image left–right with probability `p`, one coin per image.
+ * Differentiable with respect to the images.
+ *
+ * @param images `[batch, height, width, channels]`
+ * @param options generator and probability, see {@link HorizontalFlipOptions}
+ * @returns `[batch, height, width, channels]`
+ * @throws ShapeError when `images` is not rank 4 float32; ConfigError for a bad `rng` or `p`.
+ * @example
+ * const rng = new Rng(7);
+ * const flipped = horizontalFlip(images, { rng });
+ */
+export function horizontalFlip(images: tf.Tensor4D, options: HorizontalFlipOptions): tf.Tensor4D {
+  expectImageBatch('horizontalFlip', 'images', images);
+  const rng = resolveRng('horizontalFlip', options?.rng);
+  const p = expectNumber('horizontalFlip', 'p', options.p ?? 0.5, 0, 1);
+  return tf.tidy(() => tf.where(coins(rng, images.shape[0], p), tf.reverse(images, 2), images));
+}

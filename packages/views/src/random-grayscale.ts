@@ -1,0 +1,38 @@
+/**
+ * Random conversion to grayscale, independently per image.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { expectChannels, expectImageBatch, expectNumber } from './errors';
+import { coins, lumaOf } from './internal/per-image';
+import { resolveRng, type SeedOrRng } from './internal/seed';
+
+/** Options of {@link randomGrayscale}. */
+export interface RandomGrayscaleOptions {
+  /** Generator to draw from (advances), or a seed (the same choices on every call). Required. */
+  rng: SeedOrRng;
+  /** Probability that an image turns gray, in [0, 1]. Default 0.2 (SimCLR's value). */
+  p?: number;
+}
+
+/**
+ * Replace each image, with probability `p`, by its luma (0.299R + 0.587G + 0.114B)
+ * in all three channels. Differentiable with respect to the images.
+ *
+ * @param images `[batch, height, width, 3]`
+ * @param options generator and probability, see {@link RandomGrayscaleOptions}
+ * @returns `[batch, height, width, 3]`
+ * @throws ShapeError when `images` is not rank 4 float32 with 3 channels;
+ *   ConfigError for a bad `rng` or `p`.
+ * @example
+ * const some = randomGrayscale(images, { rng, p: 0.2 });
+ */
+export function randomGrayscale(images: tf.Tensor4D, options: RandomGrayscaleOptions): tf.Tensor4D {
+  expectImageBatch('randomGrayscale', 'images', images);
+  expectChannels('randomGrayscale', 'images', images, 3);
+  const rng = resolveRng('randomGrayscale', options?.rng);
+  const p = expectNumber('randomGrayscale', 'p', options.p ?? 0.2, 0, 1);
+  return tf.tidy(() => {
+    const gray = tf.tile(lumaOf(images), [1, 1, 1, 3]);
+    return tf.where(coins(rng, images.shape[0], p), gray, images);
+  });
+}
