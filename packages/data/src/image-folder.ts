@@ -201,7 +201,8 @@ async function cacheKey(root: string, entries: Entry[], opts: ReturnType<typeof 
   hash.update(JSON.stringify({ root: path.resolve(root), h: opts.height, w: opts.width, c: opts.channels, fit: opts.fit, bad: opts.onBadImage }));
   for (const e of entries) {
     const s = await stat(e.file);
-    hash.update(`${e.file}\0${e.label}\0${s.size}\0${s.mtimeMs}\n`);
+    // Whole milliseconds: sub-ms mtime precision does not survive every copy tool or filesystem.
+    hash.update(`${e.file}\0${e.label}\0${s.size}\0${Math.floor(s.mtimeMs)}\n`);
   }
   return hash.digest('hex');
 }
