@@ -33,6 +33,6 @@ export function gaussianNoise(images: tf.Tensor4D, options: GaussianNoiseOptions
   const clip = options.clip ?? true;
   return tf.tidy(() => {
     const noisy = tf.add(images, tf.randomNormal(images.shape, 0, std, 'float32', rng.tfSeed()));
-    return clip ? tf.clipByValue(noisy, 0, 1) : noisy;
+    return (clip ? tf.clipByValue(noisy, 0, 1) : noisy) as tf.Tensor4D;
   });
 }

@@ -49,7 +49,7 @@ describe('rgbToLab / labToRgb / labSplit (wasm)', () => {
   });
 
   it('labToRgb(rgbToLab(x)) = x within 1e-5, dark pixels included', () => {
-    const x = tf.tidy(() => tf.concat([testImages([2, 5, 5, 3], 3), tf.mul(testImages([2, 5, 5, 3], 4), 0.03)]));
+    const x = tf.tidy(() => tf.concat([testImages([2, 5, 5, 3], 3), tf.mul(testImages([2, 5, 5, 3], 4), 0.03)]) as tf.Tensor4D);
     const back = tf.tidy(() => labToRgb(rgbToLab(x)));
     expectClose(back.dataSync(), x.dataSync(), 1e-5);
     tf.dispose([x, back]);

@@ -89,7 +89,7 @@ describe('patchGrid (wasm)', () => {
     expect(() => patchGrid(tf.zeros([8, 8, 1]) as unknown as tf.Tensor4D, { size: 2 })).toThrow(
       /patchGrid: argument 'images' must have rank 4/,
     );
-    expect(() => patchGridInverse(x as unknown as tf.Tensor6D)).toThrow(/patchGridInverse: argument 'patches' must have rank 6/);
+    expect(() => patchGridInverse(x as unknown as tf.Tensor<tf.Rank.R6>)).toThrow(/patchGridInverse: argument 'patches' must have rank 6/);
     x.dispose();
   });
 

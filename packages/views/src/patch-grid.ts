@@ -60,17 +60,17 @@ export function resolvePatchGrid(fn: string, images: tf.Tensor4D, options: Patch
  * @example
  * const patches = patchGrid(images, { size: 8, stride: 4 }); // [B,32,32,3] → [B,7,7,8,8,3]
  */
-export function patchGrid(images: tf.Tensor4D, options: PatchGridOptions): tf.Tensor6D {
+export function patchGrid(images: tf.Tensor4D, options: PatchGridOptions): tf.Tensor<tf.Rank.R6> {
   expectImageBatch('patchGrid', 'images', images);
   const { size, stride } = resolvePatchGrid('patchGrid', images, options);
   return tf.tidy(() => gridOf(images, size, stride));
 }
 
 /** [B,H,W,C] → [B,rows,cols,p,p,C]: windows down the rows, then across the columns. */
-export function gridOf(images: tf.Tensor4D, size: number, stride: number): tf.Tensor6D {
+export function gridOf(images: tf.Tensor4D, size: number, stride: number): tf.Tensor<tf.Rank.R6> {
   const byRows = slidingWindows(images, 1, size, stride); // [B, rows, p, W, C]
   const byBoth = slidingWindows(byRows, 3, size, stride); // [B, rows, p, cols, p, C]
-  return tf.transpose(byBoth, [0, 1, 3, 2, 4, 5]) as tf.Tensor6D;
+  return tf.transpose(byBoth, [0, 1, 3, 2, 4, 5]) as tf.Tensor<tf.Rank.R6>;
 }
 
 /**
@@ -85,7 +85,7 @@ export function gridOf(images: tf.Tensor4D, size: number, stride: number): tf.Te
  * @example
  * const same = patchGridInverse(patchGrid(images, { size: 7 })); // [B,28,28,1] again
  */
-export function patchGridInverse(patches: tf.Tensor6D): tf.Tensor4D {
+export function patchGridInverse(patches: tf.Tensor<tf.Rank.R6>): tf.Tensor4D {
   if (patches == null || patches.rank !== 6) {
     throw new ShapeError(
       `patchGridInverse: argument 'patches' must have rank 6 [batch, rows, cols, patchHeight, patchWidth, channels]; ` +

@@ -102,7 +102,7 @@ export function sequenceTargets(
   }
   const cols = expectInt('sequenceTargets', 'cols', options?.cols, 1);
   const offset = expectInt('sequenceTargets', 'offset', options.offset, 1);
-  const length = sequence.shape[1];
+  const length = (sequence.shape as number[])[1];
   if (length % cols !== 0) {
     throw new ShapeError(
       `sequenceTargets: the length ${length} of argument 'sequence' [${sequence.shape}] must be a multiple of option 'cols' (${cols})`,
@@ -125,8 +125,7 @@ export function sequenceTargets(
  * or the last as many (`from: 'below'`, their targets `offset` rows down).
  */
 function shifted(sequence: tf.Tensor, cols: number, offset: number, from: 'top' | 'below'): tf.Tensor {
-  const n = sequence.shape[1] - offset * cols;
-  const rest = sequence.shape.slice(2);
+  const [batch, length, ...rest] = sequence.shape as number[];
   const begin = from === 'top' ? 0 : offset * cols;
-  return tf.slice(sequence, [0, begin, ...rest.map(() => 0)], [sequence.shape[0], n, ...rest]);
+  return tf.slice(sequence, [0, begin, ...rest.map(() => 0)], [batch, length - offset * cols, ...rest]);
 }
