@@ -61,9 +61,9 @@ export function interpolated(scores: tf.Tensor, options: InterpolatedOptions = {
 /** log(α·e^{logM} + (1−α)·e^{logQ}), finite for α at 0 or 1 too. */
 function logInterpolate(logM: tf.Tensor3D, logQ: tf.Tensor, alpha: number): tf.Tensor3D {
   if (alpha === 1) return logM;
-  if (alpha === 0) return tf.broadcastTo(logQ, logM.shape) as tf.Tensor3D;
+  if (alpha === 0) return tf.add(tf.zerosLike(logM), logQ) as tf.Tensor3D;
   const a = tf.add(logM, Math.log(alpha));
-  const c = tf.broadcastTo(tf.add(logQ, Math.log(1 - alpha)), logM.shape);
+  const c = tf.add(logQ, Math.log(1 - alpha)); // [B, 1, L], broadcasts
   const m = tf.maximum(a, c);
   return tf.add(m, tf.log(tf.add(tf.exp(tf.sub(a, m)), tf.exp(tf.sub(c, m))))) as tf.Tensor3D;
 }

@@ -7,6 +7,8 @@ import * as tf from '@tensorflow/tfjs';
 
 // Guards only the branch that tf.where discards, so its log stays finite (and its gradient 0, not NaN).
 const TINY = 1e-30;
+// Pushes the maxima far below the rest when looking for the second largest.
+const MASKED_OFFSET = 1e30;
 
 /**
  * Leave-one-out log-mean-exp along axis 1 of [B, B, L] scores: [B, B, L].
@@ -22,14 +24,15 @@ export function logLeaveOneOutMeanExp(s: tf.Tensor3D): tf.Tensor3D {
   const e1 = tf.exp(tf.sub(s, m1));
   const withoutJ = tf.add(m1, tf.log(tf.maximum(tf.sub(tf.sum(e1, 1, true), e1), TINY)));
 
-  const isMax = tf.equal(s, m1);
-  const maxCount = tf.sum(tf.cast(isMax, 'float32'), 1, true);
-  const uniqueMax = tf.logicalAnd(isMax, tf.equal(maxCount, 1));
-  const m2 = tf.max(tf.where(isMax, tf.broadcastTo(tf.min(s, 1, true), s.shape), s), 1, true);
-  const notMax = tf.sub(1, tf.cast(isMax, 'float32'));
+  // Indicators by arithmetic (step of a difference): the wasm backend's broadcasting
+  // comparisons and where/broadcastTo are ~50× slower than its arithmetic.
+  const notMax = tf.step(tf.sub(m1, s)); // 0 on the entries equal to the row maximum
+  const isMax = tf.sub(1, notMax);
+  const uniqueMax = tf.mul(isMax, tf.step(tf.sub(1.5, tf.sum(isMax, 1, true))));
+  const m2 = tf.max(tf.sub(s, tf.mul(isMax, MASKED_OFFSET)), 1, true);
   const e2 = tf.mul(tf.exp(tf.minimum(tf.sub(s, m2), 0)), notMax);
   const withoutMax = tf.add(m2, tf.log(tf.maximum(tf.sum(e2, 1, true), TINY)));
 
-  const logSum = tf.where(uniqueMax, tf.broadcastTo(withoutMax, s.shape), withoutJ);
+  const logSum = tf.add(withoutJ, tf.mul(uniqueMax, tf.sub(withoutMax, withoutJ)));
   return tf.sub(logSum, Math.log(n - 1)) as tf.Tensor3D;
 }

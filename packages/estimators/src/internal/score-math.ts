@@ -5,10 +5,12 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
-/** The maximum of `values` over the entries where `mask` is 1, per position: [1, 1, L]. */
+// Pushes masked-out entries far below any score for the max; finite, so no Inf·0.
+const MASKED_OFFSET = 1e30;
+
+/** The maximum of `values` over the entries where `mask` is 1 (a stabiliser only: its gradient cancels). */
 function maskedMax(values: tf.Tensor3D, mask: tf.Tensor3D, axes: number[]): tf.Tensor {
-  const floor = tf.min(values, axes, true);
-  return tf.max(tf.where(tf.greater(tf.broadcastTo(mask, values.shape), 0), values, tf.broadcastTo(floor, values.shape)), axes, true);
+  return tf.max(tf.sub(values, tf.mul(tf.sub(1, mask), MASKED_OFFSET)), axes, true);
 }
 
 /**

@@ -48,7 +48,7 @@ export function checkNumber(
 ): asserts value is number {
   const ok =
     typeof value === 'number' &&
-    Number.isFinite(value) &&
+    !Number.isNaN(value) &&
     (loOpen ? value > lo : value >= lo) &&
     (hiOpen ? value < hi : value <= hi);
   if (!ok) {
