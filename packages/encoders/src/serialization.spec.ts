@@ -1,3 +1,6 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { initEngine } from '@infomax/engine';
 import { buildEncoder, Encoder, type EncoderConfig, localHead, projectionHead } from './index';
@@ -99,4 +102,32 @@ test('heads (1×1 convs, shortcut with the registered noisy-identity initialiser
   }
   head.dispose();
   plain.dispose();
+});
+
+test("through the engine's saveModel / loadModel (model.json + weights in a folder): same outputs (1e-6)", async () => {
+  // Node resolves '@infomax/engine' to its Node entry, which adds saveModel/loadModel;
+  // TypeScript's node10 resolution sees only the browser types, hence the cast.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { saveModel, loadModel } = require('@infomax/engine') as typeof import('@infomax/engine/dist/node');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'infomax-encoders-'));
+  try {
+    const enc = buildEncoder({
+      kind: 'patch',
+      grid: [2, 2],
+      encoder: { kind: 'dcgan', inputShape: [8, 8, 3], filters: [4, 8], fc: [8], codeSize: 4, batchNorm: true, seed: 6 },
+    });
+    await saveModel(enc.model, path.join(dir, 'encoder'));
+    const back = Encoder.fromModel(await loadModel(path.join(dir, 'encoder')));
+    expect(back.config).toEqual(enc.config);
+    const x = testImages([2, 2, 2, 8, 8, 3]);
+    const a = enc.encode(x);
+    const b = back.encode(x);
+    expectClose(b.local, a.local, 1e-6);
+    expectClose(b.global, a.global, 1e-6);
+    tf.dispose([x, a.local, a.global, b.local, b.global]);
+    enc.dispose();
+    back.dispose();
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
