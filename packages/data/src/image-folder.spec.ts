@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, statSync, utimesSync, writeFileSync } from 'fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'fs';
 import * as path from 'path';
 import sharp from 'sharp';
 import { DatasetError } from './errors';
@@ -155,6 +155,31 @@ describe('loadImageFolder', () => {
     expect((await errorOf(loadImageFolder(root, { size: [H, W] }))).code).toBe('corrupt-image');
     utimesSync(victim, stamp, new Date(stamp.getTime() + 5000));
     expect((await errorOf(loadImageFolder(root, { cacheDir, size: [H, W] }))).code).toBe('corrupt-image');
+  });
+
+  it('a damaged cache file is ignored: the folder is decoded again and the cache rewritten', async () => {
+    const root = path.join(tmp.dir, 'recache');
+    const cacheDir = path.join(tmp.dir, 'cache2');
+    await put(root, 'a', '1.png', png(rgb(7), 3));
+    await loadImageFolder(root, { cacheDir });
+    const [cacheName] = readdirSync(cacheDir);
+    const cacheFile = path.join(cacheDir, cacheName);
+    const good = readFileSync(cacheFile);
+    writeFileSync(cacheFile, good.subarray(0, good.length - 10));
+    const ds = await loadImageFolder(root, { cacheDir });
+    expectImage(ds.images, 0, rgb(7));
+    expect(Buffer.compare(readFileSync(cacheFile), good)).toBe(0);
+  });
+
+  it('skip mode with an unreadable first image: the size comes from the next one, one warning per bad file', async () => {
+    const root = path.join(tmp.dir, 'bad-first');
+    const first = await put(root, 'a', '0.png', Buffer.from('garbage'));
+    await put(root, 'a', '1.png', png(rgb(1), 3));
+    const warnings: string[] = [];
+    const ds = await loadImageFolder(root, { onBadImage: 'skip', warn: (m) => warnings.push(m) });
+    expect([ds.count, ds.height, ds.width]).toEqual([1, H, W]);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain(first);
   });
 
   it('rejects bad options before touching files', async () => {

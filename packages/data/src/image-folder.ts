@@ -71,7 +71,9 @@ export async function loadImageFolder(root: string, options: ImageFolderOptions 
   const opts = resolveOptions(options);
   const { entries, classes } = await scan(fn, root);
   const name = options.name ?? path.basename(path.resolve(root));
-  const cacheFile = opts.cacheDir === undefined ? undefined : path.join(opts.cacheDir, `${name}.imxd`);
+  // One cache file per source folder (named by its path), replaced whenever its files or the options change.
+  const folderId = createHash('sha256').update(path.resolve(root)).digest('hex').slice(0, 12);
+  const cacheFile = opts.cacheDir === undefined ? undefined : path.join(opts.cacheDir, `${name}-${folderId}.imxd`);
   const key = cacheFile === undefined ? '' : await cacheKey(root, entries, opts);
   if (cacheFile !== undefined) {
     const cached = await readDecodedCache(cacheFile, key);
@@ -85,11 +87,14 @@ export async function loadImageFolder(root: string, options: ImageFolderOptions 
     return undefined;
   };
 
-  // The default size is the first readable image's; read headers until one parses.
+  // The default size is the first readable image's; read headers until one parses
+  // (when skipping, an unreadable one is reported once, by the decode pass below).
   let height = opts.height;
   let width = opts.width;
   for (let i = 0; height === undefined && i < entries.length; i++) {
-    const meta = await sharp(entries[i].file).metadata().catch((err) => bad(entries[i], err));
+    const meta = await sharp(entries[i].file)
+      .metadata()
+      .catch((err) => (opts.onBadImage === 'fail' ? bad(entries[i], err) : undefined));
     if (meta) [height, width] = [meta.height, meta.width];
   }
   if (height === undefined || width === undefined) throw new DatasetError('empty', `${fn}: no readable images in ${root}`, root);
