@@ -11,6 +11,7 @@ import type { ResnetOptions } from './resnet';
 
 /** Encoder kinds `buildEncoder` knows, declared once. */
 export const ENCODER_KINDS = ['dcgan', 'alexnet', 'resnet', 'mlp', 'patch'] as const;
+/** One of {@link ENCODER_KINDS}. */
 export type EncoderKind = (typeof ENCODER_KINDS)[number];
 
 /** Config of the DCGAN-style encoder. */

@@ -40,7 +40,7 @@ function resolve(fn: string, options: HeadOptions): { units: number; seed: numbe
  */
 export function localHead(channels: number, options: HeadOptions = {}): tf.LayersModel {
   const { units, seed } = resolve('localHead', options);
-  v.positiveInt('localHead', 'channels', channels);
+  v.positiveIntArgument('localHead', 'channels', channels);
   return projectionHead({
     inputShape: [null, null, channels],
     blocks: [
@@ -69,7 +69,7 @@ export function localHead(channels: number, options: HeadOptions = {}): tf.Layer
  */
 export function globalHead(size: number, options: HeadOptions = {}): tf.LayersModel {
   const { units, seed } = resolve('globalHead', options);
-  v.positiveInt('globalHead', 'size', size);
+  v.positiveIntArgument('globalHead', 'size', size);
   return projectionHead({
     inputShape: [size],
     blocks: [

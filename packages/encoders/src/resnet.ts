@@ -15,6 +15,7 @@ import * as v from './internal/validate';
 
 /** Stems {@link resnetEncoder} accepts: `small` = 3×3 stride-1 conv; `imagenet` = 7×7 stride-2 conv + 3×3 stride-2 max pool. */
 export const RESNET_STEMS = ['small', 'imagenet'] as const;
+/** One of {@link RESNET_STEMS}. */
 export type ResnetStem = (typeof RESNET_STEMS)[number];
 
 /** Options of {@link resnetEncoder} (a `{ kind: 'resnet', ... }` config without `kind`). */

@@ -13,6 +13,14 @@ export function fail(fn: string, option: string, expected: string, got: unknown)
   throw new ConfigError(`${fn}: option '${option}' must be ${expected}; got ${show(got)}`);
 }
 
+/** A positive integer passed as a positional argument (the message says "argument"). */
+export function positiveIntArgument(fn: string, argument: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
+    throw new ConfigError(`${fn}: argument ${argument} must be a positive integer; got ${show(value)}`);
+  }
+  return value;
+}
+
 export function positiveInt(fn: string, option: string, value: unknown): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
     fail(fn, option, 'a positive integer', value);
