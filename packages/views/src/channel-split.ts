@@ -3,6 +3,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { ConfigError, expectImageBatch } from './errors';
+import { selectChannels } from './internal/mix-channels';
 
 /** Options of {@link channelSplit}. */
 export interface ChannelSplitOptions {
@@ -40,5 +41,6 @@ export function channelSplit(images: tf.Tensor4D, options: ChannelSplitOptions =
         `argument 'images' [${images.shape}]; got ${JSON.stringify(sizes)}`,
     );
   }
-  return tf.tidy(() => tf.split(images, [...sizes], 3)) as tf.Tensor4D[];
+  const starts = sizes.map((_, i) => sizes.slice(0, i).reduce((a, b) => a + b, 0));
+  return tf.tidy(() => sizes.map((size, i) => selectChannels(images, starts[i], size)));
 }

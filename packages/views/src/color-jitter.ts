@@ -3,7 +3,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { expectImageBatch, expectNumber, ShapeError } from './errors';
-import { invert3, mixChannels } from './internal/mix-channels';
+import { invert3, type ColourMatrix } from './internal/mix-channels';
 import { lumaOf, perImage, uniforms } from './internal/per-image';
 import { resolveRng, type SeedOrRng } from './internal/seed';
 
@@ -95,13 +95,27 @@ function clip01(x: tf.Tensor): tf.Tensor4D {
   return tf.clipByValue(x, 0, 1) as tf.Tensor4D;
 }
 
-/** Rotate the (I, Q) chroma of every pixel by 2π·turns[b], keeping Y. */
+/**
+ * Rotate the (I, Q) chroma of every pixel by 2π·turns[b], keeping Y: one 3×3 RGB
+ * matrix per image, YIQ⁻¹ · rotation · YIQ, applied as a batched matmul.
+ */
 function rotateHue(x: tf.Tensor4D, turns: number[]): tf.Tensor4D {
-  const yiq = mixChannels(x, RGB_TO_YIQ);
-  const [y, i, q] = tf.split(yiq, 3, 3);
-  const cos = perImage(turns.map((t) => Math.cos(2 * Math.PI * t)));
-  const sin = perImage(turns.map((t) => Math.sin(2 * Math.PI * t)));
-  const rotated = tf.concat([y, tf.sub(tf.mul(cos, i), tf.mul(sin, q)), tf.add(tf.mul(sin, i), tf.mul(cos, q))], 3);
-  return mixChannels(rotated as tf.Tensor4D, YIQ_TO_RGB);
+  const [batch, height, width] = x.shape;
+  const matrices = turns.map((t) => {
+    const [c, s] = [Math.cos(2 * Math.PI * t), Math.sin(2 * Math.PI * t)];
+    const rotation = [
+      [1, 0, 0],
+      [0, c, -s],
+      [0, s, c],
+    ];
+    return matmul3(YIQ_TO_RGB, matmul3(rotation, RGB_TO_YIQ));
+  });
+  // Pixels are rows, so each image's matrix is applied transposed.
+  const transposed = tf.tensor3d(matrices.map((m) => [0, 1, 2].map((i) => [m[0][i], m[1][i], m[2][i]])));
+  const pixels = tf.reshape(x, [batch, height * width, 3]);
+  return tf.reshape(tf.matMul(pixels, transposed), [batch, height, width, 3]);
 }
 
+function matmul3(a: ColourMatrix, b: ColourMatrix): number[][] {
+  return [0, 1, 2].map((i) => [0, 1, 2].map((j) => a[i][0] * b[0][j] + a[i][1] * b[1][j] + a[i][2] * b[2][j]));
+}

@@ -4,6 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { expectImageBatch, expectOneOf, ShapeError } from './errors';
+import { sliceAxis } from './internal/slice-axis';
 
 /** Along which axis {@link halves} cuts. */
 export const HALVES_AXES = ['rows', 'cols'] as const;
@@ -50,9 +51,6 @@ export function halves(images: tf.Tensor4D, options: HalvesOptions = {}): [tf.Te
 }
 
 function halvesOf(images: tf.Tensor4D, dim: 1 | 2, half: number): tf.Tensor4D[] {
-  const size = [...images.shape];
-  size[dim] = half;
-  const secondBegin = [0, 0, 0, 0];
-  secondBegin[dim] = images.shape[dim] - half;
-  return [tf.slice(images, [0, 0, 0, 0], size), tf.slice(images, secondBegin, size)];
+  const second = images.shape[dim] - half;
+  return [sliceAxis(images, dim, 0, half), sliceAxis(images, dim, second, half)] as tf.Tensor4D[];
 }

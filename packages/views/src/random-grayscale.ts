@@ -3,7 +3,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { expectChannels, expectImageBatch, expectNumber } from './errors';
-import { coins, lumaOf } from './internal/per-image';
+import { mixChannels } from './internal/mix-channels';
+import { choosePerImage, coins, LUMA } from './internal/per-image';
 import { resolveRng, type SeedOrRng } from './internal/seed';
 
 /** Options of {@link randomGrayscale}. */
@@ -32,7 +33,7 @@ export function randomGrayscale(images: tf.Tensor4D, options: RandomGrayscaleOpt
   const rng = resolveRng('randomGrayscale', options?.rng);
   const p = expectNumber('randomGrayscale', 'p', options.p ?? 0.2, 0, 1);
   return tf.tidy(() => {
-    const gray = tf.tile(lumaOf(images), [1, 1, 1, 3]);
-    return tf.where(coins(rng, images.shape[0], p), gray, images);
+    const gray = mixChannels(images, [LUMA, LUMA, LUMA]); // the luma in all three channels
+    return choosePerImage(coins(rng, images.shape[0], p), gray, images);
   });
 }

@@ -7,10 +7,18 @@ export function perImage(values: readonly number[]): tf.Tensor4D {
   return tf.tensor4d(values as number[], [values.length, 1, 1, 1]);
 }
 
-/** One coin per image, true with probability p, as `[batch, 1, 1, 1]` bool. */
+/** One coin per image, 1 with probability p and 0 otherwise, as `[batch, 1, 1, 1]`. */
 export function coins(rng: Rng, batch: number, p: number): tf.Tensor4D {
-  const heads = Array.from({ length: batch }, () => (rng.uniform() < p ? 1 : 0));
-  return tf.tensor4d(heads, [batch, 1, 1, 1], 'bool');
+  return perImage(Array.from({ length: batch }, () => (rng.uniform() < p ? 1 : 0)));
+}
+
+/**
+ * Per image, `a` where the coin is 1 and `b` where it is 0: a·m + b·(1 − m), exact
+ * for finite values. tf.where would broadcast a bool mask through Tile, which on
+ * wasm costs ~30× these four elementwise ops.
+ */
+export function choosePerImage(coin: tf.Tensor4D, a: tf.Tensor, b: tf.Tensor): tf.Tensor4D {
+  return tf.add(tf.mul(a, coin), tf.mul(b, tf.sub(1, coin))) as tf.Tensor4D;
 }
 
 /** Uniform draws in [low, high], one per image. */
