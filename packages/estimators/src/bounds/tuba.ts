@@ -18,7 +18,7 @@ export interface TubaOptions extends NegativeOptions {
 /**
  * Tractable unnormalized Barber–Agakov (TUBA) lower bound with a learned baseline:
  * I ≥ 1 + E_p(x,y)[T − log a(x)] − E_p(x)p(y)[e^T / a(x)]. With a ≡ e it is NWJ;
- * tight for T = log a(x) + 1 + log p(x,y)/(p(x)p(y)). The baseline of row i is a(x_i).
+ * tight for T = log a(x) + log p(x,y)/(p(x)p(y)). The baseline of row i is a(x_i).
  *
  * Poole et al. 2019, "On Variational Bounds of Mutual Information", https://arxiv.org/abs/1905.06922
  *

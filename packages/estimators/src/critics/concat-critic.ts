@@ -37,8 +37,8 @@ export function concatCritic(options: ConcatCriticOptions): Critic {
   const rng = new Rng(base.seed);
   // Glorot limits of the joint first layer [xDim + yDim, hidden[0]], drawn as two blocks.
   const joint = glorotVariable(rng, base.xDim + base.yDim, hidden[0]);
-  const wx = tf.variable(joint.slice([0, 0], [base.xDim, hidden[0]]));
-  const wy = tf.variable(joint.slice([base.xDim, 0], [base.yDim, hidden[0]]));
+  const wx = tf.tidy(() => tf.variable(joint.slice([0, 0], [base.xDim, hidden[0]])));
+  const wy = tf.tidy(() => tf.variable(joint.slice([base.xDim, 0], [base.yDim, hidden[0]])));
   joint.dispose();
   const b0 = biasVariable(hidden[0]);
   const rest = new Mlp([...hidden, 1], activation, rng);

@@ -11,12 +11,13 @@ export function glorotVariable(rng: Rng, fanIn: number, fanOut: number): tf.Vari
   const limit = Math.sqrt(6 / (fanIn + fanOut));
   const values = new Float32Array(fanIn * fanOut);
   for (let i = 0; i < values.length; i++) values[i] = (2 * rng.uniform() - 1) * limit;
-  return tf.variable(tf.tensor2d(values, [fanIn, fanOut]));
+  // tf.variable keeps the data, not the tensor: tidy frees the initial value's handle.
+  return tf.tidy(() => tf.variable(tf.tensor2d(values, [fanIn, fanOut])));
 }
 
 /** A zero-initialised bias [size]. */
 export function biasVariable(size: number): tf.Variable {
-  return tf.variable(tf.zeros([size]));
+  return tf.tidy(() => tf.variable(tf.zeros([size])));
 }
 
 /** The hidden-layer nonlinearity. */

@@ -81,7 +81,7 @@ export function correlatedGaussian(rng: Rng, n: number, dim: number, rho: number
 /**
  * The true log density ratio log p(x,y)/(p(x)p(y)) of the correlated Gaussian for
  * every pair (x_i, y_k): the optimal critic of DV, InfoNCE and SMILE (up to a constant),
- * and, plus 1, of NWJ and TUBA (zero baseline).
+ * of TUBA with a zero log-baseline, and, plus 1, of NWJ.
  *
  * Per coordinate: −½·log(1−ρ²) − (ρ²x² − 2ρxy + ρ²y²) / (2(1−ρ²)).
  *

@@ -1,0 +1,88 @@
+import * as tf from '@tensorflow/tfjs';
+import { initEngine, Rng } from '@infomax/engine';
+import { dv } from './dv';
+import { nwj } from './nwj';
+import { tuba } from './tuba';
+import { smile } from './smile';
+import { infoNce } from './info-nce';
+import { interpolated } from './interpolated';
+import { correlatedGaussian, gaussianLogRatio, rhoForMi } from '../reference/gaussian';
+import { expectClose, expectNoLeak, read } from '../test-utils/helpers';
+
+// The acceptance test of the bounds: with the analytically optimal critic, each bound's
+// mini-batch estimate averaged over 16 batches of B = 1024 sits on the true MI.
+const D = 20;
+const BATCH = 1024;
+const REPEATS = 16;
+
+beforeAll(async () => {
+  await initEngine({ backend: 'wasm', log: null });
+});
+
+/** Mean over REPEATS batches of each named estimate, computed from the true log-ratio. */
+function averageEstimates(mi: number, batch: number, seed: number): Record<string, number> {
+  const rho = rhoForMi(mi, D);
+  const rng = new Rng(seed);
+  const sums: Record<string, number> = {};
+  for (let r = 0; r < REPEATS; r++) {
+    const sample = correlatedGaussian(rng, batch, D, rho);
+    const values = tf.tidy(() => {
+      const x = tf.tensor2d(Float32Array.from(sample.x), [batch, D]);
+      const y = tf.tensor2d(Float32Array.from(sample.y), [batch, D]);
+      const logRatio = gaussianLogRatio(x, y, rho);
+      // A row baseline log a(x_i) = 0.1·|x_i|²: TUBA's optimum is then T = log a(x) + log-ratio.
+      const logA = tf.mul(0.1, tf.sum(tf.square(x), 1));
+      return {
+        dv: read(dv(logRatio)).estimate,
+        nwj: read(nwj(tf.add(logRatio, 1))).estimate,
+        tuba: read(tuba(tf.add(logRatio, logA.expandDims(1)), { logBaseline: logA })).estimate,
+        smile: read(smile(logRatio, { clip: 5 })).estimate,
+        infoNce: read(infoNce(logRatio)).estimate,
+        interpolated: read(interpolated(logRatio, { alpha: 0.01 })).estimate,
+      };
+    });
+    for (const [k, v] of Object.entries(values)) sums[k] = (sums[k] ?? 0) + v / REPEATS;
+  }
+  return sums;
+}
+
+describe.each([1, 2])('d=20 I=%p nats, B=1024, 16 batches, optimal critic', (mi) => {
+  let est: Record<string, number>;
+  beforeAll(() => {
+    est = averageEstimates(mi, BATCH, 100 + mi);
+  });
+  test.each(['dv', 'nwj', 'tuba', 'smile', 'interpolated'])('%s is within 0.05 nats of the truth', (name) => {
+    expectClose(est[name], mi, 0.05);
+  });
+  test('infoNce is within 0.1 nats of the truth (far below log B = 6.93)', () => {
+    expectClose(est.infoNce, mi, 0.1);
+  });
+});
+
+test('d=20 I=10 nats, B=64, optimal critic: InfoNCE never exceeds log 64 and saturates near it', () => {
+  const rho = rhoForMi(10, D);
+  const rng = new Rng(7);
+  for (let r = 0; r < 8; r++) {
+    const sample = correlatedGaussian(rng, 64, D, rho);
+    const estimate = tf.tidy(() => {
+      const x = tf.tensor2d(Float32Array.from(sample.x), [64, D]);
+      const y = tf.tensor2d(Float32Array.from(sample.y), [64, D]);
+      return read(infoNce(gaussianLogRatio(x, y, rho))).estimate;
+    });
+    expect(estimate).toBeLessThanOrEqual(Math.log(64) + 1e-6);
+    expect(estimate).toBeGreaterThan(Math.log(64) - 0.5);
+  }
+});
+
+test('B=256: computing every optimal-critic estimate leaks no tensors', () => {
+  expectNoLeak(() => averageEstimatesSmall());
+});
+
+function averageEstimatesSmall(): void {
+  const sample = correlatedGaussian(new Rng(3), 256, D, rhoForMi(1, D));
+  const x = tf.tensor2d(Float32Array.from(sample.x), [256, D]);
+  const y = tf.tensor2d(Float32Array.from(sample.y), [256, D]);
+  const s = gaussianLogRatio(x, y, rhoForMi(1, D));
+  for (const r of [dv(s), nwj(s), tuba(s), smile(s), infoNce(s), interpolated(s)]) read(r);
+  tf.dispose([x, y, s]);
+}
