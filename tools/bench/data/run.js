@@ -161,7 +161,7 @@ async function benchStream(backend) {
     const loads = await benchLoads(tmp);
     const folder = await benchFolder(tmp);
     const streams = [await benchStream('cpu'), await benchStream('wasm')];
-    const out = { date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, cpu: os.cpus()[0].model, loads, folder, streams, dimStepMs: DIM_STEP_MS };
+    const out = { date: new Date().toISOString(), loadAvg: os.loadavg()[0], node: process.version, cpus: os.cpus().length, cpu: os.cpus()[0].model, loads, folder, streams, dimStepMs: DIM_STEP_MS };
     fs.mkdirSync(path.join(__dirname, 'out'), { recursive: true });
     fs.writeFileSync(path.join(__dirname, 'out', 'data.json'), JSON.stringify(out, null, 2));
     const md = render(out);
@@ -183,7 +183,7 @@ function render(o) {
     '## Data: load, decode and batch costs',
     '',
     `Command: \`node tools/bench/data/run.js --images ${imageCount} --steps ${steps}\` on ${o.cpus} cores (${o.cpu}), Node ${o.node}, ${o.date.slice(0, 10)}.`,
-    'Medians of 3 runs for loads; one run for the rest, on a machine shared with other work: absolute times move with load.',
+    `Medians of 3 runs for loads; one run for the rest, on a machine shared with other work (1-minute load average ${o.loadAvg.toFixed(1)} at the end): absolute times move with load, ratios less.`,
     '',
     '### Loading IDX datasets',
     '',
