@@ -81,7 +81,7 @@ function cases(channels) {
     ['colorJitter b/c/s 0.4, hue 0.1', (x) => v.colorJitter(x, { rng, brightness: 0.4, contrast: 0.4, saturation: 0.4, hue: 0.1 })],
     ['randomGrayscale p 0.2', (x) => v.randomGrayscale(x, { rng, p: 0.2 })],
     ['multiView: 2 × (crop, flip, jitter, gray)', v.multiView([simclr, simclr])],
-    ['multiView: labSplit + 2 crops (CMC-style)', v.multiView([(x) => v.labSplit(v.randomResizedCrop(x, { rng, scale: [0.2, 1] }))])],
+    ['multiView: crop → labSplit (CMC L vs ab)', v.multiView([(x) => v.labSplit(v.randomResizedCrop(x, { rng, scale: [0.2, 1] }))])],
   ];
 }
 
