@@ -22,7 +22,10 @@ export interface DcganOptions {
    * 32×32 → [64, 128, 256] (4×4), 64×64 → [64, 128, 256, 512] (4×4).
    */
   filters?: number[];
-  /** Conv kernel size (stride 2, 'same' padding). Default 4. */
+  /**
+   * Conv kernel size (stride 2, 'same' padding). Default 4, DIM's 32×32 and 64×64
+   * choice; DIM's own 28×28 config used 5 (same 14×14 → 7×7 maps).
+   */
   kernelSize?: number;
   /** Units of the hidden fully connected layers. Default [1024]. */
   fc?: number[];
