@@ -26,11 +26,13 @@ describe('colorJitter (wasm)', () => {
     await initEngine({ backend: 'wasm', log: null });
   });
 
-  it('all strengths 0 is the identity', () => {
+  it('all strengths 0 is the identity, returned as a copy', () => {
     const x = midImages([2, 3, 3, 3], 0, 1);
     const y = colorJitter(x, { rng: 1 });
     expectClose(y.dataSync(), x.dataSync(), 0);
-    tf.dispose([x, y]);
+    y.dispose();
+    expect(x.isDisposed).toBe(false);
+    x.dispose();
   });
 
   it('brightness 0.5 multiplies each image by one factor in [0.5, 1.5], and the gradient is that factor', () => {
@@ -76,6 +78,21 @@ describe('colorJitter (wasm)', () => {
     expectClose(after.chroma, before.chroma, 1e-5);
     expect(Array.from(hue.dataSync())).not.toEqual(Array.from(x.dataSync()));
     tf.dispose([x, sat, hue]);
+  });
+
+  it('hue turns like HSV hue: a drawn h > 0 moves red towards yellow (G > B), h < 0 towards magenta', () => {
+    const batch = 16;
+    const x = tf.tile(tf.tensor4d([0.8, 0.2, 0.2], [1, 1, 1, 3]), [batch, 1, 1, 1]) as tf.Tensor4D;
+    const y = colorJitter(x, { rng: 13, hue: 0.1 });
+    // The hue draws are the only draws: h_b = −0.1 + 0.2·u_b from the same seed.
+    const replay = new Rng(13);
+    const turns = Array.from({ length: batch }, () => -0.1 + 0.2 * replay.uniform());
+    const v = y.dataSync();
+    turns.forEach((h, b) => {
+      if (Math.abs(h) > 0.01) expect(Math.sign(v[3 * b + 1] - v[3 * b + 2])).toBe(Math.sign(h));
+    });
+    expect(turns.some((h) => h > 0.01) && turns.some((h) => h < -0.01)).toBe(true);
+    tf.dispose([x, y]);
   });
 
   it('the same seed gives the same jitter, other seeds and an advancing Rng differ; output stays in [0, 1]', () => {

@@ -35,9 +35,10 @@ const YIQ_TO_RGB = invert3(RGB_TO_YIQ);
  * followed by clipping to [0, 1] (torchvision shuffles the order per call).
  * Brightness scales the pixels; contrast blends each image with its mean luma;
  * saturation blends each pixel with its luma. Hue rotates the chroma plane of YIQ
- * by 2π·h: a linear stand-in for torchvision's HSV hue shift (they agree on the
- * direction and magnitude of the shift, not exactly on the colours). Differentiable
- * with respect to the images where not clipped.
+ * by 2π·h: a linear stand-in for torchvision's HSV hue shift, turning the same way
+ * (h > 0 moves red towards yellow) by roughly the same angle; the colours differ
+ * somewhat because YIQ angles are not HSV hues. Differentiable with respect to the
+ * images where not clipped.
  *
  * Chen, Kornblith, Norouzi, Hinton (2020), "A Simple Framework for Contrastive
  * Learning of Visual Representations" (SimCLR), https://arxiv.org/abs/2002.05709
@@ -82,7 +83,8 @@ export function colorJitter(images: tf.Tensor4D, options: ColorJitterOptions): t
     if (draws.contrast) x = blend(tf.mean(lumaOf(x), [1, 2, 3], true), x, perImage(draws.contrast));
     if (draws.saturation) x = blend(mixChannels(x, [LUMA, LUMA, LUMA]), x, perImage(draws.saturation));
     if (draws.hue) x = clip01(rotateHue(x, draws.hue));
-    return x;
+    // All strengths 0: still a new tensor, so disposing the result never frees the input.
+    return x === images ? tf.clone(x) : x;
   });
 }
 
@@ -119,11 +121,15 @@ const HUE_BASIS = [
   ],
 ].map((p) => matmul3(YIQ_TO_RGB, matmul3(p, RGB_TO_YIQ)));
 
-/** Rotate the (I, Q) chroma of every pixel by 2π·turns[b], keeping Y. */
+/**
+ * Rotate the (I, Q) chroma of every pixel by −2π·turns[b], keeping Y. The minus
+ * sign: red → yellow → green runs clockwise in the IQ plane, and HSV hue grows
+ * along it.
+ */
 function rotateHue(x: tf.Tensor4D, turns: number[]): tf.Tensor4D {
   const [keep, cosPart, sinPart] = HUE_BASIS.map((m) => mixChannels(x, m));
-  const cos = perImage(turns.map((t) => Math.cos(2 * Math.PI * t)));
-  const sin = perImage(turns.map((t) => Math.sin(2 * Math.PI * t)));
+  const cos = perImage(turns.map((t) => Math.cos(-2 * Math.PI * t)));
+  const sin = perImage(turns.map((t) => Math.sin(-2 * Math.PI * t)));
   return tf.add(keep, tf.add(tf.mul(cos, cosPart), tf.mul(sin, sinPart))) as tf.Tensor4D;
 }
 
