@@ -5,8 +5,12 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 
-/** What every bound returns. Both are scalars the caller owns (dispose them, or work inside `tf.tidy`). */
-export interface BoundResult {
+/**
+ * What every bound returns. Both are scalars the caller owns (dispose them, or work
+ * inside `tf.tidy`). A type alias rather than an interface so that `tf.tidy` accepts it
+ * as a return value.
+ */
+export type BoundResult = {
   /** The MI estimate in nats (averaged over the extra axis L when there is one). */
   estimate: tf.Scalar;
   /**
@@ -15,7 +19,7 @@ export interface BoundResult {
    * is the one wanted (MINE); its value is then not an MI estimate.
    */
   loss: tf.Scalar;
-}
+};
 
 /** Which pairs count as negatives (product-of-marginals samples). */
 export interface NegativeOptions {

@@ -1,8 +1,8 @@
-/** The digamma function ψ for x > 0: recurrence up to x ≥ 6, then the asymptotic series (error < 1e-12). */
+/** The digamma function ψ for x > 0: recurrence up to x ≥ 10, then the asymptotic series (error < 1e-12). */
 export function digamma(x: number): number {
   let result = 0;
   let v = x;
-  while (v < 6) {
+  while (v < 10) {
     result -= 1 / v;
     v += 1;
   }

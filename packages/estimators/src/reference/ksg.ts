@@ -44,8 +44,11 @@ export function ksgMi(x: ArrayLike<number>, y: ArrayLike<number>, options: KsgOp
       if (!Number.isFinite(v[i])) throw new ConfigError(`ksgMi: '${name}' must hold finite values, got ${v[i]} at ${i}`);
     }
   }
-  const dx = x.length / n;
-  const dy = y.length / n;
+  // Typed copies keep the O(N²) loop monomorphic (~50× faster than generic ArrayLike access).
+  const xs = Float64Array.from(x);
+  const ys = Float64Array.from(y);
+  const dx = xs.length / n;
+  const dy = ys.length / n;
   const distX = new Float64Array(n);
   const distY = new Float64Array(n);
   const nearest = new Float64Array(k);
@@ -53,9 +56,9 @@ export function ksgMi(x: ArrayLike<number>, y: ArrayLike<number>, options: KsgOp
   for (let i = 0; i < n; i++) {
     nearest.fill(Infinity);
     for (let j = 0; j < n; j++) {
-      distX[j] = maxNormDistance(x, i, j, dx);
-      distY[j] = maxNormDistance(y, i, j, dy);
-      if (j !== i) insertSmallest(nearest, Math.max(distX[j], distY[j]));
+      distX[j] = maxNormDistance(xs, i, j, dx);
+      distY[j] = maxNormDistance(ys, i, j, dy);
+      if (j !== i) insertSmallest(nearest, distX[j] > distY[j] ? distX[j] : distY[j]);
     }
     const eps = nearest[k - 1];
     let nx = 0;
@@ -70,9 +73,14 @@ export function ksgMi(x: ArrayLike<number>, y: ArrayLike<number>, options: KsgOp
   return digamma(k) + digamma(n) - sum / n;
 }
 
-function maxNormDistance(v: ArrayLike<number>, i: number, j: number, d: number): number {
+function maxNormDistance(v: Float64Array, i: number, j: number, d: number): number {
   let m = 0;
-  for (let c = 0; c < d; c++) m = Math.max(m, Math.abs(v[i * d + c] - v[j * d + c]));
+  for (let c = 0; c < d; c++) {
+    // No Math.abs in the O(N²) loop: a global lookup per call is slow in sandboxed contexts (jest's vm).
+    let t = v[i * d + c] - v[j * d + c];
+    if (t < 0) t = -t;
+    if (t > m) m = t;
+  }
   return m;
 }
 
