@@ -134,6 +134,30 @@ describe('interpolated (I_α, Poole et al. 2019)', () => {
     s.dispose();
   });
 
+  test('B=5 L=2, alpha=0.3: gradients w.r.t. scores and a [B] baseline match central differences', () => {
+    const s = randomScores(15, [5, 5, 2], 3);
+    const base = tf.tensor1d([0.2, -0.1, 0.4, 0, 0.3]);
+    const f = (t: tf.Tensor, b: tf.Tensor) => interpolated(t, { alpha: 0.3, logBaseline: b }).estimate;
+    const [gs, gb] = tf.grads(f)([s, base]);
+    const numeric = (which: 0 | 1, index: number) => {
+      const h = 1e-2;
+      const shifted = (sign: number) =>
+        tf.tidy(() => {
+          const src = which === 0 ? s : base;
+          const delta = tf.buffer(src.shape);
+          delta.values[index] = sign * h;
+          const moved = tf.add(src, delta.toTensor());
+          return read(which === 0 ? interpolated(moved, { alpha: 0.3, logBaseline: base }) : interpolated(s, { alpha: 0.3, logBaseline: moved })).estimate;
+        });
+      return (shifted(1) - shifted(-1)) / (2 * h);
+    };
+    const gsv = gs.dataSync();
+    for (const i of [0, 7, 13, 24, 49]) expectClose(gsv[i], numeric(0, i), 2e-3);
+    const gbv = gb.dataSync();
+    for (let i = 0; i < 5; i++) expectClose(gbv[i], numeric(1, i), 2e-3);
+    tf.dispose([s, base, gs, gb]);
+  });
+
   test('no leaks', () => {
     const s = randomScores(14, [6, 6], 2);
     expectNoLeak(() => read(interpolated(s, { alpha: 0.2, logBaseline: 0.1 })));

@@ -63,7 +63,9 @@ function logInterpolate(logM: tf.Tensor3D, logQ: tf.Tensor, alpha: number): tf.T
   if (alpha === 1) return logM;
   if (alpha === 0) return tf.add(tf.zerosLike(logM), logQ) as tf.Tensor3D;
   const a = tf.add(logM, Math.log(alpha));
-  const c = tf.add(logQ, Math.log(1 - alpha)); // [B, 1, L], broadcasts
+  // Broadcast by an add, not inside tf.maximum: tfjs' Maximum gradient does not sum a
+  // broadcast input back to its shape (the learned baseline needs that gradient).
+  const c = tf.add(tf.zerosLike(a), tf.add(logQ, Math.log(1 - alpha)));
   const m = tf.maximum(a, c);
   return tf.add(m, tf.log(tf.add(tf.exp(tf.sub(a, m)), tf.exp(tf.sub(c, m))))) as tf.Tensor3D;
 }
