@@ -13,6 +13,8 @@ import type { EngineInfo, EngineOptions, NativeCandidate } from './backend';
 export * from './index';
 export { saveModelToDir as saveModel, loadModelFromDir as loadModel } from './model-io-node';
 export { writeFileAtomic } from './atomic-write';
+export { DataParallel } from './data-parallel';
+export type { DataParallelOptions, ParallelTask, StepInput } from './data-parallel';
 
 /** How the native probes see the machine; replaceable in tests. */
 export interface NativeProbe {

@@ -8,7 +8,7 @@ const { execFileSync } = require('child_process');
 const fs = require('fs');
 const path = require('path');
 const os = require('os');
-const { initEngine, restoreStockKernels, registerEngineKernels } = require('@infomax/engine');
+const { initEngine, restoreStockKernels, registerEngineKernels, DataParallel } = require('@infomax/engine');
 const { dcganEncoder, makeStep } = require('./dcgan');
 
 const args = process.argv.slice(2);
@@ -41,6 +41,23 @@ function timeSteps(h, w, c, batch, minSeconds, warmup = 2, minSteps = 3) {
   return { steps: n, seconds: dt, imgPerS: (n * batch) / dt };
 }
 
+async function timeParallel(h, w, c, batch, workers, minSeconds) {
+  const dp = await DataParallel.create({ module: path.join(__dirname, 'dcgan-task.js'), options: { h, w, c, seed: 1 }, workers });
+  const values = new Float32Array(batch * h * w * c).map((_, i) => ((i * 2654435761) % 1000) / 1000);
+  const input = [{ values, shape: [batch, h, w, c], dtype: 'float32' }];
+  for (let i = 0; i < 2; i++) await dp.step(input);
+  let n = 0;
+  const t0 = performance.now();
+  let dt = 0;
+  do {
+    await dp.step(input);
+    n++;
+    dt = (performance.now() - t0) / 1000;
+  } while (dt < minSeconds || n < 3);
+  await dp.dispose();
+  return { steps: n, seconds: dt, imgPerS: (n * batch) / dt };
+}
+
 function torchRun(h, w, c, batch, threads) {
   try {
     const out = execFileSync('/usr/bin/python3', [path.join(__dirname, 'torch_step.py'), h, w, c, batch, threads, seconds].map(String), {
@@ -63,6 +80,7 @@ function torchRun(h, w, c, batch, threads) {
     const shape = `${h}×${w}×${c}, batch ${b}`;
     const wasm = timeSteps(h, w, c, b, seconds);
     rows.push({ shape, backend: 'wasm + infomax kernels', threads: 1, ...wasm });
+    rows.push({ shape, backend: 'wasm + infomax kernels, DataParallel', threads: 2, ...(await timeParallel(h, w, c, b, 2, seconds)) });
     if (torchOk) {
       for (const threads of [1, 2]) {
         const t = torchRun(h, w, c, b, threads);
