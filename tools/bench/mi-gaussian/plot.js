@@ -24,15 +24,14 @@ function smooth(values, stepsPerStage, span) {
 }
 
 /**
- * @param runs [{ critic, estimator, label, estimates: Float64Array }]
+ * @param runs [{ critic, estimator, steps (per stage), estimates: Float64Array }]
  * @param criticNames row order; @param estimatorNames column order
- * @param stages true MI per stage; @param stepsPerStage; @param logB the InfoNCE ceiling
+ * @param stages true MI per stage; @param logB the InfoNCE ceiling
  * @returns the SVG text
  */
-function staircaseSvg({ runs, criticNames, estimatorNames, labels, stages, stepsPerStage, logB, title }) {
+function staircaseSvg({ runs, criticNames, estimatorNames, labels, stages, logB, title }) {
   const width = LEFT + estimatorNames.length * (PANEL_W + GAP_X) + 10;
   const height = TOP + criticNames.length * (PANEL_H + GAP_Y) + 40;
-  const total = stages.length * stepsPerStage;
   const parts = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="DejaVu Sans, Arial, sans-serif">`,
     `<rect width="100%" height="100%" fill="white"/>`,
@@ -43,6 +42,9 @@ function staircaseSvg({ runs, criticNames, estimatorNames, labels, stages, steps
     parts.push(`<text x="20" y="${y0 + PANEL_H / 2}" font-size="15" transform="rotate(-90 20 ${y0 + PANEL_H / 2})" text-anchor="middle">${esc(critic)} critic</text>`);
     estimatorNames.forEach((estimator, c) => {
       const x0 = LEFT + c * (PANEL_W + GAP_X);
+      const run = runs.find((q) => q.critic === critic && q.estimator === estimator);
+      const stepsPerStage = run ? run.steps : 1;
+      const total = stages.length * stepsPerStage;
       const sx = (i) => x0 + (i / (total - 1)) * PANEL_W;
       const sy = (v) => y0 + PANEL_H - ((Math.min(Y_MAX, Math.max(Y_MIN, v)) - Y_MIN) / (Y_MAX - Y_MIN)) * PANEL_H;
       parts.push(`<rect x="${x0}" y="${y0}" width="${PANEL_W}" height="${PANEL_H}" fill="#fafafa" stroke="#999"/>`);
@@ -51,7 +53,6 @@ function staircaseSvg({ runs, criticNames, estimatorNames, labels, stages, steps
         if (c === 0) parts.push(`<text x="${x0 - 6}" y="${sy(v) + 4}" font-size="11" text-anchor="end">${v}</text>`);
       }
       if (r === 0) parts.push(`<text x="${x0 + PANEL_W / 2}" y="${y0 - 8}" font-size="13" text-anchor="middle">${esc(labels[estimator])}</text>`);
-      const run = runs.find((q) => q.critic === critic && q.estimator === estimator);
       if (!run) {
         parts.push(`<text x="${x0 + PANEL_W / 2}" y="${y0 + PANEL_H / 2}" font-size="12" text-anchor="middle" fill="#999">not run</text>`);
         return;

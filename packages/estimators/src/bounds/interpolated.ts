@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { checkScores, checkNumber } from '../internal/validate';
 import { logLeaveOneOutMeanExp } from '../internal/leave-one-out';
 import { maskedLogMeanExp } from '../internal/score-math';
-import { baselineColumn, checkLogBaseline } from './tuba';
+import { baselineColumn, checkLogBaseline } from '../internal/baseline';
 import type { BoundResult } from './types';
 
 /** Options of {@link interpolated}. */

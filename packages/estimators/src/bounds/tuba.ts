@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { checkBoundArgs, toLayout } from '../internal/layout';
-import { checkFloatFinite, checkNumber, describe } from '../internal/validate';
-import { ShapeError } from '../errors';
+import { baselineColumn, checkLogBaseline } from '../internal/baseline';
 import { tubaPerPosition } from '../internal/score-math';
 import type { BoundResult, NegativeOptions } from './types';
 
@@ -38,30 +37,4 @@ export function tuba(scores: tf.Tensor, options: TubaOptions = {}): BoundResult 
     const estimate = tf.mean(tubaPerPosition(tf.sub(pos, b) as tf.Tensor2D, tf.sub(all, b.expandDims(1)) as tf.Tensor3D, neg)) as tf.Scalar;
     return { estimate, loss: tf.neg(estimate) };
   });
-}
-
-/** Throws unless `logBaseline` is a finite number, [B] or [B, L] matching `scores`. */
-export function checkLogBaseline(fn: string, scores: tf.Tensor, logBaseline: unknown): void {
-  if (logBaseline === undefined) return;
-  if (typeof logBaseline === 'number') {
-    checkNumber(fn, 'logBaseline', logBaseline, -Infinity, Infinity, { loOpen: true, hiOpen: true });
-    return;
-  }
-  const b = scores.shape[0];
-  const l = scores.rank === 3 ? scores.shape[2] : 1;
-  const ok =
-    logBaseline instanceof tf.Tensor &&
-    logBaseline.shape[0] === b &&
-    (logBaseline.rank === 1 || (logBaseline.rank === 2 && logBaseline.shape[1] === l));
-  if (!ok) {
-    throw new ShapeError(`${fn}: option 'logBaseline' must be a number, [${b}] or [${b}, ${l}], got ${describe(logBaseline)}`);
-  }
-  checkFloatFinite(fn, logBaseline as tf.Tensor, 'logBaseline');
-}
-
-/** The log-baseline as a [B, L] tensor. */
-export function baselineColumn(logBaseline: number | tf.Tensor, b: number, l: number): tf.Tensor2D {
-  if (typeof logBaseline === 'number') return tf.fill([b, l], logBaseline) as tf.Tensor2D;
-  const col = logBaseline.rank === 1 ? logBaseline.reshape([b, 1]) : logBaseline;
-  return tf.broadcastTo(col, [b, l]) as tf.Tensor2D;
 }
