@@ -62,7 +62,7 @@ export function patchPlan(options: unknown, fn = 'patchEncoder'): Plan {
  *   grid: [7, 7],
  *   encoder: { kind: 'resnet', inputShape: [16, 16, 3], width: 16, codeSize: 64 },
  * });
- * const { local } = enc.encode(patchGrid(images, 16, 8)); // [B, 7, 7, 64]
+ * const { local } = enc.encode(patchGrid(images, { size: 16, stride: 8 })); // [B, 7, 7, 64] (@infomax/views)
  */
 export function patchEncoder(options: PatchOptions): Encoder {
   return assemble(patchPlan(options));
