@@ -4,11 +4,13 @@
 // MI steps through 2, 4, 6, 8, 10 nats; batch 64; separable and concat critics (2×256
 // ReLU); Adam 5e-4; every estimator trains its own critic through all stages.
 //
-// Usage: node tools/bench/mi-gaussian/run.js [--steps 150] [--concat-steps N] [--jobs 1] [--seed 0]
+// Usage: node tools/bench/mi-gaussian/run.js [--steps 300] [--concat-steps 60] [--jobs 1] [--seed 0]
 //          [--critics separable,concat] [--estimators infoNce,nwj,jsd-nwj,dv,mine,smile,interpolated]
 //          [--no-doc]
 // --steps is per stage (the paper uses 4000); --concat-steps overrides it for the concat
-// critic, which costs ~8× more per step (all 64×64 pairs through the MLP). Build first: npx tsc -p packages/estimators/tsconfig.build.json
+// critic, which costs ~8× more per step (all 64×64 pairs through the MLP). The defaults
+// take ~7 min on one core here (separable ~15 ms/step, concat ~110 ms/step); they are a
+// smoke run, far too short for the critics to converge. Build first: npx tsc -p packages/estimators/tsconfig.build.json
 // Writes tools/bench/mi-gaussian/out/{estimates.csv, summary.json, staircase.svg, staircase.png},
 // copies the figure to tools/bench/mi-gaussian/staircase.png and the tables to
 // docs/benchmarks/mi-gaussian.md (unless --no-doc).
@@ -77,8 +79,8 @@ async function main() {
   const { ESTIMATORS, CRITICS, STAGES, DIM, BATCH } = require('./train');
   const { stageStats } = require('./stats');
   const { staircaseSvg } = require('./plot');
-  const steps = Number(flag('steps', 150));
-  const concatSteps = Number(flag('concat-steps', steps));
+  const steps = Number(flag('steps', 300));
+  const concatSteps = Number(flag('concat-steps', args.includes('--steps') ? steps : 60));
   const stepsOf = (critic) => (critic === 'concat' ? concatSteps : steps);
   const jobs = Number(flag('jobs', 1));
   const seed = Number(flag('seed', 0));

@@ -57,6 +57,21 @@ describe.each(bounds)('%s rejects bad scores with a typed error naming itself', 
   });
 });
 
+test('a rejected call leaves no tensors behind (validation reads run inside tidy)', () => {
+  const scores = tf.zeros([3, 3]);
+  const nan = tf.tensor2d([[0, NaN, 0], [0, 0, 0], [0, 0, 0]]);
+  const mask = tf.tensor2d([[0, 0.5, 0], [1, 0, 0], [1, 0, 0]]);
+  const attempt = () => {
+    expect(() => dv(nan)).toThrow(NonFiniteError);
+    expect(() => dv(scores, { negativeMask: mask as tf.Tensor2D })).toThrow(ShapeError);
+  };
+  attempt();
+  const before = tf.memory().numTensors;
+  attempt();
+  expect(tf.memory().numTensors).toBe(before);
+  tf.dispose([scores, nan, mask]);
+});
+
 describe('negative options are checked', () => {
   const s = () => tf.zeros([3, 3]);
   test("'extra' with another batch size or L", () => {

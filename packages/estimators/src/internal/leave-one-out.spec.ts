@@ -27,7 +27,9 @@ const cases: Array<[string, number[][]]> = [
 
 test.each(cases)('%s: matches the float64 leave-one-out log-mean-exp', (_, rows) => {
   const s = tf.tensor3d(rows.map((r) => r.map((v) => [v])));
+  const before = tf.memory().numTensors;
   const out = tf.tidy(() => logLeaveOneOutMeanExp(s));
+  expect(tf.memory().numTensors).toBe(before + 1);
   expectAllClose(out.dataSync(), naive(rows), 1e-4);
   tf.dispose([s, out]);
 });

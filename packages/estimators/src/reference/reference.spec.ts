@@ -43,9 +43,13 @@ describe('correlated Gaussian', () => {
     const logJoint = (a: number, b: number) =>
       -Math.log(2 * Math.PI) - 0.5 * Math.log(1 - rho * rho) - (a * a - 2 * rho * a * b + b * b) / (2 * (1 - rho * rho));
     const expected = xs.map((xi) => ys.map((yk) => xi.reduce((s, a, j) => s + logJoint(a, yk[j]) - logN(a) - logN(yk[j]), 0)));
-    const s = tf.tidy(() => gaussianLogRatio(tf.tensor2d(xs), tf.tensor2d(ys), rho));
+    const x = tf.tensor2d(xs);
+    const y = tf.tensor2d(ys);
+    const before = tf.memory().numTensors;
+    const s = gaussianLogRatio(x, y, rho);
+    expect(tf.memory().numTensors).toBe(before + 1); // only the result
     expectAllClose(s.dataSync(), expected.flat(), 1e-4);
-    s.dispose();
+    tf.dispose([s, x, y]);
     const [a, b] = [tf.zeros([2, 3]), tf.zeros([2, 2])];
     expect(() => gaussianLogRatio(a as tf.Tensor2D, b as tf.Tensor2D, 0.5)).toThrow(ShapeError);
     tf.dispose([a, b]);
