@@ -41,14 +41,15 @@ export function checkBoundArgs(fn: string, scores: unknown, options: NegativeOpt
   }
   if (negativeMask !== undefined) {
     if (!(negativeMask instanceof tf.Tensor) || negativeMask.rank !== 2 || negativeMask.shape[0] !== b || negativeMask.shape[1] !== b) {
-      throw new ShapeError(`${fn}: option 'negativeMask' must have shape [${b}, ${b}] to match scores [${scores instanceof tf.Tensor ? scores.shape : '?'}], got ${describe(negativeMask)}`);
+      throw new ShapeError(`${fn}: option 'negativeMask' must have shape [${b}, ${b}] to match scores [${scores.shape}], got ${describe(negativeMask)}`);
     }
-    const [binary, diagonalFree, minRow] = tf.tidy(() => {
+    // One read-back for the three facts (each dataSync stalls a GPU backend).
+    const [binary, diagonal, minRow] = tf.tidy(() => {
       const m = negativeMask.toFloat();
-      const isBinary = tf.all(tf.logicalOr(tf.equal(m, 0), tf.equal(m, 1)));
-      const diag = tf.sum(tf.mul(m, tf.eye(b)));
-      return [isBinary.dataSync()[0], diag.dataSync()[0] === 0, tf.min(tf.sum(m, 1)).dataSync()[0]];
+      const isBinary = tf.all(tf.logicalOr(tf.equal(m, 0), tf.equal(m, 1))).toFloat();
+      return tf.stack([isBinary, tf.sum(tf.mul(m, tf.eye(b))), tf.min(tf.sum(m, 1))]).dataSync();
     });
+    const diagonalFree = diagonal === 0;
     if (!binary) throw new ShapeError(`${fn}: option 'negativeMask' must hold only 0 and 1`);
     if (!diagonalFree) {
       throw new ShapeError(`${fn}: option 'negativeMask' must be 0 on the diagonal (those pairs are the positives)`);
