@@ -1,0 +1,15 @@
+/**
+ * @infomax/eval: frozen-feature evaluation of a representation (linear probe,
+ * kNN, standardisation, 2-D PCA projection, batched feature extraction).
+ * @packageDocumentation
+ */
+export { linearProbe } from './linear-probe';
+export type { LinearProbeOptions, LinearProbeResult } from './linear-probe';
+export { knn, KNN_METRICS } from './knn';
+export type { KnnOptions, KnnResult, KnnMetric } from './knn';
+export { standardize, STD_FLOOR } from './standardize';
+export type { Standardized } from './standardize';
+export { pca2d } from './pca';
+export type { Pca2d, Pca2dOptions } from './pca';
+export { extractFeatures } from './extract-features';
+export { ShapeError, ConfigError, LabelError } from './errors';
