@@ -32,6 +32,8 @@ export function bilinearCritic(options: BilinearCriticOptions): Critic {
   return {
     scores(x: tf.Tensor2D, y: tf.Tensor2D): tf.Tensor2D {
       checkPair(`${fn}.scores`, x, y, base.xDim, base.yDim);
+      // An empty memory queue: no columns (and no zero-sized matmul, which XNNPACK logs as an error).
+      if (y.shape[0] === 0 || x.shape[0] === 0) return tf.zeros([x.shape[0], y.shape[0]]);
       return tf.tidy(() => {
         const xs = cosine ? normalizeRows(x) : x;
         const ys = cosine ? normalizeRows(y) : y;

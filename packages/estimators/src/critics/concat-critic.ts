@@ -45,6 +45,8 @@ export function concatCritic(options: ConcatCriticOptions): Critic {
   return {
     scores(x: tf.Tensor2D, y: tf.Tensor2D): tf.Tensor2D {
       checkPair(`${fn}.scores`, x, y, base.xDim, base.yDim);
+      // An empty memory queue: no columns (and no zero-sized matmul, which XNNPACK logs as an error).
+      if (y.shape[0] === 0 || x.shape[0] === 0) return tf.zeros([x.shape[0], y.shape[0]]);
       return tf.tidy(() => {
         const bx = x.shape[0];
         const my = y.shape[0];

@@ -5,6 +5,9 @@ import { MemoryQueue } from './memory-queue';
 import { dv } from '../bounds/dv';
 import { infoNce } from '../bounds/info-nce';
 import { ConfigError, ShapeError } from '../errors';
+import { separableCritic } from '../critics/separable-critic';
+import { concatCritic } from '../critics/concat-critic';
+import { bilinearCritic } from '../critics/bilinear-critic';
 import { expectAllClose, expectClose, expectNoLeak, randomScores, read } from '../test-utils/helpers';
 
 beforeAll(async () => {
@@ -104,6 +107,20 @@ describe('MemoryQueue (MoCo/CMC)', () => {
     expectClose(read(infoNce(s, { extra })).estimate, expected / 4, 1e-5);
     tf.dispose([past, x, y, s, extra]);
     queue.dispose();
+  });
+
+  test('an empty queue scores to [B, 0] with every critic, and adds nothing to the bound', () => {
+    const queue = new MemoryQueue({ capacity: 8, dim: 3 });
+    const x = randomScores(12, [4, 3]) as tf.Tensor2D;
+    const critics = [separableCritic({ xDim: 3, yDim: 3, hidden: [4] }), concatCritic({ xDim: 3, yDim: 3, hidden: [4] }), bilinearCritic({ xDim: 3, yDim: 3 })];
+    for (const critic of critics) {
+      const [s, extra] = tf.tidy(() => [critic.scores(x, x), critic.scores(x, queue.values())]);
+      expect(extra.shape).toEqual([4, 0]);
+      expectClose(read(infoNce(s, { extra })).estimate, read(infoNce(s)).estimate, 1e-7);
+      tf.dispose([s, extra]);
+      critic.dispose();
+    }
+    x.dispose();
   });
 
   test('pushing leaks nothing; bad batches are typed errors', () => {
