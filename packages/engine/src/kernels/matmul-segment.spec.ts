@@ -16,6 +16,11 @@ describe('BatchMatMul with transposed operands and UnsortedSegmentSum on wasm', 
     [[2, 5, 3], [2, 4, 3], false, true],
     [[3, 3, 5], [3, 4, 3], true, true],
     [[1, 64, 1024], [1, 64, 256], true, false],
+    // Cheaper to transpose the product than a large operand: the swapped form.
+    [[1, 8, 16], [1, 2048, 16], false, true],
+    [[1, 2048, 8], [1, 2048, 4], true, false],
+    [[2, 700, 3], [2, 5, 700], true, true],
+    [[1, 6, 16], [3, 512, 16], false, true],
   ];
   it.each(shapes)('a=%j b=%j transposeA=%s transposeB=%s: equals the stock cpu kernel', (aShape, bShape, tA, tB) => {
     const rng = new Rng(aShape.concat(bShape).reduce((s, d) => s * 31 + d, 1));
