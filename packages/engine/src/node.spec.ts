@@ -10,6 +10,7 @@ function machine(opts: {
   gpus?: boolean;
   env?: Record<string, string>;
   loadFails?: boolean;
+  adapter?: boolean;
 }): NativeProbe & { loaded: string[] } {
   const loaded: string[] = [];
   const pkgRoot = (name: string) => `/nm/${name}`;
@@ -30,6 +31,13 @@ function machine(opts: {
       loaded.push(name);
       return {};
     },
+    importModule: async (name) => {
+      loaded.push(name);
+      return {
+        create: () => ({ requestAdapter: async () => (opts.adapter ? { name: 'test adapter' } : null) }),
+        globals: {},
+      };
+    },
     env: opts.env ?? {},
   };
 }
@@ -46,23 +54,29 @@ async function tryAll(probe: NativeProbe) {
 
 const GPU = '@tensorflow/tfjs-node-gpu';
 const CPU = '@tensorflow/tfjs-node';
+const WEBGPU = 'webgpu (Dawn)';
+const WG_PKGS = ['webgpu', '@tensorflow/tfjs-backend-webgpu'];
 
 describe('backend selection', () => {
   it('absent packages: both native candidates say "not installed"', async () => {
-    expect(await tryAll(machine({}))).toEqual([`${GPU}: not installed (optional; see the README)`, `${CPU}: not installed (optional; see the README)`]);
+    expect(await tryAll(machine({}))).toEqual([
+      `${GPU}: not installed (optional; see the README)`,
+      `${WEBGPU}: not installed (optional: npm install webgpu @tensorflow/tfjs-backend-webgpu)`,
+      `${CPU}: not installed (optional; see the README)`,
+    ]);
   });
 
   it('installed with its install script skipped: "native binding is missing"', async () => {
     const r = await tryAll(machine({ packages: [GPU, CPU] }));
     expect(r[0]).toMatch(/native binding is missing/);
-    expect(r[1]).toMatch(/native binding is missing/);
+    expect(r[2]).toMatch(/native binding is missing/);
   });
 
   it('tfjs-node-gpu with its binding but no GPU visible falls to tfjs-node, and loads only that one', async () => {
     const m = machine({ packages: [GPU, CPU], bindings: [GPU, CPU] });
     const r = await tryAll(m);
     expect(r[0]).toMatch(/no NVIDIA GPU is visible/);
-    expect(r[1]).toBe(`${CPU}: ok`);
+    expect(r[2]).toBe(`${CPU}: ok`);
     expect(m.loaded).toEqual([CPU]);
   });
 
@@ -79,7 +93,26 @@ describe('backend selection', () => {
 
   it('a binding that fails to load reports the first line of the loader error', async () => {
     const r = await tryAll(machine({ packages: [CPU], bindings: [CPU], loadFails: true }));
-    expect(r[1]).toBe(`${CPU}: failed to load: libtensorflow.so.2: cannot open shared object file`);
+    expect(r[2]).toBe(`${CPU}: failed to load: libtensorflow.so.2: cannot open shared object file`);
+  });
+
+  it('webgpu installed but Dawn finds no adapter (as on these machines): falls through, naming why', async () => {
+    const m = machine({ packages: [...WG_PKGS, CPU], bindings: [CPU] });
+    const r = await tryAll(m);
+    expect(r[1]).toBe(`${WEBGPU}: no WebGPU adapter (Dawn found no Vulkan, Metal or D3D12 device)`);
+    expect(r[2]).toBe(`${CPU}: ok`);
+    expect(m.loaded).toEqual(['webgpu', CPU]);
+  });
+
+  it('webgpu with an adapter is chosen before tfjs-node, and loads tfjs-backend-webgpu', async () => {
+    const m = machine({ packages: [...WG_PKGS, CPU], bindings: [CPU], adapter: true });
+    expect(await tryAll(m)).toEqual([`${GPU}: not installed (optional; see the README)`, `${WEBGPU}: ok`]);
+    expect(m.loaded).toEqual(['webgpu', '@tensorflow/tfjs-backend-webgpu']);
+  });
+
+  it('tfjs-node-gpu with a GPU wins over webgpu', async () => {
+    const m = machine({ packages: [GPU, ...WG_PKGS], bindings: [GPU], gpus: true, adapter: true });
+    expect(await tryAll(m)).toEqual([`${GPU}: ok`]);
   });
 
   it('findNativeBinding finds lib/napi-v*/tfjs_binding.node', () => {
@@ -93,7 +126,7 @@ describe('backend selection', () => {
     expect(info.backend).toBe('wasm');
     expect(info.device).toBe('cpu');
     expect(info.kernels).toContain('Conv2DBackpropFilter');
-    expect(lines[0]).toMatch(/^infomax engine: wasm \(cpu, \d+ threads?, 4 infomax kernels\); not used: @tensorflow\/tfjs-node-gpu/);
+    expect(lines[0]).toMatch(/^infomax engine: wasm \(cpu, \d+ threads?, 4 infomax kernels\); not used: @tensorflow\/tfjs-node-gpu: .*; webgpu \(Dawn\): .*; @tensorflow\/tfjs-node: /);
   });
 
   it('backend cpu is the stock cpu backend plus our two conv-gradient kernels', async () => {

@@ -26,6 +26,8 @@ export interface NativeProbe {
   list(dir: string): string[];
   /** Load a module by name. */
   load(name: string): unknown;
+  /** Import an ES module by name (the `webgpu` package is ESM-only). */
+  importModule(name: string): Promise<unknown>;
   /** Environment variables. */
   env: Record<string, string | undefined>;
 }
@@ -47,6 +49,8 @@ const realProbe: NativeProbe = {
     }
   },
   load: (name) => require(name),
+  // A real dynamic import: TypeScript would turn a plain `import()` into `require()` under CommonJS.
+  importModule: (name) => (new Function('s', 'return import(s)') as (s: string) => Promise<unknown>)(name),
   env: process.env,
 };
 
@@ -73,9 +77,47 @@ export function cudaUnavailableReason(probe: NativeProbe = realProbe): string | 
 }
 
 /**
+ * The WebGPU candidate: Dawn from the `webgpu` npm package (Vulkan on Linux, Metal
+ * on macOS, D3D12 on Windows) under `@tensorflow/tfjs-backend-webgpu`. Both are
+ * optional installs; the candidate is usable only when Dawn finds an adapter.
+ */
+export function webgpuCandidate(probe: NativeProbe = realProbe): NativeCandidate {
+  return {
+    name: 'webgpu',
+    label: 'webgpu (Dawn)',
+    device: 'gpu',
+    load: async () => {
+      const missing = ['webgpu', '@tensorflow/tfjs-backend-webgpu'].filter((p) => probe.resolvePackage(p) === null);
+      if (missing.length) return { ok: false, why: `not installed (optional: npm install ${missing.join(' ')})` };
+      try {
+        const dawn = (await probe.importModule('webgpu')) as {
+          create(flags: string[]): { requestAdapter(): Promise<unknown> };
+          globals: Record<string, unknown>;
+        };
+        const gpu = dawn.create([]);
+        const adapter = await gpu.requestAdapter();
+        if (adapter === null || adapter === undefined) {
+          return { ok: false, why: 'no WebGPU adapter (Dawn found no Vulkan, Metal or D3D12 device)' };
+        }
+        // tfjs-backend-webgpu looks for navigator.gpu and the WebGPU constants (GPUBufferUsage, ...).
+        Object.assign(globalThis, dawn.globals);
+        const nav = (globalThis as unknown as { navigator?: object }).navigator;
+        if (nav) Object.defineProperty(nav, 'gpu', { value: gpu, configurable: true });
+        else Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true, writable: true });
+        probe.load('@tensorflow/tfjs-backend-webgpu');
+      } catch (e) {
+        return { ok: false, why: `failed to load: ${(e as Error).message.split('\n')[0]}` };
+      }
+      return { ok: true, backend: 'webgpu', threads: 0 };
+    },
+  };
+}
+
+/**
  * The native candidates in the order `auto` tries them: tfjs-node-gpu (binding
- * present and a CUDA device visible), then tfjs-node. Only one of the two is ever
- * loaded: loading both registers every kernel twice.
+ * present and a CUDA device visible), then WebGPU (an adapter exists), then
+ * tfjs-node. Only one TensorFlow package is ever loaded: loading both registers
+ * every kernel twice.
  */
 export function nativeCandidates(probe: NativeProbe = realProbe): NativeCandidate[] {
   const candidate = (
@@ -116,7 +158,7 @@ export function nativeCandidates(probe: NativeProbe = realProbe): NativeCandidat
       return r;
     },
   });
-  return [once(gpu), once(cpu)];
+  return [once(gpu), webgpuCandidate(probe), once(cpu)];
 }
 
 /**
