@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { Rng } from '@infomax/engine';
 import { standardize as standardizeSplits } from './standardize';
 import { countCorrect } from './internal/accuracy';
+import { softmaxStep } from './internal/softmax-regression';
 import { checkInt, checkLabels, checkNumber, rowsOf } from './internal/validate';
 
 /** Inputs and hyper-parameters of {@link linearProbe}. */
@@ -108,8 +109,8 @@ export async function linearProbe(options: LinearProbeOptions): Promise<LinearPr
   const xTrain = tf.tensor2d(train, [o.nTrain, o.dim]);
   const yTrain = tf.tensor1d(o.trainLabels, 'int32');
   // Zero start: the problem is convex, and zeros remove a source of run-to-run variation.
-  const w = tf.variable(tf.zeros([o.dim, o.classes]), true, undefined);
-  const b = tf.variable(tf.zeros([o.classes]), true, undefined);
+  const w = zeroVariable([o.dim, o.classes]) as tf.Variable<tf.Rank.R2>;
+  const b = zeroVariable([o.classes]) as tf.Variable<tf.Rank.R1>;
   const optimizer = tf.train.adam(o.learningRate);
   const rng = new Rng(o.seed);
   let loss = NaN;
@@ -119,13 +120,16 @@ export async function linearProbe(options: LinearProbeOptions): Promise<LinearPr
       let lossSum: tf.Scalar = tf.scalar(0);
       for (let first = 0; first < o.nTrain; first += o.batchSize) {
         const size = Math.min(o.batchSize, o.nTrain - first);
-        const cost = optimizer.minimize(
-          () => batchLoss(xTrain, yTrain, order.slice(first, size), w, b, o.classes, o.weightDecay),
-          true,
-          [w, b],
-        ) as tf.Scalar;
-        const next = tf.tidy(() => lossSum.add(cost.mul(size)));
-        tf.dispose([lossSum, cost]);
+        const next = tf.tidy(() => {
+          const rows = order.slice(first, size);
+          const step = softmaxStep(tf.gather(xTrain, rows), tf.gather(yTrain, rows), w, b, o.weightDecay);
+          optimizer.applyGradients([
+            { name: w.name, tensor: step.gradW },
+            { name: b.name, tensor: step.gradB },
+          ]);
+          return lossSum.add(step.loss.mul(size));
+        });
+        lossSum.dispose();
         lossSum = next as tf.Scalar;
       }
       order.dispose();
@@ -150,18 +154,10 @@ export async function linearProbe(options: LinearProbeOptions): Promise<LinearPr
   }
 }
 
-/** Mean softmax cross-entropy of one minibatch plus the L2 penalty on W. */
-function batchLoss(
-  x: tf.Tensor2D,
-  y: tf.Tensor1D,
-  rows: tf.Tensor1D,
-  w: tf.Variable,
-  b: tf.Variable,
-  classes: number,
-  weightDecay: number,
-): tf.Scalar {
-  const logits = tf.gather(x, rows).matMul(w as tf.Tensor2D).add(b);
-  const targets = tf.oneHot(tf.gather(y, rows), classes);
-  const ce = tf.losses.softmaxCrossEntropy(targets, logits) as tf.Scalar;
-  return weightDecay > 0 ? ce.add(tf.sum(tf.square(w)).mul(weightDecay / 2)) : ce;
+/** A trainable variable of zeros (the initial tensor is freed: a variable keeps its own reference). */
+function zeroVariable(shape: number[]): tf.Variable {
+  const initial = tf.zeros(shape);
+  const v = tf.variable(initial);
+  initial.dispose();
+  return v;
 }
