@@ -164,25 +164,34 @@ function outsideSpan(w: Float64Array, v: Float64Array, d: number): number {
 }
 
 /**
- * Gram–Schmidt on the two rows of v ([2, d]), in place. A row that vanishes (C is
- * zero or of rank one) is replaced by a random direction orthogonal to the other,
- * so the axes stay orthonormal whatever the data.
+ * Gram–Schmidt on the two rows of v ([2, d]), in place. A row that is (numerically)
+ * zero or parallel to the first — C is zero or of rank one — is replaced by a
+ * random direction orthogonal to the first, so the axes stay orthonormal whatever
+ * the data. The second row is orthogonalised twice ("twice is enough", Kahan).
  */
 function orthonormalize(v: Float64Array, d: number, rng: Rng): void {
-  for (let r = 0; r < 2; r++) {
-    for (let attempt = 0; ; attempt++) {
-      if (r === 1) {
-        const p = dot(v, 0, v, d, d);
-        for (let j = 0; j < d; j++) v[d + j] -= p * v[j];
-      }
-      const norm = Math.sqrt(dot(v, r * d, v, r * d, d));
-      if (norm > 1e-150 || attempt > 8) {
-        for (let j = 0; j < d; j++) v[r * d + j] /= norm;
-        break;
-      }
-      for (let j = 0; j < d; j++) v[r * d + j] = rng.normal();
-    }
+  let scale = Math.sqrt(dot(v, 0, v, 0, d));
+  if (scale === 0) {
+    for (let j = 0; j < d; j++) v[j] = rng.normal();
+    scale = Math.sqrt(dot(v, 0, v, 0, d));
   }
+  for (let j = 0; j < d; j++) v[j] /= scale;
+  const before = Math.sqrt(dot(v, d, v, d, d));
+  removeFirst(v, d);
+  removeFirst(v, d);
+  if (Math.sqrt(dot(v, d, v, d, d)) <= 1e-12 * Math.max(scale, before)) {
+    for (let j = 0; j < d; j++) v[d + j] = rng.normal();
+    removeFirst(v, d);
+    removeFirst(v, d);
+  }
+  const norm = Math.sqrt(dot(v, d, v, d, d));
+  for (let j = 0; j < d; j++) v[d + j] /= norm;
+}
+
+/** Subtracts from v's second row its component along the (unit) first row. */
+function removeFirst(v: Float64Array, d: number): void {
+  const p = dot(v, 0, v, d, d);
+  for (let j = 0; j < d; j++) v[d + j] -= p * v[j];
 }
 
 function fixSign(axes: Float64Array, offset: number, d: number): void {
