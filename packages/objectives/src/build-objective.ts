@@ -1,0 +1,50 @@
+/**
+ * `buildObjective(config)`: one entry point from a JSON config to an
+ * {@link Objective}, so a checkpoint's config rebuilds what trained it.
+ */
+import { buildCmc, type CmcConfig } from './cmc';
+import { buildCpc, type CpcConfig } from './cpc';
+import { buildDim, type DimConfig } from './dim';
+import { ConfigReader } from './internal/config-reader';
+import type { Objective } from './objective';
+
+/** Objective kinds `buildObjective` knows, declared once. */
+export const OBJECTIVE_KINDS = ['dim', 'cmc', 'cpc'] as const;
+/** One of {@link OBJECTIVE_KINDS}. */
+export type ObjectiveKind = (typeof OBJECTIVE_KINDS)[number];
+
+/** A resolved config of any objective (what `objective.config` holds). */
+export type ObjectiveConfig = DimConfig | CmcConfig | CpcConfig;
+
+/**
+ * Builds the objective a JSON config describes. Omitted keys take their defaults
+ * (the filled-in config is `objective.config`; `buildObjective(JSON.parse(JSON.stringify(o.config)))`
+ * builds the same objective with the same initial weights).
+ *
+ * - `{ kind: 'dim', inputShape }` — DIM(L) with JSD on the DCGAN encoder (see {@link DimConfig});
+ * - `{ kind: 'cmc', inputShape, views: { kind: 'lab' | 'halves' | 'crops' | 'labChannels' }, mode }` — see {@link CmcConfig};
+ * - `{ kind: 'cpc', inputShape, patch: { size, stride } }` — see {@link CpcConfig}.
+ *
+ * Hjelm et al. 2019 (DIM), https://arxiv.org/abs/1808.06670; Tian et al. 2020 (CMC),
+ * https://arxiv.org/abs/1906.05849; van den Oord et al. 2018 (CPC), https://arxiv.org/abs/1807.03748
+ *
+ * @param config `{ kind, inputShape: [height, width, channels], ...options }`
+ * @returns the objective; its `loss(batch)` takes images `[batch, height, width, channels]`
+ * @throws ConfigError naming the key path (`prior.hidden[1]`, `encoder`) that is unknown, missing or out of range
+ * @example
+ * const objective = buildObjective({ kind: 'dim', inputShape: [28, 28, 1] });
+ * const optimizer = tf.train.adam(1e-4);
+ * const metrics = trainStep(objective, optimizer, { images }, 0); // { loss, mi_local }
+ */
+export function buildObjective(config: { kind: string } & Record<string, unknown>): Objective {
+  const r = new ConfigReader('buildObjective', config);
+  const kind = r.choice('kind', OBJECTIVE_KINDS, undefined);
+  switch (kind) {
+    case 'dim':
+      return buildDim(r);
+    case 'cmc':
+      return buildCmc(r);
+    case 'cpc':
+      return buildCpc(r);
+  }
+}

@@ -1,0 +1,188 @@
+/**
+ * Contrastive Multiview Coding: one encoder per view, and the MI between the
+ * codes of view pairs maximised with a contrastive bound:
+ *
+ *   L = Σ_{(a,b) ∈ pairs} ½·(−Î(z_a; z_b) − Î(z_b; z_a)),  T(z_a, z_b) = cos(g_a z_a, h_b z_b) / τ
+ *
+ * (in-batch negatives, optionally plus a memory queue of past codes). Pairs: with
+ * two views the one pair; with more, `'core'` pairs view 0 with each other view,
+ * `'full'` takes every pair (the paper's full graph). InfoNCE by default; any bound of
+ * `@infomax/estimators` works on the same `[B, B]` scores.
+ *
+ * Tian, Krishnan & Isola 2020, "Contrastive Multiview Coding", https://arxiv.org/abs/1906.05849
+ */
+import * as tf from '@tensorflow/tfjs';
+import { Rng } from '@infomax/engine';
+import type { Encoder } from '@infomax/encoders';
+import { MemoryQueue, separableCritic, type Critic } from '@infomax/estimators';
+import { readViews, viewFunction, type CmcViewsConfig } from './cmc-views';
+import { applyEstimator, ESTIMATOR_KINDS, type EstimatorKind } from './estimator';
+import type { ConfigReader } from './internal/config-reader';
+import { buildEncoderAt, partSeeds, readEncoder, readInputShape, type EncoderPart } from './internal/encoder-part';
+import type { Batch, LossResult, Objective } from './objective';
+
+/** How views are paired, declared once. */
+export const CMC_MODES = ['core', 'full'] as const;
+/** One of {@link CMC_MODES}. */
+export type CmcMode = (typeof CMC_MODES)[number];
+
+/** A CMC config with every default filled in (what `objective.config` holds). */
+export type CmcConfig = {
+  kind: 'cmc';
+  /** Image shape `[height, width, channels]`. Required. */
+  inputShape: [number, number, number];
+  /** The views (see CmcViewsConfig). Default `{ kind: 'lab' }` for RGB, `{ kind: 'crops', count: 2 }` otherwise. */
+  views: CmcViewsConfig;
+  /** `'core'` (view 0 against each other view) or `'full'` (every pair). The same with two views. Default 'core'. */
+  mode: CmcMode;
+  /** Each view's encoder (an @infomax/encoders config without `inputShape`/`seed`). Default `{ kind: 'dcgan' }`. */
+  encoder: EncoderPart;
+  /** The bound. Default 'infonce' (CMC's). */
+  estimator: EstimatorKind;
+  /** Temperature τ of the cosine scores, > 0. Default 0.07. */
+  temperature: number;
+  /** Hidden sizes of each side's projection before the cosine (`[]`: linear, CMC's). Default []. */
+  projectionHidden: number[];
+  /** Width of the projected embedding. Default 128. */
+  projectionUnits: number;
+  /** Rows of the memory queue of past codes per view (extra negatives); 0 = in-batch only. Default 0. */
+  queueSize: number;
+  /** Seed of every initialisation and crop. Default 0. */
+  seed: number;
+};
+
+/** Reads and validates a CMC config (the one place its defaults are set) and builds it. */
+export function buildCmc(r: ConfigReader): CmcObjective {
+  const inputShape = readInputShape(r);
+  const seed = r.number('seed', 0);
+  const views = readViews(r, inputShape[2]);
+  const viewOf = viewFunction(views, new Rng(0));
+  const shapes = tf.tidy(() => viewOf(tf.zeros([1, ...inputShape]) as tf.Tensor4D, false).map((t) => t.shape.slice(1)));
+  const seeds = partSeeds(seed, 2 * shapes.length + 1);
+  const first = readEncoder(r, 'encoder', shapes[0], seeds[0], { kind: 'dcgan' });
+  const encoders = [first.encoder];
+  try {
+    for (let v = 1; v < shapes.length; v++) {
+      encoders.push(buildEncoderAt(r, 'encoder', { ...first.stored, inputShape: shapes[v], seed: seeds[v] } as never));
+    }
+    const config: CmcConfig = {
+      kind: 'cmc',
+      inputShape,
+      views,
+      mode: r.choice('mode', CMC_MODES, 'core'),
+      encoder: first.stored,
+      estimator: r.choice('estimator', ESTIMATOR_KINDS, 'infonce'),
+      temperature: r.number('temperature', 0.07, 0, Infinity, { loOpen: true }),
+      projectionHidden: r.ints('projectionHidden', []),
+      projectionUnits: r.int('projectionUnits', 128),
+      queueSize: r.int('queueSize', 0, 0),
+      seed,
+    };
+    r.done();
+    return new CmcObjective(config, encoders, seeds.slice(shapes.length));
+  } catch (err) {
+    encoders.forEach((e) => e.dispose());
+    throw err;
+  }
+}
+
+/** CMC as an {@link Objective}; build it with `buildObjective({ kind: 'cmc', inputShape, views })`. */
+export class CmcObjective implements Objective {
+  readonly auxiliaryOptimizers: Record<string, tf.Optimizer> = {};
+  readonly auxiliaryVariables: tf.Variable[] = [];
+  /** View pairs `[a, b]` and their critics. */
+  private readonly pairs: { a: number; b: number; critic: Critic }[] = [];
+  private readonly queues: MemoryQueue[] = [];
+  private readonly views: (images: tf.Tensor4D, training: boolean) => tf.Tensor4D[];
+  /** Codes of the last training batch, pushed into the queues by {@link auxiliaryStep}. */
+  private pending: tf.Tensor2D[] = [];
+
+  constructor(
+    readonly config: CmcConfig,
+    private readonly encoders: Encoder[],
+    seeds: number[],
+  ) {
+    this.views = viewFunction(config.views, new Rng(seeds[seeds.length - 1]));
+    const n = encoders.length;
+    for (let a = 0; a < n; a++) {
+      for (let b = a + 1; b < n; b++) {
+        if (config.mode === 'core' && a > 0) continue;
+        const critic = separableCritic({
+          xDim: encoders[a].globalSize,
+          yDim: encoders[b].globalSize,
+          hidden: config.projectionHidden,
+          embedDim: config.projectionUnits,
+          cosine: true,
+          temperature: config.temperature,
+          seed: seeds[this.pairs.length],
+        });
+        this.pairs.push({ a, b, critic });
+      }
+    }
+    if (config.queueSize > 0) encoders.forEach((e) => this.queues.push(new MemoryQueue({ capacity: config.queueSize, dim: e.globalSize })));
+  }
+
+  /** The encoder of view 0 (L for Lab); {@link embed} concatenates every view's code. */
+  get encoder(): Encoder {
+    return this.encoders[0];
+  }
+
+  get variables(): tf.Variable[] {
+    return [...this.encoders.flatMap((e) => e.trainableVariables), ...this.pairs.flatMap((p) => p.critic.variables)];
+  }
+
+  /**
+   * The CMC loss of one batch.
+   * @param batch images `[B, H, W, C]` in [0, 1], B ≥ 2
+   * @returns loss and metrics `mi_<a>_<b>` per pair (mean of both directions, nats) and `mi` (their mean)
+   */
+  loss(batch: Batch, options: { training: boolean; step: number }): LossResult {
+    const { training } = options;
+    // One tidy for everything: the tape needs the codes until the gradients are taken.
+    return tf.tidy(() => {
+      const codes = this.views(batch.images, training).map((x, v) => this.encoders[v].encode(x, { training }).global);
+      const queued = this.queues.map((q) => (q.size > 0 ? q.values() : null));
+      const metrics: Record<string, tf.Scalar> = {};
+      const losses: tf.Scalar[] = [];
+      for (const { a, b, critic } of this.pairs) {
+        const scores = critic.scores(codes[a], codes[b]); // [B, B]
+        const qa = queued[a];
+        const qb = queued[b];
+        const ab = applyEstimator(this.config.estimator, scores, qb ? { extra: critic.scores(codes[a], qb) } : {});
+        const ba = applyEstimator(this.config.estimator, tf.transpose(scores), qa ? { extra: tf.transpose(critic.scores(qa, codes[b])) } : {});
+        metrics[`mi_${a}_${b}`] = tf.mul(0.5, tf.add(ab.estimate, ba.estimate)) as tf.Scalar;
+        losses.push(tf.mul(0.5, tf.add(ab.loss, ba.loss)) as tf.Scalar);
+      }
+      metrics.mi = tf.mean(tf.stack(Object.values(metrics))) as tf.Scalar;
+      if (training && this.queues.length > 0) {
+        tf.dispose(this.pending);
+        this.pending = codes.map((c) => tf.keep(c.clone()));
+      }
+      return { loss: tf.addN(losses) as tf.Scalar, metrics };
+    });
+  }
+
+  /** Pushes the last training batch's codes into the memory queues (a no-op without queues). */
+  auxiliaryStep(_batch: Batch, _options: { step: number }): Record<string, number> {
+    this.pending.forEach((c, v) => this.queues[v].push(c));
+    tf.dispose(this.pending);
+    this.pending = [];
+    return this.queues.length > 0 ? { queue_size: this.queues[0].size } : {};
+  }
+
+  /**
+   * The representation a probe evaluates: every view's code, concatenated (CMC's choice).
+   * @param images `[B, H, W, C]` @returns `[B, Σ D_v]`
+   */
+  embed(images: tf.Tensor4D): tf.Tensor2D {
+    return tf.tidy(() => tf.concat(this.views(images, false).map((x, v) => this.encoders[v].encode(x).global), 1));
+  }
+
+  dispose(): void {
+    this.encoders.forEach((e) => e.dispose());
+    this.pairs.forEach((p) => p.critic.dispose());
+    this.queues.forEach((q) => q.dispose());
+    tf.dispose(this.pending);
+    this.pending = [];
+  }
+}

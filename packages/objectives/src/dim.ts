@@ -1,0 +1,198 @@
+/**
+ * Deep InfoMax: maximise the MI between an image's global code and its local
+ * feature map (global term, weight α) and every location of that map (local term,
+ * weight β), and match the codes to a prior adversarially (weight γ):
+ *
+ *   L = −α·Î(E(x); C(x)) − β·(1/L)·Σ_l Î(E(x); C_l(x)) + γ·(−E log σ(D(E(x))))
+ *
+ * with Î any bound of `@infomax/estimators` (JSD by default) on scores in the shared
+ * layout: local scores `[B, B, L]` (`scores[i, k, l]` = global head of image i · local
+ * head of image k at location l, divided by √units; negatives are the other images'
+ * feature vectors at each location), global scores `[B, B]` from a separable critic of
+ * the code and the flattened map. DIM(L) is α = 0, β = 1 (the default); DIM(G) α = 1,
+ * β = 0; the paper adds prior matching with γ = 0.1.
+ *
+ * Hjelm et al. 2019, "Learning deep representations by mutual information estimation
+ * and maximization", https://arxiv.org/abs/1808.06670
+ */
+import * as tf from '@tensorflow/tfjs';
+import { Rng } from '@infomax/engine';
+import type { Encoder } from '@infomax/encoders';
+import { separableCritic, type Critic } from '@infomax/estimators';
+import { applyEstimator, ESTIMATOR_KINDS, type EstimatorKind } from './estimator';
+import { PRIOR_DISTRIBUTIONS, PriorMatcher, type PriorConfig } from './dim-prior';
+import type { ConfigReader } from './internal/config-reader';
+import { Mlp } from './internal/mlp';
+import { readEncoder, readInputShape, partSeeds, type EncoderPart } from './internal/encoder-part';
+import type { Batch, LossResult, Objective } from './objective';
+
+/** A DIM config with every default filled in (what `objective.config` holds). */
+export type DimConfig = {
+  kind: 'dim';
+  /** Image shape `[height, width, channels]`. Required. */
+  inputShape: [number, number, number];
+  /** The encoder (an @infomax/encoders config without `inputShape`/`seed`). Default `{ kind: 'dcgan' }` (at 28×28: conv 64-128 → 7×7×128 local map, fc 1024, 64-d code). */
+  encoder: EncoderPart;
+  /** The bound, one of ESTIMATOR_KINDS. Default 'jsd' (DIM's). */
+  estimator: EstimatorKind;
+  /** Weight α of the global term, ≥ 0. Default 0. */
+  alpha: number;
+  /** Weight β of the local term, ≥ 0. Default 1. */
+  beta: number;
+  /** Weight γ of prior matching, ≥ 0; 0 (the default) builds no discriminator. DIM uses 0.1. */
+  gamma: number;
+  /** Width of the local (1×1-conv, i.e. per-location dense) and global (MLP) heads of the local term: each is dense → ReLU → dense plus a linear shortcut, as DIM's (without its batch/layer norm). Default 256 (DIM: 2048; 256 keeps the heads cheaper than the encoder on wasm). */
+  headUnits: number;
+  /** Hidden sizes of each side of the global term's separable critic (code vs flattened map). Default [512]; its embedding is `headUnits` wide. */
+  globalHidden: number[];
+  /** Prior matching settings (used when γ > 0). */
+  prior: PriorConfig;
+  /** Seed of every initialisation and prior sample. Default 0. */
+  seed: number;
+};
+
+/** Reads and validates a DIM config (the one place its defaults are set) and builds it. */
+export function buildDim(r: ConfigReader): DimObjective {
+  const inputShape = readInputShape(r);
+  const seed = r.number('seed', 0);
+  const seeds = partSeeds(seed, 5);
+  const { encoder, stored } = readEncoder(r, 'encoder', inputShape, seeds[0], { kind: 'dcgan' });
+  try {
+    const p = r.sub('prior');
+    const prior: PriorConfig = {
+      distribution: p.choice('distribution', PRIOR_DISTRIBUTIONS, 'uniform'),
+      hidden: p.ints('hidden', [1000, 200]),
+      learningRate: p.number('learningRate', 1e-4, 0, Infinity, { loOpen: true }),
+    };
+    p.done();
+    const config: DimConfig = {
+      kind: 'dim',
+      inputShape,
+      encoder: stored,
+      estimator: r.choice('estimator', ESTIMATOR_KINDS, 'jsd'),
+      alpha: r.number('alpha', 0, 0),
+      beta: r.number('beta', 1, 0),
+      gamma: r.number('gamma', 0, 0),
+      headUnits: r.int('headUnits', 256),
+      globalHidden: r.ints('globalHidden', [512]),
+      prior,
+      seed,
+    };
+    if (config.alpha + config.beta + config.gamma === 0) r.fail('beta', 'positive when alpha and gamma are 0 (nothing to train)', 0);
+    r.done();
+    return new DimObjective(config, encoder, seeds);
+  } catch (err) {
+    encoder.dispose();
+    throw err;
+  }
+}
+
+/** Deep InfoMax as an {@link Objective}; build it with `buildObjective({ kind: 'dim', inputShape })`. */
+export class DimObjective implements Objective {
+  readonly auxiliaryOptimizers: Record<string, tf.Optimizer> = {};
+  private readonly localHead: Mlp | null = null;
+  private readonly globalHead: Mlp | null = null;
+  private readonly globalCritic: Critic | null = null;
+  private readonly prior: PriorMatcher | null = null;
+
+  constructor(
+    readonly config: DimConfig,
+    readonly encoder: Encoder,
+    seeds: number[],
+  ) {
+    const [m1, m2, c] = encoder.localShape;
+    const d = encoder.globalSize;
+    if (config.beta > 0) {
+      const u = config.headUnits;
+      this.localHead = new Mlp([c, u, u], new Rng(seeds[1]), 'dim_local_head', { shortcut: true });
+      this.globalHead = new Mlp([d, u, u], new Rng(seeds[2]), 'dim_global_head', { shortcut: true });
+    }
+    if (config.alpha > 0) {
+      this.globalCritic = separableCritic({ xDim: d, yDim: m1 * m2 * c, hidden: config.globalHidden, embedDim: config.headUnits, seed: seeds[3] });
+    }
+    if (config.gamma > 0) {
+      this.prior = new PriorMatcher(d, config.prior, seeds[4]);
+      this.auxiliaryOptimizers.prior = this.prior.optimizer;
+    }
+  }
+
+  get variables(): tf.Variable[] {
+    return [
+      ...this.encoder.trainableVariables,
+      ...(this.localHead?.variables ?? []),
+      ...(this.globalHead?.variables ?? []),
+      ...(this.globalCritic?.variables ?? []),
+    ];
+  }
+
+  get auxiliaryVariables(): tf.Variable[] {
+    return this.prior?.variables ?? [];
+  }
+
+  /**
+   * The weighted DIM loss of one batch.
+   * @param batch images `[B, H, W, C]` in [0, 1], B ≥ 2
+   * @returns loss and metrics `mi_local`, `mi_global` (nats, per active term), `prior_gen` (the encoder's adversarial term)
+   */
+  loss(batch: Batch, options: { training: boolean; step: number }): LossResult {
+    const { training } = options;
+    return tf.tidy(() => {
+      const { local, global } = this.encoder.encode(batch.images, { training });
+      const metrics: Record<string, tf.Scalar> = {};
+      const terms: tf.Scalar[] = [];
+      if (this.localHead && this.globalHead) {
+        const [b, m1, m2, c] = local.shape;
+        // A 1×1-conv head is a dense map of every location's feature vector.
+        const flat = this.localHead.apply(tf.reshape(local, [b * m1 * m2, c])); // [B·M·M, U]
+        const g = this.globalHead.apply(global); // [B, U]
+        const u = g.shape[1];
+        const scores = tf.reshape(tf.div(tf.matMul(g, flat, false, true), Math.sqrt(u)), [b, b, m1 * m2]);
+        const bound = applyEstimator(this.config.estimator, scores);
+        metrics.mi_local = bound.estimate;
+        terms.push(tf.mul(this.config.beta, bound.loss));
+      }
+      if (this.globalCritic) {
+        const bound = applyEstimator(this.config.estimator, this.globalCritic.scores(global, tf.reshape(local, [local.shape[0], -1])));
+        metrics.mi_global = bound.estimate;
+        terms.push(tf.mul(this.config.alpha, bound.loss));
+      }
+      if (this.prior) {
+        const gen = this.prior.generatorLoss(global);
+        metrics.prior_gen = gen;
+        terms.push(tf.mul(this.config.gamma, gen));
+      }
+      return { loss: tf.addN(terms) as tf.Scalar, metrics };
+    });
+  }
+
+  /** Trains the prior discriminator one step on this batch's codes (encoder in inference mode). */
+  auxiliaryStep(batch: Batch, _options: { step: number }): Record<string, number> {
+    if (!this.prior) return {};
+    const { local, global, taps } = this.encoder.encode(batch.images, { training: false });
+    tf.dispose([local, ...Object.values(taps)]);
+    try {
+      return this.prior.step(global);
+    } finally {
+      global.dispose();
+    }
+  }
+
+  /**
+   * The representation a probe evaluates: the global code.
+   * @param images `[B, H, W, C]` @returns `[B, D]`
+   */
+  embed(images: tf.Tensor4D): tf.Tensor2D {
+    return tf.tidy(() => {
+      const out = this.encoder.encode(images, { training: false });
+      return out.global;
+    });
+  }
+
+  dispose(): void {
+    this.encoder.dispose();
+    this.localHead?.dispose();
+    this.globalHead?.dispose();
+    this.globalCritic?.dispose();
+    this.prior?.dispose();
+  }
+}

@@ -1,0 +1,7 @@
+/**
+ * Typed errors of `@infomax/objectives`: the engine's classes, so a CLI that maps
+ * `ConfigError` / `ShapeError` once handles objective errors too. Every message
+ * names the function and the config key path (`prior.hidden[1]`) or argument at
+ * fault, what was expected and what came.
+ */
+export { ConfigError, ShapeError } from '@infomax/engine';

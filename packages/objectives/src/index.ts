@@ -1,0 +1,22 @@
+/**
+ * @infomax/objectives: Deep InfoMax (global, local, prior matching), CMC and CPC as
+ * compositions of views, encoders, critics and any bound of @infomax/estimators.
+ * @packageDocumentation
+ */
+export type { Batch, LossResult, Objective } from './objective';
+export { buildObjective, OBJECTIVE_KINDS } from './build-objective';
+export type { ObjectiveKind, ObjectiveConfig } from './build-objective';
+export { trainStep } from './train-step';
+export { applyEstimator, ESTIMATOR_KINDS } from './estimator';
+export type { EstimatorKind } from './estimator';
+export { DimObjective } from './dim';
+export type { DimConfig } from './dim';
+export { CmcObjective, CMC_MODES } from './cmc';
+export type { CmcConfig, CmcMode } from './cmc';
+export { CMC_VIEW_KINDS } from './cmc-views';
+export type { CmcViewKind, CmcViewsConfig } from './cmc-views';
+export { CpcObjective, CPC_NEGATIVES } from './cpc';
+export type { CpcConfig, CpcNegatives } from './cpc';
+export { PRIOR_DISTRIBUTIONS } from './dim-prior';
+export type { PriorConfig, PriorDistribution } from './dim-prior';
+export { ConfigError, ShapeError } from './errors';

@@ -1,0 +1,51 @@
+/**
+ * A seeded multilayer perceptron on plain tf.Variables: the small trainable
+ * pieces objectives add around the encoders (DIM's prior discriminator, CPC's
+ * predictors). Plain tensor math; callers own `tf.tidy`.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { Rng } from '@infomax/engine';
+
+/** Glorot-uniform weights `[fanIn, fanOut]` drawn from `rng`. */
+export function glorot(rng: Rng, shape: number[], fanIn: number, fanOut: number, name: string): tf.Variable {
+  const limit = Math.sqrt(6 / (fanIn + fanOut));
+  return tf.variable(tf.randomUniform(shape, -limit, limit, 'float32', rng.tfSeed()), true, name);
+}
+
+/**
+ * Dense layers `sizes[0] → … → sizes[n]`, ReLU between, linear last layer; with
+ * `shortcut`, plus a linear map of the input straight to the output (DIM's heads).
+ */
+export class Mlp {
+  private readonly weights: tf.Variable[] = [];
+  private readonly biases: tf.Variable[] = [];
+  private readonly shortcut: tf.Variable | null = null;
+
+  constructor(sizes: number[], rng: Rng, name: string, { bias = true, shortcut = false } = {}) {
+    for (let i = 0; i + 1 < sizes.length; i++) {
+      this.weights.push(glorot(rng, [sizes[i], sizes[i + 1]], sizes[i], sizes[i + 1], `${name}_w${i}`));
+      if (bias) this.biases.push(tf.variable(tf.zeros([sizes[i + 1]]), true, `${name}_b${i}`));
+    }
+    const [first, last] = [sizes[0], sizes[sizes.length - 1]];
+    if (shortcut) this.shortcut = glorot(rng, [first, last], first, last, `${name}_shortcut`);
+  }
+
+  /** `x` [N, sizes[0]] → [N, sizes[n]]. */
+  apply(x: tf.Tensor2D): tf.Tensor2D {
+    let h = x;
+    this.weights.forEach((w, i) => {
+      h = tf.matMul(h, w as tf.Tensor2D);
+      if (this.biases.length > 0) h = tf.add(h, this.biases[i]);
+      if (i + 1 < this.weights.length) h = tf.relu(h);
+    });
+    return this.shortcut ? tf.add(h, tf.matMul(x, this.shortcut as tf.Tensor2D)) : h;
+  }
+
+  get variables(): tf.Variable[] {
+    return [...this.weights, ...this.biases, ...(this.shortcut ? [this.shortcut] : [])];
+  }
+
+  dispose(): void {
+    tf.dispose(this.variables);
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * The contract every objective fulfils, and the one training step the trainer
+ * runs on any of them. An objective is views + encoders + critic + bound; it
+ * owns its parts' variables (and, for adversarial pieces such as DIM's prior
+ * discriminator, an auxiliary step with its own optimizer).
+ */
+import type * as tf from '@tensorflow/tfjs';
+import type { Encoder } from '@infomax/encoders';
+
+/** A batch as the data package yields it: images `[batch, height, width, channels]` in [0, 1]. */
+export interface Batch {
+  images: tf.Tensor4D;
+  labels?: tf.Tensor1D;
+}
+
+/** What {@link Objective.loss} returns; the caller owns the tensors. */
+export interface LossResult {
+  /** The scalar to minimise. */
+  loss: tf.Scalar;
+  /** Every MI estimate it computes (in nats) and other diagnostics, as scalars. */
+  metrics: Record<string, tf.Scalar>;
+}
+
+/** A configured objective. */
+export interface Objective {
+  /** JSON-serialisable config (defaults filled in); `buildObjective(config)` rebuilds the same objective. */
+  readonly config: { kind: string } & Record<string, unknown>;
+  /** The encoder whose representation is evaluated (frozen features for the probe). */
+  readonly encoder: Encoder;
+  /** Variables the main loss trains: encoders, heads, critics, context/predictor nets. */
+  readonly variables: tf.Variable[];
+  /** Variables of auxiliary parts with their own optimizer (e.g. DIM's prior discriminator); may be empty. */
+  readonly auxiliaryVariables: tf.Variable[];
+  /**
+   * The loss and metrics of one batch. Pure tensor math (no optimizer side effects):
+   * the trainer calls it inside `optimizer.minimize` / `tf.variableGrads`.
+   * `training` switches batch norm to batch statistics and randomised views on.
+   */
+  loss(batch: Batch, options: { training: boolean; step: number }): LossResult;
+  /**
+   * Optional auxiliary update run after the main step (DIM prior matching trains its
+   * discriminator here with its own optimizer). Returns plain-number metrics.
+   */
+  auxiliaryStep?(batch: Batch, options: { step: number }): Record<string, number>;
+  /**
+   * The representation a probe evaluates, from raw images `[batch, height, width, channels]`
+   * to `[batch, D]` (inference mode). Optional for custom objectives; the built-in ones
+   * apply their own views first (CMC's Lab split — codes of every view concatenated —
+   * CPC's patch grid), which `encoder` alone does not. The caller owns the result.
+   */
+  embed?(images: tf.Tensor4D): tf.Tensor2D;
+  /** Optimizers owned by auxiliary parts, by name (their state goes into checkpoints). */
+  readonly auxiliaryOptimizers: Record<string, tf.Optimizer>;
+  /** Frees every variable and model the objective owns. */
+  dispose(): void;
+}
