@@ -3,15 +3,15 @@ import * as tf from '@tensorflow/tfjs';
 
 const CHUNK_ROWS = 4096;
 
-/** Rows of `x` ([n, dim]) whose argmax of x·W + b equals the label. */
-export function countCorrect(x: tf.Tensor2D, labels: Int32Array, w: tf.Variable, b: tf.Variable): number {
-  const n = x.shape[0];
+/** Rows of `x` ([n, dim] row-major) whose argmax of x·W + b equals the label. */
+export function countCorrect(x: Float32Array, labels: Int32Array, dim: number, w: tf.Variable, b: tf.Variable): number {
+  const n = labels.length;
   let correct = 0;
   for (let first = 0; first < n; first += CHUNK_ROWS) {
     const size = Math.min(CHUNK_ROWS, n - first);
     const predicted = tf.tidy(() =>
-      x
-        .slice([first, 0], [size, -1])
+      tf
+        .tensor2d(x.subarray(first * dim, (first + size) * dim), [size, dim])
         .matMul(w as tf.Tensor2D)
         .add(b)
         .argMax(1),
