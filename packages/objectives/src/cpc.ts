@@ -115,7 +115,7 @@ export class CpcObjective implements Objective {
     this.contextNet = new MaskedConvStack([d, ...channels], rows, cols, new Rng(seeds[0]));
     const h = channels[channels.length - 1];
     const rng = new Rng(seeds[1]);
-    for (let k = 1; k <= config.offsets; k++) this.predictors.push(glorot(rng, [h, d], h, d, `cpc_predictor_${k}`));
+    for (let k = 1; k <= config.offsets; k++) this.predictors.push(glorot(rng, [h, d], h, d));
   }
 
   get variables(): tf.Variable[] {

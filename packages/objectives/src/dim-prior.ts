@@ -37,7 +37,7 @@ export class PriorMatcher {
     seed: number,
   ) {
     this.rng = new Rng(seed);
-    this.net = new Mlp([codeSize, ...config.hidden, 1], this.rng.fork(), 'dim_prior');
+    this.net = new Mlp([codeSize, ...config.hidden, 1], this.rng.fork());
     this.optimizer = tf.train.adam(config.learningRate);
   }
 

@@ -104,8 +104,8 @@ export class DimObjective implements Objective {
     const d = encoder.globalSize;
     if (config.beta > 0) {
       const u = config.headUnits;
-      this.localHead = new Mlp([c, u, u], new Rng(seeds[1]), 'dim_local_head', { shortcut: true });
-      this.globalHead = new Mlp([d, u, u], new Rng(seeds[2]), 'dim_global_head', { shortcut: true });
+      this.localHead = new Mlp([c, u, u], new Rng(seeds[1]), { shortcut: true });
+      this.globalHead = new Mlp([d, u, u], new Rng(seeds[2]), { shortcut: true });
     }
     if (config.alpha > 0) {
       this.globalCritic = separableCritic({ xDim: d, yDim: m1 * m2 * c, hidden: config.globalHidden, embedDim: config.headUnits, seed: seeds[3] });

@@ -26,8 +26,8 @@ export class MaskedConvStack {
   ) {
     for (let i = 0; i + 1 < channels.length; i++) {
       const [cin, cout] = [channels[i], channels[i + 1]];
-      this.kernels.push(glorot(rng, [rows, cols, cin, cout], rows * cols * cin, rows * cols * cout, `cpc_context_k${i}`));
-      this.biases.push(tf.variable(tf.zeros([cout]), true, `cpc_context_b${i}`));
+      this.kernels.push(glorot(rng, [rows, cols, cin, cout], rows * cols * cin, rows * cols * cout));
+      this.biases.push(tf.variable(tf.zeros([cout])));
     }
   }
 

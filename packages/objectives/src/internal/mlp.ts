@@ -7,9 +7,10 @@ import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '@infomax/engine';
 
 /** Glorot-uniform weights `[fanIn, fanOut]` drawn from `rng`. */
-export function glorot(rng: Rng, shape: number[], fanIn: number, fanOut: number, name: string): tf.Variable {
+export function glorot(rng: Rng, shape: number[], fanIn: number, fanOut: number): tf.Variable {
   const limit = Math.sqrt(6 / (fanIn + fanOut));
-  return tf.variable(tf.randomUniform(shape, -limit, limit, 'float32', rng.tfSeed()), true, name);
+  // Unnamed: tfjs names must be unique process-wide, and two objectives may coexist.
+  return tf.variable(tf.randomUniform(shape, -limit, limit, 'float32', rng.tfSeed()));
 }
 
 /**
@@ -21,13 +22,13 @@ export class Mlp {
   private readonly biases: tf.Variable[] = [];
   private readonly shortcut: tf.Variable | null = null;
 
-  constructor(sizes: number[], rng: Rng, name: string, { bias = true, shortcut = false } = {}) {
+  constructor(sizes: number[], rng: Rng, { bias = true, shortcut = false } = {}) {
     for (let i = 0; i + 1 < sizes.length; i++) {
-      this.weights.push(glorot(rng, [sizes[i], sizes[i + 1]], sizes[i], sizes[i + 1], `${name}_w${i}`));
-      if (bias) this.biases.push(tf.variable(tf.zeros([sizes[i + 1]]), true, `${name}_b${i}`));
+      this.weights.push(glorot(rng, [sizes[i], sizes[i + 1]], sizes[i], sizes[i + 1]));
+      if (bias) this.biases.push(tf.variable(tf.zeros([sizes[i + 1]])));
     }
     const [first, last] = [sizes[0], sizes[sizes.length - 1]];
-    if (shortcut) this.shortcut = glorot(rng, [first, last], first, last, `${name}_shortcut`);
+    if (shortcut) this.shortcut = glorot(rng, [first, last], first, last);
   }
 
   /** `x` [N, sizes[0]] → [N, sizes[n]]. */
