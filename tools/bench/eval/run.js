@@ -89,6 +89,9 @@ async function main() {
 
   console.log(`| features | method | implementation | seconds | × infomax time | test accuracy |`);
   console.log(`|---|---|---|---|---|---|`);
+  // Grouped by feature set, then probe before kNN; infomax first within a group.
+  const order = (r) => sets.findIndex((s) => s.id === r.set) * 10 + (r.kind === 'knn' ? 5 : 0) + (r.impl.startsWith('infomax') ? 0 : 1);
+  rows.sort((a, b) => order(a) - order(b));
   for (const r of rows) {
     const base = rows.find((b) => b.set === r.set && b.kind === r.kind);
     const ratio = (r.seconds / base.seconds).toFixed(2);
