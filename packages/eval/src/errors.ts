@@ -2,7 +2,8 @@
  * Typed errors of `@infomax/eval`. Shape and option errors are the engine's classes
  * (one hierarchy for the whole framework, so a CLI maps them once); labels outside
  * `[0, classes)` get their own class because they are a fault of the data, not of
- * the call (a CLI reports them as a data error).
+ * the call (a CLI reports them as a data error), and so do features holding NaN or
+ * ±Infinity (the encoder that made them diverged: a numeric failure).
  */
 import { EngineError } from '@infomax/engine';
 
@@ -19,3 +20,15 @@ export { ShapeError, ConfigError } from '@infomax/engine';
  * }
  */
 export class LabelError extends EngineError {}
+
+/**
+ * A features array held NaN or ±Infinity (e.g. the encoder that produced it diverged).
+ *
+ * @example
+ * try {
+ *   await linearProbe({ trainFeatures, trainLabels, testFeatures, testLabels, dim: 64, classes: 10 });
+ * } catch (err) {
+ *   if (err instanceof NonFiniteError) console.error('features are not finite:', err.message);
+ * }
+ */
+export class NonFiniteError extends EngineError {}

@@ -12,4 +12,4 @@ export type { Standardized } from './standardize';
 export { pca2d } from './pca';
 export type { Pca2d, Pca2dOptions } from './pca';
 export { extractFeatures } from './extract-features';
-export { ShapeError, ConfigError, LabelError } from './errors';
+export { ShapeError, ConfigError, LabelError, NonFiniteError } from './errors';

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { initEngine, Rng } from '@infomax/engine';
-import { ConfigError, LabelError, ShapeError } from './errors';
+import { ConfigError, LabelError, NonFiniteError, ShapeError } from './errors';
 import { knn, KnnOptions } from './knn';
 import { blobs, expectNoLeak, naiveKnn } from './test-utils/helpers';
 
@@ -114,6 +114,9 @@ describe('knn', () => {
     expect(() => knn({ ...t, testLabels: Int32Array.from(t.testLabels, () => 3) })).toThrow(LabelError);
     expect(() => knn({ ...t, dim: 7 })).toThrow(ShapeError);
     expect(() => knn({ ...t, testLabels: t.testLabels.subarray(2) })).toThrow(/knn: testLabels/);
+    expect(() => knn({ ...t, testFeatures: t.testFeatures.map((v, i) => (i === 5 ? -Infinity : v)) })).toThrow(
+      NonFiniteError,
+    );
     expect(tf.memory().numTensors).toBe(before);
   });
 });

@@ -72,6 +72,7 @@ function resolve(options: KnnOptions): Required<KnnOptions> & { nTrain: number; 
  * @returns test accuracy in [0, 1] and the `[nTest]` predictions.
  * @throws ShapeError when a features array is not n×dim or labels and rows differ in count.
  * @throws LabelError when a label is outside `[0, classes)`.
+ * @throws NonFiniteError when a feature is NaN or ±Infinity.
  * @throws ConfigError when k > nTrain, k < 1, or the metric is unknown.
  * @example
  * const { testAccuracy } = knn({ trainFeatures, trainLabels, testFeatures, testLabels, dim: 64, classes: 10 });

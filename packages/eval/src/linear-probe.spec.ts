@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { initEngine, Rng } from '@infomax/engine';
-import { ConfigError, LabelError, ShapeError } from './errors';
+import { ConfigError, LabelError, NonFiniteError, ShapeError } from './errors';
 import { linearProbe, LinearProbeOptions } from './linear-probe';
 import { blobs, expectClose, expectNoLeak, gaussian, randomLabels } from './test-utils/helpers';
 
@@ -92,6 +92,9 @@ describe('linearProbe', () => {
     );
     await expect(linearProbe({ ...task, epochs: 0 })).rejects.toThrow(/linearProbe: epochs/);
     await expect(linearProbe({ ...task, learningRate: -1 })).rejects.toThrow(ConfigError);
+    await expect(linearProbe({ ...task, trainFeatures: task.trainFeatures.map((v, i) => (i === 9 ? NaN : v)) })).rejects.toThrow(
+      NonFiniteError,
+    );
     const before = tf.memory().numTensors;
     await expect(linearProbe({ ...task, classes: 1 })).rejects.toThrow(ConfigError);
     expect(tf.memory().numTensors).toBe(before);

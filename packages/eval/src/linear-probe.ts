@@ -95,6 +95,7 @@ function resolve(options: LinearProbeOptions): Resolved & { nTrain: number; nTes
  * @returns accuracies in [0, 1], epochs run, seconds, last-epoch loss.
  * @throws ShapeError when a features array is not n×dim or labels and rows differ in count.
  * @throws LabelError when a label is outside `[0, classes)`.
+ * @throws NonFiniteError when a feature is NaN or ±Infinity.
  * @throws ConfigError when an option is out of range.
  * @example
  * const { testAccuracy } = await linearProbe({
@@ -115,12 +116,14 @@ export async function linearProbe(options: LinearProbeOptions): Promise<LinearPr
   const optimizer = tf.train.adam(o.learningRate);
   const rng = new Rng(o.seed);
   let loss = NaN;
+  let lossSum: tf.Scalar | null = null;
   try {
     for (let epoch = 1; epoch <= o.epochs; epoch++) {
       const order = rng.permutation(o.nTrain);
-      let lossSum: tf.Scalar = tf.scalar(0);
+      lossSum = tf.scalar(0);
       for (let first = 0; first < o.nTrain; first += o.batchSize) {
         const batch = gatherRows(train, o.trainLabels, order.subarray(first, first + o.batchSize), o.dim);
+        const sum: tf.Scalar = lossSum;
         const next = tf.tidy(() => {
           const x = tf.tensor2d(batch.x, [batch.y.length, o.dim]);
           const step = softmaxStep(x, tf.tensor1d(batch.y, 'int32'), w, b, o.weightDecay);
@@ -128,13 +131,14 @@ export async function linearProbe(options: LinearProbeOptions): Promise<LinearPr
             { name: w.name, tensor: step.gradW },
             { name: b.name, tensor: step.gradB },
           ]);
-          return lossSum.add(step.loss.mul(batch.y.length));
+          return sum.add(step.loss.mul(batch.y.length));
         });
-        lossSum.dispose();
+        sum.dispose();
         lossSum = next as tf.Scalar;
       }
       loss = (await lossSum.data())[0] / o.nTrain;
       lossSum.dispose();
+      lossSum = null;
       o.onEpoch?.(epoch, loss);
     }
     const trainCorrect = countCorrect(train, o.trainLabels, o.dim, w, b);
@@ -149,6 +153,7 @@ export async function linearProbe(options: LinearProbeOptions): Promise<LinearPr
   } finally {
     optimizer.dispose();
     tf.dispose([w, b]);
+    lossSum?.dispose();
   }
 }
 

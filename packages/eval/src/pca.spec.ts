@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { initEngine, Rng } from '@infomax/engine';
-import { ConfigError, ShapeError } from './errors';
+import { ConfigError, NonFiniteError, ShapeError } from './errors';
 import { pca2d } from './pca';
 import { expectClose, expectNoLeak, gaussian } from './test-utils/helpers';
 
@@ -97,6 +97,7 @@ describe('pca2d', () => {
     expect(() => pca2d(features, dim, n - 1)).toThrow(ShapeError);
     expect(() => pca2d(new Float32Array(5), 1, 5)).toThrow(ConfigError);
     expect(() => pca2d(new Float32Array(0), 2, 0)).toThrow(/pca2d: n/);
+    expect(() => pca2d(Float32Array.from([1, 2, NaN, 4]), 2, 2)).toThrow(NonFiniteError);
     expect(tf.memory().numTensors).toBe(before);
   });
 });

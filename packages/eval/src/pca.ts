@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '@infomax/engine';
 import { ConfigError, ShapeError } from './errors';
-import { checkInt } from './internal/validate';
+import { checkInt, rowsOf } from './internal/validate';
 
 /** Settings of {@link pca2d}. */
 export interface Pca2dOptions {
@@ -42,6 +42,7 @@ export interface Pca2d {
  * @returns `points` `[n, 2]`, explained-variance ratios, `axes` `[2, dim]`, `mean` `[dim]`.
  * @throws ConfigError when dim < 2, n < 1 or an option is out of range.
  * @throws ShapeError when `features.length !== n·dim`.
+ * @throws NonFiniteError when a feature is NaN or ±Infinity.
  * @example
  * const { points, explained } = pca2d(testCodes, 64, 2000);
  * console.log(`PC1 ${(100 * explained[0]).toFixed(1)}%, PC2 ${(100 * explained[1]).toFixed(1)}%`);
@@ -55,6 +56,7 @@ export function pca2d(features: Float32Array, dim: number, n: number, options: P
   if (features.length !== n * dim) {
     throw new ShapeError(`pca2d: features must hold n·dim = ${n}·${dim} = ${n * dim} values, got ${features.length}`);
   }
+  rowsOf('pca2d', 'features', features, dim);
   const mean = new Float64Array(dim);
   for (let i = 0; i < features.length; i += dim) for (let j = 0; j < dim; j++) mean[j] += features[i + j];
   for (let j = 0; j < dim; j++) mean[j] /= n;

@@ -1,5 +1,5 @@
 import { Rng } from '@infomax/engine';
-import { ConfigError, ShapeError } from './errors';
+import { ConfigError, NonFiniteError, ShapeError } from './errors';
 import { STD_FLOOR, standardize } from './standardize';
 import { expectClose, gaussian } from './test-utils/helpers';
 
@@ -56,5 +56,12 @@ describe('standardize', () => {
     expect(() => standardize(new Float32Array(7), new Float32Array(0), 3)).toThrow(ShapeError);
     expect(() => standardize(new Float32Array(6), new Float32Array(4), 3)).toThrow(/standardize: test/);
     expect(() => standardize(new Float32Array(6), new Float32Array(0), 0)).toThrow(ConfigError);
+  });
+
+  it('rejects NaN and ±Infinity, naming the row and column', () => {
+    const bad = Float32Array.from([1, 2, 3, 4, NaN, 6]);
+    expect(() => standardize(bad, new Float32Array(0), 3)).toThrow(NonFiniteError);
+    expect(() => standardize(bad, new Float32Array(0), 3)).toThrow(/standardize: train must be finite, got NaN at row 1, column 1/);
+    expect(() => standardize(new Float32Array(3), Float32Array.from([0, Infinity, 0]), 3)).toThrow(/standardize: test/);
   });
 });

@@ -30,6 +30,7 @@ export interface Standardized {
  * @returns standardised copies plus `mean` and `std` (`[dim]` each).
  * @throws ConfigError when `dim` is not a positive integer.
  * @throws ShapeError when an array's length is not a multiple of `dim` (or `train` is empty).
+ * @throws NonFiniteError when a feature is NaN or ±Infinity.
  * @example
  * const { train, test } = standardize(trainFeatures, testFeatures, 64);
  */

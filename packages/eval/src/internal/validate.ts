@@ -1,7 +1,7 @@
 /** Argument checks shared by the exported functions; each message names the function and argument. */
-import { ConfigError, LabelError, ShapeError } from '../errors';
+import { ConfigError, LabelError, NonFiniteError, ShapeError } from '../errors';
 
-/** A flat row-major feature matrix: checks `dim` and returns the row count. */
+/** A flat row-major feature matrix: checks `dim` and finiteness, returns the row count. */
 export function rowsOf(fn: string, name: string, features: ArrayLike<number>, dim: number): number {
   if (!Number.isInteger(dim) || dim <= 0) {
     throw new ConfigError(`${fn}: dim must be a positive integer, got ${dim}`);
@@ -10,6 +10,12 @@ export function rowsOf(fn: string, name: string, features: ArrayLike<number>, di
     throw new ShapeError(
       `${fn}: ${name} must hold n×dim values with n ≥ 1 (dim ${dim}), got length ${features.length}`,
     );
+  }
+  for (let i = 0; i < features.length; i++) {
+    if (!Number.isFinite(features[i])) {
+      const row = Math.floor(i / dim);
+      throw new NonFiniteError(`${fn}: ${name} must be finite, got ${features[i]} at row ${row}, column ${i - row * dim}`);
+    }
   }
   return features.length / dim;
 }
