@@ -67,6 +67,51 @@ describe('pca2d', () => {
     expectClose(projected[1] / total, p.explained[1], 1e-4);
   });
 
+  // The eigen equation itself: C·a = λ·a for each axis, λ / trace(C) = explained (C in float64 JS).
+  function expectEigenAxes(x: Float32Array, dim: number, n: number, tol: number) {
+    const p = pca2d(x, dim, n);
+    const c = new Float64Array(dim * dim);
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < dim; j++) {
+        const a = x[i * dim + j] - p.mean[j];
+        for (let k = 0; k < dim; k++) c[j * dim + k] += (a * (x[i * dim + k] - p.mean[k])) / n;
+      }
+    }
+    let trace = 0;
+    for (let j = 0; j < dim; j++) trace += c[j * dim + j];
+    for (let r = 0; r < 2; r++) {
+      const lambda = p.explained[r] * trace;
+      for (let j = 0; j < dim; j++) {
+        const ca = dot(c, j * dim, p.axes, r * dim, dim);
+        expectClose(ca, lambda * p.axes[r * dim + j], tol * trace);
+      }
+    }
+    return p;
+  }
+
+  it('n=30 rows < dim=120 features (Gram-matrix path): each axis satisfies C·a = λ·a, λ/trace = explained', () => {
+    const r = new Rng(22);
+    const x = gaussian(r, 30, 120);
+    const dir = unit(r, 120);
+    for (let i = 0; i < 30; i++) {
+      const t = 12 * r.normal();
+      for (let j = 0; j < 120; j++) x[i * 120 + j] += t * dir[j];
+    }
+    const p = expectEigenAxes(x, 120, 30, 1e-5);
+    expect(Math.abs(dot(p.axes, 0, dir, 0, 120))).toBeGreaterThan(0.95);
+    expectClose(dot(p.axes, 0, p.axes, 120, 120), 0, 1e-9);
+  });
+
+  it('nearly equal leading variances (10 and 9.9 per axis): the eigen equation still holds', () => {
+    const r = new Rng(23);
+    const x = gaussian(r, 3000, 12);
+    for (let i = 0; i < 3000; i++) {
+      x[i * 12] *= Math.sqrt(10);
+      x[i * 12 + 1] *= Math.sqrt(9.9);
+    }
+    expectEigenAxes(x, 12, 3000, 1e-6);
+  });
+
   it('degenerate data: equal rows give explained [0, 0] and zero points; a line gives [1, 0]', () => {
     const same = pca2d(new Float32Array(30).fill(3), 3, 10);
     expect(same.explained).toEqual([0, 0]);
@@ -79,6 +124,10 @@ describe('pca2d', () => {
     expectClose(Math.abs(dot(p.axes, 0, [1, 2, -1].map((x) => x / Math.sqrt(6)), 0, 3)), 1, 1e-6);
     expectClose(dot(p.axes, 0, p.axes, 3, 3), 0, 1e-9);
     expect(p.points.every(Number.isFinite)).toBe(true);
+    expect(pca2d(Float32Array.from([1, 2, 3]), 3, 1).explained).toEqual([0, 0]);
+    const two = pca2d(Float32Array.from([0, 1, 2, 3, 4, 2, 3, 4, 5, 6]), 5, 2);
+    expectClose(two.explained[0], 1, 1e-6);
+    expectClose(dot(two.axes, 0, two.axes, 5, 5), 0, 1e-9);
   });
 
   it('same seed → same axes; the sign convention makes axes independent of the seed', () => {

@@ -5,13 +5,14 @@
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '@infomax/engine';
 import { ConfigError, ShapeError } from './errors';
+import { leadingEigenpairs, orthonormalizeRows } from './internal/symmetric-eigen';
 import { checkInt, rowsOf } from './internal/validate';
 
 /** Settings of {@link pca2d}. */
 export interface Pca2dOptions {
-  /** Most subspace iterations on the covariance matrix. Default 1000. */
+  /** Most subspace iterations. Default 500. */
   maxIterations?: number;
-  /** Stop when the subspace moves less than this (relative residual). Default 1e-10. */
+  /** Stop when each axis's eigen-residual ‖C·a − λa‖ is below tolerance·λ₁. Default 1e-9. */
   tolerance?: number;
   /** Seed of the starting subspace. Default 0. */
   seed?: number;
@@ -30,10 +31,11 @@ export interface Pca2d {
 }
 
 /**
- * Projects rows onto the two leading principal axes. The `[dim, dim]` covariance is
- * one `tf.matMul` of the centred rows; its two leading eigenvectors come from
- * subspace (block power) iteration with a Rayleigh–Ritz step, in float64 JS, which
- * converges at the rate λ₃/λ₂ and costs O(dim²) per iteration.
+ * Projects rows onto the two leading principal axes. The second-moment matrix of the
+ * centred rows is one `tf.matMul` — `[dim, dim]` (covariance), or the `[n, n]` Gram
+ * matrix when there are fewer rows than features (same non-zero eigenvalues; axes =
+ * Xᵀu normalised) — and its leading eigenvectors come from block subspace iteration
+ * with a Rayleigh–Ritz step in float64 JS.
  *
  * @param features `[n, dim]` row-major embeddings.
  * @param dim features per row (≥ 2).
@@ -48,7 +50,7 @@ export interface Pca2d {
  * console.log(`PC1 ${(100 * explained[0]).toFixed(1)}%, PC2 ${(100 * explained[1]).toFixed(1)}%`);
  */
 export function pca2d(features: Float32Array, dim: number, n: number, options: Pca2dOptions = {}): Pca2d {
-  const o: Required<Pca2dOptions> = { maxIterations: 1000, tolerance: 1e-10, seed: 0, ...options };
+  const o: Required<Pca2dOptions> = { maxIterations: 500, tolerance: 1e-9, seed: 0, ...options };
   checkInt('pca2d', 'dim', dim, 2);
   checkInt('pca2d', 'n', n, 1);
   checkInt('pca2d', 'maxIterations', o.maxIterations, 1);
@@ -63,16 +65,30 @@ export function pca2d(features: Float32Array, dim: number, n: number, options: P
   const centred = new Float32Array(features.length);
   for (let i = 0; i < features.length; i += dim) for (let j = 0; j < dim; j++) centred[i + j] = features[i + j] - mean[j];
 
-  const covariance = tf.tidy(() => {
+  // Fewer rows than features: the [n, n] Gram matrix is the smaller problem.
+  const gram = n < dim;
+  const m = gram ? n : dim;
+  const moment = tf.tidy(() => {
     const x = tf.tensor2d(centred, [n, dim]);
-    return tf.matMul(x, x, true, false).div(n);
+    return (gram ? tf.matMul(x, x, false, true) : tf.matMul(x, x, true, false)).div(n);
   });
-  const c = Float64Array.from(covariance.dataSync());
-  covariance.dispose();
-
+  const c = Float64Array.from(moment.dataSync());
+  moment.dispose();
   let trace = 0;
-  for (let j = 0; j < dim; j++) trace += c[j * dim + j];
-  const { axes, values } = leadingPair(c, dim, o);
+  for (let j = 0; j < m; j++) trace += c[j * m + j];
+
+  const rng = new Rng(o.seed);
+  let axes: Float64Array = new Float64Array(2 * dim);
+  let values = [0, 0];
+  if (trace > 0) {
+    const eig = leadingEigenpairs(c, m, Math.min(2, m), { ...o, seed: rng.int(2 ** 31) });
+    values = [eig.values[0], eig.values[1] ?? 0];
+    axes = gram ? featureAxes(centred, eig.vectors, Math.min(2, m), n, dim) : eig.vectors;
+  }
+  // Orthonormal whatever the data: a missing or zero axis (rank < 2) becomes any orthogonal direction.
+  orthonormalizeRows(axes, 2, dim, rng);
+  for (let r = 0; r < 2; r++) fixSign(axes, r * dim, dim);
+
   const points = new Float32Array(n * 2);
   for (let i = 0; i < n; i++) {
     let p0 = 0;
@@ -89,111 +105,16 @@ export function pca2d(features: Float32Array, dim: number, n: number, options: P
   return { points, explained, axes, mean };
 }
 
-/** Two leading eigenpairs of the symmetric `[d, d]` matrix `c` by orthogonal iteration. */
-function leadingPair(c: Float64Array, d: number, o: Required<Pca2dOptions>): { axes: Float64Array; values: [number, number] } {
-  const rng = new Rng(o.seed);
-  let v = new Float64Array(2 * d).map(() => rng.normal());
-  orthonormalize(v, d, rng);
-  let w = new Float64Array(2 * d);
-  for (let it = 0; it < o.maxIterations; it++) {
-    multiply(c, v, w, d);
-    // Residual of C·V outside span(V), relative to ‖C·V‖: zero once V spans an invariant subspace.
-    const residual = outsideSpan(w, v, d);
-    [v, w] = [w, v];
-    orthonormalize(v, d, rng);
-    if (residual < o.tolerance) break;
-  }
-  // Rayleigh–Ritz: diagonalise Vᵀ C V (2×2) and rotate V into the eigenvectors.
-  multiply(c, v, w, d);
-  const a = dot(v, 0, w, 0, d);
-  const b = dot(v, 0, w, d, d);
-  const e = dot(v, d, w, d, d);
-  const theta = 0.5 * Math.atan2(2 * b, a - e);
-  const cs = Math.cos(theta);
-  const sn = Math.sin(theta);
-  const axes = new Float64Array(2 * d);
-  for (let j = 0; j < d; j++) {
-    axes[j] = cs * v[j] + sn * v[d + j];
-    axes[d + j] = -sn * v[j] + cs * v[d + j];
-  }
-  let values: [number, number] = [
-    a * cs * cs + 2 * b * cs * sn + e * sn * sn,
-    a * sn * sn - 2 * b * cs * sn + e * cs * cs,
-  ];
-  if (values[1] > values[0]) {
-    const first = axes.slice(0, d);
-    axes.copyWithin(0, d);
-    axes.set(first, d);
-    values = [values[1], values[0]];
-  }
-  for (let r = 0; r < 2; r++) fixSign(axes, r * d, d);
-  return { axes, values: [Math.max(values[0], 0), Math.max(values[1], 0)] };
-}
-
-/** out[r] = C · v[r] for the two rows of v ([2, d]). */
-function multiply(c: Float64Array, v: Float64Array, out: Float64Array, d: number): void {
-  for (let r = 0; r < 2; r++) {
-    for (let i = 0; i < d; i++) {
-      let s = 0;
-      const row = i * d;
-      for (let j = 0; j < d; j++) s += c[row + j] * v[r * d + j];
-      out[r * d + i] = s;
+/** Axes in feature space from Gram eigenvectors u (`[count, n]`): Xᵀu, `[2, dim]` (rows past `count` zero). */
+function featureAxes(x: Float32Array, u: Float64Array, count: number, n: number, dim: number): Float64Array {
+  const axes = new Float64Array(2 * dim);
+  for (let r = 0; r < count; r++) {
+    for (let i = 0; i < n; i++) {
+      const ui = u[r * n + i];
+      for (let j = 0; j < dim; j++) axes[r * dim + j] += ui * x[i * dim + j];
     }
   }
-}
-
-function dot(x: Float64Array, xo: number, y: Float64Array, yo: number, d: number): number {
-  let s = 0;
-  for (let j = 0; j < d; j++) s += x[xo + j] * y[yo + j];
-  return s;
-}
-
-/** ‖W − V Vᵀ W‖ / ‖W‖ for orthonormal rows V; 0 when W is zero. */
-function outsideSpan(w: Float64Array, v: Float64Array, d: number): number {
-  let total = 0;
-  let outside = 0;
-  for (let r = 0; r < 2; r++) {
-    const p0 = dot(v, 0, w, r * d, d);
-    const p1 = dot(v, d, w, r * d, d);
-    for (let j = 0; j < d; j++) {
-      const x = w[r * d + j];
-      const rest = x - p0 * v[j] - p1 * v[d + j];
-      total += x * x;
-      outside += rest * rest;
-    }
-  }
-  return total > 0 ? Math.sqrt(outside / total) : 0;
-}
-
-/**
- * Gram–Schmidt on the two rows of v ([2, d]), in place. A row that is (numerically)
- * zero or parallel to the first — C is zero or of rank one — is replaced by a
- * random direction orthogonal to the first, so the axes stay orthonormal whatever
- * the data. The second row is orthogonalised twice ("twice is enough", Kahan).
- */
-function orthonormalize(v: Float64Array, d: number, rng: Rng): void {
-  let scale = Math.sqrt(dot(v, 0, v, 0, d));
-  if (scale === 0) {
-    for (let j = 0; j < d; j++) v[j] = rng.normal();
-    scale = Math.sqrt(dot(v, 0, v, 0, d));
-  }
-  for (let j = 0; j < d; j++) v[j] /= scale;
-  const before = Math.sqrt(dot(v, d, v, d, d));
-  removeFirst(v, d);
-  removeFirst(v, d);
-  if (Math.sqrt(dot(v, d, v, d, d)) <= 1e-12 * Math.max(scale, before)) {
-    for (let j = 0; j < d; j++) v[d + j] = rng.normal();
-    removeFirst(v, d);
-    removeFirst(v, d);
-  }
-  const norm = Math.sqrt(dot(v, d, v, d, d));
-  for (let j = 0; j < d; j++) v[d + j] /= norm;
-}
-
-/** Subtracts from v's second row its component along the (unit) first row. */
-function removeFirst(v: Float64Array, d: number): void {
-  const p = dot(v, 0, v, d, d);
-  for (let j = 0; j < d; j++) v[d + j] -= p * v[j];
+  return axes;
 }
 
 function fixSign(axes: Float64Array, offset: number, d: number): void {

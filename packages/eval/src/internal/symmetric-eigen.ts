@@ -1,0 +1,177 @@
+/**
+ * Leading eigenpairs of a symmetric matrix in float64 JS: block subspace iteration
+ * with oversampling and a Rayleigh–Ritz step (Jacobi on the small projected matrix),
+ * the textbook method (e.g. Saad, "Numerical Methods for Large Eigenvalue Problems",
+ * 2011, ch. 5). With a block of `count + 6` vectors the error shrinks like
+ * (λ_{b+1}/λ_count)^iterations instead of (λ_{count+1}/λ_count)^iterations, so close
+ * leading eigenvalues do not stall it.
+ */
+import { Rng } from '@infomax/engine';
+
+/** Iteration settings. */
+export interface EigenOptions {
+  maxIterations: number;
+  /** Stop when ‖C·a − θ·a‖ ≤ tolerance·θ₁ for every wanted Ritz pair. */
+  tolerance: number;
+  seed: number;
+}
+
+/**
+ * The `count` largest eigenvalues (descending, clamped at 0) and unit eigenvectors
+ * (`[count, m]` row-major) of the symmetric positive semi-definite `[m, m]` matrix `c`.
+ */
+export function leadingEigenpairs(
+  c: Float64Array,
+  m: number,
+  count: number,
+  options: EigenOptions,
+): { vectors: Float64Array; values: number[] } {
+  const rng = new Rng(options.seed);
+  const b = Math.min(m, count + 6);
+  let v = Float64Array.from({ length: b * m }, () => rng.normal());
+  orthonormalizeRows(v, b, m, rng);
+  let w = new Float64Array(b * m);
+  let ritz = rayleighRitz(v, w, b, m, count);
+  for (let it = 0; it < options.maxIterations; it++) {
+    multiplyRows(c, v, w, b, m);
+    ritz = rayleighRitz(v, w, b, m, count);
+    if (ritz.values[0] <= 0 || ritz.residual <= options.tolerance * ritz.values[0]) break;
+    [v, w] = [w, v];
+    orthonormalizeRows(v, b, m, rng);
+  }
+  return { vectors: ritz.vectors, values: ritz.values.map((x) => Math.max(x, 0)) };
+}
+
+/** Ritz pairs of span(V) given W = C·V: the top `count`, with their largest residual norm. */
+function rayleighRitz(v: Float64Array, w: Float64Array, b: number, m: number, count: number) {
+  const h = new Float64Array(b * b);
+  for (let i = 0; i < b; i++) {
+    for (let j = i; j < b; j++) {
+      const s = 0.5 * (dotRows(v, i, w, j, m) + dotRows(v, j, w, i, m));
+      h[i * b + j] = s;
+      h[j * b + i] = s;
+    }
+  }
+  const { values, vectors: s } = jacobiEigen(h, b);
+  const vectors = new Float64Array(count * m);
+  const values_: number[] = [];
+  let residual = 0;
+  for (let r = 0; r < count; r++) {
+    const theta = values[r];
+    values_.push(theta);
+    let norm2 = 0;
+    for (let k = 0; k < m; k++) {
+      let a = 0;
+      let ca = 0;
+      for (let i = 0; i < b; i++) {
+        a += s[i * b + r] * v[i * m + k];
+        ca += s[i * b + r] * w[i * m + k];
+      }
+      vectors[r * m + k] = a;
+      norm2 += (ca - theta * a) ** 2;
+    }
+    residual = Math.max(residual, Math.sqrt(norm2));
+  }
+  return { vectors, values: values_, residual };
+}
+
+/**
+ * All eigenpairs of a small symmetric `[b, b]` matrix by cyclic Jacobi rotations;
+ * values descending, eigenvectors as the columns of `vectors` (`[b, b]` row-major).
+ */
+export function jacobiEigen(matrix: Float64Array, b: number): { values: number[]; vectors: Float64Array } {
+  const a = Float64Array.from(matrix);
+  const q = new Float64Array(b * b);
+  for (let i = 0; i < b; i++) q[i * b + i] = 1;
+  for (let sweep = 0; sweep < 100; sweep++) {
+    let off = 0;
+    let total = 0;
+    for (let i = 0; i < b; i++) {
+      for (let j = 0; j < b; j++) {
+        total += a[i * b + j] ** 2;
+        if (i !== j) off += a[i * b + j] ** 2;
+      }
+    }
+    if (off <= 1e-30 * total || off === 0) break;
+    for (let p = 0; p < b - 1; p++) {
+      for (let r = p + 1; r < b; r++) {
+        const apr = a[p * b + r];
+        if (apr === 0) continue;
+        // The rotation angle that zeroes a[p][r] (Golub & Van Loan, Algorithm 8.5.1).
+        const tau = (a[r * b + r] - a[p * b + p]) / (2 * apr);
+        const t = Math.sign(tau || 1) / (Math.abs(tau) + Math.sqrt(1 + tau * tau));
+        const cs = 1 / Math.sqrt(1 + t * t);
+        const sn = t * cs;
+        for (let k = 0; k < b; k++) {
+          const akp = a[k * b + p];
+          const akr = a[k * b + r];
+          a[k * b + p] = cs * akp - sn * akr;
+          a[k * b + r] = sn * akp + cs * akr;
+        }
+        for (let k = 0; k < b; k++) {
+          const apk = a[p * b + k];
+          const ark = a[r * b + k];
+          a[p * b + k] = cs * apk - sn * ark;
+          a[r * b + k] = sn * apk + cs * ark;
+        }
+        for (let k = 0; k < b; k++) {
+          const qkp = q[k * b + p];
+          const qkr = q[k * b + r];
+          q[k * b + p] = cs * qkp - sn * qkr;
+          q[k * b + r] = sn * qkp + cs * qkr;
+        }
+      }
+    }
+  }
+  const order = Array.from({ length: b }, (_, i) => i).sort((x, y) => a[y * b + y] - a[x * b + x]);
+  const vectors = new Float64Array(b * b);
+  order.forEach((src, dst) => {
+    for (let k = 0; k < b; k++) vectors[k * b + dst] = q[k * b + src];
+  });
+  return { values: order.map((i) => a[i * b + i]), vectors };
+}
+
+/** out[r] = C · v[r] for the `b` rows of v. */
+function multiplyRows(c: Float64Array, v: Float64Array, out: Float64Array, b: number, m: number): void {
+  for (let r = 0; r < b; r++) {
+    for (let i = 0; i < m; i++) {
+      let s = 0;
+      const row = i * m;
+      const col = r * m;
+      for (let j = 0; j < m; j++) s += c[row + j] * v[col + j];
+      out[r * m + i] = s;
+    }
+  }
+}
+
+function dotRows(x: Float64Array, i: number, y: Float64Array, j: number, m: number): number {
+  let s = 0;
+  for (let k = 0; k < m; k++) s += x[i * m + k] * y[j * m + k];
+  return s;
+}
+
+/**
+ * Modified Gram–Schmidt on the `b` rows of v (`[b, m]`), twice per row ("twice is
+ * enough", Kahan). A row that collapses (numerically inside the span of the rows
+ * before it: a zero or low-rank matrix) is replaced by a random direction, so the
+ * rows always come out orthonormal.
+ */
+export function orthonormalizeRows(v: Float64Array, b: number, m: number, rng: Rng): void {
+  for (let r = 0; r < b; r++) {
+    for (let attempt = 0; attempt < 4; attempt++) {
+      const before = Math.sqrt(dotRows(v, r, v, r, m));
+      for (let pass = 0; pass < 2; pass++) {
+        for (let p = 0; p < r; p++) {
+          const proj = dotRows(v, p, v, r, m);
+          for (let k = 0; k < m; k++) v[r * m + k] -= proj * v[p * m + k];
+        }
+      }
+      const norm = Math.sqrt(dotRows(v, r, v, r, m));
+      if (norm > 1e-10 * before && norm > 0) {
+        for (let k = 0; k < m; k++) v[r * m + k] /= norm;
+        break;
+      }
+      for (let k = 0; k < m; k++) v[r * m + k] = rng.normal();
+    }
+  }
+}
