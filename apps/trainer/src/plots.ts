@@ -57,8 +57,10 @@ export async function plotMetrics(lines: MetricLine[], dir: string): Promise<str
     const acc = accKeys.map((k) => curve(evals, k));
     await draw('probe.png', lineChart('probe accuracy at each evaluation', 'step', 'accuracy (%)',
       acc.map((s) => ({ ...s, points: s.points.map(([x, y]) => [x, 100 * y] as [number, number]) }))));
-    const mi = curve(evals, 'mi');
-    if (mi.points.length > 0) await draw('probe-mi.png', lineChart('MI estimate at each evaluation (compare probe.png)', 'step', 'nats', [mi]));
+    const miKeys = [...new Set(evals.flatMap((e) => Object.keys(e).filter((k) => k.startsWith('test_') && k !== 'test_loss' && typeof e[k] === 'number')))];
+    if (miKeys.length > 0) {
+      await draw('probe-mi.png', lineChart('held-out MI estimate at each evaluation (compare probe.png)', 'step', 'nats', miKeys.map((k) => curve(evals, k))));
+    }
   }
   return written;
 }

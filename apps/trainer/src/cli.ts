@@ -1,0 +1,118 @@
+#!/usr/bin/env node
+/**
+ * The `infomax` command: train, evaluate, estimate, inspect. Every error of the
+ * stack becomes one line and an exit code (0 ok, 2 usage/config, 3 data,
+ * 4 numeric failure, 5 checkpoint/IO, 130 interrupted); `--verbose` adds stacks.
+ */
+import { Command, CommanderError } from 'commander';
+import { EXIT, exitCodeFor, formatError } from './errors';
+import { runEstimateCsv, runEstimateGaussian, runEvaluate, runInspect, runTrain } from './commands';
+
+/** A number when the flag value is one; otherwise the raw text, so the schema names the key in its error. */
+const num = (v: string): number | string => (v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : v);
+const list = (v: string): string[] => v.split(',').map((s) => s.trim()).filter((s) => s !== '');
+const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
+
+/** Builds the command tree (exported for tests of the usage text). */
+export function program(): Command {
+  const p = new Command('infomax')
+    .description('Representation learning by mutual-information maximization (Deep InfoMax, CMC, CPC) on TensorFlow.js')
+    .option('--verbose', 'print stack traces with errors')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+
+  p.command('train')
+    .description('train an encoder; with no options: DIM(L), JSD, DCGAN on the bundled MNIST digits for ~3 minutes, then a linear probe')
+    .option('-c, --config <file>', 'YAML or JSON config (flags override it)')
+    .option('-o, --out <dir>', 'run folder (default runs/quickstart)')
+    .option('--objective <kind>', 'objective: dim | cmc | cpc')
+    .option('--estimator <bound>', 'MI bound: jsd | infonce | dv | nwj | smile')
+    .option('--critic <kind>', 'critic (objectives that take one)')
+    .option('--encoder <kind>', 'encoder: dcgan | alexnet | resnet | mlp')
+    .option('--dataset <name>', 'digits | fashion-mnist | idx | cifar10 | cifar100 | stl10 | folder | synthetic')
+    .option('--data-path <dir>', 'dataset folder')
+    .option('--train-limit <n>', 'use only the first n training images', num)
+    .option('--test-limit <n>', 'use only the first n test images', num)
+    .option('--epochs <n>', 'stop after n epochs', num)
+    .option('--steps <n>', 'stop after n steps', num)
+    .option('--time-budget <seconds>', 'stop after this much training time', num)
+    .option('--batch-size <n>', 'images per step (default 64)', num)
+    .option('--lr <rate>', 'Adam learning rate (default 1e-4)', num)
+    .option('--seed <n>', 'seed of everything random (default 0)', num)
+    .option('--backend <name>', 'auto | tensorflow | webgpu | wasm | cpu (default auto)')
+    .option('--checkpoint-every <steps>', 'checkpoint interval (default 500; 0: only at the end)', num)
+    .option('--log-every <steps>', 'metrics/log line interval (default 20)', num)
+    .option('--eval-every <steps>', 'linear-probe interval (default 0: only at the end)', num)
+    .option('--layer <name>', 'probed encoder output: conv | fc | code (default code)')
+    .option('--set <key=value>', 'set any config key, e.g. --set objective.beta=0.5 (repeatable)', collect)
+    .option('--resume [run]', 'continue the run in --out (or the given folder) from its latest checkpoint')
+    .option('--overwrite', 'start afresh in a run folder that holds a run')
+    .action(async (opts, cmd: Command) => {
+      process.exitCode = await runTrain(opts, cmd.optsWithGlobals().verbose === true);
+    });
+
+  p.command('evaluate <run>')
+    .description("freeze a run's encoder (latest checkpoint) and report linear-probe and kNN (k=20, cosine) test accuracy; writes eval.json")
+    .option('--layer <name>', 'conv | fc | code (default: the run\'s eval.layer)')
+    .option('--probe-epochs <n>', 'linear probe epochs (default 100)', num)
+    .option('--backend <name>', 'backend (default: the run\'s)')
+    .option('--output <file>', 'JSON output (default <run>/eval.json)')
+    .action(async (run: string, opts) => {
+      await runEvaluate(run, opts);
+    });
+
+  const estimate = p.command('estimate').description('estimate mutual information with a trained critic');
+  estimate.command('gaussian')
+    .description('the Gaussian staircase: correlated X, Y in R^d with known MI, each bound against the truth')
+    .option('--dim <d>', 'dimension of X and Y (default 10)', num)
+    .option('--levels <nats>', 'true MI levels, comma-separated (default 2,4,6)', list)
+    .option('--bounds <list>', 'bounds, comma-separated (default dv,nwj,infonce)', list)
+    .option('--critic <kind>', 'separable | bilinear | concat (default separable)')
+    .option('--steps <n>', 'training steps per bound and level (default 400)', num)
+    .option('--batch <n>', 'pairs per batch (default 64)', num)
+    .option('--lr <rate>', 'Adam learning rate (default 5e-4)', num)
+    .option('--seed <n>', 'seed (default 0)', num)
+    .option('--backend <name>', 'backend (default wasm)')
+    .action(async (opts) => {
+      await runEstimateGaussian(opts);
+    });
+  estimate.command('csv <file>')
+    .description('MI between column groups of a CSV file (header row; columns by name or 0-based index)')
+    .requiredOption('--x <cols>', 'columns of X, comma-separated', list)
+    .requiredOption('--y <cols>', 'columns of Y, comma-separated', list)
+    .option('--bound <name>', 'dv | nwj | infonce | jsd | smile (default nwj)')
+    .option('--critic <kind>', 'separable | bilinear | concat (default separable)')
+    .option('--steps <n>', 'training steps (default 500)', num)
+    .option('--batch <n>', 'pairs per batch (default 128)', num)
+    .option('--lr <rate>', 'Adam learning rate (default 5e-4)', num)
+    .option('--seed <n>', 'seed (default 0)', num)
+    .option('--backend <name>', 'backend (default wasm)')
+    .action(async (file: string, opts) => {
+      await runEstimateCsv(file, opts);
+    });
+
+  p.command('inspect <target>')
+    .description('what a run or checkpoint holds: config, step, tensors, latest metrics (checks the checkpoint whole)')
+    .option('--json', 'print JSON')
+    .action(async (target: string, opts) => {
+      await runInspect(target, opts);
+    });
+  return p;
+}
+
+async function main(argv: string[]): Promise<void> {
+  const verbose = argv.includes('--verbose');
+  try {
+    await program().parseAsync(argv);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // Commander has printed its message; help and version are not failures.
+      process.exitCode = e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+      return;
+    }
+    process.stderr.write(`${formatError(e, verbose)}\n`);
+    process.exitCode = exitCodeFor(e);
+  }
+}
+
+if (require.main === module) void main(process.argv);

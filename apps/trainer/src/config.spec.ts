@@ -1,0 +1,63 @@
+import { applyOverrides, resolveConfig } from './config';
+import { ConfigError } from './errors';
+
+const rejects = (raw: unknown, path: string) => {
+  let err: unknown;
+  try {
+    resolveConfig(raw);
+  } catch (e) {
+    err = e;
+  }
+  expect(err).toBeInstanceOf(ConfigError);
+  expect((err as ConfigError).path).toBe(path);
+  expect((err as ConfigError).message).toContain(`'${path}'`);
+};
+
+test('an empty config is the quick start: DIM on the bundled digits, batch 64, Adam 1e-4, a 180 s budget', () => {
+  const c = resolveConfig({});
+  expect(c.objective).toEqual({ kind: 'dim' });
+  expect(c.data.dataset).toBe('digits');
+  expect(c.train).toEqual({ batchSize: 64, learningRate: 1e-4, steps: null, epochs: null, timeBudget: 180 });
+  expect(c.eval.layer).toBe('code');
+  expect(c.checkpoint).toEqual({ every: 500, keep: 2 });
+});
+
+test('a step or epoch limit drops the default time budget; an explicit budget stays', () => {
+  expect(resolveConfig({ train: { steps: 10 } }).train.timeBudget).toBeNull();
+  expect(resolveConfig({ train: { epochs: 2 } }).train.timeBudget).toBeNull();
+  expect(resolveConfig({ train: { steps: 10, timeBudget: 5 } }).train.timeBudget).toBe(5);
+});
+
+test('unknown keys are rejected with their full path', () => {
+  rejects({ trian: {} }, 'trian');
+  rejects({ train: { stpes: 3 } }, 'train.stpes');
+  rejects({ data: { folder: 'x' } }, 'data.folder');
+});
+
+test('bad values are rejected with their path and what was expected', () => {
+  rejects({ train: { steps: 0 } }, 'train.steps');
+  rejects({ train: { steps: 'abc' } }, 'train.steps');
+  rejects({ train: { learningRate: -1 } }, 'train.learningRate');
+  rejects({ data: { dataset: 'mnist2' } }, 'data.dataset');
+  rejects({ data: { dataset: 'idx' } }, 'data.path');
+  rejects({ eval: { layer: 'pool' } }, 'eval.layer');
+  rejects({ objective: { kind: 3 } }, 'objective.kind');
+  rejects({ backend: 'gpu' }, 'backend');
+  expect(() => resolveConfig({ train: { steps: 2.5 } })).toThrow(/integer in 1\.\.∞, got 2\.5/);
+});
+
+test('flags override the file; --set parses YAML values into nested keys', () => {
+  const base = { train: { steps: 5, batchSize: 32 }, objective: { kind: 'dim', encoder: { kind: 'dcgan', fc: [8] } } };
+  const raw = applyOverrides(base, { 'train.steps': 9, 'objective.estimator': undefined }, ['objective.encoder.codeSize=16', 'eval.knn=true']);
+  const c = resolveConfig(raw);
+  expect(c.train.steps).toBe(9);
+  expect(c.train.batchSize).toBe(32);
+  expect(c.objective).toEqual({ kind: 'dim', encoder: { kind: 'dcgan', fc: [8], codeSize: 16 } });
+  expect(c.eval.knn).toBe(true);
+  expect(() => applyOverrides({}, {}, ['nokey'])).toThrow(ConfigError);
+});
+
+test('a resolved config resolves to itself (config.json round trip)', () => {
+  const c = resolveConfig({ train: { steps: 3 }, data: { dataset: 'synthetic', count: 100 } });
+  expect(resolveConfig(JSON.parse(JSON.stringify(c)))).toEqual(c);
+});
