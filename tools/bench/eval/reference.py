@@ -1,5 +1,7 @@
 """Reference timings for tools/bench/eval/run.js (called by it; prints JSON on stdout).
 
+NumPy's full symmetric eigendecomposition of the covariance is the PCA reference.
+
 The same linear probe in PyTorch (standardise with training statistics, std floor
 1e-6; softmax regression from zero weights; Adam lr 1e-2; batch 256; L2 penalty
 1e-4/2 * |W|^2; seeded shuffles) and kNN (k=20, cosine, majority vote, ties to the
@@ -78,6 +80,15 @@ def torch_knn(x_train, x_test, k=20):
     return time.perf_counter() - start, correct / te.shape[0]
 
 
+def numpy_pca(x):
+    start = time.perf_counter()
+    xc = x.astype(np.float64) - x.mean(0, dtype=np.float64)
+    values, vectors = np.linalg.eigh(xc.T @ xc / xc.shape[0])
+    explained = values[::-1][:2] / values.sum()
+    _points = xc @ vectors[:, ::-1][:, :2]
+    return time.perf_counter() - start, [float(e) for e in explained]
+
+
 def sklearn_probe(x_train, x_test):
     start = time.perf_counter()
     x_train, x_test = standardize(x_train, x_test)
@@ -96,6 +107,9 @@ for s in spec["sets"]:
         secs, acc = torch_knn(x_train, x_test)
         rows.append(dict(set=s["id"], kind="knn", method="kNN k=20 cosine",
                          impl=f"PyTorch {torch.__version__}, 1 thread", seconds=secs, accuracy=acc))
+    secs, explained = numpy_pca(x_test)
+    rows.append(dict(set=s["id"], kind="pca", method=f"full eigh of the covariance, {x_test.shape[0]} test rows",
+                     impl=f"NumPy {np.__version__}, 1 thread", seconds=secs, accuracy=None, explained=explained))
     if sklearn is not None:
         secs, acc = sklearn_probe(x_train, x_test)
         rows.append(dict(set=s["id"], kind="probe", method="LogisticRegression (lbfgs, C=1)",

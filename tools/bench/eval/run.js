@@ -14,7 +14,7 @@ const { spawnSync } = require('child_process');
 const tf = require('@tensorflow/tfjs');
 const { initEngine, Rng } = require('@infomax/engine');
 const { loadBundledDigits } = require('@infomax/data');
-const { linearProbe, knn } = require('../../../packages/eval/dist');
+const { linearProbe, knn, pca2d } = require('../../../packages/eval/dist');
 
 function arg(name, fallback) {
   const i = process.argv.indexOf(`--${name}`);
@@ -67,6 +67,9 @@ async function main() {
     const t0 = performance.now();
     const k = knn(common);
     rows.push({ set: s.id, label: s.label, kind: 'knn', method: 'kNN k=20 cosine', impl: `infomax (${info.backend})`, seconds: (performance.now() - t0) / 1000, accuracy: k.testAccuracy });
+    const t1 = performance.now();
+    const pca = pca2d(s.test, s.dim, test.count);
+    rows.push({ set: s.id, label: s.label, kind: 'pca', method: `pca2d of the ${test.count} test rows`, impl: `infomax (${info.backend})`, seconds: (performance.now() - t1) / 1000, accuracy: null, explained: pca.explained });
     console.error(`${s.label}: probe ${(100 * probe.testAccuracy).toFixed(2)}% in ${probe.seconds.toFixed(1)} s, kNN ${(100 * k.testAccuracy).toFixed(2)}%`);
     fs.writeFileSync(path.join(OUT, `${s.id}-train.f32`), Buffer.from(s.train.buffer));
     fs.writeFileSync(path.join(OUT, `${s.id}-test.f32`), Buffer.from(s.test.buffer));
@@ -87,15 +90,16 @@ async function main() {
     for (const r of out.rows) rows.push({ ...r, label: sets.find((s) => s.id === r.set).label });
   }
 
-  console.log(`| features | method | implementation | seconds | × infomax time | test accuracy |`);
+  console.log(`| features | method | implementation | seconds | × infomax time | test accuracy (PCA: explained) |`);
   console.log(`|---|---|---|---|---|---|`);
   // Grouped by feature set, then probe before kNN; infomax first within a group.
-  const order = (r) => sets.findIndex((s) => s.id === r.set) * 10 + (r.kind === 'knn' ? 5 : 0) + (r.impl.startsWith('infomax') ? 0 : 1);
+  const order = (r) => sets.findIndex((s) => s.id === r.set) * 10 + (r.kind === 'knn' ? 3 : r.kind === 'pca' ? 6 : 0) + (r.impl.startsWith('infomax') ? 0 : 1);
   rows.sort((a, b) => order(a) - order(b));
   for (const r of rows) {
     const base = rows.find((b) => b.set === r.set && b.kind === r.kind);
     const ratio = (r.seconds / base.seconds).toFixed(2);
-    console.log(`| ${r.label} | ${r.method} | ${r.impl} | ${r.seconds.toFixed(2)} | ${ratio} | ${(100 * r.accuracy).toFixed(2)}% |`);
+    const score = r.kind === 'pca' ? r.explained.map((e) => `${(100 * e).toFixed(2)}%`).join(' + ') : `${(100 * r.accuracy).toFixed(2)}%`;
+    console.log(`| ${r.label} | ${r.method} | ${r.impl} | ${r.seconds.toFixed(2)} | ${ratio} | ${score} |`);
   }
   console.log(`\n${note}`);
   fs.writeFileSync(path.join(OUT, 'results.json'), JSON.stringify({ backend: info.backend, epochs, rows, note, date: new Date().toISOString() }, null, 2));
