@@ -64,13 +64,13 @@ export function program(): Command {
   const estimate = p.command('estimate').description('estimate mutual information with a trained critic');
   estimate.command('gaussian')
     .description('the Gaussian staircase: correlated X, Y in R^d with known MI, each bound against the truth')
-    .option('--dim <d>', 'dimension of X and Y (default 10)', num)
-    .option('--levels <nats>', 'true MI levels, comma-separated (default 2,4,6)', list)
+    .option('--dim <d>', 'dimension of X and Y (default 5)', num)
+    .option('--levels <nats>', 'true MI levels, comma-separated (default 1,2,4)', list)
     .option('--bounds <list>', 'bounds, comma-separated (default dv,nwj,infonce)', list)
     .option('--critic <kind>', 'separable | bilinear | concat (default separable)')
-    .option('--steps <n>', 'training steps per bound and level (default 400)', num)
+    .option('--steps <n>', 'training steps per bound and level (default 600)', num)
     .option('--batch <n>', 'pairs per batch (default 64)', num)
-    .option('--lr <rate>', 'Adam learning rate (default 5e-4)', num)
+    .option('--lr <rate>', 'Adam learning rate (default 1e-3)', num)
     .option('--seed <n>', 'seed (default 0)', num)
     .option('--backend <name>', 'backend (default wasm)')
     .action(async (opts) => {

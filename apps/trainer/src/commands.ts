@@ -74,13 +74,13 @@ async function estimateEngine(backend: unknown): Promise<void> {
 /** `infomax estimate gaussian`: prints the staircase table. */
 export async function runEstimateGaussian(opts: Record<string, unknown>): Promise<void> {
   const o = {
-    dim: opt(opts.dim, 10, (v) => int('dim', v, 1, 4096)),
-    levels: ((opts.levels as string[] | undefined) ?? ['2', '4', '6']).map((s) => positive('levels', Number(s) || s)),
+    dim: opt(opts.dim, 5, (v) => int('dim', v, 1, 4096)),
+    levels: ((opts.levels as string[] | undefined) ?? ['1', '2', '4']).map((s) => positive('levels', Number(s) || s)),
     bounds: ((opts.bounds as string[] | undefined) ?? ['dv', 'nwj', 'infonce']).map((b) => oneOf('bounds', b, ESTIMATE_BOUNDS)),
     critic: opt(opts.critic, 'separable' as const, (v) => oneOf('critic', v, ESTIMATE_CRITICS)),
-    steps: opt(opts.steps, 400, (v) => int('steps', v, 1)),
+    steps: opt(opts.steps, 600, (v) => int('steps', v, 1)),
     batchSize: opt(opts.batch, 64, (v) => int('batch', v, 2, 65536)),
-    learningRate: opt(opts.lr, 5e-4, (v) => positive('lr', v)),
+    learningRate: opt(opts.lr, 1e-3, (v) => positive('lr', v)),
     seed: opt(opts.seed, 0, (v) => int('seed', v, 0)),
   };
   await estimateEngine(opts.backend);

@@ -11,14 +11,14 @@ import { fitCritic, type EstimateBound, type EstimateCritic, type PairBatch } fr
 
 /** Options of {@link estimateGaussian}. */
 export interface GaussianEstimateOptions {
-  /** Dimension d of X and Y. Default 10. */
+  /** Dimension d of X and Y. Default 5. */
   dim: number;
-  /** True MI levels in nats. Default [2, 4, 6]. */
+  /** True MI levels in nats. Default [1, 2, 4]. */
   levels: number[];
   /** Bounds to compare. Default dv, nwj, infonce. */
   bounds: EstimateBound[];
   critic: EstimateCritic;
-  /** Training steps per (bound, level). Default 400. */
+  /** Training steps per (bound, level). Default 600. */
   steps: number;
   /** Pairs per batch. Default 64. */
   batchSize: number;

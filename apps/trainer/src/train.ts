@@ -129,6 +129,7 @@ async function loop(
   // Epoch seeds come from the trainer's generator; its state after each draw is in every checkpoint.
   const currentRng = new Rng(pos.rng);
   const window: number[] = [];
+  let lastTick = performance.now();
   try {
     for (; epochs === null || pos.epoch < epochs; ) {
       const stream = batchStream(trainSet, { batchSize, seed: pos.epochSeed, epochs: 1, dropLast: true });
@@ -147,18 +148,21 @@ async function loop(
         let metrics: Record<string, number>;
         try {
           metrics = trainStep(objective, optimizer, { images: batch.images }, pos.step);
+        } catch (e) {
+          if ((e as Error).name !== 'NonFiniteError') throw e;
+          throw numericFailure((e as Error).message, pos, run);
         } finally {
           tf.dispose([batch.images, batch.labels]);
         }
-        const ms = performance.now() - t0;
+        const now = performance.now();
+        const ms = now - t0;
         const bad = Object.entries(metrics).find(([, v]) => !Number.isFinite(v));
-        if (bad) {
-          throw new NumericError(`${bad[0]} is ${bad[1]} at step ${pos.step + 1} (epoch ${pos.epoch}); stopped without saving this step. ` +
-            `The last good checkpoint is in ${run.checkpointsDir}; try a lower train.learningRate`);
-        }
+        if (bad) throw numericFailure(`${bad[0]} is ${bad[1]}`, pos, run);
         pos.step += 1;
         pos.position += 1;
-        pos.elapsedMs += ms;
+        // Wall time since the previous step (checkpoints and in-loop evaluations included), so a budget bounds the run.
+        pos.elapsedMs += now - lastTick;
+        lastTick = now;
         window.push(ms);
         if (window.length > 20) window.shift();
         if (pos.step % config.log.every === 0) run.append({ kind: 'step', step: pos.step, epoch: pos.epoch, ...metrics, ms: Math.round(ms * 10) / 10 });
@@ -187,6 +191,11 @@ async function loop(
     process.off('SIGTERM', onSignal);
     log.done();
   }
+}
+
+function numericFailure(what: string, pos: TrainingPosition, run: RunFolder): NumericError {
+  return new NumericError(`${what} at step ${pos.step + 1} (epoch ${pos.epoch}); stopped without saving this step. ` +
+    `The last good checkpoint is in ${run.checkpointsDir} (--resume continues from it); try a lower train.learningRate`);
 }
 
 async function evaluateAt(config: TrainConfig, objective: Objective, data: LoadedData, testSet: ImageDataset, pos: TrainingPosition,
