@@ -38,7 +38,8 @@ for (const [tag, shape] of [['28', MNIST], ['32', CIFAR]]) {
     shape[2] === 3
       ? [`cmc3-${tag}`, 'CMC L/a/b full graph, InfoNCE', { kind: 'cmc', inputShape: shape, views: { kind: 'labChannels' }, mode: 'full' }]
       : [`cmc3-${tag}`, 'CMC 3 crops full graph, InfoNCE', { kind: 'cmc', inputShape: shape, views: { kind: 'crops', count: 3 }, mode: 'full' }],
-    [`cpc-${tag}`, 'CPC 8×8 patches stride 4, K = 2, InfoNCE', { kind: 'cpc', inputShape: shape }],
+    [`cpc-${tag}`, 'CPC 8×8 patches stride 4, K = 2, InfoNCE, negatives batch+locations', { kind: 'cpc', inputShape: shape }],
+    [`cpc-b-${tag}`, 'CPC as above, negatives batch only', { kind: 'cpc', inputShape: shape, negatives: 'batch' }],
   );
 }
 const selected = CASES.filter(([id]) => !only || only.split(',').includes(id));
