@@ -21,11 +21,11 @@ const oneLine = (stderr: string) => stderr.trim().split('\n').filter((l) => l.st
 test('train → checkpoint → resume equals an uninterrupted run (same metrics) → evaluate writes eval.json', async () => {
   const whole = path.join(tmp, 'whole');
   const parts = path.join(tmp, 'parts');
-  const a = await runCli(['train', '-c', tiny, '-o', whole]);
+  const a = await runCli(['train', '-c', tiny, '-o', whole, '--eval-every', '6']);
   expect(a.code).toBe(0);
   expect(a.stdout.trim().split('\n').pop()).toMatch(/^linear probe, 16-d code: \d+\.\d%$/);
   // Stop mid-epoch (10 steps per epoch), resume past the epoch boundary.
-  const b1 = await runCli(['train', '-c', tiny, '-o', parts, '--steps', '6']);
+  const b1 = await runCli(['train', '-c', tiny, '-o', parts, '--steps', '6', '--eval-every', '6']);
   expect(b1.code).toBe(0);
   const b2 = await runCli(['train', '--resume', parts, '--steps', '12']);
   expect(b2.code).toBe(0);
@@ -33,7 +33,8 @@ test('train → checkpoint → resume equals an uninterrupted run (same metrics)
   const m = metricsWithoutTime(whole);
   expect(m.filter((l) => l.kind === 'step').map((l) => l.step)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
   expect(metricsWithoutTime(parts)).toEqual(m);
-  for (const f of ['config.json', 'plots/loss.png', 'plots/mi.png', 'plots/probe.png', 'plots/pca.png']) {
+  expect(m.filter((l) => l.kind === 'eval').map((l) => l.step)).toEqual([6, 12, 12]);
+  for (const f of ['config.json', 'plots/loss.png', 'plots/mi.png', 'plots/probe.png', 'plots/probe-mi.png', 'plots/pca.png']) {
     expect(fs.existsSync(path.join(whole, f))).toBe(true);
   }
   expect(fs.readFileSync(path.join(whole, 'plots/pca.png')).subarray(1, 4).toString()).toBe('PNG');

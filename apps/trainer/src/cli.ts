@@ -22,7 +22,7 @@ export function program(): Command {
     .exitOverride();
 
   p.command('train')
-    .description('train an encoder; with no options: DIM(L), JSD, DCGAN on the bundled MNIST digits for ~3 minutes, then a linear probe')
+    .description('train an encoder; with no options: DIM(L), JSD, DCGAN on the bundled MNIST digits for ~2.5 minutes, then a linear probe')
     .option('-c, --config <file>', 'YAML or JSON config (flags override it)')
     .option('-o, --out <dir>', 'run folder (default runs/quickstart)')
     .option('--objective <kind>', 'objective: dim | cmc | cpc')

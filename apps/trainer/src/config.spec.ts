@@ -13,11 +13,11 @@ const rejects = (raw: unknown, path: string) => {
   expect((err as ConfigError).message).toContain(`'${path}'`);
 };
 
-test('an empty config is the quick start: DIM on the bundled digits, batch 64, Adam 1e-4, a 180 s budget', () => {
+test('an empty config is the quick start: DIM on the bundled digits, batch 64, Adam 1e-4, a 150 s budget', () => {
   const c = resolveConfig({});
   expect(c.objective).toEqual({ kind: 'dim' });
   expect(c.data.dataset).toBe('digits');
-  expect(c.train).toEqual({ batchSize: 64, learningRate: 1e-4, steps: null, epochs: null, timeBudget: 180 });
+  expect(c.train).toEqual({ batchSize: 64, learningRate: 1e-4, steps: null, epochs: null, timeBudget: 150 });
   expect(c.eval.layer).toBe('code');
   expect(c.checkpoint).toEqual({ every: 500, keep: 2 });
 });

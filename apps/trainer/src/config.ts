@@ -50,7 +50,7 @@ export interface OptimConfig {
   steps: number | null;
   /** Stop after this many epochs. Default null. */
   epochs: number | null;
-  /** Stop once this many seconds of training have passed. Default 180 when neither steps nor epochs is given, else null. */
+  /** Stop once this many seconds of training have passed. Default 150 when neither steps nor epochs is given, else null. */
   timeBudget: number | null;
 }
 
@@ -135,7 +135,7 @@ export function resolveConfig(raw: unknown, validateObjective?: (objective: Raw)
     steps,
     epochs,
     // A run with neither a step nor an epoch limit is the quick start: a few minutes of training.
-    timeBudget: opt(t.timeBudget, steps === null && epochs === null ? 180 : null, (v) => positive('train.timeBudget', v)),
+    timeBudget: opt(t.timeBudget, steps === null && epochs === null ? 150 : null, (v) => positive('train.timeBudget', v)),
   };
 
   const c = section('checkpoint', top.checkpoint, ['every', 'keep']);

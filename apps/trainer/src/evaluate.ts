@@ -1,17 +1,17 @@
 /**
- * `infomax evaluate <run>`: loads a run's trained encoder (latest checkpoint),
- * freezes it, and reports linear-probe and kNN (k=20, cosine) test accuracy of
+ * `infomax evaluate <run>`: rebuilds a run's objective with the weights of its latest
+ * checkpoint, freezes the encoder, and reports linear-probe and kNN (k=20, cosine) test accuracy of
  * one of its outputs; writes `eval.json`.
  */
 import * as path from 'path';
 import { initEngine } from '@infomax/engine';
-import { Encoder } from '@infomax/encoders';
+import { buildObjective } from '@infomax/objectives';
 import { loadCheckpoint } from './checkpoint';
 import { resolveConfig, type ProbeLayer, type TrainConfig } from './config';
 import { loadData } from './datasets';
-import { CheckpointError } from './errors';
 import { evaluateEncoder, type EvaluationResult } from './evaluation';
-import { loadModel, writeFileAtomic } from './internal/engine-node';
+import { writeFileAtomic } from './internal/engine-node';
+import { restoreVariables } from './internal/state';
 
 /** Options of {@link evaluateRun}. */
 export interface EvaluateOptions {
@@ -43,15 +43,12 @@ export async function evaluateRun(target: string, o: EvaluateOptions): Promise<R
   const ckpt = await loadCheckpoint(target);
   const config = resolveConfig(ckpt.config);
   await initEngine({ backend: o.backend ?? config.backend, log: null });
-  let encoder: Encoder;
+  // The objective rebuilt from its config, with the checkpoint's weights: `code` then goes through its own views (CMC, CPC).
+  const objective = buildObjective(config.objective);
   try {
-    encoder = Encoder.fromModel(await loadModel(path.join(ckpt.dir, 'encoder')));
-  } catch (e) {
-    throw new CheckpointError(`cannot load the encoder of '${ckpt.dir}': ${(e as Error).message.split('\n')[0]}`);
-  }
-  try {
+    restoreVariables(objective, ckpt.groups, ckpt.dir);
     const data = await loadData(config.data, config.seed);
-    const result = await evaluateEncoder(encoder, data.train, data.test, data.classes.length, {
+    const result = await evaluateEncoder(objective, data.train, data.test, data.classes.length, {
       layer: o.layer ?? config.eval.layer, probeEpochs: o.probeEpochs, knn: true, seed: config.seed,
     });
     const runDir = path.dirname(path.dirname(ckpt.dir));
@@ -60,6 +57,6 @@ export async function evaluateRun(target: string, o: EvaluateOptions): Promise<R
     await writeFileAtomic(output, `${JSON.stringify(record, null, 2)}\n`);
     return record;
   } finally {
-    encoder.dispose();
+    objective.dispose();
   }
 }

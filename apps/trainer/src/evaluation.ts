@@ -3,7 +3,8 @@
  * test image, then a linear probe (softmax regression on standardised features)
  * and optionally kNN (k=20, cosine), as every paper in the field reports it.
  */
-import type { Encoder } from '@infomax/encoders';
+import type * as tf from '@tensorflow/tfjs';
+import type { Objective } from '@infomax/objectives';
 import { extractFeatures, knn, linearProbe, pca2d } from '@infomax/eval';
 import type { ImageDataset } from '@infomax/data';
 import type { ProbeLayer } from './config';
@@ -42,43 +43,50 @@ export interface EvaluationOptions {
 /** Images per forward pass when extracting features. */
 const EXTRACT_BATCH = 250;
 
+/** What a probe reads: the objective's encoder and, when it has one, its `embed` (its own views first). */
+export type Probed = Pick<Objective, 'encoder' | 'embed'>;
+
 /**
- * The features of one encoder output for every image of a dataset.
+ * The features of one output for every image of a dataset: `code` is the objective's
+ * `embed` when it has one (CMC's Lab split, CPC's patch grid), else the encoder's tap.
  * @returns `[count, dim]` row-major, and dim
- * @throws ConfigError when the encoder has no output named `layer`
+ * @throws ConfigError when the encoder has no output named `layer`, or takes other inputs than whole images
  * @example
- * const { features, dim } = encoderFeatures(objective.encoder, test, 'code');
+ * const { features, dim } = encoderFeatures(objective, test, 'code');
  */
-export function encoderFeatures(encoder: Encoder, data: ImageDataset, layer: ProbeLayer): { features: Float32Array; dim: number } {
-  if (!encoder.taps.includes(layer)) {
-    throw new ConfigError('eval.layer', `the encoder has no output '${layer}'; it has ${encoder.taps.filter((t) => t !== 'local' && t !== 'global').join(', ')}`);
+export function encoderFeatures(probed: Probed, data: ImageDataset, layer: ProbeLayer): { features: Float32Array; dim: number } {
+  const { encoder } = probed;
+  let predict: (x: tf.Tensor4D) => tf.Tensor;
+  if (layer === 'code' && probed.embed) {
+    predict = (x) => probed.embed!(x);
+  } else {
+    if (!encoder.taps.includes(layer)) {
+      throw new ConfigError('eval.layer', `the encoder has no output '${layer}'; it has ${encoder.taps.filter((t) => t !== 'local' && t !== 'global').join(', ')}`);
+    }
+    const shape = encoder.inputShape;
+    if (shape.length !== 3 || shape[0] !== data.height || shape[1] !== data.width || shape[2] !== data.channels) {
+      throw new ConfigError('eval.layer', `'${layer}' needs an encoder of whole ${data.height}×${data.width}×${data.channels} images; this one takes [${shape}] (probe 'code')`);
+    }
+    predict = (x) => encoder.encode(x, { training: false }).taps[layer];
   }
-  const features = extractFeatures(
-    (x) => {
-      const out = encoder.encode(x, { training: false });
-      return out.taps[layer];
-    },
-    data.images,
-    [data.count, data.height, data.width, data.channels],
-    EXTRACT_BATCH,
-  );
+  const features = extractFeatures(predict, data.images, [data.count, data.height, data.width, data.channels], EXTRACT_BATCH);
   return { features, dim: features.length / data.count };
 }
 
 /**
  * Probes a frozen encoder: linear probe (and kNN) trained on `train`, scored on `test`.
- * @param encoder the encoder (not modified)
+ * @param probed the objective (its encoder is not modified)
  * @param train labelled images `[n, height, width, channels]`
  * @param test labelled images
  * @param classes number of classes
  * @param options see {@link EvaluationOptions}
  * @example
- * const r = await evaluateEncoder(objective.encoder, train, test, 10, { layer: 'code', probeEpochs: 30, knn: false, seed: 0 });
+ * const r = await evaluateEncoder(objective, train, test, 10, { layer: 'code', probeEpochs: 30, knn: false, seed: 0 });
  */
-export async function evaluateEncoder(encoder: Encoder, train: ImageDataset, test: ImageDataset, classes: number, options: EvaluationOptions): Promise<EvaluationResult> {
+export async function evaluateEncoder(probed: Probed, train: ImageDataset, test: ImageDataset, classes: number, options: EvaluationOptions): Promise<EvaluationResult> {
   const start = Date.now();
-  const tr = encoderFeatures(encoder, train, options.layer);
-  const te = encoderFeatures(encoder, test, options.layer);
+  const tr = encoderFeatures(probed, train, options.layer);
+  const te = encoderFeatures(probed, test, options.layer);
   options.onTestFeatures?.(te.features, te.dim);
   const common = { trainFeatures: tr.features, trainLabels: train.labels, testFeatures: te.features, testLabels: test.labels, dim: tr.dim, classes };
   const probe = await linearProbe({ ...common, epochs: options.probeEpochs, seed: options.seed });

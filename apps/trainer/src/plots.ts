@@ -23,6 +23,14 @@ export async function writePng(svg: string, file: string): Promise<void> {
   await fsp.rename(tmp, file);
 }
 
+/** Legend names of the accuracy keys of eval lines. */
+const ACCURACY_LABELS: Record<string, string> = {
+  trainAccuracy: 'linear probe, train',
+  testAccuracy: 'linear probe, test',
+  knnAccuracy: 'kNN k=20, test',
+  randomInitTestAccuracy: 'random init, test',
+};
+
 /** Keys of a step line that are not metrics. */
 const NOT_METRICS = new Set(['kind', 'step', 'epoch', 'ms', 'loss']);
 
@@ -52,11 +60,14 @@ export async function plotMetrics(lines: MetricLine[], dir: string): Promise<str
     const miKeys = [...new Set(steps.flatMap((s) => Object.keys(s).filter((k) => !NOT_METRICS.has(k) && typeof s[k] === 'number')))];
     if (miKeys.length > 0) await draw('mi.png', lineChart('MI estimates (training batches)', 'step', 'nats', miKeys.map((k) => curve(steps, k))));
   }
-  if (evals.length > 0) {
+  // One evaluation is a point, not a curve: its numbers are in metrics.jsonl and the summary line.
+  if (evals.length > 1) {
     const accKeys = [...new Set(evals.flatMap((e) => Object.keys(e).filter((k) => k.endsWith('Accuracy') && typeof e[k] === 'number')))];
-    const acc = accKeys.map((k) => curve(evals, k));
     await draw('probe.png', lineChart('probe accuracy at each evaluation', 'step', 'accuracy (%)',
-      acc.map((s) => ({ ...s, points: s.points.map(([x, y]) => [x, 100 * y] as [number, number]) }))));
+      accKeys.map((k) => {
+        const s = curve(evals, k);
+        return { name: ACCURACY_LABELS[k] ?? k, points: s.points.map(([x, y]) => [x, 100 * y] as [number, number]) };
+      })));
     const miKeys = [...new Set(evals.flatMap((e) => Object.keys(e).filter((k) => k.startsWith('test_') && k !== 'test_loss' && typeof e[k] === 'number')))];
     if (miKeys.length > 0) {
       await draw('probe-mi.png', lineChart('held-out MI estimate at each evaluation (compare probe.png)', 'step', 'nats', miKeys.map((k) => curve(evals, k))));

@@ -201,7 +201,7 @@ function numericFailure(what: string, pos: TrainingPosition, run: RunFolder): Nu
 async function evaluateAt(config: TrainConfig, objective: Objective, data: LoadedData, testSet: ImageDataset, pos: TrainingPosition,
   onTestFeatures?: (f: Float32Array, dim: number) => void) {
   const heldOut = heldOutMetrics(objective, testSet, config.train.batchSize, pos.step);
-  const evaluation = await evaluateEncoder(objective.encoder, data.train, data.test, data.classes.length, {
+  const evaluation = await evaluateEncoder(objective, data.train, data.test, data.classes.length, {
     layer: config.eval.layer, probeEpochs: config.eval.probeEpochs, knn: config.eval.knn, seed: config.seed, onTestFeatures,
   });
   const line = {
@@ -221,7 +221,7 @@ async function finish(config: TrainConfig, objective: Objective, data: LoadedDat
   if (config.eval.randomInit) {
     const fresh = buildObjective(objective.config);
     try {
-      randomInit = await evaluateEncoder(fresh.encoder, data.train, data.test, data.classes.length,
+      randomInit = await evaluateEncoder(fresh, data.train, data.test, data.classes.length,
         { layer: config.eval.layer, probeEpochs: config.eval.probeEpochs, knn: config.eval.knn, seed: config.seed });
     } finally {
       fresh.dispose();
@@ -234,6 +234,7 @@ async function finish(config: TrainConfig, objective: Objective, data: LoadedDat
     const p = project(feats.f, feats.dim, data.test.count, 2000);
     await plotPca(p.points, data.test.labels.subarray(0, p.n), data.classes, p.explained, path.join(run.plotsDir, 'pca.png'), config.eval.layer);
   }
+  log.message(`infomax: probes took ${evaluation.seconds.toFixed(0)} s (trained)${randomInit ? ` + ${randomInit.seconds.toFixed(0)} s (random init)` : ''}; plots in ${run.plotsDir}`);
   const pct = (r: EvaluationResult) => `${(100 * r.testAccuracy).toFixed(1)}%`;
   const summary = `linear probe, ${evaluation.dim}-d ${evaluation.layer}: ${pct(evaluation)}` + (randomInit ? ` (random-init encoder: ${pct(randomInit)})` : '');
   return { code: EXIT.ok, step: pos.step, evaluation, randomInit, summary };

@@ -46,6 +46,18 @@ export async function collectState(objective: Objective, optimizer: tf.Optimizer
  * await restoreState(objective, optimizer, ckpt.groups, ckpt.dir);
  */
 export async function restoreState(objective: Objective, optimizer: tf.Optimizer, groups: Record<string, StoredTensor[]>, where: string): Promise<void> {
+  restoreVariables(objective, groups, where);
+  await setSlots(optimizer, groups.optimizer ?? []);
+  for (const [name, opt] of Object.entries(objective.auxiliaryOptimizers)) await setSlots(opt, groups[`aux:${name}`] ?? []);
+}
+
+/**
+ * Puts a checkpoint's variables (not optimizer slots) back into a freshly built objective (for evaluation).
+ * @throws CheckpointError when they do not match the objective (count or shapes)
+ * @example
+ * restoreVariables(objective, ckpt.groups, ckpt.dir);
+ */
+export function restoreVariables(objective: Objective, groups: Record<string, StoredTensor[]>, where: string): void {
   const vars = stateVariables(objective);
   const saved = groups.variables ?? [];
   if (saved.length !== vars.length) {
@@ -58,8 +70,6 @@ export async function restoreState(objective: Objective, optimizer: tf.Optimizer
     }
     tf.tidy(() => v.assign(tf.tensor(s.values, s.shape, v.dtype)));
   });
-  await setSlots(optimizer, groups.optimizer ?? []);
-  for (const [name, opt] of Object.entries(objective.auxiliaryOptimizers)) await setSlots(opt, groups[`aux:${name}`] ?? []);
 }
 
 async function setSlots(optimizer: tf.Optimizer, stored: StoredTensor[]): Promise<void> {

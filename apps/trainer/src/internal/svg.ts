@@ -11,7 +11,7 @@ export interface Series {
 
 const W = 720;
 const H = 440;
-const M = { left: 70, right: 150, top: 40, bottom: 50 };
+const M = { left: 70, right: 190, top: 40, bottom: 50 };
 /** Ten distinguishable colours (one per class / curve). */
 export const PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
 
@@ -57,7 +57,7 @@ function frame(title: string, xLabel: string, yLabel: string, xr: [number, numbe
   ].join('');
   const keys = legend.map((name, i) =>
     `<rect x="${W - M.right + 12}" y="${M.top + i * 20}" width="12" height="12" fill="${PALETTE[i % PALETTE.length]}"/>` +
-    `<text x="${W - M.right + 30}" y="${M.top + i * 20 + 10}">${esc(name)}</text>`).join('');
+    `<text x="${W - M.right + 30}" y="${M.top + i * 20 + 10}">${esc(name.length > 24 ? `${name.slice(0, 23)}…` : name)}</text>`).join('');
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="DejaVu Sans, Arial, sans-serif" font-size="12">` +
     `<rect width="100%" height="100%" fill="white"/>${grid}` +
     `<rect x="${M.left}" y="${M.top}" width="${pw}" height="${ph}" fill="none" stroke="#333"/>` +
