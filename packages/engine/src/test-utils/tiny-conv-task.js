@@ -1,7 +1,8 @@
 // A ParallelTask for the data-parallel test: a small conv net with seeded weights and Adam.
 const tf = require('@tensorflow/tfjs');
+const { FusedAdam } = require('../../dist/index.js');
 
-exports.createTask = ({ seed }) => {
+exports.createTask = ({ seed, fused }) => {
   let s = seed;
   const init = () => tf.initializers.glorotUniform({ seed: s++ });
   const model = tf.sequential({
@@ -14,7 +15,7 @@ exports.createTask = ({ seed }) => {
   const variables = model.trainableWeights.map((w) => w.read());
   return {
     variables,
-    optimizer: tf.train.adam(0.01),
+    optimizer: fused ? new FusedAdam({ learningRate: 0.01 }) : tf.train.adam(0.01),
     loss: ([x, y]) => tf.losses.meanSquaredError(y, model.apply(x)),
   };
 };
