@@ -7,7 +7,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { parentPort } from 'worker_threads';
 import { initEngine } from './backend';
-import type { FusedAdam } from './fused-adam';
 import type { FromWorker, ParallelTask, StepInput, ToWorker } from './data-parallel-protocol';
 
 let task: ParallelTask;
@@ -16,7 +15,6 @@ let sizes: number[] = [];
 let mine = 0;
 
 const send = (m: FromWorker) => parentPort!.postMessage(m);
-const isFusedAdam = (o: unknown): o is FusedAdam => typeof (o as Partial<FusedAdam>).applyFlat === 'function';
 
 async function handle(msg: ToWorker): Promise<void> {
   switch (msg.kind) {
@@ -57,19 +55,14 @@ async function handle(msg: ToWorker): Promise<void> {
         const s = slots[i];
         for (let j = 0; j < total; j++) mean[j] += w * s[j];
       });
-      // Not `instanceof`: tf.Optimizer's Symbol.hasInstance is duck-typed and says yes to any optimizer.
-      if (isFusedAdam(task.optimizer)) {
-        task.optimizer.applyFlat(task.variables, mean);
-      } else {
-        let offset = 0;
-        const named = task.variables.map((v) => {
-          const t = tf.tensor(mean.subarray(offset, offset + v.size), v.shape, 'float32');
-          offset += v.size;
-          return { name: v.name, tensor: t };
-        });
-        task.optimizer.applyGradients(named);
-        tf.dispose(named.map((n) => n.tensor));
-      }
+      let offset = 0;
+      const named = task.variables.map((v) => {
+        const t = tf.tensor(mean.subarray(offset, offset + v.size), v.shape, 'float32');
+        offset += v.size;
+        return { name: v.name, tensor: t };
+      });
+      task.optimizer.applyGradients(named);
+      tf.dispose(named.map((n) => n.tensor));
       send({ kind: 'applied' });
       return;
     }

@@ -5,8 +5,6 @@
 export { initEngine, BACKEND_CHOICES } from './backend';
 export type { BackendChoice, EngineOptions, EngineInfo, NativeCandidate } from './backend';
 export { Rng } from './random';
-export { FusedAdam } from './fused-adam';
-export type { FusedAdamOptions } from './fused-adam';
 export type { RngState } from './random';
 export {
   EngineError,

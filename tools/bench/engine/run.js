@@ -8,7 +8,7 @@ const { execFileSync } = require('child_process');
 const fs = require('fs');
 const path = require('path');
 const os = require('os');
-const { initEngine, restoreStockKernels, registerEngineKernels, DataParallel, FusedAdam } = require('@infomax/engine');
+const { initEngine, restoreStockKernels, registerEngineKernels, DataParallel } = require('@infomax/engine');
 const { dcganEncoder, makeStep } = require('./dcgan');
 
 const args = process.argv.slice(2);
@@ -22,9 +22,9 @@ const shapes = [
   [28, 28, 1, 64], [28, 28, 1, 128], [32, 32, 3, 64], [32, 32, 3, 128],
 ];
 
-function timeSteps(h, w, c, batch, minSeconds, warmup = 2, minSteps = 3, fused = true) {
+function timeSteps(h, w, c, batch, minSeconds, warmup = 2, minSteps = 3) {
   const model = dcganEncoder(h, w, c);
-  const opt = fused ? new FusedAdam({ learningRate: 1e-4 }) : tf.train.adam(1e-4);
+  const opt = tf.train.adam(1e-4);
   const step = makeStep(model, opt);
   const x = tf.randomUniform([batch, h, w, c], 0, 1, 'float32', 3);
   for (let i = 0; i < warmup; i++) step(x);
@@ -79,11 +79,8 @@ function torchRun(h, w, c, batch, threads) {
   for (const [h, w, c, b] of shapes) {
     const shape = `${h}×${w}×${c}, batch ${b}`;
     const wasm = timeSteps(h, w, c, b, seconds);
-    rows.push({ shape, backend: 'wasm + infomax kernels + FusedAdam', threads: 1, ...wasm });
-    if (h === 28 && b === 64) {
-      rows.push({ shape, backend: 'wasm + infomax kernels, tf.train.adam', threads: 1, ...timeSteps(h, w, c, b, seconds, 2, 3, false) });
-    }
-    rows.push({ shape, backend: 'wasm + infomax kernels + FusedAdam, DataParallel', threads: 2, ...(await timeParallel(h, w, c, b, 2, seconds)) });
+    rows.push({ shape, backend: 'wasm + infomax kernels', threads: 1, ...wasm });
+    rows.push({ shape, backend: 'wasm + infomax kernels, DataParallel', threads: 2, ...(await timeParallel(h, w, c, b, 2, seconds)) });
     if (torchOk) {
       for (const threads of [1, 2]) {
         const t = torchRun(h, w, c, b, threads);
@@ -95,17 +92,17 @@ function torchRun(h, w, c, batch, threads) {
     // Stock tfjs cpu is so slow that one step of the smallest shape is all we time.
     await initEngine({ backend: 'cpu', log: null, fastKernels: false });
     restoreStockKernels('cpu');
-    const stock = timeSteps(28, 28, 1, 64, 0, 0, 1, false);
-    rows.push({ shape: '28×28×1, batch 64', backend: 'stock tfjs cpu, tf.train.adam', threads: 1, ...stock });
+    const stock = timeSteps(28, 28, 1, 64, 0, 0, 1);
+    rows.push({ shape: '28×28×1, batch 64', backend: 'stock tfjs cpu', threads: 1, ...stock });
     registerEngineKernels('cpu');
     const ours = timeSteps(28, 28, 1, 64, seconds, 1, 2);
-    rows.push({ shape: '28×28×1, batch 64', backend: 'cpu + infomax kernels + FusedAdam', threads: 1, ...ours });
+    rows.push({ shape: '28×28×1, batch 64', backend: 'cpu + infomax kernels', threads: 1, ...ours });
   }
   let soak = null;
   if (soakSteps > 0) {
     await initEngine({ backend: 'wasm', log: null });
     const model = dcganEncoder(28, 28, 1);
-    const opt = new FusedAdam({ learningRate: 1e-4 });
+    const opt = tf.train.adam(1e-4);
     const step = makeStep(model, opt);
     const x = tf.randomUniform([64, 28, 28, 1], 0, 1, 'float32', 3);
     step(x);
@@ -127,8 +124,8 @@ function torchRun(h, w, c, batch, threads) {
     const p2 = ref(r.shape, 2);
     table.push(`| ${r.shape} | ${r.backend} | ${r.threads} | ${fmt(r.imgPerS)} | ${p1 ? fmt(r.imgPerS / p1.imgPerS, 2) : '—'} | ${p2 ? fmt(r.imgPerS / p2.imgPerS, 2) : '—'} |`);
   }
-  const stock = rows.find((r) => r.backend.startsWith('stock tfjs cpu'));
-  const wasm64 = rows.find((r) => r.shape === '28×28×1, batch 64' && r.backend === 'wasm + infomax kernels + FusedAdam');
+  const stock = rows.find((r) => r.backend === 'stock tfjs cpu');
+  const wasm64 = rows.find((r) => r.shape === '28×28×1, batch 64' && r.backend.startsWith('wasm'));
   const lines = [...table, ''];
   if (stock && wasm64) lines.push(`wasm + infomax kernels vs stock tfjs cpu (28×28×1, batch 64): ${fmt(wasm64.imgPerS / stock.imgPerS, 0)}×`);
   if (soak) lines.push(`soak: ${soak.steps} steps (28×28×1, batch 64, wasm): tensors ${soak.tensorsBefore} → ${soak.tensorsAfter}; RSS ${fmt(soak.rssBeforeMB)} → ${fmt(soak.rssAfterMB)} MB (+${fmt(soak.rssAfterMB - soak.rssBeforeMB)} MB)`);

@@ -1,8 +1,7 @@
 // A ParallelTask for the data-parallel test: a small conv net with seeded weights and Adam.
 const tf = require('@tensorflow/tfjs');
-const { FusedAdam } = require('../../dist/index.js');
 
-exports.createTask = ({ seed, fused }) => {
+exports.createTask = ({ seed }) => {
   let s = seed;
   const init = () => tf.initializers.glorotUniform({ seed: s++ });
   const model = tf.sequential({
@@ -15,7 +14,7 @@ exports.createTask = ({ seed, fused }) => {
   const variables = model.trainableWeights.map((w) => w.read());
   return {
     variables,
-    optimizer: fused ? new FusedAdam({ learningRate: 0.01 }) : tf.train.adam(0.01),
+    optimizer: tf.train.adam(0.01),
     loss: ([x, y]) => tf.losses.meanSquaredError(y, model.apply(x)),
   };
 };
