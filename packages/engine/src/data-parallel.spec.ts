@@ -31,14 +31,19 @@ describe('DataParallel (worker_threads, gradient averaging)', () => {
 
     const dp = await DataParallel.create({ module: TASK, options: { seed: 5 }, workers: 2 });
     const losses: number[] = [];
-    for (const b of batches) {
-      losses.push(await dp.step([
-        { values: b.x, shape: [7, 8, 8, 1], dtype: 'float32' },
-        { values: b.y, shape: [7, 3], dtype: 'float32' },
-      ]));
+    let got: Float32Array[];
+    try {
+      for (const b of batches) {
+        losses.push(await dp.step([
+          { values: b.x, shape: [7, 8, 8, 1], dtype: 'float32' },
+          { values: b.y, shape: [7, 3], dtype: 'float32' },
+        ]));
+      }
+      got = await dp.readWeights();
+    } finally {
+      // Live workers would keep jest from exiting.
+      await dp.dispose();
     }
-    const got = await dp.readWeights();
-    await dp.dispose();
     losses.forEach((l, i) => expect(Math.abs(l - singleLosses[i]) / singleLosses[i]).toBeLessThan(1e-4));
     expect(got).toHaveLength(expected.length);
     got.forEach((w, i) => expect(relativeError(w, expected[i])).toBeLessThan(1e-4));
