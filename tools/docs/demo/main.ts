@@ -18,7 +18,7 @@ interface DemoState {
 }
 
 const BATCH = 16;
-const STEPS = 80;
+const STEPS = 100;
 /** InfoNCE's ceiling for this batch: log K nats. */
 const CEILING = Math.log(BATCH);
 
@@ -88,7 +88,7 @@ async function train(root: HTMLElement, button: HTMLButtonElement): Promise<void
     const digits = decodeDigits(await response.arrayBuffer());
     const rng = new Rng(7);
     const order = rng.permutation(digits.count);
-    const model = new DimLite({ seed: 1, units: 32, learningRate: 5e-4 });
+    const model = new DimLite({ seed: 1, units: 32, learningRate: 2e-3 });
     state.status = 'training';
     const start = performance.now();
     for (let s = 0; s < STEPS; s++) {
