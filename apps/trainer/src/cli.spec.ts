@@ -121,8 +121,11 @@ test('bad config (2), missing dataset (3), NaN loss (4), corrupt checkpoint (5):
     expect(r.code).toBe(5);
     expect(oneLine(r.stderr)).toEqual([`infomax: CheckpointError: '${bin}' is corrupt: its sha256 differs from the one in state.json`]);
   }
-  const none = await runCli(['inspect', path.join(tmp, 'no-run')]);
-  expect(none.code).toBe(5);
+  for (const args of [['inspect', path.join(tmp, 'no-run')], ['train', '--resume', path.join(tmp, 'no-run')]]) {
+    const r = await runCli(args);
+    expect(r.code).toBe(5);
+    expect(oneLine(r.stderr)).toHaveLength(1);
+  }
 });
 
 test('estimate gaussian: InfoNCE at d=2, 1 nat lands within 0.25 nats; estimate csv finds the MI of correlated columns', async () => {

@@ -2,9 +2,11 @@
  * The glue between parsed flags and the commands: flags become config keys,
  * results become printed lines. Each function returns the exit code.
  */
+import { existsSync } from 'fs';
 import * as path from 'path';
 import { initEngine } from '@infomax/engine';
 import { applyOverrides, readConfigFile, resolveConfig, PROBE_LAYERS, BACKENDS } from './config';
+import { CheckpointError } from './errors';
 import { estimateCsv, estimateGaussian, readCsv } from './estimate';
 import { evaluateRun } from './evaluate';
 import { describe, inspectRun } from './inspect';
@@ -45,7 +47,9 @@ export async function runTrain(opts: Record<string, unknown>, verbose: boolean):
   if (resume) {
     const out = (opts.out as string | undefined) ?? (base.out as string | undefined) ?? resolveConfig({}).out;
     // A resumed run keeps its resolved config; flags (e.g. a longer --steps) override it.
-    base = await readConfigFile(path.join(out, 'config.json'));
+    const file = path.join(out, 'config.json');
+    if (!existsSync(file)) throw new CheckpointError(`--resume: '${out}' holds no run to continue (no config.json)`);
+    base = await readConfigFile(file);
   }
   const config = resolveConfig(applyOverrides(base, overrides, (opts.set as string[] | undefined) ?? []));
   const result = await train(config, { resume, overwrite: opts.overwrite === true });
