@@ -13,7 +13,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '@infomax/engine';
-import type { Encoder } from '@infomax/encoders';
+import type { Encoder, EncoderConfig } from '@infomax/encoders';
 import { MemoryQueue, separableCritic, type Critic } from '@infomax/estimators';
 import { readViews, viewFunction, type CmcViewsConfig } from './cmc-views';
 import { applyEstimator, ESTIMATOR_KINDS, type EstimatorKind } from './estimator';
@@ -56,6 +56,7 @@ export function buildCmc(r: ConfigReader): CmcObjective {
   const inputShape = readInputShape(r);
   const seed = r.number('seed', 0);
   const views = readViews(r, inputShape[2]);
+  // The views' shapes size each view's encoder: run the (inference-mode) views on one blank image.
   const viewOf = viewFunction(views, new Rng(0));
   const shapes = tf.tidy(() => viewOf(tf.zeros([1, ...inputShape]) as tf.Tensor4D, false).map((t) => t.shape.slice(1)));
   const seeds = partSeeds(seed, 2 * shapes.length + 1);
@@ -63,7 +64,7 @@ export function buildCmc(r: ConfigReader): CmcObjective {
   const encoders = [first.encoder];
   try {
     for (let v = 1; v < shapes.length; v++) {
-      encoders.push(buildEncoderAt(r, 'encoder', { ...first.stored, inputShape: shapes[v], seed: seeds[v] } as never));
+      encoders.push(buildEncoderAt(r, 'encoder', { ...first.stored, inputShape: shapes[v], seed: seeds[v] } as EncoderConfig));
     }
     const config: CmcConfig = {
       kind: 'cmc',

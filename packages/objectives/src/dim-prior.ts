@@ -68,21 +68,22 @@ export class PriorMatcher {
         ? tf.randomUniform([b, d], 0, 1, 'float32', this.rng.tfSeed())
         : tf.randomNormal([b, d], 0, 1, 'float32', this.rng.tfSeed());
     const fake = tf.tidy(() => this.squash(code));
-    let accuracy: tf.Scalar | null = null;
+    // Filled inside minimize (whose forward pass is a tidy): kept so it can be read after.
+    const held: { accuracy?: tf.Scalar } = {};
     const loss = this.optimizer.minimize(
       () => {
         const real = this.net.apply(sample as tf.Tensor2D);
         const other = this.net.apply(fake);
-        accuracy = tf.keep(
-          tf.mul(0.5, tf.add(tf.mean(tf.cast(tf.greater(real, 0), 'float32')), tf.mean(tf.cast(tf.less(other, 0), 'float32')))),
-        ) as tf.Scalar;
+        const hits = tf.add(tf.mean(tf.cast(tf.greater(real, 0), 'float32')), tf.mean(tf.cast(tf.less(other, 0), 'float32')));
+        held.accuracy = tf.keep(tf.mul(0.5, hits) as tf.Scalar);
         return tf.add(tf.mean(tf.softplus(tf.neg(real))), tf.mean(tf.softplus(other))) as tf.Scalar;
       },
       true,
       this.variables,
     ) as tf.Scalar;
-    const values = { prior_disc_loss: loss.dataSync()[0], prior_accuracy: (accuracy as unknown as tf.Scalar).dataSync()[0] };
-    tf.dispose([sample, fake, loss, accuracy as unknown as tf.Scalar]);
+    const accuracy = held.accuracy as tf.Scalar;
+    const values = { prior_disc_loss: loss.dataSync()[0], prior_accuracy: accuracy.dataSync()[0] };
+    tf.dispose([sample, fake, loss, accuracy]);
     return values;
   }
 

@@ -94,6 +94,8 @@ export class DimObjective implements Objective {
   private readonly globalHead: Mlp | null = null;
   private readonly globalCritic: Critic | null = null;
   private readonly prior: PriorMatcher | null = null;
+  /** Codes of the last training batch, for the discriminator step (saves encoding the batch again). */
+  private pendingCodes: tf.Tensor2D | null = null;
 
   constructor(
     readonly config: DimConfig,
@@ -160,20 +162,33 @@ export class DimObjective implements Objective {
         const gen = this.prior.generatorLoss(global);
         metrics.prior_gen = gen;
         terms.push(tf.mul(this.config.gamma, gen));
+        if (training) {
+          this.pendingCodes?.dispose();
+          this.pendingCodes = tf.keep(global.clone());
+        }
       }
       return { loss: tf.addN(terms) as tf.Scalar, metrics };
     });
   }
 
-  /** Trains the prior discriminator one step on this batch's codes (encoder in inference mode). */
+  /**
+   * Trains the prior discriminator one step on this batch's codes: those the last
+   * training-mode `loss` computed (as the generator term saw them), else the batch
+   * encoded in inference mode.
+   */
   auxiliaryStep(batch: Batch, _options: { step: number }): Record<string, number> {
     if (!this.prior) return {};
-    const { local, global, taps } = this.encoder.encode(batch.images, { training: false });
-    tf.dispose([local, ...Object.values(taps)]);
+    let codes = this.pendingCodes;
+    this.pendingCodes = null;
+    if (codes === null) {
+      const { local, global, taps } = this.encoder.encode(batch.images, { training: false });
+      tf.dispose([local, ...Object.values(taps)]);
+      codes = global;
+    }
     try {
-      return this.prior.step(global);
+      return this.prior.step(codes);
     } finally {
-      global.dispose();
+      codes.dispose();
     }
   }
 
@@ -194,5 +209,7 @@ export class DimObjective implements Objective {
     this.globalHead?.dispose();
     this.globalCritic?.dispose();
     this.prior?.dispose();
+    this.pendingCodes?.dispose();
+    this.pendingCodes = null;
   }
 }
