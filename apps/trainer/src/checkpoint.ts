@@ -111,9 +111,10 @@ export async function saveCheckpoint(
   }
   const blob = Buffer.concat(chunks);
   await writeSynced(path.join(tmp, 'tensors.bin'), blob);
+  const { step, epoch, position: inEpoch, epochSeed, rng, metricsBytes, elapsedMs } = position;
   const state: StateFile = {
     format: CHECKPOINT_FORMAT,
-    ...position,
+    step, epoch, position: inEpoch, epochSeed, rng, metricsBytes, elapsedMs,
     config,
     sha256: createHash('sha256').update(blob).digest('hex'),
     tensors: index,

@@ -62,8 +62,6 @@ export interface TrainConfig {
   backend: (typeof BACKENDS)[number];
   /** Run folder. Default `'runs/quickstart'`. */
   out: string;
-  /** Training threads (data-parallel, objectives without an auxiliary step). Default 1. */
-  workers: number;
   /** See {@link DataConfig}. */
   data: DataConfig;
   /** The objective's own config `{ kind, ... }`, handed to `buildObjective` (which validates the rest). Default `{ kind: 'dim' }` (DIM(L), JSD, DCGAN). */
@@ -92,7 +90,7 @@ export interface EvalConfig {
   knn: boolean;
 }
 
-const TOP = ['seed', 'backend', 'out', 'workers', 'data', 'objective', 'train', 'checkpoint', 'log', 'eval'] as const;
+const TOP = ['seed', 'backend', 'out', 'data', 'objective', 'train', 'checkpoint', 'log', 'eval'] as const;
 const DATA = ['dataset', 'path', 'size', 'channels', 'count', 'pattern', 'trainLimit', 'testLimit'] as const;
 const TRAIN = ['batchSize', 'learningRate', 'steps', 'epochs', 'timeBudget'] as const;
 const EVAL = ['every', 'layer', 'probeEpochs', 'randomInit', 'knn'] as const;
@@ -151,7 +149,6 @@ export function resolveConfig(raw: unknown, validateObjective?: (objective: Raw)
     seed: opt(top.seed, 0, (v) => int('seed', v, 0, 2 ** 31 - 1)),
     backend: opt(top.backend, 'auto' as const, (v) => oneOf('backend', v, BACKENDS)),
     out: opt(top.out, 'runs/quickstart', (v) => text('out', v)),
-    workers: opt(top.workers, 1, (v) => int('workers', v, 1, 64)),
     data,
     objective,
     train,

@@ -46,7 +46,7 @@ export interface TrainResult {
 
 /**
  * Trains, checkpoints and evaluates one run.
- * @param config resolved config (see `resolveConfig`); on resume the checkpoint's config is used and `config.train` limits override it
+ * @param config resolved config (see `resolveConfig`); on resume, the run's `config.json` with any overrides (its objective must be the checkpoint's)
  * @throws ConfigError (bad objective config, existing run without --resume/--overwrite), DatasetError, NumericError (NaN/Inf loss), CheckpointError
  * @example
  * const r = await train(resolveConfig({ train: { steps: 100 } }), { resume: false, overwrite: true });
@@ -57,7 +57,10 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
   let resumed: Awaited<ReturnType<typeof loadCheckpoint>> | null = null;
   if (options.resume) {
     resumed = await loadCheckpoint(run.dir);
-    config = { ...(resumed.config as TrainConfig), train: config.train, out: config.out };
+    const saved = (resumed.config as TrainConfig).objective;
+    if (JSON.stringify(saved) !== JSON.stringify(config.objective)) {
+      throw new ConfigError('objective', `differs from the one of the checkpoint in '${resumed.dir}': a resumed run keeps its objective`);
+    }
   } else if (run.exists()) {
     if (!options.overwrite) throw new ConfigError('out', `'${run.dir}' already holds a run: pass --resume to continue it, --overwrite to start again, or choose another --out`);
     await run.clear();
@@ -77,13 +80,17 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
     if (resumed) {
       await restoreState(objective, optimizer, resumed.groups, resumed.dir);
       await run.truncateMetrics(resumed.metricsBytes);
-      pos = { ...resumed };
+      const { step, epoch, position, epochSeed, rng: rngState, metricsBytes, elapsedMs } = resumed;
+      pos = { step, epoch, position, epochSeed, rng: rngState, metricsBytes, elapsedMs };
       log.message(`infomax: resumed ${resumed.dir} at step ${pos.step} (epoch ${pos.epoch}, batch ${pos.position})`);
     } else {
       await fsp.mkdir(run.dir, { recursive: true });
     }
     await writeFileAtomic(run.configFile, `${JSON.stringify(config, null, 2)}\n`);
+    let savedAt = resumed ? pos.step : -1;
     const checkpoint = async () => {
+      if (savedAt === pos.step) return;
+      savedAt = pos.step;
       pos.metricsBytes = run.metricsBytes();
       await saveCheckpoint(run.checkpointsDir, { ...pos }, config, await collectState(objective, optimizer), objective.encoder.model, config.checkpoint.keep);
     };
