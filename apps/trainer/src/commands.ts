@@ -68,7 +68,7 @@ export async function runEvaluate(run: string, opts: Record<string, unknown>): P
   });
   const pct = (v: number | undefined) => `${(100 * (v ?? NaN)).toFixed(1)}%`;
   process.stdout.write(`${r.dim}-d ${r.layer} at step ${r.step} on ${r.dataset}: linear probe ${pct(r.testAccuracy)} ` +
-    `(train ${pct(r.trainAccuracy)}), kNN k=20 cosine ${pct(r.knnAccuracy)}; written to ${r.output}\n`);
+    `(train ${pct(r.trainAccuracy)}), kNN k=20 cosine ${pct(r.knnAccuracy)}; held-out ${Object.entries(r.heldOut).map(([k, v]) => `${k} ${v.toFixed(3)}`).join(', ')}; written to ${r.output}\n`);
 }
 
 async function estimateEngine(backend: unknown): Promise<void> {

@@ -11,6 +11,7 @@ import { resolveConfig, type ProbeLayer, type TrainConfig } from './config';
 import { loadData } from './datasets';
 import { evaluateEncoder, type EvaluationResult } from './evaluation';
 import { writeFileAtomic } from './internal/engine-node';
+import { heldOutMetrics } from './internal/held-out';
 import { restoreVariables } from './internal/state';
 
 /** Options of {@link evaluateRun}. */
@@ -31,6 +32,8 @@ export interface RunEvaluation extends EvaluationResult {
   step: number;
   dataset: string;
   output: string;
+  /** The objective's loss and MI estimates on held-out batches (evaluation mode), beside the accuracies. */
+  heldOut: Record<string, number>;
 }
 
 /**
@@ -53,7 +56,8 @@ export async function evaluateRun(target: string, o: EvaluateOptions): Promise<R
     });
     const runDir = path.dirname(path.dirname(ckpt.dir));
     const output = o.output ?? path.join(runDir, 'eval.json');
-    const record: RunEvaluation = { ...result, checkpoint: ckpt.dir, step: ckpt.step, dataset: data.test.name, output };
+    const heldOut = heldOutMetrics(objective, data.test, config.train.batchSize, ckpt.step, config.seed);
+    const record: RunEvaluation = { ...result, heldOut, checkpoint: ckpt.dir, step: ckpt.step, dataset: data.test.name, output };
     await writeFileAtomic(output, `${JSON.stringify(record, null, 2)}\n`);
     return record;
   } finally {

@@ -97,12 +97,18 @@ export async function evaluateEncoder(probed: Probed, train: ImageDataset, test:
 }
 
 /**
- * The 2-D PCA projection of features (first `max` rows).
+ * The 2-D PCA projection of at most `max` rows, taken at an even stride so that datasets
+ * stored class by class keep every class.
+ * @param features `[n, dim]` row-major
+ * @returns projected points `[m, 2]`, the variance fraction of each axis, and the rows used (their indices)
  * @example
- * const { points, explained } = project(features, 64, 2000, 2000);
+ * const { points, explained, rows } = project(features, 64, 2000, 2000);
  */
-export function project(features: Float32Array, dim: number, n: number, max: number): { points: Float32Array; explained: [number, number]; n: number } {
+export function project(features: Float32Array, dim: number, n: number, max: number): { points: Float32Array; explained: [number, number]; rows: Int32Array } {
   const m = Math.min(n, max);
-  const { points, explained } = pca2d(features.subarray(0, m * dim), dim, m);
-  return { points, explained, n: m };
+  const rows = Int32Array.from({ length: m }, (_, i) => Math.floor((i * n) / m));
+  const picked = new Float32Array(m * dim);
+  rows.forEach((r, i) => picked.set(features.subarray(r * dim, (r + 1) * dim), i * dim));
+  const { points, explained } = pca2d(picked, dim, m);
+  return { points, explained, rows };
 }

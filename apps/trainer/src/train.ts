@@ -207,7 +207,7 @@ function numericFailure(what: string, pos: TrainingPosition, run: RunFolder): Nu
 
 async function evaluateAt(config: TrainConfig, objective: Objective, data: LoadedData, testSet: ImageDataset, pos: TrainingPosition,
   onTestFeatures?: (f: Float32Array, dim: number) => void) {
-  const heldOut = heldOutMetrics(objective, testSet, config.train.batchSize, pos.step);
+  const heldOut = heldOutMetrics(objective, testSet, config.train.batchSize, pos.step, config.seed);
   const evaluation = await evaluateEncoder(objective, data.train, data.test, data.classes.length, {
     layer: config.eval.layer, probeEpochs: config.eval.probeEpochs, knn: config.eval.knn, seed: config.seed, onTestFeatures,
   });
@@ -239,7 +239,7 @@ async function finish(config: TrainConfig, objective: Objective, data: LoadedDat
   const feats = testFeatures as { f: Float32Array; dim: number } | null;
   if (feats) {
     const p = project(feats.f, feats.dim, data.test.count, 2000);
-    await plotPca(p.points, data.test.labels.subarray(0, p.n), data.classes, p.explained, path.join(run.plotsDir, 'pca.png'), config.eval.layer);
+    await plotPca(p.points, Int32Array.from(p.rows, (r) => data.test.labels[r]), data.classes, p.explained, path.join(run.plotsDir, 'pca.png'), config.eval.layer);
   }
   log.message(`infomax: probes took ${evaluation.seconds.toFixed(0)} s (trained)${randomInit ? ` + ${randomInit.seconds.toFixed(0)} s (random init)` : ''}; plots in ${run.plotsDir}`);
   const pct = (r: EvaluationResult) => `${(100 * r.testAccuracy).toFixed(1)}%`;
