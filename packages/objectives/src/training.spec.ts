@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { initEngine } from '@infomax/engine';
-import { buildObjective, trainStep } from './index';
+import { buildObjective, ESTIMATOR_KINDS, trainStep } from './index';
 import { firstLast, LatentImages } from './test-utils/synthetic';
 
 beforeAll(async () => {
@@ -66,5 +66,26 @@ describe(`${STEPS} steps at B=${BATCH} on 16×16 latent images: the MI estimate 
     expect(loss.every(Number.isFinite) && mi.every(Number.isFinite)).toBe(true);
     expect(loss1).toBeLessThan(loss0);
     expect(mi1).toBeGreaterThan(mi0);
+  });
+});
+
+describe('every objective × every estimator name runs a finite step', () => {
+  const objectives: Record<string, Record<string, unknown>> = {
+    dim: { kind: 'dim', inputShape: [16, 16, 1], alpha: 1, headUnits: 8, globalHidden: [] },
+    cmc: { kind: 'cmc', inputShape: [16, 16, 1], views: { kind: 'halves' }, projectionUnits: 8 },
+    cpc: { kind: 'cpc', inputShape: [16, 16, 1], encoder: { kind: 'mlp', hidden: [8], codeSize: 8 }, context: { channels: [8] } },
+  };
+  test.each(ESTIMATOR_KINDS.flatMap((estimator) => Object.keys(objectives).map((kind) => [kind, estimator] as const)))('%s × %s', (kind, estimator) => {
+    const o = buildObjective({ ...objectives[kind], estimator, encoder: objectives[kind].encoder ?? { kind: 'dcgan', filters: [4, 8], fc: [], codeSize: 8 } } as never);
+    const data = new LatentImages(16, 1, 4, 12);
+    const images = data.next(6);
+    const optimizer = tf.train.adam(1e-3);
+    const m = [0, 1].map((step) => trainStep(o, optimizer, { images }, step));
+    expect(Object.values(m[1]).every(Number.isFinite)).toBe(true);
+    expect(o.config.estimator).toBe(estimator);
+    tf.dispose(images);
+    data.dispose();
+    optimizer.dispose();
+    o.dispose();
   });
 });
