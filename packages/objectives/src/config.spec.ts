@@ -8,7 +8,7 @@ beforeAll(async () => {
 
 const SMALL = { kind: 'dcgan', filters: [8, 16], fc: [], codeSize: 8 };
 
-describe('config round-trips through JSON: same config, same initial weights', () => {
+describe('config round-trips through JSON: same config, same initial weights; dispose frees every tensor', () => {
   test.each([
     [{ kind: 'dim', inputShape: [28, 28, 1] }],
     [{ kind: 'dim', inputShape: [16, 16, 1], encoder: SMALL, alpha: 1, beta: 0, gamma: 0.1, estimator: 'dv', prior: { distribution: 'gaussian', hidden: [8] }, seed: 3 }],
@@ -16,6 +16,7 @@ describe('config round-trips through JSON: same config, same initial weights', (
     [{ kind: 'cmc', inputShape: [16, 16, 1], encoder: SMALL, views: { kind: 'crops', count: 3, scale: [0.5, 1] } }],
     [{ kind: 'cpc', inputShape: [16, 16, 1], negatives: 'batch', patch: { size: 6 }, offsets: 1 }],
   ])('%j', (given) => {
+    const before = tf.memory().numTensors;
     const a = buildObjective(given as never);
     const b = buildObjective(JSON.parse(JSON.stringify(a.config)));
     expect(b.config).toEqual(a.config);
@@ -24,6 +25,7 @@ describe('config round-trips through JSON: same config, same initial weights', (
     a.variables.forEach((v, i) => expect(Array.from(b.variables[i].dataSync())).toEqual(Array.from(v.dataSync())));
     a.dispose();
     b.dispose();
+    expect(tf.memory().numTensors).toBe(before);
   });
 });
 

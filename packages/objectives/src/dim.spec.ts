@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { initEngine, Rng } from '@infomax/engine';
 import { PriorMatcher } from './dim-prior';
 import { buildObjective, trainStep } from './index';
+import { expectClose } from './test-utils/expect-close';
 import { firstLast, LatentImages } from './test-utils/synthetic';
 
 beforeAll(async () => {
@@ -46,6 +47,66 @@ test('DIM local, frozen random encoder, InfoNCE: the estimate never exceeds log 
   data.dispose();
   optimizer.dispose();
   o.dispose();
+});
+
+describe('DIM local negatives: batch ([B, B, L]) vs batch+locations ([B·L, B·L])', () => {
+  const config = (estimator: string, localNegatives: string) => ({
+    kind: 'dim',
+    inputShape: [16, 16, 1],
+    encoder: { kind: 'dcgan', filters: [8, 16], fc: [], codeSize: 16 },
+    estimator,
+    localNegatives,
+    headUnits: 16,
+  });
+  const values = (estimator: string, negatives: string, images: tf.Tensor4D) => {
+    const o = buildObjective(config(estimator, negatives));
+    const out = tf.tidy(() => {
+      const r = o.loss({ images }, { training: false, step: 0 });
+      return [r.loss.dataSync()[0], r.metrics.mi_local.dataSync()[0]];
+    });
+    o.dispose();
+    return out;
+  };
+
+  test('JSD averages every negative alike, so both give the same loss and estimate; DV and InfoNCE differ', () => {
+    const data = new LatentImages(16, 1, 4, 13);
+    const images = data.next(6);
+    const before = tf.memory().numTensors;
+    expectClose(values('jsd', 'batch+locations', images), values('jsd', 'batch', images), 1e-5);
+    for (const estimator of ['dv', 'infonce']) {
+      const [a, b] = [values(estimator, 'batch', images), values(estimator, 'batch+locations', images)];
+      expect(Math.abs(a[1] - b[1])).toBeGreaterThan(1e-4);
+    }
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose(images);
+    data.dispose();
+  });
+
+  test('InfoNCE, heads trained on one batch: above log B, never above log((B − 1)·L + 1) ≤ log(B·L)', () => {
+    const b = 4;
+    const o = buildObjective(config('infonce', 'batch+locations'));
+    const [m1, m2] = o.encoder.localShape;
+    const l = m1 * m2;
+    const frozen = new Set(o.encoder.trainableVariables);
+    const heads = o.variables.filter((v) => !frozen.has(v));
+    const data = new LatentImages(16, 1, 4, 14);
+    const images = data.next(b);
+    const optimizer = tf.train.adam(3e-2);
+    let max = -Infinity;
+    for (let step = 0; step < 60; step++) {
+      optimizer.minimize(() => {
+        const r = o.loss({ images }, { training: true, step });
+        max = Math.max(max, r.metrics.mi_local.dataSync()[0]);
+        return r.loss;
+      }, false, heads);
+    }
+    expect(max).toBeGreaterThan(Math.log(b));
+    expect(max).toBeLessThanOrEqual(Math.log((b - 1) * l + 1) + 1e-5);
+    tf.dispose(images);
+    data.dispose();
+    optimizer.dispose();
+    o.dispose();
+  });
 });
 
 test('prior discriminator, closed form: accuracy reaches Φ(1.5) ≈ 0.93 on N((3, 0), I) codes vs the N(0, I) prior, and 0.5 once the codes are N(0, I)', () => {

@@ -8,7 +8,10 @@
  * with Î any bound of `@infomax/estimators` (JSD by default) on scores in the shared
  * layout: local scores `[B, B, L]` (`scores[i, k, l]` = global head of image i · local
  * head of image k at location l, divided by √units; negatives are the other images'
- * feature vectors at each location), global scores `[B, B]` from a separable critic of
+ * feature vectors at the same location) or, with `localNegatives: 'batch+locations'`,
+ * `[B·L, B·L]` (negatives: every location of every other image, as DIM's code; the same
+ * value for JSD and NWJ, which average over negatives, a larger K for InfoNCE),
+ * global scores `[B, B]` from a separable critic of
  * the code and the flattened map. DIM(L) is α = 0, β = 1 (the default); DIM(G) α = 1,
  * β = 0; the paper adds prior matching with γ = 0.1.
  *
@@ -25,6 +28,11 @@ import type { ConfigReader } from './internal/config-reader';
 import { Mlp } from './internal/mlp';
 import { readEncoder, readInputShape, partSeeds, type EncoderPart } from './internal/encoder-part';
 import type { Batch, LossResult, Objective } from './objective';
+
+/** Negatives of DIM's local term, declared once. */
+export const DIM_LOCAL_NEGATIVES = ['batch', 'batch+locations'] as const;
+/** One of {@link DIM_LOCAL_NEGATIVES}. */
+export type DimLocalNegatives = (typeof DIM_LOCAL_NEGATIVES)[number];
 
 /** A DIM config with every default filled in (what `objective.config` holds). */
 export type DimConfig = {
@@ -43,6 +51,13 @@ export type DimConfig = {
   gamma: number;
   /** Width of the local (1×1-conv, i.e. per-location dense) and global (MLP) heads of the local term: each is dense → ReLU → dense plus a linear shortcut, as DIM's (without its batch/layer norm). Default 256 (DIM: 2048; 256 keeps the heads cheaper than the encoder on wasm). */
   headUnits: number;
+  /**
+   * Negatives of the local term: `'batch'` (the other images at the same location: `[B, B, L]`
+   * scores, the cheap default) or `'batch+locations'` (every location of every other image:
+   * `[B·L, B·L]` scores, ~B·L/B times the memory; InfoNCE's ceiling rises from log B to
+   * log((B − 1)·L + 1)). JSD and NWJ values are the same either way.
+   */
+  localNegatives: DimLocalNegatives;
   /** Hidden sizes of each side of the global term's separable critic (code vs flattened map). Default [512]; its embedding is `headUnits` wide. */
   globalHidden: number[];
   /** Prior matching settings (used when γ > 0). */
@@ -74,6 +89,7 @@ export function buildDim(r: ConfigReader): DimObjective {
       beta: r.number('beta', 1, 0),
       gamma: r.number('gamma', 0, 0),
       headUnits: r.int('headUnits', 256),
+      localNegatives: r.choice('localNegatives', DIM_LOCAL_NEGATIVES, 'batch'),
       globalHidden: r.ints('globalHidden', [512]),
       prior,
       seed,
@@ -85,6 +101,12 @@ export function buildDim(r: ConfigReader): DimObjective {
     encoder.dispose();
     throw err;
   }
+}
+
+/** `[B·L, B·L]` mask: 1 where the row's and the column's images differ (plain tensor math). */
+function otherImages(b: number, l: number): tf.Tensor2D {
+  const differ = tf.sub(1, tf.eye(b)).reshape([b, 1, b, 1]);
+  return tf.reshape(tf.tile(differ, [1, l, 1, l]), [b * l, b * l]);
 }
 
 /** Deep InfoMax as an {@link Objective}; build it with `buildObjective({ kind: 'dim', inputShape })`. */
@@ -148,8 +170,16 @@ export class DimObjective implements Objective {
         const flat = this.localHead.apply(tf.reshape(local, [b * m1 * m2, c])); // [B·M·M, U]
         const g = this.globalHead.apply(global); // [B, U]
         const u = g.shape[1];
-        const scores = tf.reshape(tf.div(tf.matMul(g, flat, false, true), Math.sqrt(u)), [b, b, m1 * m2]);
-        const bound = applyEstimator(this.config.estimator, scores);
+        const l = m1 * m2;
+        const s = tf.div(tf.matMul(g, flat, false, true), Math.sqrt(u)); // [B, B·L]: s[i, k·L + l]
+        const bound =
+          this.config.localNegatives === 'batch'
+            ? applyEstimator(this.config.estimator, tf.reshape(s, [b, b, l]))
+            : applyEstimator(this.config.estimator, tf.reshape(tf.tile(tf.expandDims(s, 1), [1, l, 1]), [b * l, b * l]), {
+                // Row (i, l) repeats image i's global row for each of its locations; every
+                // location of another image is a negative, the image's own other locations are neither.
+                negativeMask: otherImages(b, l),
+              });
         metrics.mi_local = bound.estimate;
         terms.push(tf.mul(this.config.beta, bound.loss));
       }

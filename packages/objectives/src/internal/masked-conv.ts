@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '@infomax/engine';
-import { glorot } from './mlp';
+import { glorot, zerosVariable } from './mlp';
 
 /** A stack of row-causal convolutions `[B, R, C, in] → [B, R, C, out]`, ReLU between. */
 export class MaskedConvStack {
@@ -27,7 +27,7 @@ export class MaskedConvStack {
     for (let i = 0; i + 1 < channels.length; i++) {
       const [cin, cout] = [channels[i], channels[i + 1]];
       this.kernels.push(glorot(rng, [rows, cols, cin, cout], rows * cols * cin, rows * cols * cout));
-      this.biases.push(tf.variable(tf.zeros([cout])));
+      this.biases.push(zerosVariable(cout));
     }
   }
 

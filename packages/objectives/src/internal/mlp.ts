@@ -9,8 +9,14 @@ import type { Rng } from '@infomax/engine';
 /** Glorot-uniform weights `[fanIn, fanOut]` drawn from `rng`. */
 export function glorot(rng: Rng, shape: number[], fanIn: number, fanOut: number): tf.Variable {
   const limit = Math.sqrt(6 / (fanIn + fanOut));
-  // Unnamed: tfjs names must be unique process-wide, and two objectives may coexist.
-  return tf.variable(tf.randomUniform(shape, -limit, limit, 'float32', rng.tfSeed()));
+  // Unnamed: tfjs names must be unique process-wide, and two objectives may coexist. The
+  // tidy frees the initial value (a variable keeps its own reference to the data).
+  return tf.tidy(() => tf.variable(tf.randomUniform(shape, -limit, limit, 'float32', rng.tfSeed())));
+}
+
+/** A trainable vector of zeros `[size]` (a bias). */
+export function zerosVariable(size: number): tf.Variable {
+  return tf.tidy(() => tf.variable(tf.zeros([size])));
 }
 
 /**
@@ -25,7 +31,7 @@ export class Mlp {
   constructor(sizes: number[], rng: Rng, { bias = true, shortcut = false } = {}) {
     for (let i = 0; i + 1 < sizes.length; i++) {
       this.weights.push(glorot(rng, [sizes[i], sizes[i + 1]], sizes[i], sizes[i + 1]));
-      if (bias) this.biases.push(tf.variable(tf.zeros([sizes[i + 1]])));
+      if (bias) this.biases.push(zerosVariable(sizes[i + 1]));
     }
     const [first, last] = [sizes[0], sizes[sizes.length - 1]];
     if (shortcut) this.shortcut = glorot(rng, [first, last], first, last);
