@@ -17,7 +17,7 @@ import { evaluateEncoder, project, type EvaluationResult } from './evaluation';
 import { plotMetrics, plotPca } from './plots';
 import { Progress } from './progress';
 import { RunFolder } from './run-folder';
-import { collectState, restoreState } from './internal/state';
+import { restoreState, withState } from './internal/state';
 import { heldOutMetrics } from './internal/held-out';
 import { writeFileAtomic } from './internal/engine-node';
 
@@ -92,7 +92,8 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
       if (savedAt === pos.step) return;
       savedAt = pos.step;
       pos.metricsBytes = run.metricsBytes();
-      await saveCheckpoint(run.checkpointsDir, { ...pos }, config, await collectState(objective, optimizer), objective.encoder.model, config.checkpoint.keep);
+      await withState(objective, optimizer, (groups) =>
+        saveCheckpoint(run.checkpointsDir, { ...pos }, config, groups, objective.encoder.model, config.checkpoint.keep));
     };
     if (!resumed) await checkpoint();
     log.message(`infomax: training ${objective.config.kind} on ${trainSet.name} (${trainSet.count} images ${inputShape.join('×')}), ` +

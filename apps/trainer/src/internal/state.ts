@@ -26,17 +26,24 @@ export function stateVariables(objective: Objective): tf.Variable[] {
 }
 
 /**
- * The checkpoint groups of a training state. The optimizer slots are tensors the optimizer owns (do not dispose).
+ * Runs `use` on the checkpoint groups of a training state, then frees what `getWeights`
+ * made for it (the iteration counter scalar); the optimizer's slot variables stay.
  * @example
- * const groups = await collectState(objective, optimizer);
+ * await withState(objective, optimizer, (groups) => saveCheckpoint(dir, pos, config, groups, model, 2));
  */
-export async function collectState(objective: Objective, optimizer: tf.Optimizer): Promise<Record<string, Named[]>> {
+export async function withState<T>(objective: Objective, optimizer: tf.Optimizer, use: (groups: Record<string, Named[]>) => Promise<T>): Promise<T> {
   const groups: Record<string, Named[]> = {
     variables: stateVariables(objective).map((v) => ({ name: v.name, tensor: v })),
     optimizer: await optimizer.getWeights(),
   };
   for (const [name, opt] of Object.entries(objective.auxiliaryOptimizers)) groups[`aux:${name}`] = await opt.getWeights();
-  return groups;
+  try {
+    return await use(groups);
+  } finally {
+    for (const [g, named] of Object.entries(groups)) {
+      if (g !== 'variables') tf.dispose(named.map((n) => n.tensor).filter((t) => !(t instanceof tf.Variable)));
+    }
+  }
 }
 
 /**
