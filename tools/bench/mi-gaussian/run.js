@@ -6,14 +6,15 @@
 //
 // Usage: node tools/bench/mi-gaussian/run.js [--steps 300] [--concat-steps 60] [--jobs 1] [--seed 0]
 //          [--critics separable,concat] [--estimators infoNce,nwj,jsd-nwj,dv,mine,smile,interpolated]
-//          [--no-doc]
+//          [--stages 2,4,6,8,10] [--oracle-batches 200] [--no-doc] [--render-only]
 // --steps is per stage (the paper uses 4000); --concat-steps overrides it for the concat
 // critic, which costs ~8× more per step (all 64×64 pairs through the MLP). The defaults
 // take ~7 min on one core here (separable ~15 ms/step, concat ~110 ms/step); they are a
 // smoke run, far too short for the critics to converge. Build first: npx tsc -p packages/estimators/tsconfig.build.json
 // Writes tools/bench/mi-gaussian/out/{estimates.csv, summary.json, staircase.svg, staircase.png},
 // copies the figure to tools/bench/mi-gaussian/staircase.png and the tables to
-// docs/benchmarks/mi-gaussian.md (unless --no-doc).
+// docs/benchmarks/mi-gaussian.md (unless --no-doc). Each report adds the same bounds on the
+// optimal critic (no training). --render-only re-renders the doc from the last out/summary.json.
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
@@ -31,8 +32,8 @@ async function worker() {
   const { initEngine } = require('@infomax/engine');
   await initEngine({ backend: 'wasm', log: null });
   const { trainOne } = require('./train');
-  process.on('message', ({ critic, estimator, steps, seed }) => {
-    const { estimates, msPerStep } = trainOne(critic, estimator, steps, seed);
+  process.on('message', ({ critic, estimator, steps, seed, stages }) => {
+    const { estimates, msPerStep } = trainOne(critic, estimator, steps, seed, stages);
     process.send({ critic, estimator, steps, estimates: Array.from(estimates), msPerStep });
   });
   process.send({ ready: true });
@@ -79,11 +80,16 @@ async function main() {
   const { ESTIMATORS, CRITICS, STAGES, DIM, BATCH } = require('./train');
   const { stageStats } = require('./stats');
   const { staircaseSvg } = require('./plot');
+  if (args.includes('--render-only')) {
+    // Re-render the doc from the last run's out/summary.json (adds the optimal-critic rows; no training, no figure).
+    return report(normalize(JSON.parse(fs.readFileSync(path.join(OUT, 'summary.json'), 'utf8'))), true);
+  }
   const steps = Number(flag('steps', 300));
   const concatSteps = Number(flag('concat-steps', args.includes('--steps') ? steps : 60));
   const stepsOf = (critic) => (critic === 'concat' ? concatSteps : steps);
   const jobs = Number(flag('jobs', 1));
   const seed = Number(flag('seed', 0));
+  const stages = flag('stages', STAGES.join(',')).split(',').map(Number);
   const criticNames = flag('critics', Object.keys(CRITICS).join(',')).split(',');
   const estimatorNames = flag('estimators', Object.keys(ESTIMATORS).join(',')).split(',');
   for (const c of criticNames) if (!CRITICS[c]) throw new Error(`--critics: unknown critic '${c}' (have ${Object.keys(CRITICS)})`);
@@ -91,57 +97,88 @@ async function main() {
   for (const [name, v] of [['steps', steps], ['concat-steps', concatSteps]]) {
     if (!(Number.isInteger(v) && v >= 2)) throw new Error(`--${name} must be an integer ≥ 2, got ${flag(name)}`);
   }
+  if (!stages.every((mi) => mi > 0)) throw new Error(`--stages must be positive MI values in nats, got ${flag('stages')}`);
 
   const command = `node tools/bench/mi-gaussian/run.js ${args.join(' ')}`.trim();
   const stepsText = criticNames.map((c) => `${c} ${stepsOf(c)}`).join(', ');
-  console.log(`${command}\n${criticNames.length * estimatorNames.length} runs × ${STAGES.length} stages; steps per stage: ${stepsText}; ${jobs} job(s)`);
+  console.log(`${command}\n${criticNames.length * estimatorNames.length} runs × ${stages.length} stages; steps per stage: ${stepsText}; ${jobs} job(s)`);
   const t0 = Date.now();
   // The slowest runs first, so that the last job to finish is a short one.
-  const tasks = [...criticNames].reverse().flatMap((critic) => estimatorNames.map((estimator) => ({ critic, estimator, steps: stepsOf(critic), seed })));
+  const tasks = [...criticNames].reverse().flatMap((critic) => estimatorNames.map((estimator) => ({ critic, estimator, steps: stepsOf(critic), seed, stages })));
   const order = (r) => criticNames.indexOf(r.critic) * 100 + estimatorNames.indexOf(r.estimator);
   const runs = (await runAll(tasks, jobs)).sort((p, q) => order(p) - order(q));
   const wallMinutes = (Date.now() - t0) / 60000;
 
-  const labels = Object.fromEntries(Object.entries(ESTIMATORS).map(([k, v]) => [k, v.label]));
-  const logB = Math.log(BATCH);
   const summary = runs.map((r) => ({
     critic: r.critic,
     estimator: r.estimator,
     steps: r.steps,
     msPerStep: r.msPerStep,
     maxEstimate: Math.max(...r.estimates),
-    stages: stageStats(Float64Array.from(r.estimates), STAGES, r.steps),
+    stages: stageStats(Float64Array.from(r.estimates), stages, r.steps),
   }));
 
   fs.mkdirSync(OUT, { recursive: true });
   const csv = ['critic,estimator,step,stage,true_mi,estimate'];
-  for (const r of runs) r.estimates.forEach((v, i) => csv.push(`${r.critic},${r.estimator},${i},${Math.floor(i / r.steps)},${STAGES[Math.floor(i / r.steps)]},${v}`));
+  for (const r of runs) r.estimates.forEach((v, i) => csv.push(`${r.critic},${r.estimator},${i},${Math.floor(i / r.steps)},${stages[Math.floor(i / r.steps)]},${v}`));
   fs.writeFileSync(path.join(OUT, 'estimates.csv'), csv.join('\n') + '\n');
-  fs.writeFileSync(path.join(OUT, 'summary.json'), JSON.stringify({ command, seed, wallMinutes, summary }, null, 1));
+  const labels = Object.fromEntries(Object.entries(ESTIMATORS).map(([k, v]) => [k, v.label]));
   const svg = staircaseSvg({
     runs: runs.map((r) => ({ ...r, estimates: Float64Array.from(r.estimates) })),
     criticNames,
     estimatorNames,
     labels,
-    stages: STAGES,
-    logB,
+    stages,
+    logB: Math.log(BATCH),
     title: `MI estimates on correlated Gaussians (d=${DIM}, batch ${BATCH}; steps per stage: ${stepsText})`,
   });
   fs.writeFileSync(path.join(OUT, 'staircase.svg'), svg);
   await require('sharp')(Buffer.from(svg)).png().toFile(path.join(OUT, 'staircase.png'));
+  await report({ command, seed, jobs, stepsText, criticNames, estimatorNames, stages, wallMinutes, summary }, false);
+}
 
-  // Console table.
-  for (const s of summary) {
+/** Fills the fields an older out/summary.json lacks from its runs. */
+function normalize(saved) {
+  const unique = (v) => [...new Set(v)];
+  const criticNames = saved.criticNames ?? unique(saved.summary.map((s) => s.critic));
+  return {
+    ...saved,
+    criticNames,
+    estimatorNames: saved.estimatorNames ?? unique(saved.summary.map((s) => s.estimator)),
+    stages: saved.stages ?? saved.summary[0].stages.map((q) => q.mi),
+    jobs: saved.jobs ?? Number((/--jobs (\d+)/.exec(saved.command) ?? [0, 1])[1]),
+    stepsText: saved.stepsText ?? criticNames.map((c) => `${c} ${saved.summary.find((s) => s.critic === c).steps}`).join(', '),
+  };
+}
+
+/** Adds the optimal-critic statistics, prints the tables and checks, writes summary.json and the doc. */
+async function report(saved, rendered) {
+  const { ESTIMATORS, BATCH, oracleEstimates } = require('./train');
+  const { stats } = require('./stats');
+  const { initEngine } = require('@infomax/engine');
+  await initEngine({ backend: 'wasm', log: null });
+  const batches = Number(flag('oracle-batches', 200));
+  saved.oracle = Object.fromEntries(
+    saved.estimatorNames.map((e) => [e, oracleEstimates(e, saved.stages, batches, saved.seed).map((v, k) => stats(Array.from(v), saved.stages[k]))]),
+  );
+  saved.oracleBatches = batches;
+  const labels = Object.fromEntries(Object.entries(ESTIMATORS).map(([k, v]) => [k, v.label]));
+  const logB = Math.log(BATCH);
+  for (const s of saved.summary) {
     const cells = s.stages.map((q) => `${q.mi}: bias ${fmt(q.bias)} var ${fmt(q.variance)} med.err ${fmt(q.medianError)}`);
     console.log(`${s.critic.padEnd(9)} ${s.estimator.padEnd(12)} ${cells.join(' | ')}`);
   }
-  const checks = acceptance(summary, logB);
+  for (const [e, rows] of Object.entries(saved.oracle)) {
+    console.log(`optimal   ${e.padEnd(12)} ${rows.map((q) => `${q.mi}: bias ${fmt(q.bias)} var ${fmt(q.variance)}`).join(' | ')}`);
+  }
+  const checks = acceptance(saved.summary, logB);
   for (const line of checks) console.log(line.text);
-  console.log(`wall ${wallMinutes.toFixed(1)} min; wrote ${OUT}`);
-
+  fs.mkdirSync(OUT, { recursive: true });
+  fs.writeFileSync(path.join(OUT, 'summary.json'), JSON.stringify(saved, null, 1));
+  console.log(`wall ${saved.wallMinutes.toFixed(1)} min; wrote ${OUT}`);
   if (!args.includes('--no-doc')) {
-    fs.copyFileSync(path.join(OUT, 'staircase.png'), path.join(__dirname, 'staircase.png'));
-    fs.writeFileSync(DOC, renderDoc({ command, stepsText, jobs, wallMinutes, summary, checks, criticNames, estimatorNames, labels, logB, STAGES }));
+    if (!rendered) fs.copyFileSync(path.join(OUT, 'staircase.png'), path.join(__dirname, 'staircase.png'));
+    fs.writeFileSync(DOC, renderDoc({ ...saved, checks, labels, logB, rendered }));
     console.log(`wrote ${DOC}`);
   }
 }
@@ -165,20 +202,22 @@ function acceptance(summary, logB) {
   return lines;
 }
 
-function renderDoc({ command, stepsText, jobs, wallMinutes, summary, checks, criticNames, estimatorNames, labels, logB, STAGES }) {
+function renderDoc({ command, stepsText, jobs, wallMinutes, summary, checks, criticNames, estimatorNames, labels, logB, stages, oracle, oracleBatches, rendered }) {
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+  const stageList = stages.join(' → ');
   const out = [
     '## Estimators: the Gaussian MI staircase (Poole et al. 2019)',
     '',
     `Command: \`${command}\` (build first: \`npx tsc -p packages/estimators/tsconfig.build.json\`), ` +
-      `${os.cpus().length} cores (${cpu}), Node ${process.version}, wasm backend, ${jobs} job(s), ${new Date().toISOString().slice(0, 10)}; wall ${wallMinutes.toFixed(1)} min on a machine shared with other work.`,
+      `${os.cpus().length} cores (${cpu}), Node ${process.version}, wasm backend, ${jobs} job(s), ${new Date().toISOString().slice(0, 10)}; wall ${wallMinutes.toFixed(1)} min on a machine shared with other work` +
+      (rendered ? '; tables re-rendered from its `out/summary.json` with `--render-only`, which adds the optimal-critic rows.' : '.'),
     '',
-    `Setup as in Poole et al. 2019 (fig. 2) except the length: X, Y ∈ R^20, coordinates pairwise correlated, true MI 2 → 4 → 6 → 8 → 10 nats, **steps per stage: ${stepsText}** (the paper: 4000), batch 64, ` +
+    `Setup as in Poole et al. 2019 (fig. 2) except the length: X, Y ∈ R^20, coordinates pairwise correlated, true MI ${stageList} nats, **steps per stage: ${stepsText}** (the paper: 4000), batch 64, ` +
       'Adam 5e-4, critics with two hidden layers of 256 ReLU units (separable: two such MLPs to 32-d embeddings, dot product; concat: one MLP on [x, y] for all 64×64 pairs). ' +
       'Every estimator trains its own critic from the same seed on the same batches. SMILE and JS rows train with the JSD objective and read SMILE (τ=5) or NWJ off the critic; I_α uses α=0.01 with a learned constant log-baseline.',
     '',
     `Statistics per stage over the **last half** of its steps (the first half is the critic catching up with the new MI): bias = mean − truth, variance of the per-batch estimates, MSE = bias² + variance, and the median's error. ` +
-      'Short stages mean an under-trained critic: biases here are larger (more negative) than with 4000 steps; the variances and their growth with MI are the comparable part.',
+      'Stages shorter than the paper\'s leave the critic under-trained: compare with the optimal-critic table, which shows what each bound gives at batch 64 when the critic is perfect.',
     '',
     '![staircase](../../tools/bench/mi-gaussian/staircase.png)',
     '',
@@ -194,16 +233,28 @@ function renderDoc({ command, stepsText, jobs, wallMinutes, summary, checks, cri
   const med = (v) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
   const speed = Object.fromEntries(criticNames.map((c) => [c, med(summary.filter((s) => s.critic === c).map((s) => s.msPerStep))]));
   for (const c of criticNames) out.push(`| ${c} | ${speed[c].toFixed(1)} | ${(speed[c] / (speed.separable ?? speed[c])).toFixed(2)} |`);
+  const header = `| estimator | ${stages.map((mi) => `${mi} nats: bias / var / MSE`).join(' | ')} |`;
+  const rule = `|---|${stages.map(() => '---').join('|')}|`;
+  const cells = (rows) => rows.map((q) => `${fmt(q.bias)} / ${fmt(q.variance)} / ${fmt(q.mse)}`).join(' | ');
   for (const c of criticNames) {
     out.push('', `### ${c} critic: bias / variance / MSE per stage (nats)`, '');
-    out.push(`| estimator | ${STAGES.map((mi) => `${mi} nats: bias / var / MSE`).join(' | ')} | median error at 2, 4 |`);
-    out.push(`|---|${STAGES.map(() => '---').join('|')}|---|`);
+    out.push(`${header} median error at ${stages.slice(0, 2).join(', ')} |`, `${rule}---|`);
     for (const e of estimatorNames) {
       const s = summary.find((q) => q.critic === c && q.estimator === e);
-      if (!s) continue;
-      const cells = s.stages.map((q) => `${fmt(q.bias)} / ${fmt(q.variance)} / ${fmt(q.mse)}`);
-      out.push(`| ${labels[e]} | ${cells.join(' | ')} | ${fmt(s.stages[0].medianError)}, ${fmt(s.stages[1].medianError)} |`);
+      if (s) out.push(`| ${labels[e]} | ${cells(s.stages)} | ${s.stages.slice(0, 2).map((q) => fmt(q.medianError)).join(', ')} |`);
     }
+  }
+  if (oracle) {
+    out.push(
+      '',
+      `### Optimal critic (the true log-ratio; ${oracleBatches} fresh batches of 64 per stage): bias / variance / MSE`,
+      '',
+      'The bound itself at batch 64 with nothing left to learn: InfoNCE\'s log 64 ceiling, DV\'s upward mini-batch bias and SMILE\'s clipping bias at high MI, NWJ\'s variance growing like e^I. MINE\'s estimate is DV\'s; the JS row reads NWJ off the JSD optimum.',
+      '',
+      header,
+      rule,
+    );
+    for (const e of estimatorNames) if (oracle[e]) out.push(`| ${labels[e]} | ${cells(oracle[e])} |`);
   }
   out.push('', `InfoNCE cannot exceed log 64 = ${logB.toFixed(3)} nats: its bias at 6–10 nats is that ceiling, not a training failure.`, '');
   return out.join('\n');

@@ -7,16 +7,20 @@ const median = (v) => {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 
-/** [{ mi, mean, median, bias, variance, mse, medianError }] for each stage. */
+/** { mi, mean, median, bias, variance, mse, medianError } of estimates `v` of true MI `mi`. */
+function stats(v, mi) {
+  const m = mean(v);
+  const variance = mean(v.map((x) => (x - m) ** 2));
+  const med = median(v);
+  return { mi, mean: m, median: med, bias: m - mi, variance, mse: (m - mi) ** 2 + variance, medianError: med - mi };
+}
+
+/** {@link stats} of the last half of each stage. */
 function stageStats(estimates, stages, stepsPerStage) {
   return stages.map((mi, k) => {
     const from = k * stepsPerStage + Math.floor(stepsPerStage / 2);
-    const v = Array.from(estimates.subarray(from, (k + 1) * stepsPerStage));
-    const m = mean(v);
-    const variance = mean(v.map((x) => (x - m) ** 2));
-    const med = median(v);
-    return { mi, mean: m, median: med, bias: m - mi, variance, mse: (m - mi) ** 2 + variance, medianError: med - mi };
+    return stats(Array.from(estimates.subarray(from, (k + 1) * stepsPerStage)), mi);
   });
 }
 
-module.exports = { stageStats, mean, median };
+module.exports = { stageStats, stats, mean, median };

@@ -45,24 +45,29 @@ const CRITICS = {
   concat: (seed) => E.concatCritic({ xDim: DIM, yDim: DIM, hidden: [256, 256], seed }),
 };
 
+/** A batch of the correlated Gaussian from the seeded generator: [x, y], each [BATCH, DIM]. */
+function gaussianBatch(rng, rho) {
+  return tf.tidy(() => {
+    const xs = tf.randomNormal([BATCH, DIM], 0, 1, 'float32', rng.tfSeed());
+    const noise = tf.randomNormal([BATCH, DIM], 0, 1, 'float32', rng.tfSeed());
+    return [xs, tf.add(tf.mul(rho, xs), tf.mul(Math.sqrt(1 - rho * rho), noise))];
+  });
+}
+
 /** Trains one critic/estimator pair through the staircase; returns { estimates: Float64Array, msPerStep }. */
-function trainOne(criticName, estimatorName, stepsPerStage, seed) {
+function trainOne(criticName, estimatorName, stepsPerStage, seed, stages = STAGES) {
   const critic = CRITICS[criticName](seed + 1);
   const estimator = ESTIMATORS[estimatorName].make();
   const variables = [...critic.variables, ...(estimator.variables ?? [])];
   const optimizer = tf.train.adam(5e-4);
   const rng = new Rng(seed);
-  const estimates = new Float64Array(STAGES.length * stepsPerStage);
+  const estimates = new Float64Array(stages.length * stepsPerStage);
   const t0 = performance.now();
   let step = 0;
-  for (const mi of STAGES) {
+  for (const mi of stages) {
     const rho = E.rhoForMi(mi, DIM);
     for (let s = 0; s < stepsPerStage; s++, step++) {
-      const [x, y] = tf.tidy(() => {
-        const xs = tf.randomNormal([BATCH, DIM], 0, 1, 'float32', rng.tfSeed());
-        const noise = tf.randomNormal([BATCH, DIM], 0, 1, 'float32', rng.tfSeed());
-        return [xs, tf.add(tf.mul(rho, xs), tf.mul(Math.sqrt(1 - rho * rho), noise))];
-      });
+      const [x, y] = gaussianBatch(rng, rho);
       optimizer.minimize(
         () => {
           const r = estimator.bound(critic.scores(x, y));
@@ -82,4 +87,40 @@ function trainOne(criticName, estimatorName, stepsPerStage, seed) {
   return { estimates, msPerStep };
 }
 
-module.exports = { trainOne, ESTIMATORS, CRITICS, STAGES, DIM, BATCH };
+/**
+ * The same estimator with the optimal critic (the true log-ratio; plus 1 for NWJ, whose
+ * optimum is shifted) on `batches` fresh batches per stage: what a perfectly trained
+ * critic would give at batch 64, separating the bound's own bias and variance from
+ * the critic's training. MINE's estimate is DV's; the JS-trained NWJ reading of the
+ * JSD optimum (the log-ratio) is NWJ's optimum.
+ */
+function oracleEstimates(estimatorName, stages, batches, seed) {
+  const rng = new Rng(seed + 7919);
+  const read = (r) => {
+    const v = r.estimate.dataSync()[0];
+    tf.dispose([r.estimate, r.loss]);
+    return v;
+  };
+  const bound = {
+    infoNce: (lr) => read(E.infoNce(lr)),
+    nwj: (lr) => read(E.nwj(tf.add(lr, 1))),
+    'jsd-nwj': (lr) => read(E.jsd(lr, { report: 'nwj' })),
+    dv: (lr) => read(E.dv(lr)),
+    mine: (lr) => read(E.dv(lr)),
+    smile: (lr) => read(E.smile(lr, { clip: 5 })),
+    interpolated: (lr) => read(E.interpolated(lr, { alpha: 0.01 })),
+  }[estimatorName];
+  return stages.map((mi) => {
+    const rho = E.rhoForMi(mi, DIM);
+    const values = new Float64Array(batches);
+    for (let i = 0; i < batches; i++) {
+      values[i] = tf.tidy(() => {
+        const [x, y] = gaussianBatch(rng, rho);
+        return bound(E.gaussianLogRatio(x, y, rho));
+      });
+    }
+    return values;
+  });
+}
+
+module.exports = { trainOne, oracleEstimates, ESTIMATORS, CRITICS, STAGES, DIM, BATCH };
