@@ -82,7 +82,7 @@ export interface EvalConfig {
   every: number;
   /** Encoder output the probe reads. Default `'code'` (the 64-d global vector). */
   layer: ProbeLayer;
-  /** Epochs of the softmax-regression probe. Default 30. */
+  /** Epochs of the softmax-regression probe. Default 100 (converged: 10 epochs gave 88.5 %, 30 gave 90.3 %, 100 gave 90.9 % on the same codes). */
   probeEpochs: number;
   /** At the end, also probe the same encoder at its random initialisation. Default true. */
   randomInit: boolean;
@@ -160,7 +160,7 @@ export function resolveConfig(raw: unknown, validateObjective?: (objective: Raw)
     eval: {
       every: opt(e.every, 0, (v) => int('eval.every', v, 0)),
       layer: opt(e.layer, 'code' as ProbeLayer, (v) => oneOf('eval.layer', v, PROBE_LAYERS)),
-      probeEpochs: opt(e.probeEpochs, 30, (v) => int('eval.probeEpochs', v, 1, 10000)),
+      probeEpochs: opt(e.probeEpochs, 100, (v) => int('eval.probeEpochs', v, 1, 10000)),
       randomInit: opt(e.randomInit, true, (v) => bool('eval.randomInit', v)),
       knn: opt(e.knn, false, (v) => bool('eval.knn', v)),
     },
