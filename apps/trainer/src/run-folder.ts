@@ -6,19 +6,28 @@ import * as path from 'path';
 import { CheckpointError } from './errors';
 import type { MetricLine } from './plots';
 
-/** Paths inside a run folder. */
+/**
+ * Paths inside a run folder, and its append-only metrics file.
+ * @example
+ * const run = new RunFolder('runs/quickstart'); run.append({ kind: 'step', step: 1, loss: 0.7 });
+ */
 export class RunFolder {
+  /** @param dir the run folder (created by the trainer) */
   constructor(readonly dir: string) {}
 
+  /** `config.json`: the resolved config. */
   get configFile(): string {
     return path.join(this.dir, 'config.json');
   }
+  /** `metrics.jsonl`: one JSON line per logged step or evaluation. */
   get metricsFile(): string {
     return path.join(this.dir, 'metrics.jsonl');
   }
+  /** `plots/`: PNG charts. */
   get plotsDir(): string {
     return path.join(this.dir, 'plots');
   }
+  /** `checkpoints/`: `ckpt-<step>/` folders and `latest`. */
   get checkpointsDir(): string {
     return path.join(this.dir, 'checkpoints');
   }
