@@ -20,3 +20,4 @@ export type { CpcConfig, CpcNegatives } from './cpc';
 export { PRIOR_DISTRIBUTIONS } from './dim-prior';
 export type { PriorConfig, PriorDistribution } from './dim-prior';
 export { ConfigError, ShapeError } from './errors';
+export type { EncoderPart } from './internal/encoder-part';
