@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '@infomax/engine';
 import type { Encoder } from './encoder';
 import { assemble, type Plan } from './internal/assemble';
-import { codeLayer, convBlock, denseBlock, on, type Branches, type Sym } from './internal/build';
+import { convBlock, fcTail, on, type Branches, type Sym } from './internal/build';
 import * as v from './internal/validate';
 
 /** Options of {@link alexnetEncoder} (a `{ kind: 'alexnet', ... }` config without `kind`). */
@@ -73,14 +73,7 @@ export function alexnetBody(x: Sym, o: ResolvedAlexnetOptions, rng: Rng): Branch
     }
     if (i === o.localLayer) local = h;
   });
-  const conv = h;
-  h = on(tf.layers.flatten({ name: 'flatten' }), h);
-  o.fc.forEach((units, i) => {
-    h = denseBlock(h, rng, { name: `fc${i + 1}`, units, batchNorm: o.batchNorm });
-  });
-  const fc: Record<string, Sym> = o.fc.length > 0 ? { fc: h } : {};
-  const code = codeLayer(h, rng, o.codeSize);
-  return { local: local as Sym, global: code, taps: { conv, ...fc, code } };
+  return fcTail(h, local as Sym, rng, o);
 }
 
 /** The build plan of a resolved config. */

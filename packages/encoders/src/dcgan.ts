@@ -5,11 +5,10 @@
  * mutual information estimation and maximization", https://arxiv.org/abs/1808.06670;
  * the layout follows Radford et al. 2016 (DCGAN), https://arxiv.org/abs/1511.06434.
  */
-import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '@infomax/engine';
 import type { Encoder } from './encoder';
 import { assemble, type Plan } from './internal/assemble';
-import { codeLayer, convBlock, denseBlock, on, type Branches, type Sym } from './internal/build';
+import { convBlock, fcTail, type Branches, type Sym } from './internal/build';
 import * as v from './internal/validate';
 
 /** Options of {@link dcganEncoder} (a `{ kind: 'dcgan', ... }` config without `kind`). */
@@ -86,14 +85,7 @@ export function dcganBody(x: Sym, o: ResolvedDcganOptions, rng: Rng): Branches {
     h = convBlock(h, rng, { name: `conv${i + 1}`, filters, kernelSize: o.kernelSize, strides: 2, batchNorm: o.batchNorm });
     if (i === o.localLayer) local = h;
   });
-  const conv = h;
-  h = on(tf.layers.flatten({ name: 'flatten' }), h);
-  o.fc.forEach((units, i) => {
-    h = denseBlock(h, rng, { name: `fc${i + 1}`, units, batchNorm: o.batchNorm });
-  });
-  const fc: Record<string, Sym> = o.fc.length > 0 ? { fc: h } : {};
-  const code = codeLayer(h, rng, o.codeSize);
-  return { local: local as Sym, global: code, taps: { conv, ...fc, code } };
+  return fcTail(h, local as Sym, rng, o);
 }
 
 /** The build plan of a resolved config. */

@@ -77,3 +77,22 @@ export function denseBlock(x: Sym, rng: Rng, o: { name: string; units: number; b
 export function codeLayer(x: Sym, rng: Rng, units: number): Sym {
   return on(tf.layers.dense({ name: 'out', units, kernelInitializer: glorotInit(rng) }), x);
 }
+
+/**
+ * The fully connected tail every conv encoder shares: flatten the last conv map,
+ * the fc blocks, then the code; taps `conv`, `fc` (when there is an fc layer), `code`.
+ */
+export function fcTail(
+  conv: Sym,
+  local: Sym,
+  rng: Rng,
+  o: { fc: readonly number[]; batchNorm: boolean; codeSize: number },
+): Branches {
+  let h = on(tf.layers.flatten({ name: 'flatten' }), conv);
+  o.fc.forEach((units, i) => {
+    h = denseBlock(h, rng, { name: `fc${i + 1}`, units, batchNorm: o.batchNorm });
+  });
+  const fc: Record<string, Sym> = o.fc.length > 0 ? { fc: h } : {};
+  const code = codeLayer(h, rng, o.codeSize);
+  return { local, global: code, taps: { conv, ...fc, code } };
+}
