@@ -1,8 +1,7 @@
 import { mkdirSync, writeFileSync } from 'fs';
 import * as path from 'path';
 import { CIFAR10_CLASSES, loadCifar10, loadCifar100 } from './cifar';
-import { DatasetError } from './errors';
-import { pixel, tempDir } from './test-utils/fixtures';
+import { pixel, tempDir, errorOf } from './test-utils/fixtures';
 
 const tmp = tempDir('cifar');
 afterAll(() => tmp.remove());
@@ -23,15 +22,6 @@ function expectImage(images: Uint8Array, at: number, n: number): void {
   }
 }
 
-async function errorOf(promise: Promise<unknown>): Promise<DatasetError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof DatasetError) return err;
-    throw err;
-  }
-  throw new Error('expected a DatasetError');
-}
 
 function writeCifar10(root: string, withMeta: boolean): string {
   const dir = path.join(root, 'cifar-10-batches-bin');

@@ -5,10 +5,9 @@ import { type AddressInfo } from 'net';
 import * as path from 'path';
 import { gzipSync } from 'zlib';
 import { download } from './download';
-import { DatasetError } from './errors';
 import { loadIdxFolder } from './idx';
 import { downloadIdxDataset, IDX_SOURCES } from './idx-downloads';
-import { greyImages, idxBytes, tempDir } from './test-utils/fixtures';
+import { greyImages, idxBytes, tempDir, errorOf } from './test-utils/fixtures';
 
 const tmp = tempDir('download');
 const body = Buffer.from(Array.from({ length: 70000 }, (_, i) => (i * 13) % 251));
@@ -48,15 +47,6 @@ afterAll(async () => {
   tmp.remove();
 });
 
-async function errorOf(promise: Promise<unknown>): Promise<DatasetError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof DatasetError) return err;
-    throw err;
-  }
-  throw new Error('expected a DatasetError');
-}
 
 const listing = (dir: string) => {
   try {

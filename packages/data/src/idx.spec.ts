@@ -1,10 +1,9 @@
 import { existsSync, readFileSync, writeFileSync } from 'fs';
 import * as path from 'path';
 import { gzipSync } from 'zlib';
-import { DatasetError } from './errors';
 import { FASHION_MNIST_CLASSES, FASHION_MNIST_DEBIAN_DIR, findFashionMnist, loadFashionMnist } from './fashion-mnist';
 import { loadIdxFolder, loadIdxPair, readIdx } from './idx';
-import { greyImages, idxBytes, pixel, tempDir } from './test-utils/fixtures';
+import { greyImages, idxBytes, pixel, tempDir, errorOf } from './test-utils/fixtures';
 
 const tmp = tempDir('idx');
 afterAll(() => tmp.remove());
@@ -21,15 +20,6 @@ function writeFolder(name: string, gz: boolean): string {
   return dir;
 }
 
-async function errorOf(promise: Promise<unknown>): Promise<DatasetError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof DatasetError) return err;
-    throw err;
-  }
-  throw new Error('expected a DatasetError');
-}
 
 describe('IDX folders', () => {
   it.each([

@@ -1,9 +1,8 @@
 import { mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'fs';
 import * as path from 'path';
 import sharp from 'sharp';
-import { DatasetError } from './errors';
 import { loadImageFolder } from './image-folder';
-import { pixel, tempDir } from './test-utils/fixtures';
+import { pixel, tempDir, errorOf } from './test-utils/fixtures';
 
 const tmp = tempDir('folder');
 afterAll(() => tmp.remove());
@@ -30,15 +29,6 @@ async function put(root: string, cls: string, name: string, bytes: Buffer | Prom
   return file;
 }
 
-async function errorOf(promise: Promise<unknown>): Promise<DatasetError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof DatasetError) return err;
-    throw err;
-  }
-  throw new Error('expected a DatasetError');
-}
 
 function expectImage(images: Uint8Array, at: number, expected: Buffer): void {
   expect(Buffer.compare(Buffer.from(images.subarray(at * expected.length, (at + 1) * expected.length)), expected)).toBe(0);

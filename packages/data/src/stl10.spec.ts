@@ -1,8 +1,7 @@
 import { mkdirSync, writeFileSync } from 'fs';
 import * as path from 'path';
-import { DatasetError } from './errors';
 import { STL10_CLASSES, loadStl10 } from './stl10';
-import { pixel, tempDir } from './test-utils/fixtures';
+import { pixel, tempDir, errorOf } from './test-utils/fixtures';
 
 const tmp = tempDir('stl');
 afterAll(() => tmp.remove());
@@ -22,15 +21,6 @@ function expectImage(images: Uint8Array, at: number, n: number): void {
   for (let y = 0; y < S; y += 7) for (let x = 0; x < S; x += 5) for (let c = 0; c < 3; c++) expect(images[((at * S + y) * S + x) * 3 + c]).toBe(pixel(n, y, x, c));
 }
 
-async function errorOf(promise: Promise<unknown>): Promise<DatasetError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof DatasetError) return err;
-    throw err;
-  }
-  throw new Error('expected a DatasetError');
-}
 
 function writeStl(name: string): string {
   const dir = path.join(tmp.dir, name, 'stl10_binary');

@@ -6,6 +6,7 @@
 import { mkdtempSync, rmSync } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { DatasetError } from '../errors';
 
 /** A fresh folder under the OS temp dir; call `remove()` in afterAll. */
 export function tempDir(prefix: string): { dir: string; remove: () => void } {
@@ -44,4 +45,15 @@ export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<numbe
       throw new Error(`expectClose: index ${i}: ${actual[i]} vs ${expected[i]} (tol ${tol})`);
     }
   }
+}
+
+/** The DatasetError a promise rejects with (fails the test on success or on another error). */
+export async function errorOf(promise: Promise<unknown>): Promise<DatasetError> {
+  try {
+    await promise;
+  } catch (err) {
+    if (err instanceof DatasetError) return err;
+    throw err;
+  }
+  throw new Error('expected a DatasetError');
 }
