@@ -13,3 +13,4 @@ export { pca2d } from './pca';
 export type { Pca2d, Pca2dOptions } from './pca';
 export { extractFeatures } from './extract-features';
 export { ShapeError, ConfigError, LabelError, NonFiniteError } from './errors';
+export type { LabelledSplits } from './internal/validate';

@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { ConfigError } from './errors';
-import { checkInt, checkLabels, rowsOf } from './internal/validate';
+import { checkInt, checkSplits, type LabelledSplits } from './internal/validate';
 
 /** Similarity measures {@link knn} accepts. */
 export const KNN_METRICS = ['cosine', 'euclidean'] as const;
@@ -13,19 +13,7 @@ export const KNN_METRICS = ['cosine', 'euclidean'] as const;
 export type KnnMetric = (typeof KNN_METRICS)[number];
 
 /** Inputs and settings of {@link knn}. */
-export interface KnnOptions {
-  /** `[nTrain, dim]` row-major features of the labelled reference set. */
-  trainFeatures: Float32Array;
-  /** `[nTrain]` labels in `[0, classes)`. */
-  trainLabels: Int32Array;
-  /** `[nTest, dim]` row-major features to classify. */
-  testFeatures: Float32Array;
-  /** `[nTest]` labels in `[0, classes)`. */
-  testLabels: Int32Array;
-  /** Features per row. */
-  dim: number;
-  /** Number of classes (≥ 2). */
-  classes: number;
+export interface KnnOptions extends LabelledSplits {
   /** Neighbours that vote, 1 ≤ k ≤ nTrain. Default 20. */
   k?: number;
   /** `'cosine'` (rows L2-normalised, a zero row stays zero) or `'euclidean'`. Default `'cosine'`. */
@@ -45,11 +33,7 @@ export interface KnnResult {
 function resolve(options: KnnOptions): Required<KnnOptions> & { nTrain: number; nTest: number } {
   const fn = 'knn';
   const o: Required<KnnOptions> = { k: 20, metric: 'cosine', chunkRows: 512, ...options };
-  const nTrain = rowsOf(fn, 'trainFeatures', o.trainFeatures, o.dim);
-  const nTest = rowsOf(fn, 'testFeatures', o.testFeatures, o.dim);
-  checkInt(fn, 'classes', o.classes, 2);
-  checkLabels(fn, 'trainLabels', o.trainLabels, nTrain, o.classes);
-  checkLabels(fn, 'testLabels', o.testLabels, nTest, o.classes);
+  const { nTrain, nTest } = checkSplits(fn, o);
   checkInt(fn, 'k', o.k, 1);
   if (o.k > nTrain) {
     throw new ConfigError(`knn: k must be at most the number of training rows (${nTrain}), got ${o.k}`);

@@ -9,22 +9,10 @@ import { Rng } from '@infomax/engine';
 import { standardize as standardizeSplits } from './standardize';
 import { countCorrect } from './internal/accuracy';
 import { softmaxStep } from './internal/softmax-regression';
-import { checkInt, checkLabels, checkNumber, rowsOf } from './internal/validate';
+import { checkInt, checkNumber, checkSplits, type LabelledSplits } from './internal/validate';
 
 /** Inputs and hyper-parameters of {@link linearProbe}. */
-export interface LinearProbeOptions {
-  /** `[nTrain, dim]` row-major frozen features of the training split. */
-  trainFeatures: Float32Array;
-  /** `[nTrain]` labels in `[0, classes)`. */
-  trainLabels: Int32Array;
-  /** `[nTest, dim]` row-major frozen features of the test split. */
-  testFeatures: Float32Array;
-  /** `[nTest]` labels in `[0, classes)`. */
-  testLabels: Int32Array;
-  /** Features per row. */
-  dim: number;
-  /** Number of classes (≥ 2). */
-  classes: number;
+export interface LinearProbeOptions extends LabelledSplits {
   /** Passes over the training split. Default 100. */
   epochs?: number;
   /** Rows per Adam step; the last batch of an epoch may be smaller. Default 256. */
@@ -68,11 +56,7 @@ function resolve(options: LinearProbeOptions): Resolved & { nTrain: number; nTes
     standardize: true,
     ...options,
   };
-  const nTrain = rowsOf(fn, 'trainFeatures', o.trainFeatures, o.dim);
-  const nTest = rowsOf(fn, 'testFeatures', o.testFeatures, o.dim);
-  checkInt(fn, 'classes', o.classes, 2);
-  checkLabels(fn, 'trainLabels', o.trainLabels, nTrain, o.classes);
-  checkLabels(fn, 'testLabels', o.testLabels, nTest, o.classes);
+  const { nTrain, nTest } = checkSplits(fn, o);
   checkInt(fn, 'epochs', o.epochs, 1);
   checkInt(fn, 'batchSize', o.batchSize, 1);
   checkNumber(fn, 'learningRate', o.learningRate, 0, true);

@@ -46,3 +46,29 @@ export function checkNumber(fn: string, name: string, value: number, min: number
     throw new ConfigError(`${fn}: ${name} must be a finite number ${strict ? '>' : '≥'} ${min}, got ${value}`);
   }
 }
+
+/** Frozen features and labels of a train and a test split, as the probes take them. */
+export interface LabelledSplits {
+  /** `[nTrain, dim]` row-major features of the training (reference) split. */
+  trainFeatures: Float32Array;
+  /** `[nTrain]` labels in `[0, classes)`. */
+  trainLabels: Int32Array;
+  /** `[nTest, dim]` row-major features of the test split. */
+  testFeatures: Float32Array;
+  /** `[nTest]` labels in `[0, classes)`. */
+  testLabels: Int32Array;
+  /** Features per row. */
+  dim: number;
+  /** Number of classes (≥ 2). */
+  classes: number;
+}
+
+/** Checks both splits (shapes, finiteness, labels in range); returns their row counts. */
+export function checkSplits(fn: string, o: LabelledSplits): { nTrain: number; nTest: number } {
+  const nTrain = rowsOf(fn, 'trainFeatures', o.trainFeatures, o.dim);
+  const nTest = rowsOf(fn, 'testFeatures', o.testFeatures, o.dim);
+  checkInt(fn, 'classes', o.classes, 2);
+  checkLabels(fn, 'trainLabels', o.trainLabels, nTrain, o.classes);
+  checkLabels(fn, 'testLabels', o.testLabels, nTest, o.classes);
+  return { nTrain, nTest };
+}
