@@ -3,7 +3,7 @@
  * forward op as tfjs computes them, checked for the cases our kernels handle.
  */
 import * as tf from '@tensorflow/tfjs';
-import { UnsupportedError } from '../errors';
+import { ShapeError, UnsupportedError } from '../errors';
 
 /** Forward conv geometry (dilation 1, NHWC). */
 export interface ConvGeometry {
@@ -71,4 +71,34 @@ export function convGeometry(
     padTop: info.padInfo.top,
     padLeft: info.padInfo.left,
   };
+}
+
+type Shape4 = [number, number, number, number];
+
+/**
+ * The forward geometry of a conv gradient kernel, after checking that the forward
+ * input and filter shapes are rank 4 and that `dy` is the forward output's shape.
+ * @throws ShapeError naming the kernel and the shapes that disagree
+ */
+export function gradientGeometry(
+  kernel: string,
+  xShape: number[],
+  filterShape: number[],
+  dy: tf.TensorInfo,
+  attrs: Parameters<typeof convGeometry>[3],
+): ConvGeometry {
+  if (xShape.length !== 4 || filterShape.length !== 4 || dy.shape.length !== 4) {
+    throw new ShapeError(
+      `infomax ${kernel}: input, filter and dy must be rank 4 [batch, height, width, channels]; ` +
+        `got [${xShape}], [${filterShape}] and [${dy.shape}]`,
+    );
+  }
+  const g = convGeometry(kernel, xShape as Shape4, filterShape as Shape4, attrs);
+  const expected = [g.batch, g.outHeight, g.outWidth, g.outChannels];
+  if (dy.shape.some((d, i) => d !== expected[i])) {
+    throw new ShapeError(
+      `infomax ${kernel}: dy must have shape [${expected}] for input [${xShape}] and filter [${filterShape}]; got [${dy.shape}]`,
+    );
+  }
+  return g;
 }

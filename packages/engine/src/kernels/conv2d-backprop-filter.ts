@@ -8,11 +8,8 @@
  * stride 1 and dilation s (the forward stride), giving [ci, KH, KW, co].
  */
 import * as tf from '@tensorflow/tfjs';
-import { ShapeError } from '../errors';
-import { convGeometry } from './conv-geometry';
+import { gradientGeometry } from './conv-geometry';
 import { Backend, makeInfo, callKernel, release, sliceHW } from './kernel-utils';
-
-type Shape4 = [number, number, number, number];
 
 /** Makes the kernel function for `backendName`, built on that backend's Conv2D. */
 export function conv2dBackpropFilter(backendName: string): tf.KernelFunc {
@@ -20,18 +17,7 @@ export function conv2dBackpropFilter(backendName: string): tf.KernelFunc {
     const { x, dy } = inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
     const a = attrs as unknown as tf.Conv2DBackpropFilterAttrs;
     const b = backend as Backend;
-    if (x.shape.length !== 4 || dy.shape.length !== 4) {
-      throw new ShapeError(
-        `infomax Conv2DBackpropFilter: x and dy must be rank 4 [batch, height, width, channels]; got [${x.shape}] and [${dy.shape}]`,
-      );
-    }
-    const g = convGeometry('Conv2DBackpropFilter', x.shape as Shape4, a.filterShape as Shape4, a);
-    const expected = [g.batch, g.outHeight, g.outWidth, g.outChannels];
-    if (dy.shape.some((d, i) => d !== expected[i])) {
-      throw new ShapeError(
-        `infomax Conv2DBackpropFilter: dy must have shape [${expected}] for x [${x.shape}] and filter [${a.filterShape}]; got [${dy.shape}]`,
-      );
-    }
+    const g = gradientGeometry('Conv2DBackpropFilter', x.shape, a.filterShape, dy, a);
     // Rows/cols of x the forward conv reads end at (O−1)·s + K − 1 − pad.
     const needH = (g.outHeight - 1) * g.strideHeight + g.filterHeight - g.padTop;
     const needW = (g.outWidth - 1) * g.strideWidth + g.filterWidth - g.padLeft;

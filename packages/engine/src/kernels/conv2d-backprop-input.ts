@@ -9,11 +9,8 @@
  * no multiplications by inserted zeros (the stock wasm kernel is a scalar loop).
  */
 import * as tf from '@tensorflow/tfjs';
-import { ShapeError } from '../errors';
-import { convGeometry } from './conv-geometry';
+import { gradientGeometry, type ConvGeometry } from './conv-geometry';
 import { Backend, makeInfo, callKernel, release, reshape, sliceHW } from './kernel-utils';
-
-type Shape4 = [number, number, number, number];
 
 /** Makes the kernel function for `backendName`, built on that backend's Conv2D. */
 export function conv2dBackpropInput(backendName: string): tf.KernelFunc {
@@ -21,18 +18,7 @@ export function conv2dBackpropInput(backendName: string): tf.KernelFunc {
     const { dy, filter } = inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };
     const a = attrs as unknown as tf.Conv2DBackpropInputAttrs;
     const b = backend as Backend;
-    if (dy.shape.length !== 4 || filter.shape.length !== 4) {
-      throw new ShapeError(
-        `infomax Conv2DBackpropInput: dy and filter must be rank 4; got [${dy.shape}] and [${filter.shape}]`,
-      );
-    }
-    const g = convGeometry('Conv2DBackpropInput', a.inputShape as Shape4, filter.shape as Shape4, a);
-    const expected = [g.batch, g.outHeight, g.outWidth, g.outChannels];
-    if (dy.shape.some((d, i) => d !== expected[i])) {
-      throw new ShapeError(
-        `infomax Conv2DBackpropInput: dy must have shape [${expected}] for input [${a.inputShape}] and filter [${filter.shape}]; got [${dy.shape}]`,
-      );
-    }
+    const g = gradientGeometry('Conv2DBackpropInput', a.inputShape, filter.shape, dy, a);
     const w = b.readSync(filter.dataId) as Float32Array;
     const rows = phaseRange(g.padTop, g.inHeight, g.strideHeight);
     const cols = phaseRange(g.padLeft, g.inWidth, g.strideWidth);
@@ -75,7 +61,7 @@ function phaseConv(
   b: Backend,
   dy: tf.TensorInfo,
   w: Float32Array,
-  g: ReturnType<typeof convGeometry>,
+  g: ConvGeometry,
   rh: number,
   rw: number,
   rows: PhaseRange,
@@ -134,7 +120,7 @@ function window(start: number, end: number, n: number): [number, number, number,
 /** W[rh + s·(jh−1−i), rw + s·(jw−1−j), ci, co] laid out as [i, j, co, ci]. */
 function subFilter(
   w: Float32Array,
-  g: ReturnType<typeof convGeometry>,
+  g: ConvGeometry,
   rh: number,
   rw: number,
   jh: number,
