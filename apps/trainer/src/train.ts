@@ -140,13 +140,9 @@ async function loop(
   let lastTick = performance.now();
   try {
     for (; epochs === null || pos.epoch < epochs; ) {
-      const stream = batchStream(trainSet, { batchSize, seed: pos.epochSeed, epochs: 1, dropLast: true });
-      let index = 0;
+      // Resuming mid-epoch: the same shuffled order, its first pos.position batches never built.
+      const stream = batchStream(trainSet, { batchSize, seed: pos.epochSeed, epochs: 1, dropLast: true, startStep: pos.position });
       for await (const batch of stream) {
-        if (index++ < pos.position) {
-          tf.dispose([batch.images, batch.labels]);
-          continue;
-        }
         if ((steps !== null && pos.step >= steps) || (timeBudget !== null && pos.elapsedMs >= timeBudget * 1000) || signalled) {
           tf.dispose([batch.images, batch.labels]);
           await stream.return(undefined);

@@ -73,6 +73,12 @@ describe('batchStream', () => {
     expect(c.map((s) => s.indices)).not.toEqual(a.map((s) => s.indices));
   });
 
+  it('startStep 3 resumes mid-epoch: the same batches as a full run from its 4th on, later epochs whole', async () => {
+    const full = await collect(batchStream(ds, { batchSize: 6, seed: 9, epochs: 2 }), unit);
+    const resumed = await collect(batchStream(ds, { batchSize: 6, seed: 9, epochs: 2, startStep: 3 }), unit);
+    expect(resumed).toEqual(full.slice(3));
+  });
+
   it('dropLast drops the short batch; shuffle false keeps dataset order', async () => {
     const dropped = await collect(batchStream(ds, { batchSize: 8, dropLast: true, epochs: 2 }), unit);
     expect(dropped.map((s) => s.size)).toEqual(new Array(8).fill(8));
@@ -104,6 +110,7 @@ describe('batchStream', () => {
       { batchSize: 64, dropLast: true },
       { batchSize: 4, normalize: { mean: [0.5], std: [1, 1] } },
       { batchSize: 4, normalize: { mean: [0, 0], std: [1, 0] } },
+      { batchSize: 4, startStep: -1 },
     ];
     for (const options of bad) expect(() => batchStream(ds, options)).toThrow(DatasetError);
     expect(() => batchStream(ds, { batchSize: 64, dropLast: true })).toThrow(/37 images, too few for one batch of 64/);

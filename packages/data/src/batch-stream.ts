@@ -42,6 +42,11 @@ export interface BatchStreamOptions {
   dropLast?: boolean;
   /** Shuffle each epoch; false keeps dataset order (for evaluation). Default true. */
   shuffle?: boolean;
+  /**
+   * Batches of the first epoch to skip without building them (resuming mid-epoch:
+   * the order is the same, the first `startStep` batches are never gathered). Default 0.
+   */
+  startStep?: number;
   /** `'unit'` scales bytes to [0, 1]; a {@link Standardize} also subtracts and divides per channel. Default `'unit'`. */
   normalize?: 'unit' | Standardize;
 }
@@ -115,7 +120,9 @@ function resolveOptions(dataset: ImageDataset, options: BatchStreamOptions) {
   }
   // One 256-entry lookup table per channel turns normalising into a single array read per pixel.
   const lut = mean.map((m, ch) => Float32Array.from({ length: 256 }, (_, v) => (v / 255 - m) / std[ch]));
-  return { batchSize, seed, epochs, dropLast, shuffle: options.shuffle ?? true, lut };
+  const startStep = options.startStep ?? 0;
+  if (!Number.isInteger(startStep) || startStep < 0) throw optionError(fn, 'startStep', 'an integer ≥ 0', startStep);
+  return { batchSize, seed, epochs, dropLast, shuffle: options.shuffle ?? true, startStep, lut };
 }
 
 interface HostBatch {
@@ -155,7 +162,7 @@ function* planBatches(count: number, o: Resolved): Generator<{ indices: Int32Arr
   const steps = stepsPerEpoch(count, o.batchSize, o.dropLast);
   for (let epoch = 0; epoch < o.epochs; epoch++) {
     const order = o.shuffle ? permutation(count, prng) : Int32Array.from({ length: count }, (_, i) => i);
-    for (let step = 0; step < steps; step++) {
+    for (let step = epoch === 0 ? o.startStep : 0; step < steps; step++) {
       yield { indices: order.slice(step * o.batchSize, Math.min(count, (step + 1) * o.batchSize)), epoch, step };
     }
   }
