@@ -118,6 +118,8 @@ export class DimObjective implements Objective {
   private readonly prior: PriorMatcher | null = null;
   /** Codes of the last training batch, for the discriminator step (saves encoding the batch again). */
   private pendingCodes: tf.Tensor2D | null = null;
+  /** The `batch+locations` negative mask for the last (B, L): a constant, built once rather than tiled every step. */
+  private negativeMask: { b: number; l: number; mask: tf.Tensor2D } | null = null;
 
   constructor(
     readonly config: DimConfig,
@@ -178,7 +180,7 @@ export class DimObjective implements Objective {
             : applyEstimator(this.config.estimator, tf.reshape(tf.tile(tf.expandDims(s, 1), [1, l, 1]), [b * l, b * l]), {
                 // Row (i, l) repeats image i's global row for each of its locations; every
                 // location of another image is a negative, the image's own other locations are neither.
-                negativeMask: otherImages(b, l),
+                negativeMask: this.otherImagesMask(b, l),
               });
         metrics.mi_local = bound.estimate;
         terms.push(tf.mul(this.config.beta, bound.loss));
@@ -233,7 +235,17 @@ export class DimObjective implements Objective {
     });
   }
 
+  private otherImagesMask(b: number, l: number): tf.Tensor2D {
+    if (this.negativeMask?.b !== b || this.negativeMask.l !== l) {
+      this.negativeMask?.mask.dispose();
+      this.negativeMask = { b, l, mask: tf.keep(otherImages(b, l)) };
+    }
+    return this.negativeMask.mask;
+  }
+
   dispose(): void {
+    this.negativeMask?.mask.dispose();
+    this.negativeMask = null;
     this.encoder.dispose();
     this.localHead?.dispose();
     this.globalHead?.dispose();

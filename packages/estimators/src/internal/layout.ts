@@ -19,6 +19,28 @@ export interface ScoreLayout {
   posMask: tf.Tensor3D;
 }
 
+/** Masks already checked, with their fewest negatives in a row. */
+const checkedMasks = new WeakMap<tf.Tensor, number>();
+
+/** One read-back for the three facts (each dataSync stalls a GPU backend). */
+function maskFacts(mask: tf.Tensor, b: number): Float32Array {
+  return tf.tidy(() => {
+    const m = mask.toFloat();
+    const isBinary = tf.all(tf.logicalOr(tf.equal(m, 0), tf.equal(m, 1))).toFloat();
+    return tf.stack([isBinary, tf.sum(tf.mul(m, tf.eye(b))), tf.min(tf.sum(m, 1))]).dataSync() as Float32Array;
+  });
+}
+
+/** Throws unless the mask is 0/1 with a zero diagonal; returns its fewest negatives in a row. */
+function checkMaskValues(fn: string, mask: tf.Tensor, b: number): number {
+  const [binary, diagonal, minRow] = maskFacts(mask, b);
+  if (!binary) throw new ShapeError(`${fn}: option 'negativeMask' must hold only 0 and 1`);
+  if (diagonal !== 0) {
+    throw new ShapeError(`${fn}: option 'negativeMask' must be 0 on the diagonal (those pairs are the positives)`);
+  }
+  return minRow;
+}
+
 /** Validates `scores` and the negative options (throws a typed error naming `fn`). */
 export function checkBoundArgs(fn: string, scores: unknown, options: NegativeOptions = {}): asserts scores is tf.Tensor {
   checkScores(fn, scores);
@@ -43,16 +65,11 @@ export function checkBoundArgs(fn: string, scores: unknown, options: NegativeOpt
     if (!(negativeMask instanceof tf.Tensor) || negativeMask.rank !== 2 || negativeMask.shape[0] !== b || negativeMask.shape[1] !== b) {
       throw new ShapeError(`${fn}: option 'negativeMask' must have shape [${b}, ${b}] to match scores [${scores.shape}], got ${describe(negativeMask)}`);
     }
-    // One read-back for the three facts (each dataSync stalls a GPU backend).
-    const [binary, diagonal, minRow] = tf.tidy(() => {
-      const m = negativeMask.toFloat();
-      const isBinary = tf.all(tf.logicalOr(tf.equal(m, 0), tf.equal(m, 1))).toFloat();
-      return tf.stack([isBinary, tf.sum(tf.mul(m, tf.eye(b))), tf.min(tf.sum(m, 1))]).dataSync();
-    });
-    const diagonalFree = diagonal === 0;
-    if (!binary) throw new ShapeError(`${fn}: option 'negativeMask' must hold only 0 and 1`);
-    if (!diagonalFree) {
-      throw new ShapeError(`${fn}: option 'negativeMask' must be 0 on the diagonal (those pairs are the positives)`);
+    // Tensors are immutable: a mask checked once (an objective reuses one every step) needs no second pass.
+    let minRow = checkedMasks.get(negativeMask);
+    if (minRow === undefined) {
+      minRow = checkMaskValues(fn, negativeMask, b);
+      checkedMasks.set(negativeMask, minRow);
     }
     if (minRow + q < 1) {
       throw new ShapeError(`${fn}: option 'negativeMask' leaves a row without negatives (and 'extra' adds none)`);
