@@ -3,8 +3,8 @@
  * kNN, standardisation, 2-D PCA projection, batched feature extraction).
  * @packageDocumentation
  */
-export { linearProbe } from './linear-probe';
-export type { LinearProbeOptions, LinearProbeResult } from './linear-probe';
+export { linearProbe, PROBE_SCHEDULES } from './linear-probe';
+export type { LinearProbeOptions, LinearProbeResult, ProbeSchedule } from './linear-probe';
 export { knn, KNN_METRICS } from './knn';
 export type { KnnOptions, KnnResult, KnnMetric } from './knn';
 export { standardize, STD_FLOOR } from './standardize';

@@ -30,7 +30,9 @@ describe('linearProbe', () => {
     expect(r.trainAccuracy).toBeGreaterThanOrEqual(0.99);
     expect(r.testAccuracy).toBeGreaterThanOrEqual(0.99);
     expect(r.epochs).toBe(20);
-    expect(r.loss).toBeLessThan(0.2);
+    // Separable classes have no finite optimum short of the L2 penalty's; the cosine schedule's
+    // mean step is half the constant one's, so 20 epochs take the loss to ≈0.24 (constant: ≈0.18).
+    expect(r.loss).toBeLessThan(0.3);
     expect(r.seconds).toBeGreaterThan(0);
   });
 
@@ -76,6 +78,23 @@ describe('linearProbe', () => {
     expect(losses[3]).toBeLessThan(losses[0]);
   });
 
+  it("the cosine schedule ends nearer the optimum than a constant step: lower final loss, within 1% of a 4× longer run's", async () => {
+    // Overlapping classes: the optimum loss is well above 0, and a constant large step jitters around it.
+    const rng = new Rng(11);
+    const dim = 16;
+    const train = blobs(rng, 1200, dim, 6, 1.5);
+    const test = blobs(rng, 300, dim, 6, 1.5);
+    const task = {
+      trainFeatures: train.features, trainLabels: train.labels, testFeatures: test.features, testLabels: test.labels,
+      dim, classes: 6, batchSize: 32, learningRate: 0.05,
+    };
+    const constant = await linearProbe({ ...task, epochs: 12, schedule: 'constant' });
+    const cosine = await linearProbe({ ...task, epochs: 12 });
+    const longer = await linearProbe({ ...task, epochs: 48 });
+    expect(cosine.loss).toBeLessThan(constant.loss);
+    expectClose(cosine.loss, longer.loss, 0.01 * longer.loss);
+  });
+
   it('leaks no tensors', async () => {
     const task = { ...blobTask(6), epochs: 2 };
     await expectNoLeak(() => linearProbe(task));
@@ -92,6 +111,7 @@ describe('linearProbe', () => {
     );
     await expect(linearProbe({ ...task, epochs: 0 })).rejects.toThrow(/linearProbe: epochs/);
     await expect(linearProbe({ ...task, learningRate: -1 })).rejects.toThrow(ConfigError);
+    await expect(linearProbe({ ...task, schedule: 'step' as never })).rejects.toThrow(/linearProbe: schedule must be one of cosine, constant/);
     await expect(linearProbe({ ...task, trainFeatures: task.trainFeatures.map((v, i) => (i === 9 ? NaN : v)) })).rejects.toThrow(
       NonFiniteError,
     );
