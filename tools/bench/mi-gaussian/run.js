@@ -276,6 +276,9 @@ function renderDoc({ command, stepsText, jobs, wallMinutes, summary, checks, cri
     out.push('', ...also.checks.map((c) => `- ${c.text}`));
   }
   out.push('', `InfoNCE cannot exceed log 64 = ${logB.toFixed(3)} nats: its bias at 6–10 nats is that ceiling, not a training failure.`, '');
+  // The PyTorch side-by-side (reference.py) is measured separately; its note travels with every re-render.
+  const sideBySide = path.join(__dirname, 'side-by-side.md');
+  if (fs.existsSync(sideBySide)) out.push(fs.readFileSync(sideBySide, 'utf8').trimEnd(), '');
   return out.join('\n');
 }
 
