@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# The GPU check, on a lent GPU machine (no Node.js, no internet there). Prepare here first:
+#   npm run build && node tools/gpu-check/prepare.js
+# then one device call from the repository root:
+#   run(command: "bash tools/gpu-check/run.sh", carry: [".gpu-check", ".gl"], timeout_s: 420)
+# It unpacks the carried Node binary and modules, installs the Vulkan loader, runs
+# check.js (kernel checks and DIM(L) img/s on webgpu) and torch_dim.py (the same model
+# and batch in the machine's PyTorch CUDA), and writes both JSON files and a summary to
+# $OUT (or ./gpu-check-out where OUT is unset). Exit status: check.js's (0: every check passed).
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+OUT_DIR="${OUT:-$PWD/gpu-check-out}"
+mkdir -p "$OUT_DIR"
+STEPS="${GPU_CHECK_STEPS:-50}"
+GC=/tmp/infomax-gpu-check
+
+if [ ! -f .gpu-check/node.xz ] || [ ! -f .gpu-check/modules.tar.xz ]; then
+  echo "gpu-check: .gpu-check/ is missing: run node tools/gpu-check/prepare.js here and carry .gpu-check and .gl" >&2
+  exit 2
+fi
+# The Vulkan loader, where the machine has none (the device README's recipe).
+if ! ldconfig -p | grep -q libvulkan.so.1; then
+  for f in .gl/*.deb; do dpkg -x "$f" /; done
+  ldconfig
+fi
+# The NVIDIA driver's Vulkan ICD lives under /usr/local/nvidia on the lent machines.
+ICD=/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json
+if [ -f "$ICD" ] && [ -z "${VK_DRIVER_FILES:-}" ]; then export VK_DRIVER_FILES="$ICD"; fi
+
+rm -rf "$GC" && mkdir -p "$GC"
+xz -dc .gpu-check/node.xz > "$GC/node" && chmod +x "$GC/node"
+tar -xJf .gpu-check/modules.tar.xz -C "$GC"
+# check.js beside the carried node_modules, so that it resolves them.
+cp tools/gpu-check/check.js "$GC/check.js"
+nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader 2>/dev/null | tee "$OUT_DIR/gpu.txt"
+
+set -o pipefail
+"$GC/node" "$GC/check.js" --backend webgpu --steps "$STEPS" --json "$OUT_DIR/webgpu.json" 2>&1 | tee "$OUT_DIR/webgpu.log"
+status=${PIPESTATUS[0]}
+python3 tools/gpu-check/torch_dim.py 64 "$STEPS" cuda 2>&1 | tee "$OUT_DIR/torch.json"
+
+"$GC/node" -e '
+const fs = require("fs");
+const dir = process.argv[1];
+const read = (f) => { try { return JSON.parse(fs.readFileSync(`${dir}/${f}`, "utf8").trim().split("\n").pop()); } catch { return null; } };
+const w = read("webgpu.json"), t = read("torch.json");
+if (!w || !t) { console.log("gpu-check: no ratio (a side did not finish)"); process.exit(0); }
+const ours = w.throughput.imgPerS;
+console.log(`DIM(L) batch 64: webgpu ${ours.toFixed(0)} img/s; PyTorch ${t.torch} CUDA ${t.img_per_s.toFixed(0)} img/s ` +
+  `(${t.img_per_s_read_each_step.toFixed(0)} reading the loss every step); ratio ${(ours / t.img_per_s).toFixed(3)}× ` +
+  `(${(ours / t.img_per_s_read_each_step).toFixed(3)}× against the per-step read)`);
+' "$OUT_DIR" | tee "$OUT_DIR/summary.txt"
+exit "$status"
