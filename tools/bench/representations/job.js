@@ -1,0 +1,221 @@
+#!/usr/bin/env node
+// One job of the representations benchmark, run by run.js in its own process:
+//   node tools/bench/representations/job.js <job id> <result file>
+// Kinds: `unsupervised` (train an objective for a fixed number of steps, then probe
+// its encoder), `random` (probe the same encoder at its initialisation), `supervised`
+// (train the encoder with labels, then probe it the same way), `pixels` (probe the
+// raw pixels) and `halves` (Tschannen et al.'s critic × bound grid on MNIST halves).
+// The result JSON is written atomically at the end; a killed job is simply run again.
+const tf = require('@tensorflow/tfjs');
+const { initEngine, Rng } = require('@infomax/engine');
+const { buildObjective, trainStep } = require('@infomax/objectives');
+const { batchStream } = require('@infomax/data');
+const { buildEncoder } = require('@infomax/encoders');
+const { halves } = require('@infomax/views');
+const { bilinearCritic, separableCritic, concatCritic, infoNce, nwj } = require('@infomax/estimators');
+const { loadSplits, imageBatch, probeLayers, writeJsonAtomic, tailMeans } = require('./lib');
+const { loadConfig, jobsOf } = require('./jobs');
+
+const LOG_EVERY = 100;
+const DIM_LAYERS = ['conv', 'fc', 'code'];
+
+/** `[h, w, c]` of a split. */
+const shapeOf = (d) => [d.height, d.width, d.channels];
+
+/** The outputs a probe reads: every tap of the DCGAN encoder when it sees whole images, else the objective's code. */
+function probeTargets(objective) {
+  const whole = objective.encoder.taps.includes('conv') && objective.config.kind === 'dim';
+  const layers = whole ? DIM_LAYERS : ['code'];
+  const predict = (x) => {
+    const out = { code: objective.embed ? objective.embed(x) : objective.encoder.encode(x).taps.code };
+    if (whole) {
+      const taps = objective.encoder.encode(x, { training: false }).taps;
+      out.conv = taps.conv;
+      out.fc = taps.fc;
+    }
+    return out;
+  };
+  return { layers, predict };
+}
+
+/** Runs `step(batch, i)` on `steps` batches of the training split; returns the per-step metrics and seconds. */
+async function trainLoop(train, batchSize, seed, steps, label, step) {
+  const records = [];
+  const start = performance.now();
+  const stream = batchStream(train, { batchSize, seed, epochs: Infinity, dropLast: true });
+  for await (const batch of stream) {
+    try {
+      records.push(step(batch, records.length));
+    } finally {
+      tf.dispose([batch.images, batch.labels]);
+    }
+    const n = records.length;
+    if (n % LOG_EVERY === 0 || n === steps) {
+      const m = tailMeans(records, LOG_EVERY);
+      const s = (performance.now() - start) / 1000;
+      console.error(`  ${label} step ${n}/${steps}, ${(n / s).toFixed(2)} step/s: ${Object.entries(m).map(([k, v]) => `${k} ${v.toFixed(3)}`).join(', ')}`);
+    }
+    if (n >= steps) break;
+  }
+  return { records, seconds: (performance.now() - start) / 1000 };
+}
+
+/** Probes every layer the objective's encoder offers; the result fields every trained or random job reports. */
+async function probed(objective, splits, cfg, seed, training = null) {
+  const { layers, predict } = probeTargets(objective);
+  const t0 = performance.now();
+  const probes = await probeLayers(predict, splits, layers, cfg.probeEpochs, seed);
+  const evalMinutes = (performance.now() - t0) / 60000;
+  if (training === null) return { trainMinutes: 0, evalMinutes, layers: probes };
+  return { trainMinutes: training.seconds / 60, evalMinutes, finalMetrics: tailMeans(training.records, 50), layers: probes };
+}
+
+async function unsupervised(job, cfg) {
+  const splits = await loadSplits(cfg.datasets[job.dataset], job.seed);
+  const objective = buildObjective({ seed: job.seed, inputShape: shapeOf(splits.train), ...job.objective });
+  const optimizer = tf.train.adam(cfg.learningRate);
+  try {
+    const training = await trainLoop(splits.train, cfg.batchSize, job.seed, job.steps, job.id,
+      (batch, i) => trainStep(objective, optimizer, { images: batch.images }, i));
+    return await probed(objective, splits, cfg, job.seed, training);
+  } finally {
+    optimizer.dispose();
+    objective.dispose();
+  }
+}
+
+async function random(job, cfg) {
+  const splits = await loadSplits(cfg.datasets[job.dataset], job.seed);
+  const objective = buildObjective({ seed: job.seed, inputShape: shapeOf(splits.train), ...job.objective });
+  try {
+    return await probed(objective, splits, cfg, job.seed);
+  } finally {
+    objective.dispose();
+  }
+}
+
+/** The DIM encoder (same initialisation as DIM's at this seed) + a linear softmax layer on its code, cross-entropy. */
+async function supervised(job, cfg) {
+  const splits = await loadSplits(cfg.datasets[job.dataset], job.seed);
+  const objective = buildObjective({ seed: job.seed, inputShape: shapeOf(splits.train), kind: 'dim' });
+  const classes = splits.classes.length;
+  const rng = new Rng(job.seed + 1000);
+  const codeSize = objective.encoder.globalSize;
+  const limit = Math.sqrt(6 / (codeSize + classes));
+  const w = tf.variable(tf.tensor2d(Float32Array.from({ length: codeSize * classes }, () => (2 * rng.uniform() - 1) * limit), [codeSize, classes]));
+  const b = tf.variable(tf.zeros([classes]));
+  const vars = [...objective.encoder.trainableVariables, w, b];
+  const optimizer = tf.train.adam(cfg.learningRate);
+  try {
+    const training = await trainLoop(splits.train, cfg.batchSize, job.seed, job.steps, job.id, (batch) => {
+      const loss = optimizer.minimize(() => {
+        const code = objective.encoder.encode(batch.images, { training: true }).taps.code;
+        return tf.losses.softmaxCrossEntropy(tf.oneHot(batch.labels, classes), code.matMul(w).add(b));
+      }, true, vars);
+      const value = loss.dataSync()[0];
+      loss.dispose();
+      return { cross_entropy: value };
+    });
+    return await probed(objective, splits, cfg, job.seed, training);
+  } finally {
+    optimizer.dispose();
+    tf.dispose([w, b]);
+    objective.dispose();
+  }
+}
+
+async function pixels(job, cfg) {
+  const splits = await loadSplits(cfg.datasets[job.dataset], 0);
+  const t0 = performance.now();
+  const probes = await probeLayers((x) => ({ pixels: x }), splits, ['pixels'], cfg.probeEpochs, 0);
+  return { trainMinutes: 0, evalMinutes: (performance.now() - t0) / 60000, layers: probes };
+}
+
+function buildCritic(spec, dim, seed) {
+  const { kind, ...options } = spec;
+  const base = { xDim: dim, yDim: dim, seed, ...options };
+  if (kind === 'bilinear') return bilinearCritic(base);
+  if (kind === 'separable') return separableCritic(base);
+  if (kind === 'concat') return concatCritic(base);
+  throw new Error(`halves.critics: unknown kind '${kind}' (bilinear, separable, concat)`);
+}
+
+const BOUNDS = { infonce: infoNce, nwj };
+
+/**
+ * Tschannen et al. 2020, section 3: encoders g1 (top half) and g2 (bottom half), a critic
+ * on (g1(x1), g2(x2)), one bound maximised. Reports both bounds evaluated on test batches
+ * with the trained critic, and the linear probe of g1's code on the top halves.
+ */
+async function halvesJob(job, cfg) {
+  const h = cfg.halves;
+  const splits = await loadSplits(cfg.datasets[h.dataset], h.seed);
+  const half = [Math.floor(splits.train.height / 2), splits.train.width, splits.train.channels];
+  const g1 = buildEncoder({ ...h.encoder, inputShape: half, seed: h.seed });
+  const g2 = buildEncoder({ ...h.encoder, inputShape: half, seed: h.seed + 1 });
+  const critic = job.critic ? buildCritic(h.critics[job.critic], h.encoder.codeSize, h.seed + 2) : null;
+  const topCode = (x) => tf.tidy(() => g1.encode(halves(x)[0]).global);
+  const probeTop = () => probeLayers((x) => ({ code: topCode(x) }), splits, ['code'], cfg.probeEpochs, h.seed);
+  try {
+    if (!critic) return { trainMinutes: 0, layers: await probeTop() };
+    const bound = BOUNDS[job.bound];
+    const optimizer = tf.train.adam(h.learningRate);
+    const vars = [...g1.trainableVariables, ...g2.trainableVariables, ...critic.variables];
+    const scoresOf = (images, training) => {
+      const [top, bottom] = halves(images);
+      return critic.scores(g1.encode(top, { training }).global, g2.encode(bottom, { training }).global);
+    };
+    const { records, seconds } = await trainLoop(splits.train, h.batchSize, h.seed, h.steps, job.id, (batch) => {
+      let estimate = 0;
+      const loss = optimizer.minimize(() => {
+        const r = bound(scoresOf(batch.images, true));
+        estimate = tf.keep(r.estimate);
+        return r.loss;
+      }, true, vars);
+      const values = { loss: loss.dataSync()[0], estimate: estimate.dataSync()[0] };
+      tf.dispose([loss, estimate]);
+      return values;
+    });
+    optimizer.dispose();
+    // Both bounds on held-out batches of the training batch size, with the trained critic.
+    const test = {};
+    for (const [name, fn] of Object.entries(BOUNDS)) {
+      let sum = 0;
+      let count = 0;
+      for (let first = 0; first + h.batchSize <= splits.test.count; first += h.batchSize) {
+        sum += tf.tidy(() => {
+          const x = imageBatch(splits.test, first, h.batchSize);
+          return fn(scoresOf(x, false)).estimate;
+        }).dataSync()[0];
+        count += 1;
+      }
+      test[name] = sum / count;
+    }
+    return { trainMinutes: seconds / 60, finalMetrics: tailMeans(records, 50), testEstimates: test, logB: Math.log(h.batchSize), layers: await probeTop() };
+  } finally {
+    g1.dispose();
+    g2.dispose();
+    critic?.dispose();
+  }
+}
+
+const KINDS = { unsupervised, random, supervised, pixels, halves: halvesJob };
+
+async function main() {
+  const [id, output] = process.argv.slice(2);
+  const cfg = loadConfig();
+  const job = jobsOf(cfg).find((j) => j.id === id);
+  if (!job || !output) {
+    console.error(`usage: job.js <job id> <result file>; ids: ${jobsOf(cfg).map((j) => j.id).join(', ')}`);
+    process.exit(2);
+  }
+  const info = await initEngine({ backend: cfg.backend, log: null });
+  const started = new Date().toISOString();
+  const result = await KINDS[job.kind](job, cfg);
+  writeJsonAtomic(output, { ...job, backend: info.backend, started, finished: new Date().toISOString(), ...result });
+}
+
+main().catch((e) => {
+  console.error(e.stack ?? String(e));
+  process.exit(1);
+});
