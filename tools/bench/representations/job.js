@@ -132,7 +132,7 @@ async function pixels(job, cfg) {
 }
 
 function buildCritic(spec, dim, seed) {
-  const { kind, ...options } = spec;
+  const { kind, steps, ...options } = spec;
   const base = { xDim: dim, yDim: dim, seed, ...options };
   if (kind === 'bilinear') return bilinearCritic(base);
   if (kind === 'separable') return separableCritic(base);
@@ -165,7 +165,9 @@ async function halvesJob(job, cfg) {
       const [top, bottom] = halves(images);
       return critic.scores(g1.encode(top, { training }).global, g2.encode(bottom, { training }).global);
     };
-    const { records, seconds } = await trainLoop(splits.train, h.batchSize, h.seed, h.steps, job.id, (batch) => {
+    // A critic may set its own step count (the concat critic scores B² pairs through an MLP).
+    const steps = h.critics[job.critic].steps ?? h.steps;
+    const { records, seconds } = await trainLoop(splits.train, h.batchSize, h.seed, steps, job.id, (batch) => {
       let estimate = 0;
       const loss = optimizer.minimize(() => {
         const r = bound(scoresOf(batch.images, true));
@@ -191,7 +193,7 @@ async function halvesJob(job, cfg) {
       }
       test[name] = sum / count;
     }
-    return { trainMinutes: seconds / 60, finalMetrics: tailMeans(records, 50), testEstimates: test, logB: Math.log(h.batchSize), layers: await probeTop() };
+    return { trainMinutes: seconds / 60, steps, finalMetrics: tailMeans(records, 50), testEstimates: test, logB: Math.log(h.batchSize), layers: await probeTop() };
   } finally {
     g1.dispose();
     g2.dispose();
