@@ -22,20 +22,20 @@ const DIM_LAYERS = ['conv', 'fc', 'code'];
 /** `[h, w, c]` of a split. */
 const shapeOf = (d) => [d.height, d.width, d.channels];
 
-/** The outputs a probe reads: every tap of the DCGAN encoder when it sees whole images, else the objective's code. */
+/**
+ * The outputs a probe reads. DIM sees whole images and its code is the encoder's global
+ * output, so one encoder pass gives conv, fc and code; CMC and CPC encoders see halves or
+ * patches, so only their code (the objective's `embed`) is read.
+ */
 function probeTargets(objective) {
-  const whole = objective.encoder.taps.includes('conv') && objective.config.kind === 'dim';
-  const layers = whole ? DIM_LAYERS : ['code'];
-  const predict = (x) => {
-    const out = { code: objective.embed ? objective.embed(x) : objective.encoder.encode(x).taps.code };
-    if (whole) {
-      const taps = objective.encoder.encode(x, { training: false }).taps;
-      out.conv = taps.conv;
-      out.fc = taps.fc;
-    }
-    return out;
-  };
-  return { layers, predict };
+  if (objective.config.kind === 'dim') {
+    const predict = (x) => {
+      const out = objective.encoder.encode(x, { training: false });
+      return { conv: out.taps.conv, fc: out.taps.fc, code: out.global };
+    };
+    return { layers: DIM_LAYERS, predict };
+  }
+  return { layers: ['code'], predict: (x) => ({ code: objective.embed(x) }) };
 }
 
 /** Runs `step(batch, i)` on `steps` batches of the training split; returns the per-step metrics and seconds. */
@@ -179,20 +179,20 @@ async function halvesJob(job, cfg) {
       return values;
     });
     optimizer.dispose();
-    // Both bounds on held-out batches of the training batch size, with the trained critic.
-    const test = {};
-    for (const [name, fn] of Object.entries(BOUNDS)) {
-      let sum = 0;
-      let count = 0;
-      for (let first = 0; first + h.batchSize <= splits.test.count; first += h.batchSize) {
-        sum += tf.tidy(() => {
-          const x = imageBatch(splits.test, first, h.batchSize);
-          return fn(scoresOf(x, false)).estimate;
-        }).dataSync()[0];
-        count += 1;
-      }
-      test[name] = sum / count;
+    // Both bounds on held-out batches of the training batch size, from one scoring of each batch by the trained critic.
+    const names = Object.keys(BOUNDS);
+    const sums = new Float64Array(names.length);
+    let count = 0;
+    for (let first = 0; first + h.batchSize <= splits.test.count; first += h.batchSize) {
+      const estimates = tf.tidy(() => {
+        const scores = scoresOf(imageBatch(splits.test, first, h.batchSize), false);
+        return tf.stack(names.map((n) => BOUNDS[n](scores).estimate));
+      });
+      estimates.dataSync().forEach((v, i) => (sums[i] += v));
+      estimates.dispose();
+      count += 1;
     }
+    const test = Object.fromEntries(names.map((n, i) => [n, sums[i] / count]));
     return { trainMinutes: seconds / 60, steps, finalMetrics: tailMeans(records, 50), testEstimates: test, logB: Math.log(h.batchSize), layers: await probeTop() };
   } finally {
     g1.dispose();
@@ -214,7 +214,7 @@ async function main() {
   const info = await initEngine({ backend: cfg.backend, log: null });
   const started = new Date().toISOString();
   const result = await KINDS[job.kind](job, cfg);
-  writeJsonAtomic(output, { ...job, backend: info.backend, started, finished: new Date().toISOString(), ...result });
+  await writeJsonAtomic(output, { ...job, backend: info.backend, started, finished: new Date().toISOString(), ...result });
 }
 
 main().catch((e) => {

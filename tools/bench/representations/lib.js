@@ -5,25 +5,14 @@ const fs = require('fs');
 const path = require('path');
 const tf = require('@tensorflow/tfjs');
 const { linearProbe } = require('@infomax/eval');
+const { writeFileAtomic } = require('@infomax/engine');
 const { loadData } = require('../../../apps/trainer/dist/datasets');
+const { resolveConfig } = require('../../../apps/trainer/dist/config');
 
-/** The trainer's data config for a dataset entry of config.json. */
-function dataConfig(entry) {
-  return {
-    dataset: entry.dataset,
-    path: entry.path ?? null,
-    size: null,
-    channels: null,
-    count: 1000,
-    pattern: 'grating',
-    trainLimit: entry.trainLimit ?? null,
-    testLimit: entry.testLimit ?? null,
-  };
-}
-
-/** `{ train, test, classes }` of a dataset entry (the trainer's loader: same split, same order). */
+/** `{ train, test, classes }` of a dataset entry: the trainer's config resolution and loader (same split, same order). */
 function loadSplits(entry, seed = 0) {
-  return loadData(dataConfig(entry), seed);
+  const data = Object.fromEntries(['dataset', 'path', 'trainLimit', 'testLimit'].filter((k) => entry[k] != null).map((k) => [k, entry[k]]));
+  return loadData(resolveConfig({ data }).data, seed);
 }
 
 /** An image batch `[n, h, w, c]` in [0, 1] from rows `first … first+n` of a dataset. */
@@ -81,12 +70,10 @@ async function probeLayers(predict, splits, layers, epochs, seed) {
   return result;
 }
 
-/** Writes JSON via a temporary file and a rename, so a killed job leaves no half result. */
+/** Writes JSON atomically (the engine's writeFileAtomic), so a killed job leaves no half result. */
 function writeJsonAtomic(file, value) {
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, `${JSON.stringify(value, null, 2)}\n`);
-  fs.renameSync(tmp, file);
+  return writeFileAtomic(file, `${JSON.stringify(value, null, 2)}\n`);
 }
 
 /** Mean of the numeric fields over the last `n` metric records. */
