@@ -3,7 +3,7 @@
 // the same encoder at random init.
 const fs = require('fs');
 const path = require('path');
-const sharp = require('sharp');
+const { writePng } = require('../../../apps/trainer/dist/plots');
 
 const ROOT = path.join(__dirname, '..', '..', '..');
 const LAYERS = ['conv', 'fc', 'code'];
@@ -186,12 +186,6 @@ function scatterSvg(rows) {
   return parts.join('\n');
 }
 
-async function png(svg, file) {
-  const tmp = `${file}.${process.pid}.tmp`;
-  await sharp(Buffer.from(svg)).png().toFile(tmp);
-  fs.renameSync(tmp, file);
-}
-
 /**
  * @param out null: docs/results.md and docs/results/*.png; else a trial's folder
  * @returns the files written
@@ -207,11 +201,11 @@ async function writeReport(cfg, jobs, results, out = null) {
   const scatterFile = path.join(figures, 'halves.png');
   const written = [md];
   if (sections.some((s) => s.gs.some((g) => g.runs.length))) {
-    await png(barsSvg(sections), barsFile);
+    await writePng(barsSvg(sections), barsFile);
     written.push(barsFile);
   }
   if (halves.rows.some((r) => r.critic)) {
-    await png(scatterSvg(halves.rows), scatterFile);
+    await writePng(scatterSvg(halves.rows), scatterFile);
     written.push(scatterFile);
   }
   const machine = results.find((r) => r.backend)?.backend ?? cfg.backend;
