@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { BackendError, ConfigError } from './errors';
 import { registerEngineKernels } from './register';
+import { allowRelaxedSimd, simdVariant, type SimdVariant } from './kernels/simd/module';
 
 /** Backends `initEngine` accepts; `auto` picks the fastest available. */
 export const BACKEND_CHOICES = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
@@ -18,6 +19,12 @@ export interface EngineOptions {
   backend?: BackendChoice;
   /** Register infomax's fast training kernels on wasm and cpu. Default `true`. */
   fastKernels?: boolean;
+  /**
+   * Let infomax's wasm GEMM use fused multiply-add (relaxed SIMD). Default `true`. Browsers
+   * that ship relaxed SIMD have it; on Node 20 the Node entry turns on V8's
+   * `--experimental-wasm-relaxed-simd` for it. `false` keeps the plain SIMD build.
+   */
+  relaxedSimd?: boolean;
   /** Log the one-line choice (`console.log` by default; `null` silences it). */
   log?: ((line: string) => void) | null;
 }
@@ -32,6 +39,8 @@ export interface EngineInfo {
   threads: number;
   /** Kernels infomax registered for this backend (empty when `fastKernels` is off). */
   kernels: string[];
+  /** Which build of infomax's WebAssembly SIMD kernels runs on wasm (`fma`, `plain`), or null. */
+  simd: SimdVariant | null;
   /** One line saying what runs and why the faster candidates did not. */
   reason: string;
 }
@@ -92,6 +101,7 @@ export async function initEngine(
         device: candidate.device,
         threads: result.threads,
         kernels: [],
+        simd: null,
         reason: `infomax engine: ${candidate.label} (${candidate.device})${whyNot(skipped)}`,
       };
       log?.(info.reason);
@@ -119,16 +129,19 @@ export async function initEngine(
       }
       continue;
     }
+    allowRelaxedSimd(options.relaxedSimd ?? true);
     const kernels = fastKernels ? registerEngineKernels(name) : [];
     const threads = name === 'wasm' ? wasmThreads() : 1;
+    const simd = name === 'wasm' && fastKernels ? simdVariant() : null;
     const info: EngineInfo = {
       backend: name,
       device: 'cpu',
       threads,
       kernels,
+      simd,
       reason:
         `infomax engine: ${name} (cpu, ${threads} thread${threads === 1 ? '' : 's'}, ` +
-        `${kernels.length} infomax kernels)${whyNot(skipped)}`,
+        `${kernels.length} infomax kernels${simd ? `, SIMD GEMM${simd === 'fma' ? ' with FMA' : ''}` : ''})${whyNot(skipped)}`,
     };
     log?.(info.reason);
     return info;

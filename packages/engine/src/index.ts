@@ -16,3 +16,4 @@ export {
 } from './errors';
 export { registerEngineKernels, restoreStockKernels, stockKernel, KERNEL_BACKENDS } from './register';
 export type { KernelBackend } from './register';
+export { adam, FusedAdam } from './optimizers';

@@ -126,13 +126,13 @@ describe('backend selection', () => {
     expect(info.backend).toBe('wasm');
     expect(info.device).toBe('cpu');
     expect(info.kernels).toContain('Conv2DBackpropFilter');
-    expect(lines[0]).toMatch(/^infomax engine: wasm \(cpu, \d+ threads?, 4 infomax kernels\); not used: @tensorflow\/tfjs-node-gpu: .*; webgpu \(Dawn\): .*; @tensorflow\/tfjs-node: /);
+    expect(lines[0]).toMatch(/^infomax engine: wasm \(cpu, \d+ threads?, 8 infomax kernels, SIMD GEMM with FMA\); not used: @tensorflow\/tfjs-node-gpu: .*; webgpu \(Dawn\): .*; @tensorflow\/tfjs-node: /);
   });
 
-  it('backend cpu is the stock cpu backend plus our two conv-gradient kernels', async () => {
+  it('backend cpu is the stock cpu backend plus our two conv-gradient kernels and fused Adam', async () => {
     const info = await initWith({ backend: 'cpu', log: null });
     expect(info.backend).toBe('cpu');
-    expect(info.kernels).toEqual(['Conv2DBackpropFilter', 'Conv2DBackpropInput']);
+    expect(info.kernels).toEqual(['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'InfomaxAdam']);
   });
 
   it('an explicit tensorflow backend that is not installed is a BackendError naming why', async () => {

@@ -7,8 +7,10 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import * as v8 from 'v8';
 import { initEngine as initEngineWith } from './backend';
 import type { EngineInfo, EngineOptions, NativeCandidate } from './backend';
+import { resetSimdModule, simdVariant } from './kernels/simd/module';
 
 export * from './index';
 export { saveModelToDir as saveModel, loadModelFromDir as loadModel } from './model-io-node';
@@ -173,5 +175,19 @@ export function nativeCandidates(probe: NativeProbe = realProbe): NativeCandidat
  * const info = await initEngine({ backend: 'auto' }); // "infomax engine: wasm (cpu, 1 thread, …)"
  */
 export function initEngine(options: EngineOptions = {}): Promise<EngineInfo> {
+  if (options.relaxedSimd ?? true) enableRelaxedSimd();
   return initEngineWith(options, nativeCandidates());
+}
+
+/**
+ * Turns on WebAssembly relaxed SIMD where V8 has it behind a flag (Node 20), so that
+ * infomax's GEMM can use fused multiply-add; a no-op where it is already on (Node 22+).
+ * The flag only widens what WebAssembly validation accepts.
+ * @returns whether the FMA build of the kernels now validates
+ */
+export function enableRelaxedSimd(): boolean {
+  if (simdVariant() === 'fma') return true;
+  v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
+  resetSimdModule();
+  return simdVariant() === 'fma';
 }

@@ -9,6 +9,10 @@ import { conv2dBackpropFilter } from './kernels/conv2d-backprop-filter';
 import { conv2dBackpropInput } from './kernels/conv2d-backprop-input';
 import { batchMatMulUntransposed } from './kernels/batch-mat-mul';
 import { unsortedSegmentSum } from './kernels/unsorted-segment-sum';
+import { simdBatchMatMul, simdFusedMatMul } from './kernels/simd-mat-mul';
+import { simdConv2d, simdConv2dBackpropFilter, simdConv2dBackpropInput, simdFusedConv2d } from './kernels/simd-conv';
+import { ADAM_KERNEL, adamCpu, adamWasm } from './kernels/adam';
+import { simdVariant } from './kernels/simd/module';
 import { ConfigError } from './errors';
 
 /** Backends infomax brings kernels for. */
@@ -16,23 +20,38 @@ export const KERNEL_BACKENDS = ['wasm', 'cpu'] as const;
 export type KernelBackend = (typeof KERNEL_BACKENDS)[number];
 
 type Maker = (backend: KernelBackend, stock: tf.KernelConfig | undefined) => tf.KernelFunc;
+/** A kernel that needs WebAssembly SIMD is registered only where the engine has it. */
+const SIMD = true;
 
 /**
  * Which kernels we replace or add, per backend, and why. Each choice is measured
  * by `tools/bench/engine` (see docs/benchmarks.md).
  */
-const PLAN: Record<KernelBackend, Array<[string, Maker]>> = {
+const PLAN: Record<KernelBackend, Array<[string, Maker, boolean?]>> = {
   wasm: [
-    ['Conv2DBackpropFilter', (b) => conv2dBackpropFilter(b)], // missing on wasm
-    ['Conv2DBackpropInput', (b) => conv2dBackpropInput(b)], // stock is a scalar loop
-    ['BatchMatMul', (b, stock) => batchMatMulUntransposed(b, stock!.kernelFunc)], // stock is slow transposed
+    // Convolutions as GEMMs over patches (im2col); without SIMD, compositions of the stock Conv2D.
+    ['Conv2D', (_, stock) => simdConv2d(stock!.kernelFunc), SIMD], // 1.x–2× XNNPACK with FMA
+    ['FusedConv2D', (b, stock) => simdFusedConv2d(b, stock!.kernelFunc), SIMD],
+    ['Conv2DBackpropFilter', (b) => simdConv2dBackpropFilter(conv2dBackpropFilter(b))], // missing on wasm
+    ['Conv2DBackpropInput', (b) => simdConv2dBackpropInput(conv2dBackpropInput(b))], // stock is a scalar loop
+    // Our SIMD GEMM (2–4× XNNPACK on dense layers); without SIMD, the stock kernel never transposed.
+    ['BatchMatMul', (b, stock) => simdBatchMatMul(batchMatMulUntransposed(b, stock!.kernelFunc))],
+    ['_FusedMatMul', (b, stock) => simdFusedMatMul(b, stock!.kernelFunc), SIMD], // dense layers' forward pass
     ['UnsortedSegmentSum', () => unsortedSegmentSum()], // missing on wasm (gather's gradient)
+    [ADAM_KERNEL, () => adamWasm(), SIMD], // one pass instead of ten (engine's adam())
   ],
   cpu: [
     ['Conv2DBackpropFilter', (b) => conv2dBackpropFilter(b)], // stock: ~20 s for one conv layer
     ['Conv2DBackpropInput', (b) => conv2dBackpropInput(b)],
+    [ADAM_KERNEL, () => adamCpu()],
   ],
 };
+
+/** The kernels of the plan this engine can run. */
+function planFor(backend: KernelBackend): Array<[string, Maker]> {
+  const simd = simdVariant() !== null;
+  return PLAN[backend].filter(([, , needsSimd]) => !needsSimd || simd).map(([n, m]) => [n, m]);
+}
 
 const stockKernels = new Map<string, tf.KernelConfig | null>();
 const key = (backend: string, name: string) => `${backend}/${name}`;
@@ -51,7 +70,7 @@ export function registerEngineKernels(backend: string): string[] {
     throw new ConfigError(`registerEngineKernels: backend must be one of ${KERNEL_BACKENDS.join(', ')}; got '${backend}'`);
   }
   const b = backend as KernelBackend;
-  for (const [name, make] of PLAN[b]) {
+  for (const [name, make] of planFor(b)) {
     const k = key(b, name);
     if (stockKernels.has(k)) continue;
     const stock = tf.getKernel(name, b);
@@ -65,7 +84,7 @@ export function registerEngineKernels(backend: string): string[] {
       setupFunc: stock?.setupFunc,
     });
   }
-  return PLAN[b].map(([name]) => name);
+  return planFor(b).map(([name]) => name);
 }
 
 /** Puts the stock kernels back on `backend` (undoes {@link registerEngineKernels}). */

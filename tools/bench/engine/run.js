@@ -8,7 +8,7 @@ const { execFileSync } = require('child_process');
 const fs = require('fs');
 const path = require('path');
 const os = require('os');
-const { initEngine, restoreStockKernels, registerEngineKernels, DataParallel } = require('@infomax/engine');
+const { initEngine, restoreStockKernels, registerEngineKernels, DataParallel, adam } = require('@infomax/engine');
 const { dcganEncoder, makeStep } = require('./dcgan');
 
 const args = process.argv.slice(2);
@@ -24,7 +24,7 @@ const shapes = [
 
 function timeSteps(h, w, c, batch, minSeconds, warmup = 2, minSteps = 3) {
   const model = dcganEncoder(h, w, c);
-  const opt = tf.train.adam(1e-4);
+  const opt = adam(1e-4);
   const step = makeStep(model, opt);
   const x = tf.randomUniform([batch, h, w, c], 0, 1, 'float32', 3);
   for (let i = 0; i < warmup; i++) step(x);
@@ -102,7 +102,7 @@ function torchRun(h, w, c, batch, threads) {
   if (soakSteps > 0) {
     await initEngine({ backend: 'wasm', log: null });
     const model = dcganEncoder(28, 28, 1);
-    const opt = tf.train.adam(1e-4);
+    const opt = adam(1e-4);
     const step = makeStep(model, opt);
     const x = tf.randomUniform([64, 28, 28, 1], 0, 1, 'float32', 3);
     step(x);

@@ -1,0 +1,487 @@
+#!/usr/bin/env node
+/**
+ * Writes infomax's WebAssembly SIMD kernels as WAT text and assembles them (wabt, a
+ * devDependency) into src/kernels/simd/binary.ts, which is committed: the package needs no
+ * build-time tool, and `simd-binary.spec.ts` fails when binary.ts is stale.
+ *
+ * The module imports the tfjs wasm backend's own memory, so the kernels read and write
+ * tensors in place. Two builds: `plain` (f32x4.mul + f32x4.add, any engine with SIMD)
+ * and `fma` (f32x4.relaxed_madd, where the engine has relaxed SIMD).
+ *
+ *   gemm(M, N, K, A, rsA, csA, B, rsB, csB, C, ldc, acc, work)
+ *     C[M×N] = A[M×K]·B[K×N] (acc = 0), or C += A·B (acc = 1); element (i, k) of A is at A + 4·(i·rsA + k·csA) (strides in
+ *     elements, so transposes are strides). The blocking follows the classic GotoBLAS
+ *     layout: B is packed in KC×NC blocks of 8-column panels, A in MC×KC blocks of 4-row
+ *     panels, and a 4×8 register tile accumulates over KC. `work` holds the packed blocks
+ *     (WORK_FLOATS floats).
+ *   im2col(x, P, geom, mode)
+ *     a convolution's patches as the rows of a matrix (mode 0), or their scatter-add back
+ *     into the image (mode 1, col2im), so that Conv2D and both its gradients are GEMMs.
+ *   adam(n, w, g, m, v, wOut, mOut, vOut, b1, b2, 1 − b1, 1 − b2, c1, c2, eps, negLr)
+ *     one Adam step, tfjs's formula and operation order (1 − β rounded from float64, as tfjs does).
+ */
+const fs = require('fs');
+const path = require('path');
+
+const MR = 4; // rows of the register tile (6 and 8 spill in V8: 22 and 20 GFLOP/s against 33)
+const NR = 8; // columns of the register tile (two f32x4)
+const KC = 256; // depth of a packed block
+const MC = MR * Math.floor(128 / MR); // rows of a packed A block
+const NC = 2048; // columns of a packed B block
+const KU = 1; // unroll of the tile's k loop (unrolling 2 or 4 times makes V8 spill: 23 and 20 GFLOP/s against 33)
+const WORK_FLOATS = KC * NC + MC * KC + MR * NR;
+
+function wat(variant) {
+  const madd = (a, b, c) =>
+    variant === 'fma' ? `(f32x4.relaxed_madd ${a} ${b} ${c})` : `(f32x4.add ${c} (f32x4.mul ${a} ${b}))`;
+  const acc = [];
+  for (let r = 0; r < MR; r++) for (let h = 0; h < NR / 4; h++) acc.push(`$c${r}${h}`);
+
+  // One k step of the register tile, at constant offsets from $ap and $bp.
+  const kStep = (u) => {
+    const lines = [];
+    for (let h = 0; h < NR / 4; h++) lines.push(`(local.set $b${h} (v128.load offset=${(u * NR + h * 4) * 4} (local.get $bp)))`);
+    for (let r = 0; r < MR; r++) {
+      lines.push(`(local.set $a (v128.load32_splat offset=${(u * MR + r) * 4} (local.get $ap)))`);
+      for (let h = 0; h < NR / 4; h++) {
+        lines.push(`(local.set $c${r}${h} ${madd('(local.get $a)', `(local.get $b${h})`, `(local.get $c${r}${h})`)})`);
+      }
+    }
+    return lines.join('\n      ');
+  };
+  const store = [];
+  for (let r = 0; r < MR; r++) {
+    for (let h = 0; h < NR / 4; h++) {
+      const addr = `(i32.add (local.get $c) (i32.add (i32.mul (local.get $ldc) (i32.const ${r})) (i32.const ${h * 16})))`;
+      store.push(
+        `(local.set $p ${addr})`,
+        `(if (local.get $beta) (then (local.set $c${r}${h} (f32x4.add (local.get $c${r}${h}) (v128.load (local.get $p))))))`,
+        `(v128.store (local.get $p) (local.get $c${r}${h}))`,
+      );
+    }
+  }
+
+
+  // Transposed-B packing of columns j0+4h .. j0+4h+3 at depths k..k+3: four v128 loads down the
+  // columns, a 4×4 transpose with shuffles, four v128 stores across the panel.
+  const lanes = (l) => l.flatMap((x) => [4 * x, 4 * x + 1, 4 * x + 2, 4 * x + 3]).join(' ');
+  const transpose4 = (h) => {
+    const col = (c) => `(v128.load (i32.add (local.get $b) (i32.add (i32.mul (i32.add (local.get $j0) (i32.const ${4 * h + c})) (local.get $cs)) (i32.shl (local.get $k) (i32.const 2)))))`;
+    const lo = (x, y) => `(i8x16.shuffle ${lanes([0, 4, 1, 5])} ${x} ${y})`;
+    const hi = (x, y) => `(i8x16.shuffle ${lanes([2, 6, 3, 7])} ${x} ${y})`;
+    const out = (kk) => `(i32.add (local.get $dst) (i32.add (i32.shl (local.get $k) (i32.const ${Math.log2(NR * 4)})) (i32.const ${kk * NR * 4 + h * 16})))`;
+    return [
+      `(local.set $t0 ${lo(col(0), col(1))})`,
+      `(local.set $t1 ${hi(col(0), col(1))})`,
+      `(local.set $t2 ${lo(col(2), col(3))})`,
+      `(local.set $t3 ${hi(col(2), col(3))})`,
+      `(v128.store ${out(0)} (i8x16.shuffle ${lanes([0, 1, 4, 5])} (local.get $t0) (local.get $t2)))`,
+      `(v128.store ${out(1)} (i8x16.shuffle ${lanes([2, 3, 6, 7])} (local.get $t0) (local.get $t2)))`,
+      `(v128.store ${out(2)} (i8x16.shuffle ${lanes([0, 1, 4, 5])} (local.get $t1) (local.get $t3)))`,
+      `(v128.store ${out(3)} (i8x16.shuffle ${lanes([2, 3, 6, 7])} (local.get $t1) (local.get $t3)))`,
+    ].join('\n            ');
+  };
+
+  return `(module
+  (import "env" "memory" (memory 0))
+
+  ;; The MR×NR register tile: C[r, 0..NR) (+)= Σ_k Ap[k, r]·Bp[k, 0..NR). kc is a multiple of ${KU};
+  ;; $ldc is in bytes; $beta = 0 overwrites C, 1 accumulates into it.
+  (func $tile (param $ap i32) (param $bp i32) (param $kc i32) (param $c i32) (param $ldc i32) (param $beta i32)
+    (local $end i32) (local $p i32) (local $a v128) ${Array.from({ length: NR / 4 }, (_, h) => `(local $b${h} v128)`).join(' ')}
+    ${acc.map((c) => `(local ${c} v128)`).join(' ')}
+    (local.set $end (i32.add (local.get $ap) (i32.mul (local.get $kc) (i32.const ${MR * 4}))))
+    (block $done
+      (br_if $done (i32.eqz (local.get $kc)))
+      (loop $k
+      ${Array.from({ length: KU }, (_, u) => kStep(u)).join('\n      ')}
+        (local.set $ap (i32.add (local.get $ap) (i32.const ${KU * MR * 4})))
+        (local.set $bp (i32.add (local.get $bp) (i32.const ${KU * NR * 4})))
+        (br_if $k (i32.lt_u (local.get $ap) (local.get $end)))))
+    ${store.join('\n    ')})
+
+  ;;  Packs rows [0, mc) × depth [0, kc) of A (element (i, k) at a + 4·(i·rs + k·cs)) into
+  ;;  ceil(mc/MR) panels of kcp×MR floats, zero-padded in both directions.
+  (func $packA (param $a i32) (param $rs i32) (param $cs i32) (param $mc i32) (param $kc i32) (param $kcp i32) (param $dst i32)
+    (local $i0 i32) (local $r i32) (local $k i32) (local $i i32) (local $src i32) (local $d i32)
+    (local.set $rs (i32.shl (local.get $rs) (i32.const 2)))
+    (local.set $cs (i32.shl (local.get $cs) (i32.const 2)))
+    (local.set $i0 (i32.const 0))
+    (block $pd (loop $panels
+      (br_if $pd (i32.ge_u (local.get $i0) (local.get $mc)))
+      (local.set $r (i32.const 0))
+      (loop $rows
+        (local.set $i (i32.add (local.get $i0) (local.get $r)))
+        (local.set $d (i32.add (local.get $dst) (i32.shl (local.get $r) (i32.const 2))))
+        (if (i32.lt_u (local.get $i) (local.get $mc))
+          (then
+            (local.set $src (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $rs))))
+            (local.set $k (i32.const 0))
+            (block $kd (loop $ks
+              (br_if $kd (i32.ge_u (local.get $k) (local.get $kc)))
+              (f32.store (local.get $d) (f32.load (local.get $src)))
+              (local.set $src (i32.add (local.get $src) (local.get $cs)))
+              (local.set $d (i32.add (local.get $d) (i32.const ${MR * 4})))
+              (local.set $k (i32.add (local.get $k) (i32.const 1)))
+              (br $ks))))
+          (else (local.set $k (i32.const 0))))
+        (block $zd (loop $zs
+          (br_if $zd (i32.ge_u (local.get $k) (local.get $kcp)))
+          (f32.store (local.get $d) (f32.const 0))
+          (local.set $d (i32.add (local.get $d) (i32.const ${MR * 4})))
+          (local.set $k (i32.add (local.get $k) (i32.const 1)))
+          (br $zs)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br_if $rows (i32.lt_u (local.get $r) (i32.const ${MR}))))
+      (local.set $dst (i32.add (local.get $dst) (i32.mul (local.get $kcp) (i32.const ${MR * 4}))))
+      (local.set $i0 (i32.add (local.get $i0) (i32.const ${MR})))
+      (br $panels))))
+
+  ;; Packs depth [0, kc) × columns [0, nc) of B (element (k, j) at b + 4·(k·rs + j·cs)) into
+  ;; ceil(nc/NR) panels of kcp×NR floats, zero-padded. Row-major B (cs = 1) copies whole rows
+  ;; of a panel with two v128 loads.
+  (func $packB (param $b i32) (param $rs i32) (param $cs i32) (param $kc i32) (param $nc i32) (param $kcp i32) (param $dst i32)
+    (local $j0 i32) (local $c i32) (local $k i32) (local $j i32) (local $src i32) (local $d i32)
+    (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
+    (local.set $rs (i32.shl (local.get $rs) (i32.const 2)))
+    (local.set $cs (i32.shl (local.get $cs) (i32.const 2)))
+    (local.set $j0 (i32.const 0))
+    (block $pd (loop $panels
+      (br_if $pd (i32.ge_u (local.get $j0) (local.get $nc)))
+      (if (i32.and (i32.eq (local.get $cs) (i32.const 4)) (i32.le_u (i32.add (local.get $j0) (i32.const ${NR})) (local.get $nc)))
+        (then
+          (local.set $src (i32.add (local.get $b) (i32.shl (local.get $j0) (i32.const 2))))
+          (local.set $d (local.get $dst))
+          (local.set $k (i32.const 0))
+          (block $kd (loop $ks
+            (br_if $kd (i32.ge_u (local.get $k) (local.get $kc)))
+            ${Array.from({ length: NR / 4 }, (_, h) => `(v128.store offset=${h * 16} (local.get $d) (v128.load offset=${h * 16} (local.get $src)))`).join('\n            ')}
+            (local.set $src (i32.add (local.get $src) (local.get $rs)))
+            (local.set $d (i32.add (local.get $d) (i32.const ${NR * 4})))
+            (local.set $k (i32.add (local.get $k) (i32.const 1)))
+            (br $ks))))
+        (else (if (i32.and (i32.eq (local.get $rs) (i32.const 4)) (i32.le_u (i32.add (local.get $j0) (i32.const ${NR})) (local.get $nc)))
+        (then
+          ;; transposed B (rs = 1): four columns at a time, 4×4 transposes of depth k..k+3
+          (local.set $k (i32.const 0))
+          (block $kd (loop $ks
+            (br_if $kd (i32.gt_u (i32.add (local.get $k) (i32.const 4)) (local.get $kc)))
+            ${Array.from({ length: NR / 4 }, (_, h) => transpose4(h)).join('\n            ')}
+            (local.set $k (i32.add (local.get $k) (i32.const 4)))
+            (br $ks)))
+          ;; the last kc mod 4 depths, one float at a time
+          (block $rd (loop $rl
+            (br_if $rd (i32.ge_u (local.get $k) (local.get $kc)))
+            (local.set $c (i32.const 0))
+            (loop $cl
+              (f32.store
+                (i32.add (local.get $dst) (i32.shl (i32.add (i32.mul (local.get $k) (i32.const ${NR})) (local.get $c)) (i32.const 2)))
+                (f32.load (i32.add (local.get $b) (i32.add (i32.mul (i32.add (local.get $j0) (local.get $c)) (local.get $cs)) (i32.shl (local.get $k) (i32.const 2))))))
+              (local.set $c (i32.add (local.get $c) (i32.const 1)))
+              (br_if $cl (i32.lt_u (local.get $c) (i32.const ${NR}))))
+            (local.set $k (i32.add (local.get $k) (i32.const 1)))
+            (br $rl))))
+        (else
+          (local.set $c (i32.const 0))
+          (loop $cols
+            (local.set $j (i32.add (local.get $j0) (local.get $c)))
+            (local.set $d (i32.add (local.get $dst) (i32.shl (local.get $c) (i32.const 2))))
+            (local.set $k (i32.const 0))
+            (if (i32.lt_u (local.get $j) (local.get $nc))
+              (then
+                (local.set $src (i32.add (local.get $b) (i32.mul (local.get $j) (local.get $cs))))
+                (block $kd (loop $ks
+                  (br_if $kd (i32.ge_u (local.get $k) (local.get $kc)))
+                  (f32.store (local.get $d) (f32.load (local.get $src)))
+                  (local.set $src (i32.add (local.get $src) (local.get $rs)))
+                  (local.set $d (i32.add (local.get $d) (i32.const ${NR * 4})))
+                  (local.set $k (i32.add (local.get $k) (i32.const 1)))
+                  (br $ks)))))
+            (block $zd (loop $zs
+              (br_if $zd (i32.ge_u (local.get $k) (local.get $kc)))
+              (f32.store (local.get $d) (f32.const 0))
+              (local.set $d (i32.add (local.get $d) (i32.const ${NR * 4})))
+              (local.set $k (i32.add (local.get $k) (i32.const 1)))
+              (br $zs)))
+            (local.set $c (i32.add (local.get $c) (i32.const 1)))
+            (br_if $cols (i32.lt_u (local.get $c) (i32.const ${NR}))))))))
+      ;; depth padding kc..kcp of this panel
+      (local.set $d (i32.add (local.get $dst) (i32.mul (local.get $kc) (i32.const ${NR * 4}))))
+      (local.set $k (local.get $kc))
+      (block $zd (loop $zs
+        (br_if $zd (i32.ge_u (local.get $k) (local.get $kcp)))
+        ${Array.from({ length: NR / 4 }, (_, h) => `(v128.store offset=${h * 16} (local.get $d) (v128.const i32x4 0 0 0 0))`).join('\n        ')}
+        (local.set $d (i32.add (local.get $d) (i32.const ${NR * 4})))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br $zs)))
+      (local.set $dst (i32.add (local.get $dst) (i32.mul (local.get $kcp) (i32.const ${NR * 4}))))
+      (local.set $j0 (i32.add (local.get $j0) (i32.const ${NR})))
+      (br $panels))))
+
+  (func (export "gemm") (param $M i32) (param $N i32) (param $K i32)
+      (param $A i32) (param $rsA i32) (param $csA i32) (param $B i32) (param $rsB i32) (param $csB i32)
+      (param $C i32) (param $ldc i32) (param $acc i32) (param $work i32)
+    (local $jc i32) (local $pc i32) (local $ic i32) (local $jr i32) (local $ir i32)
+    (local $nc i32) (local $kc i32) (local $kcp i32) (local $mc i32) (local $beta i32)
+    (local $bpack i32) (local $apack i32) (local $scratch i32) (local $cp i32) (local $mr i32) (local $nr i32)
+    (local $r i32) (local $q i32) (local $src i32) (local $dst i32) (local $ldcb i32)
+    (local.set $bpack (local.get $work))
+    (local.set $apack (i32.add (local.get $work) (i32.const ${KC * NC * 4})))
+    (local.set $scratch (i32.add (local.get $apack) (i32.const ${MC * KC * 4})))
+    (local.set $ldcb (i32.shl (local.get $ldc) (i32.const 2)))
+    ;; K = 0: C = 0 (or C unchanged when accumulating)
+    (if (i32.and (i32.eqz (local.get $K)) (local.get $acc)) (then (return)))
+    (if (i32.eqz (local.get $K)) (then
+      (local.set $ic (i32.const 0))
+      (block $zd (loop $zr
+        (br_if $zd (i32.ge_u (local.get $ic) (local.get $M)))
+        (memory.fill (i32.add (local.get $C) (i32.mul (local.get $ic) (local.get $ldcb))) (i32.const 0) (i32.shl (local.get $N) (i32.const 2)))
+        (local.set $ic (i32.add (local.get $ic) (i32.const 1)))
+        (br $zr)))
+      (return)))
+    (local.set $jc (i32.const 0))
+    (block $jcd (loop $jcl
+      (br_if $jcd (i32.ge_u (local.get $jc) (local.get $N)))
+      (local.set $nc (select (i32.sub (local.get $N) (local.get $jc)) (i32.const ${NC})
+        (i32.lt_u (i32.sub (local.get $N) (local.get $jc)) (i32.const ${NC}))))
+      (local.set $pc (i32.const 0))
+      (block $pcd (loop $pcl
+        (br_if $pcd (i32.ge_u (local.get $pc) (local.get $K)))
+        (local.set $kc (select (i32.sub (local.get $K) (local.get $pc)) (i32.const ${KC})
+          (i32.lt_u (i32.sub (local.get $K) (local.get $pc)) (i32.const ${KC}))))
+        (local.set $kcp (i32.and (i32.add (local.get $kc) (i32.const ${KU - 1})) (i32.const ${-KU})))
+        (local.set $beta (i32.or (local.get $acc) (i32.ne (local.get $pc) (i32.const 0))))
+        (call $packB
+          (i32.add (local.get $B) (i32.shl (i32.add (i32.mul (local.get $pc) (local.get $rsB)) (i32.mul (local.get $jc) (local.get $csB))) (i32.const 2)))
+          (local.get $rsB) (local.get $csB) (local.get $kc) (local.get $nc) (local.get $kcp) (local.get $bpack))
+        (local.set $ic (i32.const 0))
+        (block $icd (loop $icl
+          (br_if $icd (i32.ge_u (local.get $ic) (local.get $M)))
+          (local.set $mc (select (i32.sub (local.get $M) (local.get $ic)) (i32.const ${MC})
+            (i32.lt_u (i32.sub (local.get $M) (local.get $ic)) (i32.const ${MC}))))
+          (call $packA
+            (i32.add (local.get $A) (i32.shl (i32.add (i32.mul (local.get $ic) (local.get $rsA)) (i32.mul (local.get $pc) (local.get $csA))) (i32.const 2)))
+            (local.get $rsA) (local.get $csA) (local.get $mc) (local.get $kc) (local.get $kcp) (local.get $apack))
+          (local.set $jr (i32.const 0))
+          (block $jrd (loop $jrl
+            (br_if $jrd (i32.ge_u (local.get $jr) (local.get $nc)))
+            (local.set $nr (select (i32.sub (local.get $nc) (local.get $jr)) (i32.const ${NR})
+              (i32.lt_u (i32.sub (local.get $nc) (local.get $jr)) (i32.const ${NR}))))
+            (local.set $ir (i32.const 0))
+            (block $ird (loop $irl
+              (br_if $ird (i32.ge_u (local.get $ir) (local.get $mc)))
+              (local.set $mr (select (i32.sub (local.get $mc) (local.get $ir)) (i32.const ${MR})
+                (i32.lt_u (i32.sub (local.get $mc) (local.get $ir)) (i32.const ${MR}))))
+              (local.set $cp (i32.add (local.get $C)
+                (i32.shl (i32.add (i32.mul (i32.add (local.get $ic) (local.get $ir)) (local.get $ldc)) (i32.add (local.get $jc) (local.get $jr))) (i32.const 2))))
+              (if (i32.and (i32.eq (local.get $mr) (i32.const ${MR})) (i32.eq (local.get $nr) (i32.const ${NR})))
+                (then
+                  (call $tile
+                    (i32.add (local.get $apack) (i32.mul (local.get $ir) (i32.shl (local.get $kcp) (i32.const 2))))
+                    (i32.add (local.get $bpack) (i32.mul (local.get $jr) (i32.shl (local.get $kcp) (i32.const 2))))
+                    (local.get $kcp) (local.get $cp) (local.get $ldcb) (local.get $beta)))
+                (else
+                  ;; an edge tile: compute into scratch, then add/copy the valid mr×nr part
+                  (call $tile
+                    (i32.add (local.get $apack) (i32.mul (local.get $ir) (i32.shl (local.get $kcp) (i32.const 2))))
+                    (i32.add (local.get $bpack) (i32.mul (local.get $jr) (i32.shl (local.get $kcp) (i32.const 2))))
+                    (local.get $kcp) (local.get $scratch) (i32.const ${NR * 4}) (i32.const 0))
+                  (local.set $r (i32.const 0))
+                  (block $rd (loop $rl
+                    (br_if $rd (i32.ge_u (local.get $r) (local.get $mr)))
+                    (local.set $q (i32.const 0))
+                    (block $qd (loop $ql
+                      (br_if $qd (i32.ge_u (local.get $q) (local.get $nr)))
+                      (local.set $src (i32.add (local.get $scratch) (i32.shl (i32.add (i32.mul (local.get $r) (i32.const ${NR})) (local.get $q)) (i32.const 2))))
+                      (local.set $dst (i32.add (local.get $cp) (i32.add (i32.mul (local.get $r) (local.get $ldcb)) (i32.shl (local.get $q) (i32.const 2)))))
+                      (f32.store (local.get $dst)
+                        (select (f32.add (f32.load (local.get $dst)) (f32.load (local.get $src))) (f32.load (local.get $src)) (local.get $beta)))
+                      (local.set $q (i32.add (local.get $q) (i32.const 1)))
+                      (br $ql)))
+                    (local.set $r (i32.add (local.get $r) (i32.const 1)))
+                    (br $rl)))))
+              (local.set $ir (i32.add (local.get $ir) (i32.const ${MR})))
+              (br $irl)))
+            (local.set $jr (i32.add (local.get $jr) (i32.const ${NR})))
+            (br $jrl)))
+          (local.set $ic (i32.add (local.get $ic) (i32.const ${MC})))
+          (br $icl)))
+        (local.set $pc (i32.add (local.get $pc) (i32.const ${KC})))
+        (br $pcl)))
+      (local.set $jc (i32.add (local.get $jc) (i32.const ${NC})))
+      (br $jcl))))
+
+  ;; im2col for an NHWC convolution: row (b, oh, ow) of P [B·OH·OW, KH·KW·C] holds the input
+  ;; patch x[b, oh·sh − pt + kh·dh, ow·sw − pl + kw·dw, 0..C) for kh, kw in order, zeros off the image.
+  ;; $geom points at 14 i32s: B H W C KH KW sh sw dh dw pt pl OH OW. With $mode 1 the same walk
+  ;; scatters instead (col2im): x[…] += P[row, …] after zeroing x.
+  (func (export "im2col") (param $x i32) (param $p i32) (param $geom i32) (param $mode i32)
+    (local $B i32) (local $H i32) (local $W i32) (local $C i32) (local $KH i32) (local $KW i32)
+    (local $sh i32) (local $sw i32) (local $dh i32) (local $dw i32) (local $pt i32) (local $pl i32)
+    (local $OH i32) (local $OW i32)
+    (local $b i32) (local $oh i32) (local $ow i32) (local $kh i32) (local $kw i32) (local $ih i32) (local $iw i32)
+    (local $src i32) (local $row i32) (local $cb i32) (local $i i32) (local $end4 i32)
+    (local.set $B (i32.load offset=0 (local.get $geom)))
+    (local.set $H (i32.load offset=4 (local.get $geom)))
+    (local.set $W (i32.load offset=8 (local.get $geom)))
+    (local.set $C (i32.load offset=12 (local.get $geom)))
+    (local.set $KH (i32.load offset=16 (local.get $geom)))
+    (local.set $KW (i32.load offset=20 (local.get $geom)))
+    (local.set $sh (i32.load offset=24 (local.get $geom)))
+    (local.set $sw (i32.load offset=28 (local.get $geom)))
+    (local.set $dh (i32.load offset=32 (local.get $geom)))
+    (local.set $dw (i32.load offset=36 (local.get $geom)))
+    (local.set $pt (i32.load offset=40 (local.get $geom)))
+    (local.set $pl (i32.load offset=44 (local.get $geom)))
+    (local.set $OH (i32.load offset=48 (local.get $geom)))
+    (local.set $OW (i32.load offset=52 (local.get $geom)))
+    (local.set $cb (i32.shl (local.get $C) (i32.const 2)))
+    (local.set $end4 (i32.shl (i32.and (local.get $C) (i32.const -4)) (i32.const 2)))
+    (if (local.get $mode) (then
+      (memory.fill (local.get $x) (i32.const 0)
+        (i32.mul (i32.mul (i32.mul (local.get $B) (local.get $H)) (local.get $W)) (local.get $cb)))))
+    (local.set $row (local.get $p))
+    (local.set $b (i32.const 0))
+    (block $bd (loop $bl (br_if $bd (i32.ge_u (local.get $b) (local.get $B)))
+      (local.set $oh (i32.const 0))
+      (block $ohd (loop $ohl (br_if $ohd (i32.ge_u (local.get $oh) (local.get $OH)))
+        (local.set $ow (i32.const 0))
+        (block $owd (loop $owl (br_if $owd (i32.ge_u (local.get $ow) (local.get $OW)))
+          (local.set $kh (i32.const 0))
+          (block $khd (loop $khl (br_if $khd (i32.ge_u (local.get $kh) (local.get $KH)))
+            (local.set $ih (i32.add (i32.sub (i32.mul (local.get $oh) (local.get $sh)) (local.get $pt)) (i32.mul (local.get $kh) (local.get $dh))))
+            (local.set $kw (i32.const 0))
+            (block $kwd (loop $kwl (br_if $kwd (i32.ge_u (local.get $kw) (local.get $KW)))
+              (local.set $iw (i32.add (i32.sub (i32.mul (local.get $ow) (local.get $sw)) (local.get $pl)) (i32.mul (local.get $kw) (local.get $dw))))
+              (if (i32.and (i32.lt_u (local.get $ih) (local.get $H)) (i32.lt_u (local.get $iw) (local.get $W)))
+                (then
+                  (local.set $src (i32.add (local.get $x)
+                    (i32.mul (i32.add (i32.mul (i32.add (i32.mul (local.get $b) (local.get $H)) (local.get $ih)) (local.get $W)) (local.get $iw)) (local.get $cb))))
+                  (if (local.get $mode)
+                    (then
+                      (local.set $i (i32.const 0))
+                      (block $vd (loop $vl (br_if $vd (i32.ge_u (local.get $i) (local.get $end4)))
+                        (v128.store (i32.add (local.get $src) (local.get $i))
+                          (f32x4.add (v128.load (i32.add (local.get $src) (local.get $i))) (v128.load (i32.add (local.get $row) (local.get $i)))))
+                        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+                        (br $vl)))
+                      (block $sd (loop $sl (br_if $sd (i32.ge_u (local.get $i) (local.get $cb)))
+                        (f32.store (i32.add (local.get $src) (local.get $i))
+                          (f32.add (f32.load (i32.add (local.get $src) (local.get $i))) (f32.load (i32.add (local.get $row) (local.get $i)))))
+                        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+                        (br $sl))))
+                    (else
+                      (if (i32.ge_u (local.get $cb) (i32.const 64))
+                        (then (memory.copy (local.get $row) (local.get $src) (local.get $cb)))
+                        (else
+                          (local.set $i (i32.const 0))
+                          (block $sd (loop $sl (br_if $sd (i32.ge_u (local.get $i) (local.get $cb)))
+                            (f32.store (i32.add (local.get $row) (local.get $i)) (f32.load (i32.add (local.get $src) (local.get $i))))
+                            (local.set $i (i32.add (local.get $i) (i32.const 4)))
+                            (br $sl))))))))
+                (else (if (i32.eqz (local.get $mode)) (then (memory.fill (local.get $row) (i32.const 0) (local.get $cb))))))
+              (local.set $row (i32.add (local.get $row) (local.get $cb)))
+              (local.set $kw (i32.add (local.get $kw) (i32.const 1)))
+              (br $kwl)))
+            (local.set $kh (i32.add (local.get $kh) (i32.const 1)))
+            (br $khl)))
+          (local.set $ow (i32.add (local.get $ow) (i32.const 1)))
+          (br $owl)))
+        (local.set $oh (i32.add (local.get $oh) (i32.const 1)))
+        (br $ohl)))
+      (local.set $b (i32.add (local.get $b) (i32.const 1)))
+      (br $bl))))
+
+  ;; One Adam step over n floats, as tfjs computes it:
+  ;;   m' = m·b1 + g·r1; v' = v·b2 + g²·r2; w' = (m'/c1) / (sqrt(v'/c2) + eps) · negLr + w
+  ;; with c1 = 1 − b1^t, c2 = 1 − b2^t, and r1 = 1 − b1, r2 = 1 − b2 given (rounded from float64 as tfjs
+  ;; does). Outputs may not alias inputs.
+  (func (export "adam") (param $n i32) (param $w i32) (param $g i32) (param $m i32) (param $v i32)
+      (param $wo i32) (param $mo i32) (param $vo i32)
+      (param $b1 f32) (param $b2 f32) (param $r1 f32) (param $r2 f32) (param $c1 f32) (param $c2 f32) (param $eps f32) (param $negLr f32)
+    (local $i i32) (local $end i32) (local $vb1 v128) (local $vb2 v128) (local $v1b1 v128) (local $v1b2 v128)
+    (local $vc1 v128) (local $vc2 v128) (local $veps v128) (local $vlr v128) (local $gv v128) (local $mn v128) (local $vn v128)
+    (local $gs f32) (local $ms f32) (local $vs f32)
+    (local.set $vb1 (f32x4.splat (local.get $b1)))
+    (local.set $vb2 (f32x4.splat (local.get $b2)))
+    (local.set $v1b1 (f32x4.splat (local.get $r1)))
+    (local.set $v1b2 (f32x4.splat (local.get $r2)))
+    (local.set $vc1 (f32x4.splat (local.get $c1)))
+    (local.set $vc2 (f32x4.splat (local.get $c2)))
+    (local.set $veps (f32x4.splat (local.get $eps)))
+    (local.set $vlr (f32x4.splat (local.get $negLr)))
+    (local.set $end (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2)))
+    (block $d (loop $l
+      (br_if $d (i32.ge_u (local.get $i) (local.get $end)))
+      (local.set $gv (v128.load (i32.add (local.get $g) (local.get $i))))
+      (local.set $mn (f32x4.add (f32x4.mul (v128.load (i32.add (local.get $m) (local.get $i))) (local.get $vb1))
+                                (f32x4.mul (local.get $gv) (local.get $v1b1))))
+      (local.set $vn (f32x4.add (f32x4.mul (v128.load (i32.add (local.get $v) (local.get $i))) (local.get $vb2))
+                                (f32x4.mul (f32x4.mul (local.get $gv) (local.get $gv)) (local.get $v1b2))))
+      (v128.store (i32.add (local.get $mo) (local.get $i)) (local.get $mn))
+      (v128.store (i32.add (local.get $vo) (local.get $i)) (local.get $vn))
+      (v128.store (i32.add (local.get $wo) (local.get $i))
+        (f32x4.add
+          (f32x4.mul
+            (f32x4.div (f32x4.div (local.get $mn) (local.get $vc1))
+                       (f32x4.add (f32x4.sqrt (f32x4.div (local.get $vn) (local.get $vc2))) (local.get $veps)))
+            (local.get $vlr))
+          (v128.load (i32.add (local.get $w) (local.get $i)))))
+      (local.set $i (i32.add (local.get $i) (i32.const 16)))
+      (br $l)))
+    (local.set $end (i32.shl (local.get $n) (i32.const 2)))
+    (block $d (loop $l
+      (br_if $d (i32.ge_u (local.get $i) (local.get $end)))
+      (local.set $gs (f32.load (i32.add (local.get $g) (local.get $i))))
+      (local.set $ms (f32.add (f32.mul (f32.load (i32.add (local.get $m) (local.get $i))) (local.get $b1))
+                              (f32.mul (local.get $gs) (local.get $r1))))
+      (local.set $vs (f32.add (f32.mul (f32.load (i32.add (local.get $v) (local.get $i))) (local.get $b2))
+                              (f32.mul (f32.mul (local.get $gs) (local.get $gs)) (local.get $r2))))
+      (f32.store (i32.add (local.get $mo) (local.get $i)) (local.get $ms))
+      (f32.store (i32.add (local.get $vo) (local.get $i)) (local.get $vs))
+      (f32.store (i32.add (local.get $wo) (local.get $i))
+        (f32.add
+          (f32.mul
+            (f32.div (f32.div (local.get $ms) (local.get $c1))
+                     (f32.add (f32.sqrt (f32.div (local.get $vs) (local.get $c2))) (local.get $eps)))
+            (local.get $negLr))
+          (f32.load (i32.add (local.get $w) (local.get $i)))))
+      (local.set $i (i32.add (local.get $i) (i32.const 4)))
+      (br $l))))
+)
+`;
+}
+
+async function assemble(variant) {
+  const wabt = await require('wabt')();
+  const mod = wabt.parseWat(`infomax-${variant}.wat`, wat(variant), { simd: true, relaxed_simd: true, bulk_memory: true });
+  mod.validate();
+  const { buffer } = mod.toBinary({});
+  mod.destroy();
+  return Buffer.from(buffer);
+}
+
+async function render() {
+  const plain = await assemble('plain');
+  const fma = await assemble('fma');
+  return `// Generated by scripts/simd-kernels.js (npm run wasm -w @infomax/engine); do not edit.
+/** Floats of scratch the gemm kernel needs at \`work\`. */
+export const GEMM_WORK_FLOATS = ${WORK_FLOATS};
+/** The kernels with f32x4.mul + f32x4.add (WebAssembly SIMD). */
+export const PLAIN_BASE64 =
+  '${plain.toString('base64')}';
+/** The kernels with f32x4.relaxed_madd (relaxed SIMD). */
+export const FMA_BASE64 =
+  '${fma.toString('base64')}';
+`;
+}
+
+module.exports = { wat, render, WORK_FLOATS };
+
+if (require.main === module) {
+  render().then((text) => {
+    const out = path.join(__dirname, '..', 'src', 'kernels', 'simd', 'binary.ts');
+    fs.writeFileSync(out, text);
+    console.log(`wrote ${path.relative(process.cwd(), out)} (${text.length} chars)`);
+  });
+}
