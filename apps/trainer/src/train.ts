@@ -6,7 +6,7 @@
 import { promises as fsp } from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
-import { initEngine, Rng } from '@infomax/engine';
+import { adam, initEngine, Rng } from '@infomax/engine';
 import { batchStream, type ImageDataset } from '@infomax/data';
 import { buildObjective, trainStep, type Objective } from '@infomax/objectives';
 import { loadCheckpoint, saveCheckpoint, type TrainingPosition } from './checkpoint';
@@ -73,7 +73,7 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
   const objective = buildObjective({ seed: config.seed, inputShape, ...config.objective });
   // The filled-in objective config is what a checkpoint needs to rebuild the same objective.
   config = { ...config, objective: objective.config as TrainConfig['objective'] };
-  const optimizer = tf.train.adam(config.train.learningRate);
+  const optimizer = adam(config.train.learningRate);
   const rng = new Rng(config.seed);
   let pos: TrainingPosition = { step: 0, epoch: 0, position: 0, epochSeed: rng.int(2 ** 31 - 1), rng: rng.state(), metricsBytes: 0, elapsedMs: 0 };
   try {

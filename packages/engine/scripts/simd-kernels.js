@@ -82,6 +82,23 @@ function wat(variant) {
     ].join('\n            ');
   };
 
+  // Row-major A packing of rows i0..i0+3 at depths k..k+3: four v128 loads along the rows, a 4×4
+  // transpose, four v128 stores down the panel.
+  const transposeA4 = () => {
+    const row = (r) => `(v128.load (i32.add (local.get $a) (i32.add (i32.mul (i32.add (local.get $i0) (i32.const ${r})) (local.get $rs)) (i32.shl (local.get $k) (i32.const 2)))))`;
+    const out = (kk) => `(i32.add (local.get $dst) (i32.add (i32.shl (local.get $k) (i32.const 4)) (i32.const ${kk * 16})))`;
+    return [
+      `(local.set $t0 (i8x16.shuffle ${lanes([0, 4, 1, 5])} ${row(0)} ${row(1)}))`,
+      `(local.set $t1 (i8x16.shuffle ${lanes([2, 6, 3, 7])} ${row(0)} ${row(1)}))`,
+      `(local.set $t2 (i8x16.shuffle ${lanes([0, 4, 1, 5])} ${row(2)} ${row(3)}))`,
+      `(local.set $t3 (i8x16.shuffle ${lanes([2, 6, 3, 7])} ${row(2)} ${row(3)}))`,
+      `(v128.store ${out(0)} (i8x16.shuffle ${lanes([0, 1, 4, 5])} (local.get $t0) (local.get $t2)))`,
+      `(v128.store ${out(1)} (i8x16.shuffle ${lanes([2, 3, 6, 7])} (local.get $t0) (local.get $t2)))`,
+      `(v128.store ${out(2)} (i8x16.shuffle ${lanes([0, 1, 4, 5])} (local.get $t1) (local.get $t3)))`,
+      `(v128.store ${out(3)} (i8x16.shuffle ${lanes([2, 3, 6, 7])} (local.get $t1) (local.get $t3)))`,
+    ].join('\n            ');
+  };
+
   return `(module
   (import "env" "memory" (memory 0))
 
@@ -101,14 +118,63 @@ function wat(variant) {
     ${store.join('\n    ')})
 
   ;;  Packs rows [0, mc) × depth [0, kc) of A (element (i, k) at a + 4·(i·rs + k·cs)) into
-  ;;  ceil(mc/MR) panels of kcp×MR floats, zero-padded in both directions.
+  ;;  ceil(mc/MR) panels of kcp×MR floats, zero-padded in both directions. MR = 4 is assumed by
+  ;;  the transposed fast path (one v128 per depth).
   (func $packA (param $a i32) (param $rs i32) (param $cs i32) (param $mc i32) (param $kc i32) (param $kcp i32) (param $dst i32)
     (local $i0 i32) (local $r i32) (local $k i32) (local $i i32) (local $src i32) (local $d i32)
+    (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
     (local.set $rs (i32.shl (local.get $rs) (i32.const 2)))
     (local.set $cs (i32.shl (local.get $cs) (i32.const 2)))
     (local.set $i0 (i32.const 0))
     (block $pd (loop $panels
       (br_if $pd (i32.ge_u (local.get $i0) (local.get $mc)))
+      (if (i32.and (i32.eq (local.get $rs) (i32.const 4)) (i32.le_u (i32.add (local.get $i0) (i32.const ${MR})) (local.get $mc)))
+        (then
+          ;; transposed A (rs = 1): the panel's ${MR} rows at depth k are adjacent, one v128 per k
+          (local.set $src (i32.add (local.get $a) (i32.shl (local.get $i0) (i32.const 2))))
+          (local.set $d (local.get $dst))
+          (local.set $k (i32.const 0))
+          (block $kd (loop $ks
+            (br_if $kd (i32.ge_u (local.get $k) (local.get $kc)))
+            (v128.store (local.get $d) (v128.load (local.get $src)))
+            (local.set $src (i32.add (local.get $src) (local.get $cs)))
+            (local.set $d (i32.add (local.get $d) (i32.const ${MR * 4})))
+            (local.set $k (i32.add (local.get $k) (i32.const 1)))
+            (br $ks)))
+          (block $zd (loop $zs
+            (br_if $zd (i32.ge_u (local.get $k) (local.get $kcp)))
+            (v128.store (local.get $d) (v128.const i32x4 0 0 0 0))
+            (local.set $d (i32.add (local.get $d) (i32.const ${MR * 4})))
+            (local.set $k (i32.add (local.get $k) (i32.const 1)))
+            (br $zs))))
+        (else (if (i32.and (i32.eq (local.get $cs) (i32.const 4)) (i32.le_u (i32.add (local.get $i0) (i32.const ${MR})) (local.get $mc)))
+        (then
+          ;; row-major A (cs = 1): 4×4 transposes of rows i0..i0+3 at depths k..k+3
+          (local.set $k (i32.const 0))
+          (block $kd (loop $ks
+            (br_if $kd (i32.gt_u (i32.add (local.get $k) (i32.const 4)) (local.get $kc)))
+            ${transposeA4()}
+            (local.set $k (i32.add (local.get $k) (i32.const 4)))
+            (br $ks)))
+          (block $rd (loop $rl
+            (br_if $rd (i32.ge_u (local.get $k) (local.get $kc)))
+            (local.set $r (i32.const 0))
+            (loop $cl
+              (f32.store
+                (i32.add (local.get $dst) (i32.shl (i32.add (i32.shl (local.get $k) (i32.const 2)) (local.get $r)) (i32.const 2)))
+                (f32.load (i32.add (local.get $a) (i32.add (i32.mul (i32.add (local.get $i0) (local.get $r)) (local.get $rs)) (i32.shl (local.get $k) (i32.const 2))))))
+              (local.set $r (i32.add (local.get $r) (i32.const 1)))
+              (br_if $cl (i32.lt_u (local.get $r) (i32.const ${MR}))))
+            (local.set $k (i32.add (local.get $k) (i32.const 1)))
+            (br $rl)))
+          (local.set $d (i32.add (local.get $dst) (i32.shl (local.get $kc) (i32.const 4))))
+          (block $zd (loop $zs
+            (br_if $zd (i32.ge_u (local.get $k) (local.get $kcp)))
+            (v128.store (local.get $d) (v128.const i32x4 0 0 0 0))
+            (local.set $d (i32.add (local.get $d) (i32.const ${MR * 4})))
+            (local.set $k (i32.add (local.get $k) (i32.const 1)))
+            (br $zs))))
+        (else
       (local.set $r (i32.const 0))
       (loop $rows
         (local.set $i (i32.add (local.get $i0) (local.get $r)))
@@ -132,7 +198,7 @@ function wat(variant) {
           (local.set $k (i32.add (local.get $k) (i32.const 1)))
           (br $zs)))
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
-        (br_if $rows (i32.lt_u (local.get $r) (i32.const ${MR}))))
+        (br_if $rows (i32.lt_u (local.get $r) (i32.const ${MR}))))))))
       (local.set $dst (i32.add (local.get $dst) (i32.mul (local.get $kcp) (i32.const ${MR * 4}))))
       (local.set $i0 (i32.add (local.get $i0) (i32.const ${MR})))
       (br $panels))))

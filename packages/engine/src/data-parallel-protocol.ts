@@ -26,15 +26,17 @@ export interface StepInput {
 
 export type ToWorker =
   | { kind: 'init'; module: string; options: unknown; backend: 'wasm' | 'cpu' }
-  | { kind: 'share'; grads: SharedArrayBuffer; index: number; workers: number }
+  | { kind: 'share'; grads: SharedArrayBuffer; mean: SharedArrayBuffer; index: number; workers: number }
   | { kind: 'grad'; inputs: StepInput[]; weight: number }
-  | { kind: 'apply'; weights: number[] }
+  | { kind: 'reduce'; weights: number[] }
+  | { kind: 'apply' }
   | { kind: 'read' };
 
 export type FromWorker =
   | { kind: 'ready'; sizes: number[] }
   | { kind: 'shared' }
   | { kind: 'graded'; loss: number }
+  | { kind: 'reduced' }
   | { kind: 'applied' }
   | { kind: 'weights'; values: Float32Array[] }
   | { kind: 'error'; message: string };

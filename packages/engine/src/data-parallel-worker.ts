@@ -6,11 +6,14 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { parentPort } from 'worker_threads';
-import { initEngine } from './backend';
+import { wasmHeapView } from './kernels/simd/module';
+import { initEngine } from './node'; // Node-only: relaxed SIMD (FMA) as on the main thread
 import type { FromWorker, ParallelTask, StepInput, ToWorker } from './data-parallel-protocol';
 
 let task: ParallelTask;
 let slots: Float32Array[] = [];
+let mean: Float32Array<ArrayBufferLike> = new Float32Array(0);
+let workers = 1;
 let sizes: number[] = [];
 let mine = 0;
 
@@ -29,7 +32,9 @@ async function handle(msg: ToWorker): Promise<void> {
     case 'share': {
       const total = sizes.reduce((a, b) => a + b, 0);
       slots = Array.from({ length: msg.workers }, (_, i) => new Float32Array(msg.grads, i * total * 4, total));
+      mean = new Float32Array(msg.mean);
       mine = msg.index;
+      workers = msg.workers;
       send({ kind: 'shared' });
       return;
     }
@@ -39,7 +44,8 @@ async function handle(msg: ToWorker): Promise<void> {
       const slot = slots[mine];
       let offset = 0;
       for (const v of task.variables) {
-        slot.set(grads[v.name].dataSync() as Float32Array, offset);
+        const g = grads[v.name];
+        slot.set(wasmHeapView(tf.backend(), g) ?? (g.dataSync() as Float32Array), offset); // one copy on wasm
         offset += v.size;
       }
       const loss = value.dataSync()[0];
@@ -47,14 +53,21 @@ async function handle(msg: ToWorker): Promise<void> {
       send({ kind: 'graded', loss });
       return;
     }
-    case 'apply': {
+    case 'reduce': {
+      // This replica's slice of the weighted mean of every replica's gradient.
       const total = slots[0].length;
-      const mean = new Float32Array(total);
+      const lo = Math.floor((mine * total) / workers);
+      const hi = Math.floor(((mine + 1) * total) / workers);
+      mean.fill(0, lo, hi);
       msg.weights.forEach((w, i) => {
         if (w === 0) return;
         const s = slots[i];
-        for (let j = 0; j < total; j++) mean[j] += w * s[j];
+        for (let j = lo; j < hi; j++) mean[j] += w * s[j];
       });
+      send({ kind: 'reduced' });
+      return;
+    }
+    case 'apply': {
       let offset = 0;
       const named = task.variables.map((v) => {
         const t = tf.tensor(mean.subarray(offset, offset + v.size), v.shape, 'float32');

@@ -2,8 +2,10 @@
  * Data-parallel training across worker_threads, so that the single-threaded wasm
  * backend uses every core. Each worker holds a replica built by the same task
  * module; a step splits the batch on axis 0, each replica computes its shard's
- * gradient into a SharedArrayBuffer, and every replica applies the shard-size-
- * weighted mean — the full-batch gradient — with its own optimizer.
+ * gradient into a SharedArrayBuffer, the replicas then sum the shard-size-weighted
+ * gradients a slice each (a reduce-scatter: every replica averages 1/n of the
+ * parameters), and every replica applies the mean — the full-batch gradient — with
+ * its own optimizer.
  * Node-only (worker_threads); uses only public tfjs API.
  */
 import { Worker } from 'worker_threads';
@@ -80,7 +82,8 @@ export class DataParallel {
     const total = sizes.reduce((a, b) => a + b, 0);
     // One gradient slot per replica; all see every slot, none copies weights.
     const grads = new SharedArrayBuffer(total * 4 * n);
-    await dp.all((i) => ({ kind: 'share', grads, index: i, workers: n }));
+    const mean = new SharedArrayBuffer(total * 4);
+    await dp.all((i) => ({ kind: 'share', grads, mean, index: i, workers: n }));
     return dp;
   }
 
@@ -118,7 +121,8 @@ export class DataParallel {
       },
       active,
     );
-    await this.all(() => ({ kind: 'apply', weights }));
+    await this.all(() => ({ kind: 'reduce', weights }));
+    await this.all(() => ({ kind: 'apply' }));
     return graded.reduce((s, m, i) => s + (m && m.kind === 'graded' ? m.loss * weights[i] : 0), 0);
   }
 

@@ -5,7 +5,7 @@
  * https://arxiv.org/abs/1808.06670; Oord et al. 2018, CPC, https://arxiv.org/abs/1807.03748).
  */
 import * as tf from '@tensorflow/tfjs';
-import { Rng } from '@infomax/engine';
+import { FusedAdam, Rng } from '@infomax/engine';
 import { standardize as standardizeSplits } from './standardize';
 import { countCorrect } from './internal/accuracy';
 import { softmaxStep } from './internal/softmax-regression';
@@ -82,8 +82,8 @@ function resolve(options: LinearProbeOptions): Resolved & { nTrain: number; nTes
   return { ...o, nTrain, nTest };
 }
 
-/** tfjs's Adam with a step size that can change between steps (its field is protected). */
-class ScheduledAdam extends tf.AdamOptimizer {
+/** The engine's Adam (fused update) with a step size that can change between steps (its field is protected). */
+class ScheduledAdam extends FusedAdam {
   constructor(learningRate: number) {
     super(learningRate, 0.9, 0.999);
   }

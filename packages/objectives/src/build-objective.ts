@@ -33,7 +33,7 @@ export type ObjectiveConfig = DimConfig | CmcConfig | CpcConfig;
  * @throws ConfigError naming the key path (`prior.hidden[1]`, `encoder`) that is unknown, missing or out of range
  * @example
  * const objective = buildObjective({ kind: 'dim', inputShape: [28, 28, 1] });
- * const optimizer = tf.train.adam(1e-4);
+ * const optimizer = adam(1e-4); // from @infomax/engine
  * const metrics = trainStep(objective, optimizer, { images }, 0); // { loss, mi_local }
  */
 export function buildObjective(config: { kind: string } & Record<string, unknown>): Objective {

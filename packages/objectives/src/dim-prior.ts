@@ -7,7 +7,7 @@
  * estimation and maximization", §3.3, https://arxiv.org/abs/1808.06670
  */
 import * as tf from '@tensorflow/tfjs';
-import { Rng } from '@infomax/engine';
+import { adam, Rng } from '@infomax/engine';
 import { Mlp } from './internal/mlp';
 
 /** Priors the codes can be matched to, declared once. */
@@ -38,7 +38,7 @@ export class PriorMatcher {
   ) {
     this.rng = new Rng(seed);
     this.net = new Mlp([codeSize, ...config.hidden, 1], this.rng.fork());
-    this.optimizer = tf.train.adam(config.learningRate);
+    this.optimizer = adam(config.learningRate);
   }
 
   get variables(): tf.Variable[] {

@@ -10,13 +10,13 @@ import type { Batch, Objective } from './objective';
  * if it has one, and reads every metric back as a number. Leaves no tensors behind.
  *
  * @param objective any objective from `buildObjective`
- * @param optimizer the main optimizer (DIM's reference: `tf.train.adam(1e-4)`)
+ * @param optimizer the main optimizer (DIM's reference: Adam 1e-4, e.g. the engine's `adam(1e-4)`)
  * @param batch images `[batch, height, width, channels]` in [0, 1] (the caller keeps ownership)
  * @param step the step number (randomised views and schedules may use it)
  * @returns `{ loss, ...metrics, ...auxiliary metrics }` as plain numbers (MI estimates in nats)
  * @throws ShapeError for images of the wrong shape; NonFiniteError when scores diverge
  * @example
- * const optimizer = tf.train.adam(1e-4);
+ * const optimizer = adam(1e-4); // from @infomax/engine: tf.train.adam with a fused update
  * for (let step = 0; step < 100; step++) console.log(trainStep(objective, optimizer, { images }, step));
  */
 export function trainStep(objective: Objective, optimizer: tf.Optimizer, batch: Batch, step: number): Record<string, number> {

@@ -10,7 +10,7 @@
 const fs = require('fs');
 const path = require('path');
 const tf = require('@tensorflow/tfjs');
-const { initEngine } = require('@infomax/engine');
+const { adam, initEngine } = require('@infomax/engine');
 const { buildEncoder } = require('@infomax/encoders');
 
 function arg(name, fallback) {
@@ -97,7 +97,7 @@ function images(shape, batch) {
       3 * reps,
     );
     const encodeMs = pair.a;
-    const optimizer = tf.train.adam(1e-4);
+    const optimizer = adam(1e-4);
     const vars = enc.trainableVariables;
     const stepMs = timeOne(() => {
       const loss = optimizer.minimize(

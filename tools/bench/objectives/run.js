@@ -9,7 +9,7 @@
 const fs = require('fs');
 const path = require('path');
 const tf = require('@tensorflow/tfjs');
-const { initEngine, Rng } = require('@infomax/engine');
+const { adam, initEngine, Rng } = require('@infomax/engine');
 const { buildEncoder } = require('@infomax/encoders');
 const { buildObjective, trainStep } = require('@infomax/objectives');
 
@@ -71,7 +71,7 @@ async function main() {
       .filter(([, , config]) => config.inputShape === shape)
       .map(([id, label, config]) => {
         const objective = config.kind === 'encoder' ? encoderOnly(config.inputShape) : buildObjective(config);
-        const optimizer = tf.train.adam(1e-4);
+        const optimizer = adam(1e-4);
         const images = tf.randomUniform([batch, ...shape], 0, 1, 'float32', rng.tfSeed());
         trainStep(objective, optimizer, { images }, 0); // warm-up: kernels, Adam slots
         return { id, label, shape, objective, optimizer, images, times: [] };

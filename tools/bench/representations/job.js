@@ -7,7 +7,7 @@
 // raw pixels) and `halves` (Tschannen et al.'s critic × bound grid on MNIST halves).
 // The result JSON is written atomically at the end; a killed job is simply run again.
 const tf = require('@tensorflow/tfjs');
-const { initEngine, Rng } = require('@infomax/engine');
+const { adam, initEngine, Rng } = require('@infomax/engine');
 const { buildObjective, trainStep } = require('@infomax/objectives');
 const { batchStream } = require('@infomax/data');
 const { buildEncoder } = require('@infomax/encoders');
@@ -73,7 +73,7 @@ async function probed(objective, splits, cfg, seed, training = null) {
 async function unsupervised(job, cfg) {
   const splits = await loadSplits(cfg.datasets[job.dataset], job.seed);
   const objective = buildObjective({ seed: job.seed, inputShape: shapeOf(splits.train), ...job.objective });
-  const optimizer = tf.train.adam(cfg.learningRate);
+  const optimizer = adam(cfg.learningRate);
   try {
     const training = await trainLoop(splits.train, cfg.batchSize, job.seed, job.steps, job.id,
       (batch, i) => trainStep(objective, optimizer, { images: batch.images }, i));
@@ -105,7 +105,7 @@ async function supervised(job, cfg) {
   const w = tf.variable(tf.tensor2d(Float32Array.from({ length: codeSize * classes }, () => (2 * rng.uniform() - 1) * limit), [codeSize, classes]));
   const b = tf.variable(tf.zeros([classes]));
   const vars = [...objective.encoder.trainableVariables, w, b];
-  const optimizer = tf.train.adam(cfg.learningRate);
+  const optimizer = adam(cfg.learningRate);
   try {
     const training = await trainLoop(splits.train, cfg.batchSize, job.seed, job.steps, job.id, (batch) => {
       const loss = optimizer.minimize(() => {
@@ -159,7 +159,7 @@ async function halvesJob(job, cfg) {
   try {
     if (!critic) return { trainMinutes: 0, layers: await probeTop() };
     const bound = BOUNDS[job.bound];
-    const optimizer = tf.train.adam(h.learningRate);
+    const optimizer = adam(h.learningRate);
     const vars = [...g1.trainableVariables, ...g2.trainableVariables, ...critic.variables];
     const scoresOf = (images, training) => {
       const [top, bottom] = halves(images);

@@ -3,7 +3,7 @@
  * estimates: the engine of `infomax estimate`.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Rng } from '@infomax/engine';
+import { adam, type Rng } from '@infomax/engine';
 import { bilinearCritic, concatCritic, dv, infoNce, jsd, nwj, separableCritic, smile, type BoundResult, type Critic } from '@infomax/estimators';
 
 /** Bounds `estimate` offers, declared once. */
@@ -79,7 +79,7 @@ export interface FittedCritic {
  */
 export function fitCritic(o: FitOptions): FittedCritic {
   const critic = makeCritic(o.critic, o.dx, o.dy, o.seed);
-  const optimizer = tf.train.adam(o.learningRate);
+  const optimizer = adam(o.learningRate);
   const trace: number[] = [];
   const tensors = (b: PairBatch) => [tf.tensor2d(b.x, [b.size, o.dx]), tf.tensor2d(b.y, [b.size, o.dy])] as const;
   for (let step = 0; step < o.steps; step++) {

@@ -134,3 +134,15 @@ export function simdKernels(backend: tf.KernelBackend): SimdKernels | null {
   bound.set(backend, kernels);
   return kernels;
 }
+
+/**
+ * A float32 view of a tensor's data in the wasm backend's memory (no copy), or null on
+ * another backend. Valid until the next allocation may grow the memory.
+ */
+export function wasmHeapView(backend: tf.KernelBackend, info: tf.TensorInfo): Float32Array | null {
+  const be = backend as Partial<WasmBackendLike>;
+  const memory = be.wasm?.asm?.memory;
+  const entry = be.dataIdMap?.get(info.dataId);
+  if (!(memory instanceof WebAssembly.Memory) || !entry || info.dtype !== 'float32') return null;
+  return new Float32Array(memory.buffer, entry.memoryOffset, tf.util.sizeFromShape(info.shape));
+}
