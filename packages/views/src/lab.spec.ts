@@ -48,10 +48,13 @@ describe('rgbToLab / labToRgb / labSplit (wasm)', () => {
     tf.dispose([x, lab]);
   });
 
-  it('labToRgb(rgbToLab(x)) = x within 1e-5, dark pixels included', () => {
+  // Float32 noise of the round trip (Lab's L runs to 100, where one ulp is 7.6e-6): over 20
+  // random batches the worst error is 1.0e-5 with the stock XNNPACK matmul and 1.4e-5 with the
+  // engine's fused multiply-add GEMM, so 3e-5 bounds rounding while any real mismatch (≥ 1e-3) fails.
+  it('labToRgb(rgbToLab(x)) = x within 3e-5, dark pixels included', () => {
     const x = tf.tidy(() => tf.concat([testImages([2, 5, 5, 3], 3), tf.mul(testImages([2, 5, 5, 3], 4), 0.03)]) as tf.Tensor4D);
     const back = tf.tidy(() => labToRgb(rgbToLab(x)));
-    expectClose(back.dataSync(), x.dataSync(), 1e-5);
+    expectClose(back.dataSync(), x.dataSync(), 3e-5);
     tf.dispose([x, back]);
   });
 
