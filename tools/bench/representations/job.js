@@ -73,7 +73,7 @@ async function probed(objective, splits, cfg, seed, training = null) {
 async function unsupervised(job, cfg) {
   const splits = await loadSplits(cfg.datasets[job.dataset], job.seed);
   const objective = buildObjective({ seed: job.seed, inputShape: shapeOf(splits.train), ...job.objective });
-  const optimizer = adam(cfg.learningRate);
+  const optimizer = adam(job.learningRate ?? cfg.learningRate); // a method may set its own step size
   try {
     const training = await trainLoop(splits.train, cfg.batchSize, job.seed, job.steps, job.id,
       (batch, i) => trainStep(objective, optimizer, { images: batch.images }, i));

@@ -223,7 +223,7 @@ async function writeReport(cfg, jobs, results, out = null) {
     '`tools/bench/representations/out/results/`; `--parallel N` runs N jobs at once, each single-threaded).',
     `Backend: ${machine}, 2 shared cores, two jobs at a time; minutes are wall-clock training time of one job and move with the load.`,
     '',
-    `**Protocol.** Every method trains its encoder for a fixed number of steps (batch ${cfg.batchSize}, Adam ${cfg.learningRate}),`,
+    `**Protocol.** Every method trains its encoder for a fixed number of steps (batch ${cfg.batchSize}, Adam ${cfg.learningRate} unless its label names another step size),`,
     `then the encoder is frozen and a linear probe is fitted on each output: softmax regression on standardised features,`,
     `Adam, ${cfg.probeEpochs} epochs over the training split (\`@infomax/eval\` linearProbe), test accuracy in %.`,
     'Each layer is shown beside the same layer of the same encoder at its random initialisation (same seed),',
