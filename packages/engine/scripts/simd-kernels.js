@@ -23,13 +23,16 @@
 const fs = require('fs');
 const path = require('path');
 
-const MR = 4; // rows of the register tile (6 and 8 spill in V8: 22 and 20 GFLOP/s against 33)
+// Measured on V8 (Node 20): 6×8 and 8×8 tiles spill (22 and 20 GFLOP/s against 33 without FMA), and
+// unrolling the tile's k loop 2 or 4 times makes it spill too (23 and 20).
+const MR = 4; // rows of the register tile
 const NR = 8; // columns of the register tile (two f32x4)
 const KC = 256; // depth of a packed block
 const MC = MR * Math.floor(128 / MR); // rows of a packed A block
 const NC = 2048; // columns of a packed B block
-const KU = 1; // unroll of the tile's k loop (unrolling 2 or 4 times makes V8 spill: 23 and 20 GFLOP/s against 33)
 const WORK_FLOATS = KC * NC + MC * KC + MR * NR;
+/** The adam export's f32 parameters after its pointers, in order. */
+const ADAM_SCALARS = ['b1', 'b2', 'r1', 'r2', 'c1', 'c2', 'eps', 'negLr'];
 
 function wat(variant) {
   const madd = (a, b, c) =>
@@ -37,12 +40,12 @@ function wat(variant) {
   const acc = [];
   for (let r = 0; r < MR; r++) for (let h = 0; h < NR / 4; h++) acc.push(`$c${r}${h}`);
 
-  // One k step of the register tile, at constant offsets from $ap and $bp.
-  const kStep = (u) => {
+  // One k step of the register tile.
+  const kStep = () => {
     const lines = [];
-    for (let h = 0; h < NR / 4; h++) lines.push(`(local.set $b${h} (v128.load offset=${(u * NR + h * 4) * 4} (local.get $bp)))`);
+    for (let h = 0; h < NR / 4; h++) lines.push(`(local.set $b${h} (v128.load offset=${h * 16} (local.get $bp)))`);
     for (let r = 0; r < MR; r++) {
-      lines.push(`(local.set $a (v128.load32_splat offset=${(u * MR + r) * 4} (local.get $ap)))`);
+      lines.push(`(local.set $a (v128.load32_splat offset=${r * 4} (local.get $ap)))`);
       for (let h = 0; h < NR / 4; h++) {
         lines.push(`(local.set $c${r}${h} ${madd('(local.get $a)', `(local.get $b${h})`, `(local.get $c${r}${h})`)})`);
       }
@@ -62,47 +65,101 @@ function wat(variant) {
   }
 
 
-  // Transposed-B packing of columns j0+4h .. j0+4h+3 at depths k..k+3: four v128 loads down the
-  // columns, a 4×4 transpose with shuffles, four v128 stores across the panel.
+  // Packing, the same for both operands: a panel is W lanes (A's rows, W = MR; B's columns,
+  // W = NR) by kc depths. Element (lane l, depth k) of the source is at src + 4·(l·ls + k·ks);
+  // lanes [0, count) go into ceil(count/W) panels of kc×W floats, lanes past count as zeros.
+  // Full panels take a fast path: adjacent lanes (ls = 1: row-major B, transposed A) copy W/4
+  // v128 per depth; adjacent depths (ks = 1: row-major A, transposed B) go four depths at a
+  // time through 4×4 shuffle transposes. What they leave is copied one float at a time.
   const lanes = (l) => l.flatMap((x) => [4 * x, 4 * x + 1, 4 * x + 2, 4 * x + 3]).join(' ');
-  const transpose4 = (h) => {
-    const col = (c) => `(v128.load (i32.add (local.get $b) (i32.add (i32.mul (i32.add (local.get $j0) (i32.const ${4 * h + c})) (local.get $cs)) (i32.shl (local.get $k) (i32.const 2)))))`;
-    const lo = (x, y) => `(i8x16.shuffle ${lanes([0, 4, 1, 5])} ${x} ${y})`;
-    const hi = (x, y) => `(i8x16.shuffle ${lanes([2, 6, 3, 7])} ${x} ${y})`;
-    const out = (kk) => `(i32.add (local.get $dst) (i32.add (i32.shl (local.get $k) (i32.const ${Math.log2(NR * 4)})) (i32.const ${kk * NR * 4 + h * 16})))`;
+  const transpose4 = (W, h) => {
+    const lane = (c) => `(v128.load (i32.add (local.get $s) (i32.add (i32.mul (i32.const ${4 * h + c}) (local.get $ls)) (i32.shl (local.get $k) (i32.const 2)))))`;
+    const out = (kk) => `(i32.add (local.get $dst) (i32.add (i32.mul (local.get $k) (i32.const ${W * 4})) (i32.const ${kk * W * 4 + h * 16})))`;
+    const shuffle = (l, x, y) => `(i8x16.shuffle ${lanes(l)} ${x} ${y})`;
     return [
-      `(local.set $t0 ${lo(col(0), col(1))})`,
-      `(local.set $t1 ${hi(col(0), col(1))})`,
-      `(local.set $t2 ${lo(col(2), col(3))})`,
-      `(local.set $t3 ${hi(col(2), col(3))})`,
-      `(v128.store ${out(0)} (i8x16.shuffle ${lanes([0, 1, 4, 5])} (local.get $t0) (local.get $t2)))`,
-      `(v128.store ${out(1)} (i8x16.shuffle ${lanes([2, 3, 6, 7])} (local.get $t0) (local.get $t2)))`,
-      `(v128.store ${out(2)} (i8x16.shuffle ${lanes([0, 1, 4, 5])} (local.get $t1) (local.get $t3)))`,
-      `(v128.store ${out(3)} (i8x16.shuffle ${lanes([2, 3, 6, 7])} (local.get $t1) (local.get $t3)))`,
-    ].join('\n            ');
+      `(local.set $t0 ${shuffle([0, 4, 1, 5], lane(0), lane(1))})`,
+      `(local.set $t1 ${shuffle([2, 6, 3, 7], lane(0), lane(1))})`,
+      `(local.set $t2 ${shuffle([0, 4, 1, 5], lane(2), lane(3))})`,
+      `(local.set $t3 ${shuffle([2, 6, 3, 7], lane(2), lane(3))})`,
+      ...[[0, '$t0', '$t2', [0, 1, 4, 5]], [1, '$t0', '$t2', [2, 3, 6, 7]], [2, '$t1', '$t3', [0, 1, 4, 5]], [3, '$t1', '$t3', [2, 3, 6, 7]]].map(
+        ([kk, x, y, l]) => `(v128.store ${out(kk)} ${shuffle(l, `(local.get ${x})`, `(local.get ${y})`)})`,
+      ),
+    ].join('\n              ');
   };
+  const pack = (name, W) => `  (func ${name} (param $src i32) (param $ls i32) (param $ks i32) (param $count i32) (param $kc i32) (param $dst i32)
+    (local $l0 i32) (local $l i32) (local $k i32) (local $s i32) (local $d i32)
+    (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
+    (local.set $ls (i32.shl (local.get $ls) (i32.const 2)))
+    (local.set $ks (i32.shl (local.get $ks) (i32.const 2)))
+    (local.set $l0 (i32.const 0))
+    (block $pd (loop $panels
+      (br_if $pd (i32.ge_u (local.get $l0) (local.get $count)))
+      (local.set $s (i32.add (local.get $src) (i32.mul (local.get $l0) (local.get $ls))))
+      (local.set $k (i32.const 0))
+      (if (i32.le_u (i32.add (local.get $l0) (i32.const ${W})) (local.get $count))
+        (then
+          (if (i32.eq (local.get $ls) (i32.const 4))
+            (then
+              (local.set $d (local.get $dst))
+              (block $kd (loop $ks
+                (br_if $kd (i32.ge_u (local.get $k) (local.get $kc)))
+                ${Array.from({ length: W / 4 }, (_, h) => `(v128.store offset=${h * 16} (local.get $d) (v128.load offset=${h * 16} (i32.add (local.get $s) (i32.mul (local.get $k) (local.get $ks)))))`).join('\n                ')}
+                (local.set $d (i32.add (local.get $d) (i32.const ${W * 4})))
+                (local.set $k (i32.add (local.get $k) (i32.const 1)))
+                (br $ks))))
+            (else (if (i32.eq (local.get $ks) (i32.const 4))
+              (then
+                (block $kd (loop $ks
+                  (br_if $kd (i32.gt_u (i32.add (local.get $k) (i32.const 4)) (local.get $kc)))
+              ${Array.from({ length: W / 4 }, (_, h) => transpose4(W, h)).join('\n              ')}
+                  (local.set $k (i32.add (local.get $k) (i32.const 4)))
+                  (br $ks)))))))))
+      ;; the depths the fast paths left, one float at a time
+      (block $rd (loop $rl
+        (br_if $rd (i32.ge_u (local.get $k) (local.get $kc)))
+        (local.set $l (i32.const 0))
+        (loop $cl
+          (f32.store
+            (i32.add (local.get $dst) (i32.shl (i32.add (i32.mul (local.get $k) (i32.const ${W})) (local.get $l)) (i32.const 2)))
+            (if (result f32) (i32.lt_u (i32.add (local.get $l0) (local.get $l)) (local.get $count))
+              (then (f32.load (i32.add (local.get $s) (i32.add (i32.mul (local.get $l) (local.get $ls)) (i32.mul (local.get $k) (local.get $ks))))))
+              (else (f32.const 0))))
+          (local.set $l (i32.add (local.get $l) (i32.const 1)))
+          (br_if $cl (i32.lt_u (local.get $l) (i32.const ${W}))))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br $rl)))
+      (local.set $dst (i32.add (local.get $dst) (i32.mul (local.get $kc) (i32.const ${W * 4}))))
+      (local.set $l0 (i32.add (local.get $l0) (i32.const ${W})))
+      (br $panels))))`;
 
-  // Row-major A packing of rows i0..i0+3 at depths k..k+3: four v128 loads along the rows, a 4×4
-  // transpose, four v128 stores down the panel.
-  const transposeA4 = () => {
-    const row = (r) => `(v128.load (i32.add (local.get $a) (i32.add (i32.mul (i32.add (local.get $i0) (i32.const ${r})) (local.get $rs)) (i32.shl (local.get $k) (i32.const 2)))))`;
-    const out = (kk) => `(i32.add (local.get $dst) (i32.add (i32.shl (local.get $k) (i32.const 4)) (i32.const ${kk * 16})))`;
-    return [
-      `(local.set $t0 (i8x16.shuffle ${lanes([0, 4, 1, 5])} ${row(0)} ${row(1)}))`,
-      `(local.set $t1 (i8x16.shuffle ${lanes([2, 6, 3, 7])} ${row(0)} ${row(1)}))`,
-      `(local.set $t2 (i8x16.shuffle ${lanes([0, 4, 1, 5])} ${row(2)} ${row(3)}))`,
-      `(local.set $t3 (i8x16.shuffle ${lanes([2, 6, 3, 7])} ${row(2)} ${row(3)}))`,
-      `(v128.store ${out(0)} (i8x16.shuffle ${lanes([0, 1, 4, 5])} (local.get $t0) (local.get $t2)))`,
-      `(v128.store ${out(1)} (i8x16.shuffle ${lanes([2, 3, 6, 7])} (local.get $t0) (local.get $t2)))`,
-      `(v128.store ${out(2)} (i8x16.shuffle ${lanes([0, 1, 4, 5])} (local.get $t1) (local.get $t3)))`,
-      `(v128.store ${out(3)} (i8x16.shuffle ${lanes([2, 3, 6, 7])} (local.get $t1) (local.get $t3)))`,
-    ].join('\n            ');
+  // The Adam update over [$i, $end) in steps of `bytes`, in lanes of type T (f32x4 or f32); the
+  // hyper-parameters are the locals named prefix + ADAM_SCALARS (splatted for f32x4).
+  const adamLoop = (T, prefix, g, mn, vn, bytes) => {
+    const mem = T === 'f32' ? 'f32' : 'v128';
+    const at = (base) => `(i32.add (local.get ${base}) (local.get $i))`;
+    const h = (x) => `(local.get ${prefix}${x})`;
+    return `(block $d (loop $l
+      (br_if $d (i32.ge_u (local.get $i) (local.get $end)))
+      (local.set ${g} (${mem}.load ${at('$g')}))
+      (local.set ${mn} (${T}.add (${T}.mul (${mem}.load ${at('$m')}) ${h('b1')}) (${T}.mul (local.get ${g}) ${h('r1')})))
+      (local.set ${vn} (${T}.add (${T}.mul (${mem}.load ${at('$v')}) ${h('b2')})
+                              (${T}.mul (${T}.mul (local.get ${g}) (local.get ${g})) ${h('r2')})))
+      (${mem}.store ${at('$mo')} (local.get ${mn}))
+      (${mem}.store ${at('$vo')} (local.get ${vn}))
+      (${mem}.store ${at('$wo')}
+        (${T}.add
+          (${T}.mul
+            (${T}.div (${T}.div (local.get ${mn}) ${h('c1')}) (${T}.add (${T}.sqrt (${T}.div (local.get ${vn}) ${h('c2')})) ${h('eps')}))
+            ${h('negLr')})
+          (${mem}.load ${at('$w')})))
+      (local.set $i (i32.add (local.get $i) (i32.const ${bytes})))
+      (br $l)))`;
   };
 
   return `(module
   (import "env" "memory" (memory 0))
 
-  ;; The MR×NR register tile: C[r, 0..NR) (+)= Σ_k Ap[k, r]·Bp[k, 0..NR). kc is a multiple of ${KU};
+  ;; The MR×NR register tile: C[r, 0..NR) (+)= Σ_k Ap[k, r]·Bp[k, 0..NR);
   ;; $ldc is in bytes; $beta = 0 overwrites C, 1 accumulates into it.
   (func $tile (param $ap i32) (param $bp i32) (param $kc i32) (param $c i32) (param $ldc i32) (param $beta i32)
     (local $end i32) (local $p i32) (local $a v128) ${Array.from({ length: NR / 4 }, (_, h) => `(local $b${h} v128)`).join(' ')}
@@ -111,184 +168,21 @@ function wat(variant) {
     (block $done
       (br_if $done (i32.eqz (local.get $kc)))
       (loop $k
-      ${Array.from({ length: KU }, (_, u) => kStep(u)).join('\n      ')}
-        (local.set $ap (i32.add (local.get $ap) (i32.const ${KU * MR * 4})))
-        (local.set $bp (i32.add (local.get $bp) (i32.const ${KU * NR * 4})))
+      ${kStep()}
+        (local.set $ap (i32.add (local.get $ap) (i32.const ${MR * 4})))
+        (local.set $bp (i32.add (local.get $bp) (i32.const ${NR * 4})))
         (br_if $k (i32.lt_u (local.get $ap) (local.get $end)))))
     ${store.join('\n    ')})
 
-  ;;  Packs rows [0, mc) × depth [0, kc) of A (element (i, k) at a + 4·(i·rs + k·cs)) into
-  ;;  ceil(mc/MR) panels of kcp×MR floats, zero-padded in both directions. MR = 4 is assumed by
-  ;;  the transposed fast path (one v128 per depth).
-  (func $packA (param $a i32) (param $rs i32) (param $cs i32) (param $mc i32) (param $kc i32) (param $kcp i32) (param $dst i32)
-    (local $i0 i32) (local $r i32) (local $k i32) (local $i i32) (local $src i32) (local $d i32)
-    (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
-    (local.set $rs (i32.shl (local.get $rs) (i32.const 2)))
-    (local.set $cs (i32.shl (local.get $cs) (i32.const 2)))
-    (local.set $i0 (i32.const 0))
-    (block $pd (loop $panels
-      (br_if $pd (i32.ge_u (local.get $i0) (local.get $mc)))
-      (if (i32.and (i32.eq (local.get $rs) (i32.const 4)) (i32.le_u (i32.add (local.get $i0) (i32.const ${MR})) (local.get $mc)))
-        (then
-          ;; transposed A (rs = 1): the panel's ${MR} rows at depth k are adjacent, one v128 per k
-          (local.set $src (i32.add (local.get $a) (i32.shl (local.get $i0) (i32.const 2))))
-          (local.set $d (local.get $dst))
-          (local.set $k (i32.const 0))
-          (block $kd (loop $ks
-            (br_if $kd (i32.ge_u (local.get $k) (local.get $kc)))
-            (v128.store (local.get $d) (v128.load (local.get $src)))
-            (local.set $src (i32.add (local.get $src) (local.get $cs)))
-            (local.set $d (i32.add (local.get $d) (i32.const ${MR * 4})))
-            (local.set $k (i32.add (local.get $k) (i32.const 1)))
-            (br $ks)))
-          (block $zd (loop $zs
-            (br_if $zd (i32.ge_u (local.get $k) (local.get $kcp)))
-            (v128.store (local.get $d) (v128.const i32x4 0 0 0 0))
-            (local.set $d (i32.add (local.get $d) (i32.const ${MR * 4})))
-            (local.set $k (i32.add (local.get $k) (i32.const 1)))
-            (br $zs))))
-        (else (if (i32.and (i32.eq (local.get $cs) (i32.const 4)) (i32.le_u (i32.add (local.get $i0) (i32.const ${MR})) (local.get $mc)))
-        (then
-          ;; row-major A (cs = 1): 4×4 transposes of rows i0..i0+3 at depths k..k+3
-          (local.set $k (i32.const 0))
-          (block $kd (loop $ks
-            (br_if $kd (i32.gt_u (i32.add (local.get $k) (i32.const 4)) (local.get $kc)))
-            ${transposeA4()}
-            (local.set $k (i32.add (local.get $k) (i32.const 4)))
-            (br $ks)))
-          (block $rd (loop $rl
-            (br_if $rd (i32.ge_u (local.get $k) (local.get $kc)))
-            (local.set $r (i32.const 0))
-            (loop $cl
-              (f32.store
-                (i32.add (local.get $dst) (i32.shl (i32.add (i32.shl (local.get $k) (i32.const 2)) (local.get $r)) (i32.const 2)))
-                (f32.load (i32.add (local.get $a) (i32.add (i32.mul (i32.add (local.get $i0) (local.get $r)) (local.get $rs)) (i32.shl (local.get $k) (i32.const 2))))))
-              (local.set $r (i32.add (local.get $r) (i32.const 1)))
-              (br_if $cl (i32.lt_u (local.get $r) (i32.const ${MR}))))
-            (local.set $k (i32.add (local.get $k) (i32.const 1)))
-            (br $rl)))
-          (local.set $d (i32.add (local.get $dst) (i32.shl (local.get $kc) (i32.const 4))))
-          (block $zd (loop $zs
-            (br_if $zd (i32.ge_u (local.get $k) (local.get $kcp)))
-            (v128.store (local.get $d) (v128.const i32x4 0 0 0 0))
-            (local.set $d (i32.add (local.get $d) (i32.const ${MR * 4})))
-            (local.set $k (i32.add (local.get $k) (i32.const 1)))
-            (br $zs))))
-        (else
-      (local.set $r (i32.const 0))
-      (loop $rows
-        (local.set $i (i32.add (local.get $i0) (local.get $r)))
-        (local.set $d (i32.add (local.get $dst) (i32.shl (local.get $r) (i32.const 2))))
-        (if (i32.lt_u (local.get $i) (local.get $mc))
-          (then
-            (local.set $src (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $rs))))
-            (local.set $k (i32.const 0))
-            (block $kd (loop $ks
-              (br_if $kd (i32.ge_u (local.get $k) (local.get $kc)))
-              (f32.store (local.get $d) (f32.load (local.get $src)))
-              (local.set $src (i32.add (local.get $src) (local.get $cs)))
-              (local.set $d (i32.add (local.get $d) (i32.const ${MR * 4})))
-              (local.set $k (i32.add (local.get $k) (i32.const 1)))
-              (br $ks))))
-          (else (local.set $k (i32.const 0))))
-        (block $zd (loop $zs
-          (br_if $zd (i32.ge_u (local.get $k) (local.get $kcp)))
-          (f32.store (local.get $d) (f32.const 0))
-          (local.set $d (i32.add (local.get $d) (i32.const ${MR * 4})))
-          (local.set $k (i32.add (local.get $k) (i32.const 1)))
-          (br $zs)))
-        (local.set $r (i32.add (local.get $r) (i32.const 1)))
-        (br_if $rows (i32.lt_u (local.get $r) (i32.const ${MR}))))))))
-      (local.set $dst (i32.add (local.get $dst) (i32.mul (local.get $kcp) (i32.const ${MR * 4}))))
-      (local.set $i0 (i32.add (local.get $i0) (i32.const ${MR})))
-      (br $panels))))
+${pack('$packA', MR)}
 
-  ;; Packs depth [0, kc) × columns [0, nc) of B (element (k, j) at b + 4·(k·rs + j·cs)) into
-  ;; ceil(nc/NR) panels of kcp×NR floats, zero-padded. Row-major B (cs = 1) copies whole rows
-  ;; of a panel with two v128 loads.
-  (func $packB (param $b i32) (param $rs i32) (param $cs i32) (param $kc i32) (param $nc i32) (param $kcp i32) (param $dst i32)
-    (local $j0 i32) (local $c i32) (local $k i32) (local $j i32) (local $src i32) (local $d i32)
-    (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
-    (local.set $rs (i32.shl (local.get $rs) (i32.const 2)))
-    (local.set $cs (i32.shl (local.get $cs) (i32.const 2)))
-    (local.set $j0 (i32.const 0))
-    (block $pd (loop $panels
-      (br_if $pd (i32.ge_u (local.get $j0) (local.get $nc)))
-      (if (i32.and (i32.eq (local.get $cs) (i32.const 4)) (i32.le_u (i32.add (local.get $j0) (i32.const ${NR})) (local.get $nc)))
-        (then
-          (local.set $src (i32.add (local.get $b) (i32.shl (local.get $j0) (i32.const 2))))
-          (local.set $d (local.get $dst))
-          (local.set $k (i32.const 0))
-          (block $kd (loop $ks
-            (br_if $kd (i32.ge_u (local.get $k) (local.get $kc)))
-            ${Array.from({ length: NR / 4 }, (_, h) => `(v128.store offset=${h * 16} (local.get $d) (v128.load offset=${h * 16} (local.get $src)))`).join('\n            ')}
-            (local.set $src (i32.add (local.get $src) (local.get $rs)))
-            (local.set $d (i32.add (local.get $d) (i32.const ${NR * 4})))
-            (local.set $k (i32.add (local.get $k) (i32.const 1)))
-            (br $ks))))
-        (else (if (i32.and (i32.eq (local.get $rs) (i32.const 4)) (i32.le_u (i32.add (local.get $j0) (i32.const ${NR})) (local.get $nc)))
-        (then
-          ;; transposed B (rs = 1): four columns at a time, 4×4 transposes of depth k..k+3
-          (local.set $k (i32.const 0))
-          (block $kd (loop $ks
-            (br_if $kd (i32.gt_u (i32.add (local.get $k) (i32.const 4)) (local.get $kc)))
-            ${Array.from({ length: NR / 4 }, (_, h) => transpose4(h)).join('\n            ')}
-            (local.set $k (i32.add (local.get $k) (i32.const 4)))
-            (br $ks)))
-          ;; the last kc mod 4 depths, one float at a time
-          (block $rd (loop $rl
-            (br_if $rd (i32.ge_u (local.get $k) (local.get $kc)))
-            (local.set $c (i32.const 0))
-            (loop $cl
-              (f32.store
-                (i32.add (local.get $dst) (i32.shl (i32.add (i32.mul (local.get $k) (i32.const ${NR})) (local.get $c)) (i32.const 2)))
-                (f32.load (i32.add (local.get $b) (i32.add (i32.mul (i32.add (local.get $j0) (local.get $c)) (local.get $cs)) (i32.shl (local.get $k) (i32.const 2))))))
-              (local.set $c (i32.add (local.get $c) (i32.const 1)))
-              (br_if $cl (i32.lt_u (local.get $c) (i32.const ${NR}))))
-            (local.set $k (i32.add (local.get $k) (i32.const 1)))
-            (br $rl))))
-        (else
-          (local.set $c (i32.const 0))
-          (loop $cols
-            (local.set $j (i32.add (local.get $j0) (local.get $c)))
-            (local.set $d (i32.add (local.get $dst) (i32.shl (local.get $c) (i32.const 2))))
-            (local.set $k (i32.const 0))
-            (if (i32.lt_u (local.get $j) (local.get $nc))
-              (then
-                (local.set $src (i32.add (local.get $b) (i32.mul (local.get $j) (local.get $cs))))
-                (block $kd (loop $ks
-                  (br_if $kd (i32.ge_u (local.get $k) (local.get $kc)))
-                  (f32.store (local.get $d) (f32.load (local.get $src)))
-                  (local.set $src (i32.add (local.get $src) (local.get $rs)))
-                  (local.set $d (i32.add (local.get $d) (i32.const ${NR * 4})))
-                  (local.set $k (i32.add (local.get $k) (i32.const 1)))
-                  (br $ks)))))
-            (block $zd (loop $zs
-              (br_if $zd (i32.ge_u (local.get $k) (local.get $kc)))
-              (f32.store (local.get $d) (f32.const 0))
-              (local.set $d (i32.add (local.get $d) (i32.const ${NR * 4})))
-              (local.set $k (i32.add (local.get $k) (i32.const 1)))
-              (br $zs)))
-            (local.set $c (i32.add (local.get $c) (i32.const 1)))
-            (br_if $cols (i32.lt_u (local.get $c) (i32.const ${NR}))))))))
-      ;; depth padding kc..kcp of this panel
-      (local.set $d (i32.add (local.get $dst) (i32.mul (local.get $kc) (i32.const ${NR * 4}))))
-      (local.set $k (local.get $kc))
-      (block $zd (loop $zs
-        (br_if $zd (i32.ge_u (local.get $k) (local.get $kcp)))
-        ${Array.from({ length: NR / 4 }, (_, h) => `(v128.store offset=${h * 16} (local.get $d) (v128.const i32x4 0 0 0 0))`).join('\n        ')}
-        (local.set $d (i32.add (local.get $d) (i32.const ${NR * 4})))
-        (local.set $k (i32.add (local.get $k) (i32.const 1)))
-        (br $zs)))
-      (local.set $dst (i32.add (local.get $dst) (i32.mul (local.get $kcp) (i32.const ${NR * 4}))))
-      (local.set $j0 (i32.add (local.get $j0) (i32.const ${NR})))
-      (br $panels))))
+${pack('$packB', NR)}
 
   (func (export "gemm") (param $M i32) (param $N i32) (param $K i32)
       (param $A i32) (param $rsA i32) (param $csA i32) (param $B i32) (param $rsB i32) (param $csB i32)
       (param $C i32) (param $ldc i32) (param $acc i32) (param $work i32)
     (local $jc i32) (local $pc i32) (local $ic i32) (local $jr i32) (local $ir i32)
-    (local $nc i32) (local $kc i32) (local $kcp i32) (local $mc i32) (local $beta i32)
+    (local $nc i32) (local $kc i32) (local $mc i32) (local $beta i32)
     (local $bpack i32) (local $apack i32) (local $scratch i32) (local $cp i32) (local $mr i32) (local $nr i32)
     (local $r i32) (local $q i32) (local $src i32) (local $dst i32) (local $ldcb i32)
     (local.set $bpack (local.get $work))
@@ -315,11 +209,10 @@ function wat(variant) {
         (br_if $pcd (i32.ge_u (local.get $pc) (local.get $K)))
         (local.set $kc (select (i32.sub (local.get $K) (local.get $pc)) (i32.const ${KC})
           (i32.lt_u (i32.sub (local.get $K) (local.get $pc)) (i32.const ${KC}))))
-        (local.set $kcp (i32.and (i32.add (local.get $kc) (i32.const ${KU - 1})) (i32.const ${-KU})))
         (local.set $beta (i32.or (local.get $acc) (i32.ne (local.get $pc) (i32.const 0))))
         (call $packB
           (i32.add (local.get $B) (i32.shl (i32.add (i32.mul (local.get $pc) (local.get $rsB)) (i32.mul (local.get $jc) (local.get $csB))) (i32.const 2)))
-          (local.get $rsB) (local.get $csB) (local.get $kc) (local.get $nc) (local.get $kcp) (local.get $bpack))
+          (local.get $csB) (local.get $rsB) (local.get $nc) (local.get $kc) (local.get $bpack))
         (local.set $ic (i32.const 0))
         (block $icd (loop $icl
           (br_if $icd (i32.ge_u (local.get $ic) (local.get $M)))
@@ -327,7 +220,7 @@ function wat(variant) {
             (i32.lt_u (i32.sub (local.get $M) (local.get $ic)) (i32.const ${MC}))))
           (call $packA
             (i32.add (local.get $A) (i32.shl (i32.add (i32.mul (local.get $ic) (local.get $rsA)) (i32.mul (local.get $pc) (local.get $csA))) (i32.const 2)))
-            (local.get $rsA) (local.get $csA) (local.get $mc) (local.get $kc) (local.get $kcp) (local.get $apack))
+            (local.get $rsA) (local.get $csA) (local.get $mc) (local.get $kc) (local.get $apack))
           (local.set $jr (i32.const 0))
           (block $jrd (loop $jrl
             (br_if $jrd (i32.ge_u (local.get $jr) (local.get $nc)))
@@ -343,15 +236,15 @@ function wat(variant) {
               (if (i32.and (i32.eq (local.get $mr) (i32.const ${MR})) (i32.eq (local.get $nr) (i32.const ${NR})))
                 (then
                   (call $tile
-                    (i32.add (local.get $apack) (i32.mul (local.get $ir) (i32.shl (local.get $kcp) (i32.const 2))))
-                    (i32.add (local.get $bpack) (i32.mul (local.get $jr) (i32.shl (local.get $kcp) (i32.const 2))))
-                    (local.get $kcp) (local.get $cp) (local.get $ldcb) (local.get $beta)))
+                    (i32.add (local.get $apack) (i32.mul (local.get $ir) (i32.shl (local.get $kc) (i32.const 2))))
+                    (i32.add (local.get $bpack) (i32.mul (local.get $jr) (i32.shl (local.get $kc) (i32.const 2))))
+                    (local.get $kc) (local.get $cp) (local.get $ldcb) (local.get $beta)))
                 (else
                   ;; an edge tile: compute into scratch, then add/copy the valid mr×nr part
                   (call $tile
-                    (i32.add (local.get $apack) (i32.mul (local.get $ir) (i32.shl (local.get $kcp) (i32.const 2))))
-                    (i32.add (local.get $bpack) (i32.mul (local.get $jr) (i32.shl (local.get $kcp) (i32.const 2))))
-                    (local.get $kcp) (local.get $scratch) (i32.const ${NR * 4}) (i32.const 0))
+                    (i32.add (local.get $apack) (i32.mul (local.get $ir) (i32.shl (local.get $kc) (i32.const 2))))
+                    (i32.add (local.get $bpack) (i32.mul (local.get $jr) (i32.shl (local.get $kc) (i32.const 2))))
+                    (local.get $kc) (local.get $scratch) (i32.const ${NR * 4}) (i32.const 0))
                   (local.set $r (i32.const 0))
                   (block $rd (loop $rl
                     (br_if $rd (i32.ge_u (local.get $r) (local.get $mr)))
@@ -461,59 +354,17 @@ function wat(variant) {
   ;; One Adam step over n floats, as tfjs computes it:
   ;;   m' = m·b1 + g·r1; v' = v·b2 + g²·r2; w' = (m'/c1) / (sqrt(v'/c2) + eps) · negLr + w
   ;; with c1 = 1 − b1^t, c2 = 1 − b2^t, and r1 = 1 − b1, r2 = 1 − b2 given (rounded from float64 as tfjs
-  ;; does). Outputs may not alias inputs.
+  ;; does). Four floats at a time, then the n mod 4 left one at a time. Outputs may not alias inputs.
   (func (export "adam") (param $n i32) (param $w i32) (param $g i32) (param $m i32) (param $v i32)
       (param $wo i32) (param $mo i32) (param $vo i32)
-      (param $b1 f32) (param $b2 f32) (param $r1 f32) (param $r2 f32) (param $c1 f32) (param $c2 f32) (param $eps f32) (param $negLr f32)
-    (local $i i32) (local $end i32) (local $vb1 v128) (local $vb2 v128) (local $v1b1 v128) (local $v1b2 v128)
-    (local $vc1 v128) (local $vc2 v128) (local $veps v128) (local $vlr v128) (local $gv v128) (local $mn v128) (local $vn v128)
-    (local $gs f32) (local $ms f32) (local $vs f32)
-    (local.set $vb1 (f32x4.splat (local.get $b1)))
-    (local.set $vb2 (f32x4.splat (local.get $b2)))
-    (local.set $v1b1 (f32x4.splat (local.get $r1)))
-    (local.set $v1b2 (f32x4.splat (local.get $r2)))
-    (local.set $vc1 (f32x4.splat (local.get $c1)))
-    (local.set $vc2 (f32x4.splat (local.get $c2)))
-    (local.set $veps (f32x4.splat (local.get $eps)))
-    (local.set $vlr (f32x4.splat (local.get $negLr)))
+      ${ADAM_SCALARS.map((x) => `(param $${x} f32)`).join(' ')}
+    (local $i i32) (local $end i32) (local $gv v128) (local $mn v128) (local $vn v128) (local $gs f32) (local $ms f32) (local $vs f32)
+    ${ADAM_SCALARS.map((x) => `(local $v${x} v128)`).join(' ')}
+    ${ADAM_SCALARS.map((x) => `(local.set $v${x} (f32x4.splat (local.get $${x})))`).join('\n    ')}
     (local.set $end (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2)))
-    (block $d (loop $l
-      (br_if $d (i32.ge_u (local.get $i) (local.get $end)))
-      (local.set $gv (v128.load (i32.add (local.get $g) (local.get $i))))
-      (local.set $mn (f32x4.add (f32x4.mul (v128.load (i32.add (local.get $m) (local.get $i))) (local.get $vb1))
-                                (f32x4.mul (local.get $gv) (local.get $v1b1))))
-      (local.set $vn (f32x4.add (f32x4.mul (v128.load (i32.add (local.get $v) (local.get $i))) (local.get $vb2))
-                                (f32x4.mul (f32x4.mul (local.get $gv) (local.get $gv)) (local.get $v1b2))))
-      (v128.store (i32.add (local.get $mo) (local.get $i)) (local.get $mn))
-      (v128.store (i32.add (local.get $vo) (local.get $i)) (local.get $vn))
-      (v128.store (i32.add (local.get $wo) (local.get $i))
-        (f32x4.add
-          (f32x4.mul
-            (f32x4.div (f32x4.div (local.get $mn) (local.get $vc1))
-                       (f32x4.add (f32x4.sqrt (f32x4.div (local.get $vn) (local.get $vc2))) (local.get $veps)))
-            (local.get $vlr))
-          (v128.load (i32.add (local.get $w) (local.get $i)))))
-      (local.set $i (i32.add (local.get $i) (i32.const 16)))
-      (br $l)))
+    ${adamLoop('f32x4', '$v', '$gv', '$mn', '$vn', 16)}
     (local.set $end (i32.shl (local.get $n) (i32.const 2)))
-    (block $d (loop $l
-      (br_if $d (i32.ge_u (local.get $i) (local.get $end)))
-      (local.set $gs (f32.load (i32.add (local.get $g) (local.get $i))))
-      (local.set $ms (f32.add (f32.mul (f32.load (i32.add (local.get $m) (local.get $i))) (local.get $b1))
-                              (f32.mul (local.get $gs) (local.get $r1))))
-      (local.set $vs (f32.add (f32.mul (f32.load (i32.add (local.get $v) (local.get $i))) (local.get $b2))
-                              (f32.mul (f32.mul (local.get $gs) (local.get $gs)) (local.get $r2))))
-      (f32.store (i32.add (local.get $mo) (local.get $i)) (local.get $ms))
-      (f32.store (i32.add (local.get $vo) (local.get $i)) (local.get $vs))
-      (f32.store (i32.add (local.get $wo) (local.get $i))
-        (f32.add
-          (f32.mul
-            (f32.div (f32.div (local.get $ms) (local.get $c1))
-                     (f32.add (f32.sqrt (f32.div (local.get $vs) (local.get $c2))) (local.get $eps)))
-            (local.get $negLr))
-          (f32.load (i32.add (local.get $w) (local.get $i)))))
-      (local.set $i (i32.add (local.get $i) (i32.const 4)))
-      (br $l))))
+    ${adamLoop('f32', '$', '$gs', '$ms', '$vs', 4)})
 )
 `;
 }
