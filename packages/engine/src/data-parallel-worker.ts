@@ -13,7 +13,6 @@ import type { FromWorker, ParallelTask, StepInput, ToWorker } from './data-paral
 let task: ParallelTask;
 let slots: Float32Array[] = [];
 let mean: Float32Array<ArrayBufferLike> = new Float32Array(0);
-let workers = 1;
 let sizes: number[] = [];
 let mine = 0;
 
@@ -34,7 +33,6 @@ async function handle(msg: ToWorker): Promise<void> {
       slots = Array.from({ length: msg.workers }, (_, i) => new Float32Array(msg.grads, i * total * 4, total));
       mean = new Float32Array(msg.mean);
       mine = msg.index;
-      workers = msg.workers;
       send({ kind: 'shared' });
       return;
     }
@@ -56,8 +54,8 @@ async function handle(msg: ToWorker): Promise<void> {
     case 'reduce': {
       // This replica's slice of the weighted mean of every replica's gradient.
       const total = slots[0].length;
-      const lo = Math.floor((mine * total) / workers);
-      const hi = Math.floor(((mine + 1) * total) / workers);
+      const lo = Math.floor((mine * total) / slots.length);
+      const hi = Math.floor(((mine + 1) * total) / slots.length);
       mean.fill(0, lo, hi);
       msg.weights.forEach((w, i) => {
         if (w === 0) return;

@@ -32,7 +32,7 @@ interface Inputs {
   v: tf.TensorInfo;
 }
 
-/** The wasm kernel; null when the engine has no WebAssembly SIMD. */
+/** The wasm kernel (registered only where the engine has WebAssembly SIMD). */
 export function adamWasm(): tf.KernelFunc {
   return ({ inputs, backend: b, attrs }) => {
     const { w, g, m, v } = inputs as unknown as Inputs;

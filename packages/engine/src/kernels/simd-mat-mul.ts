@@ -7,7 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { simdKernels, type WasmBackendLike } from './simd/module';
-import { ACTIVATIONS, biasAndActivation } from './simd-conv';
+import { fusedKernel } from './fused';
 
 /**
  * op(A)·op(B) with the GEMM, batch dimensions broadcast where one side has a single
@@ -64,14 +64,9 @@ export function simdBatchMatMul(fallback: tf.KernelFunc): tf.KernelFunc {
 
 /** _FusedMatMul (matmul + bias + activation) with the GEMM for the product, else `fallback`. */
 export function simdFusedMatMul(backendName: string, fallback: tf.KernelFunc): tf.KernelFunc {
-  return (args) => {
-    const { a, b, bias, preluActivationWeights } = args.inputs as Record<string, tf.TensorInfo | undefined>;
-    const attrs = args.attrs as unknown as tf._FusedMatMulAttrs;
-    const activation = attrs.activation ?? 'linear';
-    if (activation !== 'linear' && !ACTIVATIONS[activation]) return fallback(args);
-    const be = args.backend as tf.KernelBackend;
-    const product = simdMatMul(be, a!, b!, attrs.transposeA, attrs.transposeB);
-    if (!product) return fallback(args);
-    return biasAndActivation(backendName, be, product, bias, activation, preluActivationWeights, args.attrs ?? {});
-  };
+  return fusedKernel(backendName, fallback, (args) => {
+    const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
+    const { transposeA, transposeB } = args.attrs as unknown as tf._FusedMatMulAttrs;
+    return simdMatMul(args.backend as tf.KernelBackend, a, b, transposeA, transposeB);
+  });
 }

@@ -1,5 +1,5 @@
 /**
- * infomax's WebAssembly SIMD kernels (a GEMM and a fused Adam step), instantiated on the
+ * infomax's WebAssembly SIMD kernels (a GEMM, im2col/col2im and a fused Adam step), instantiated on the
  * tfjs wasm backend's own memory so that they read and write tensors in place: no copies
  * in or out. The module is built by `scripts/simd-kernels.js`; see there for the layout.
  *
@@ -94,6 +94,13 @@ export function resetSimdModule(): void {
 }
 
 let bound = new WeakMap<object, SimdKernels | null>();
+/** Per backend, the GEMM's packing area and im2col's geometry block: kept across module resets. */
+const scratch = new WeakMap<object, { work: number; geom: number }>();
+
+/** Where a tensor's data starts in the wasm backend's memory, or undefined. */
+function memoryOffset(be: Partial<WasmBackendLike>, info: tf.TensorInfo): number | undefined {
+  return be.dataIdMap?.get(info.dataId)?.memoryOffset;
+}
 
 /**
  * The kernels for `backend` (a tfjs BackendWasm), instantiated on first use; null when
@@ -110,8 +117,12 @@ export function simdKernels(backend: tf.KernelBackend): SimdKernels | null {
     return null;
   }
   const k = new WebAssembly.Instance(c.module, { env: { memory } }).exports as unknown as Exports;
-  const work = be.wasm._malloc(GEMM_WORK_FLOATS * 4);
-  const geom = be.wasm._malloc(16 * 4);
+  let buffers = scratch.get(backend);
+  if (!buffers) {
+    buffers = { work: be.wasm._malloc(GEMM_WORK_FLOATS * 4), geom: be.wasm._malloc(16 * 4) };
+    scratch.set(backend, buffers);
+  }
+  const { work, geom } = buffers;
   const kernels: SimdKernels = {
     variant: c.variant,
     gemm: (m, n, kk, a, rsA, csA, b, rsB, csB, cc, ldc, accumulate = false) =>
@@ -126,9 +137,9 @@ export function simdKernels(backend: tf.KernelBackend): SimdKernels | null {
     adam: (n, w, g, m, v, wo, mo, vo, h) =>
       k.adam(n, w, g, m, v, wo, mo, vo, h.beta1, h.beta2, 1 - h.beta1, 1 - h.beta2, h.oneMinusAccBeta1, h.oneMinusAccBeta2, h.epsilon, -h.learningRate),
     address: (info) => {
-      const entry = be.dataIdMap.get(info.dataId);
-      if (!entry) throw new Error('infomax simd kernels: tensor data is not on this wasm backend');
-      return entry.memoryOffset;
+      const offset = memoryOffset(be, info);
+      if (offset === undefined) throw new Error('infomax simd kernels: tensor data is not on this wasm backend');
+      return offset;
     },
   };
   bound.set(backend, kernels);
@@ -142,7 +153,7 @@ export function simdKernels(backend: tf.KernelBackend): SimdKernels | null {
 export function wasmHeapView(backend: tf.KernelBackend, info: tf.TensorInfo): Float32Array | null {
   const be = backend as Partial<WasmBackendLike>;
   const memory = be.wasm?.asm?.memory;
-  const entry = be.dataIdMap?.get(info.dataId);
-  if (!(memory instanceof WebAssembly.Memory) || !entry || info.dtype !== 'float32') return null;
-  return new Float32Array(memory.buffer, entry.memoryOffset, tf.util.sizeFromShape(info.shape));
+  const offset = memoryOffset(be, info);
+  if (!(memory instanceof WebAssembly.Memory) || offset === undefined || info.dtype !== 'float32') return null;
+  return new Float32Array(memory.buffer, offset, tf.util.sizeFromShape(info.shape));
 }
