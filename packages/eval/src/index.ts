@@ -5,6 +5,8 @@
  */
 export { linearProbe, PROBE_SCHEDULES } from './linear-probe';
 export type { LinearProbeOptions, LinearProbeResult, ProbeSchedule } from './linear-probe';
+export { tunedLinearProbe, DEFAULT_WEIGHT_DECAYS } from './tuned-linear-probe';
+export type { TunedLinearProbeOptions, TunedLinearProbeResult, ValidationScore } from './tuned-linear-probe';
 export { knn, KNN_METRICS } from './knn';
 export type { KnnOptions, KnnResult, KnnMetric } from './knn';
 export { standardize, STD_FLOOR } from './standardize';

@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { FusedAdam, Rng } from '@infomax/engine';
 import { standardize as standardizeSplits } from './standardize';
 import { countCorrect } from './internal/accuracy';
+import { gatherRows } from './internal/rows';
 import { softmaxStep } from './internal/softmax-regression';
 import { ConfigError } from './errors';
 import { checkInt, checkNumber, checkSplits, type LabelledSplits } from './internal/validate';
@@ -182,15 +183,4 @@ function zeroVariable(shape: number[]): tf.Variable {
   const v = tf.variable(initial);
   initial.dispose();
   return v;
-}
-
-/** Copies the rows (and labels) named by `rows` into a fresh minibatch. */
-function gatherRows(x: Float32Array, y: Int32Array, rows: Int32Array, dim: number): { x: Float32Array; y: Int32Array } {
-  const xb = new Float32Array(rows.length * dim);
-  const yb = new Int32Array(rows.length);
-  for (let i = 0; i < rows.length; i++) {
-    xb.set(x.subarray(rows[i] * dim, (rows[i] + 1) * dim), i * dim);
-    yb[i] = y[rows[i]];
-  }
-  return { x: xb, y: yb };
 }
