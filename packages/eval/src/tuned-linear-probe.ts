@@ -12,8 +12,8 @@ import { linearProbe, type LinearProbeOptions, type LinearProbeResult } from './
 import { gatherRows } from './internal/rows';
 import { checkSplits } from './internal/validate';
 
-/** Penalties tried by default: four decades around the plain probe's 1e-4. */
-export const DEFAULT_WEIGHT_DECAYS: readonly number[] = [1e-5, 1e-4, 1e-3, 1e-2];
+/** Penalties tried by default: the plain probe's 1e-4 and three decades above it. */
+export const DEFAULT_WEIGHT_DECAYS: readonly number[] = [1e-4, 1e-3, 1e-2, 1e-1];
 
 /** Inputs of {@link tunedLinearProbe}: the linear probe's, with a grid in place of one `weightDecay`. */
 export interface TunedLinearProbeOptions extends Omit<LinearProbeOptions, 'weightDecay'> {

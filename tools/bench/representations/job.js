@@ -1,11 +1,14 @@
 #!/usr/bin/env node
 // One job of the representations benchmark, run by run.js in its own process:
-//   node tools/bench/representations/job.js <job id> <result file>
+//   node tools/bench/representations/job.js <job id> <result file> [--reprobe]
 // Kinds: `unsupervised` (train an objective for a fixed number of steps, then probe
 // its encoder), `random` (probe the same encoder at its initialisation), `supervised`
 // (train the encoder with labels, then probe it the same way), `pixels` (probe the
 // raw pixels) and `halves` (Tschannen et al.'s critic × bound grid on MNIST halves).
 // The result JSON is written atomically at the end; a killed job is simply run again.
+// Trained jobs also save their variables (<result>.weights.bin), so --reprobe can probe
+// them again under a new protocol without training again.
+const fs = require('fs');
 const tf = require('@tensorflow/tfjs');
 const { adam, initEngine, Rng } = require('@infomax/engine');
 const { buildObjective, trainStep } = require('@infomax/objectives');
@@ -13,8 +16,8 @@ const { batchStream } = require('@infomax/data');
 const { buildEncoder } = require('@infomax/encoders');
 const { halves } = require('@infomax/views');
 const { bilinearCritic, separableCritic, concatCritic, infoNce, nwj } = require('@infomax/estimators');
-const { loadSplits, imageBatch, probeLayers, writeJsonAtomic, tailMeans } = require('./lib');
-const { loadConfig, jobsOf } = require('./jobs');
+const { loadSplits, imageBatch, probeLayers, writeJsonAtomic, tailMeans, saveVariables, loadVariables } = require('./lib');
+const { loadConfig, jobsOf, probeOf } = require('./jobs');
 
 const LOG_EVERY = 100;
 const DIM_LAYERS = ['conv', 'fc', 'code'];
@@ -64,19 +67,23 @@ async function trainLoop(train, batchSize, seed, steps, label, step) {
 async function probed(objective, splits, cfg, seed, training = null) {
   const { layers, predict } = probeTargets(objective);
   const t0 = performance.now();
-  const probes = await probeLayers(predict, splits, layers, cfg.probeEpochs, seed);
+  const probes = await probeLayers(predict, splits, layers, cfg.probe, seed);
   const evalMinutes = (performance.now() - t0) / 60000;
   if (training === null) return { trainMinutes: 0, evalMinutes, layers: probes };
   return { trainMinutes: training.seconds / 60, evalMinutes, finalMetrics: tailMeans(training.records, 50), layers: probes };
 }
 
-async function unsupervised(job, cfg) {
+/** Where a trained job keeps its variables: beside its result, `<result>.weights.bin`. */
+const weightsFile = (output) => output.replace(/\.json$/, '.weights.bin');
+
+async function unsupervised(job, cfg, output) {
   const splits = await loadSplits(cfg.datasets[job.dataset], job.seed);
   const objective = buildObjective({ seed: job.seed, inputShape: shapeOf(splits.train), ...job.objective });
   const optimizer = adam(job.learningRate ?? cfg.learningRate); // a method may set its own step size
   try {
     const training = await trainLoop(splits.train, cfg.batchSize, job.seed, job.steps, job.id,
       (batch, i) => trainStep(objective, optimizer, { images: batch.images }, i));
+    await saveVariables(weightsFile(output), objective.variables);
     return await probed(objective, splits, cfg, job.seed, training);
   } finally {
     optimizer.dispose();
@@ -95,7 +102,7 @@ async function random(job, cfg) {
 }
 
 /** The DIM encoder (same initialisation as DIM's at this seed) + a linear softmax layer on its code, cross-entropy. */
-async function supervised(job, cfg) {
+async function supervised(job, cfg, output) {
   const splits = await loadSplits(cfg.datasets[job.dataset], job.seed);
   const objective = buildObjective({ seed: job.seed, inputShape: shapeOf(splits.train), kind: 'dim' });
   const classes = splits.classes.length;
@@ -116,6 +123,7 @@ async function supervised(job, cfg) {
       loss.dispose();
       return { cross_entropy: value };
     });
+    await saveVariables(weightsFile(output), objective.variables);
     return await probed(objective, splits, cfg, job.seed, training);
   } finally {
     optimizer.dispose();
@@ -127,7 +135,7 @@ async function supervised(job, cfg) {
 async function pixels(job, cfg) {
   const splits = await loadSplits(cfg.datasets[job.dataset], 0);
   const t0 = performance.now();
-  const probes = await probeLayers((x) => ({ pixels: x }), splits, ['pixels'], cfg.probeEpochs, 0);
+  const probes = await probeLayers((x) => ({ pixels: x }), splits, ['pixels'], cfg.probe, 0);
   return { trainMinutes: 0, evalMinutes: (performance.now() - t0) / 60000, layers: probes };
 }
 
@@ -155,7 +163,7 @@ async function halvesJob(job, cfg) {
   const g2 = buildEncoder({ ...h.encoder, inputShape: half, seed: h.seed + 1 });
   const critic = job.critic ? buildCritic(h.critics[job.critic], h.encoder.codeSize, h.seed + 2) : null;
   const topCode = (x) => tf.tidy(() => g1.encode(halves(x)[0]).global);
-  const probeTop = () => probeLayers((x) => ({ code: topCode(x) }), splits, ['code'], cfg.probeEpochs, h.seed);
+  const probeTop = () => probeLayers((x) => ({ code: topCode(x) }), splits, ['code'], probeOf(cfg, job), h.seed);
   try {
     if (!critic) return { trainMinutes: 0, layers: await probeTop() };
     const bound = BOUNDS[job.bound];
@@ -203,8 +211,26 @@ async function halvesJob(job, cfg) {
 
 const KINDS = { unsupervised, random, supervised, pixels, halves: halvesJob };
 
+/**
+ * Probes a finished trained job again under the config's current probe protocol, from
+ * the variables it saved (`<result>.weights.bin`), and rewrites its result with the new
+ * layers; the training fields (minutes, final metrics) are kept.
+ */
+async function reprobe(job, cfg, output) {
+  const previous = JSON.parse(fs.readFileSync(output, 'utf8'));
+  const splits = await loadSplits(cfg.datasets[job.dataset], job.seed);
+  const objective = buildObjective({ seed: job.seed, inputShape: shapeOf(splits.train), ...(job.kind === 'supervised' ? { kind: 'dim' } : job.objective) });
+  try {
+    loadVariables(weightsFile(output), objective.variables);
+    const { evalMinutes, layers } = await probed(objective, splits, cfg, job.seed);
+    return { ...previous, evalMinutes, layers, probe: cfg.probe, reprobed: new Date().toISOString() };
+  } finally {
+    objective.dispose();
+  }
+}
+
 async function main() {
-  const [id, output] = process.argv.slice(2);
+  const [id, output, mode] = process.argv.slice(2);
   const cfg = loadConfig();
   const job = jobsOf(cfg).find((j) => j.id === id);
   if (!job || !output) {
@@ -212,9 +238,13 @@ async function main() {
     process.exit(2);
   }
   const info = await initEngine({ backend: cfg.backend, log: null });
+  if (mode === '--reprobe') {
+    await writeJsonAtomic(output, await reprobe(job, cfg, output));
+    return;
+  }
   const started = new Date().toISOString();
-  const result = await KINDS[job.kind](job, cfg);
-  await writeJsonAtomic(output, { ...job, backend: info.backend, started, finished: new Date().toISOString(), ...result });
+  const result = await KINDS[job.kind](job, cfg, output);
+  await writeJsonAtomic(output, { ...job, backend: info.backend, started, finished: new Date().toISOString(), probe: probeOf(cfg, job), ...result });
 }
 
 main().catch((e) => {

@@ -14,8 +14,14 @@ function loadConfig(file = process.env.INFOMAX_REPRESENTATIONS_CONFIG ?? CONFIG)
   } catch (e) {
     throw new Error(`${file}: not readable JSON (${e.message})`);
   }
-  for (const key of ['backend', 'batchSize', 'learningRate', 'probeEpochs', 'datasets', 'headlineSeeds', 'methods', 'defaultDatasets', 'supervised', 'halves']) {
+  for (const key of ['backend', 'batchSize', 'learningRate', 'probe', 'datasets', 'headlineSeeds', 'methods', 'defaultDatasets', 'supervised', 'halves']) {
     if (cfg[key] === undefined) throw new Error(`${file}: missing key '${key}'`);
+  }
+  for (const [key, p] of [['probe', cfg.probe], ['halves.probe', cfg.halves.probe ?? cfg.probe]]) {
+    const grid = p.weightDecays === undefined || (Array.isArray(p.weightDecays) && p.weightDecays.length > 0 && p.weightDecays.every((d) => Number.isFinite(d) && d >= 0));
+    if (!Number.isInteger(p.epochs) || p.epochs < 1 || !grid || (p.weightDecays !== undefined && !(p.validationFraction > 0 && p.validationFraction < 1))) {
+      throw new Error(`${file}: '${key}' must be { epochs: integer ≥ 1 } or { epochs, weightDecays: [numbers ≥ 0], validationFraction: (0, 1) }, got ${JSON.stringify(p)}`);
+    }
   }
   for (const m of cfg.methods) {
     for (const d of m.datasets ?? cfg.defaultDatasets) {
@@ -34,6 +40,15 @@ function jobsOf(cfg) {
   const datasets = Object.keys(cfg.datasets);
   // A headline method runs every headline seed, unless its dataset lists its own `seeds`.
   const seedsOf = (m, dataset) => (m.headline ? (cfg.datasets[dataset].seeds ?? cfg.headlineSeeds) : [0]);
+  // The random-init baseline of a method: DIM variants share the encoder and its initialisation;
+  // CMC and CPC methods share one per objective, named after the first method with it (less any step-size suffix).
+  const arches = new Map();
+  const archOf = (m) => {
+    if (m.objective.kind === 'dim') return 'dim';
+    const key = JSON.stringify(m.objective);
+    if (!arches.has(key)) arches.set(key, m.id.replace(/-lr[0-9e.-]+$/, ''));
+    return arches.get(key);
+  };
   for (const dataset of datasets) {
     jobs.push({ id: `${dataset}/pixels`, kind: 'pixels', dataset, seed: 0, label: 'raw pixels' });
   }
@@ -43,7 +58,7 @@ function jobsOf(cfg) {
         const seeds = seedsOf(m, dataset);
         const chosen = seedRank === 0 ? seeds.slice(0, 1) : seeds.slice(1);
         for (const seed of chosen) {
-          jobs.push({ id: `${dataset}/${m.id}/s${seed}`, kind: 'unsupervised', dataset, seed, method: m.id, label: m.label, objective: m.objective, steps: m.steps, learningRate: m.learningRate });
+          jobs.push({ id: `${dataset}/${m.id}/s${seed}`, kind: 'unsupervised', dataset, seed, method: m.id, label: m.label, objective: m.objective, steps: m.steps, learningRate: m.learningRate, random: `random-${archOf(m)}` });
         }
       }
     }
@@ -53,12 +68,11 @@ function jobsOf(cfg) {
   for (const m of cfg.methods) {
     for (const dataset of m.datasets ?? cfg.defaultDatasets) {
       for (const seed of seedsOf(m, dataset)) {
-        // DIM variants share the encoder and its initialisation; CMC and CPC each have their own.
-        const arch = m.objective.kind === 'dim' ? 'dim' : m.id;
+        const arch = archOf(m);
         const id = `${dataset}/random-${arch}/s${seed}`;
         if (seen.has(id)) continue;
         seen.add(id);
-        jobs.push({ id, kind: 'random', dataset, seed, method: `random-${arch}`, label: `random init (${arch === 'dim' ? 'DIM encoder' : m.label})`, objective: m.objective });
+        jobs.push({ id, kind: 'random', dataset, seed, method: `random-${arch}`, label: `random init (${arch === 'dim' ? 'DIM encoder' : m.label.replace(/, Adam [0-9.e-]+$/, '')})`, objective: m.objective });
       }
     }
   }
@@ -75,4 +89,10 @@ function jobsOf(cfg) {
   return jobs.map((j, i) => [later(j), i, j]).sort((a, b) => a[0] - b[0] || a[1] - b[1]).map(([, , j]) => j);
 }
 
-module.exports = { loadConfig, jobsOf, CONFIG };
+/** The probe protocol of a job: the halves grid may set its own (`halves.probe`), every other job uses `probe`. */
+const probeOf = (cfg, job) => (job.kind === 'halves' ? cfg.halves.probe ?? cfg.probe : cfg.probe);
+
+/** The probe protocol a result was measured with, as a comparable string (results from before the key was recorded used 30 plain epochs). */
+const protocolOf = (result) => JSON.stringify(result.probe ?? { epochs: 30 });
+
+module.exports = { loadConfig, jobsOf, protocolOf, probeOf, CONFIG };

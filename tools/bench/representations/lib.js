@@ -4,7 +4,7 @@
 const fs = require('fs');
 const path = require('path');
 const tf = require('@tensorflow/tfjs');
-const { linearProbe } = require('@infomax/eval');
+const { linearProbe, tunedLinearProbe } = require('@infomax/eval');
 const { writeFileAtomic } = require('@infomax/engine');
 const { loadData } = require('../../../apps/trainer/dist/datasets');
 const { resolveConfig } = require('../../../apps/trainer/dist/config');
@@ -49,23 +49,31 @@ function extractLayers(predict, data, layers, batchSize = 250) {
 
 /**
  * Linear probe (softmax regression on standardised features, Adam, the eval package's
- * defaults) of each layer; test accuracy and train accuracy in percent.
+ * defaults) of each layer; test and train accuracy in percent. `probe` is the config's
+ * protocol: `{ epochs }` fits at the probe's default L2 penalty (1e-4); with
+ * `weightDecays` the penalty is chosen per layer on a held-out `validationFraction` of
+ * the training split (`tunedLinearProbe`).
  */
-async function probeLayers(predict, splits, layers, epochs, seed) {
+async function probeLayers(predict, splits, layers, probe, seed) {
   const result = {};
   const tr = extractLayers(predict, splits.train, layers);
   const te = extractLayers(predict, splits.test, layers);
   for (const l of layers) {
     const t0 = performance.now();
-    const p = await linearProbe({
+    const options = {
       trainFeatures: tr[l].features, trainLabels: splits.train.labels,
       testFeatures: te[l].features, testLabels: splits.test.labels,
-      dim: tr[l].dim, classes: splits.classes.length, epochs, seed,
-    });
+      dim: tr[l].dim, classes: splits.classes.length, epochs: probe.epochs, seed,
+    };
+    const p = probe.weightDecays
+      ? await tunedLinearProbe({ ...options, weightDecays: probe.weightDecays, validationFraction: probe.validationFraction })
+      : await linearProbe(options);
     result[l] = { dim: tr[l].dim, test: 100 * p.testAccuracy, train: 100 * p.trainAccuracy, seconds: (performance.now() - t0) / 1000 };
+    if (p.validation) Object.assign(result[l], { weightDecay: p.weightDecay, validation: p.validation });
     delete tr[l];
     delete te[l];
-    console.error(`  probe ${l} (${result[l].dim}-d): ${result[l].test.toFixed(2)}% test, ${result[l].train.toFixed(2)}% train`);
+    const chosen = p.validation ? ` (weight decay ${p.weightDecay}: validation ${p.validation.map((v) => `${v.weightDecay} → ${(100 * v.accuracy).toFixed(2)}`).join(', ')})` : '';
+    console.error(`  probe ${l} (${result[l].dim}-d): ${result[l].test.toFixed(2)}% test, ${result[l].train.toFixed(2)}% train${chosen}`);
   }
   return result;
 }
@@ -76,6 +84,34 @@ function writeJsonAtomic(file, value) {
   return writeFileAtomic(file, `${JSON.stringify(value, null, 2)}\n`);
 }
 
+/**
+ * Saves variables (a trained encoder and its heads) as `<file>`: a JSON line of names and
+ * shapes, then the float32 values, written atomically, so a job's result can be probed
+ * again under another protocol without training again (`loadVariables`).
+ */
+function saveVariables(file, variables) {
+  const index = variables.map((v) => ({ name: v.name, shape: v.shape }));
+  const header = Buffer.from(`${JSON.stringify(index)}\n`);
+  const values = variables.map((v) => Buffer.from(new Float32Array(v.dataSync()).buffer));
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  return writeFileAtomic(file, Buffer.concat([header, ...values]));
+}
+
+/** Assigns the values `saveVariables` wrote to the same variables, in order; throws on a count or shape mismatch. */
+function loadVariables(file, variables) {
+  const blob = fs.readFileSync(file);
+  const newline = blob.indexOf(10);
+  const index = JSON.parse(blob.subarray(0, newline).toString());
+  if (index.length !== variables.length) throw new Error(`${file}: ${index.length} variables saved, ${variables.length} expected`);
+  let offset = newline + 1;
+  variables.forEach((v, i) => {
+    if (index[i].shape.join() !== v.shape.join()) throw new Error(`${file}: variable ${i} (${index[i].name}) has shape [${index[i].shape}], expected [${v.shape}]`);
+    const values = new Float32Array(blob.buffer.slice(blob.byteOffset + offset, blob.byteOffset + offset + 4 * v.size));
+    offset += 4 * v.size;
+    tf.tidy(() => v.assign(tf.tensor(values, v.shape)));
+  });
+}
+
 /** Mean of the numeric fields over the last `n` metric records. */
 function tailMeans(records, n) {
   const tail = records.slice(-n);
@@ -84,4 +120,4 @@ function tailMeans(records, n) {
   return sums;
 }
 
-module.exports = { loadSplits, imageBatch, extractLayers, probeLayers, writeJsonAtomic, tailMeans };
+module.exports = { loadSplits, imageBatch, extractLayers, probeLayers, writeJsonAtomic, tailMeans, saveVariables, loadVariables };

@@ -4,6 +4,7 @@
 const fs = require('fs');
 const path = require('path');
 const { writePng } = require('../../../apps/trainer/dist/plots');
+const { protocolOf, probeOf } = require('./jobs');
 
 const ROOT = path.join(__dirname, '..', '..', '..');
 const LAYERS = ['conv', 'fc', 'code'];
@@ -25,7 +26,7 @@ function groups(jobs, results, dataset) {
   for (const j of jobs) {
     if (j.dataset !== dataset || j.kind === 'halves') continue;
     const key = j.kind === 'pixels' ? 'pixels' : j.method;
-    if (!out.has(key)) out.set(key, { key, kind: j.kind, label: j.label, steps: j.steps ?? 0, runs: [], planned: 0 });
+    if (!out.has(key)) out.set(key, { key, kind: j.kind, label: j.label, steps: j.steps ?? 0, random: j.random ?? 'random-dim', runs: [], planned: 0 });
     const g = out.get(key);
     g.planned += 1;
     if (byId.has(j.id)) g.runs.push(byId.get(j.id));
@@ -43,9 +44,7 @@ function groups(jobs, results, dataset) {
 
 /** The random-init group a trained method is compared with. */
 function randomFor(g, all) {
-  const objective = g.runs[0]?.objective;
-  const key = g.kind === 'supervised' || objective?.kind === 'dim' ? 'random-dim' : `random-${g.key}`;
-  return all.find((x) => x.key === key) ?? null;
+  return all.find((x) => x.key === g.random) ?? null;
 }
 
 function datasetSection(cfg, jobs, results, dataset) {
@@ -103,7 +102,8 @@ function halvesSection(cfg, results) {
     `batch ${h.batchSize}, Adam ${h.learningRate}, ${h.steps} steps on the bundled MNIST training digits (a critic's own \`steps\` where the table says so: ` +
     `the concat critic runs its MLP on all ${h.batchSize}² pairs, ~16× a separable step). ` +
     `The critic scores (g1(top), g2(bottom)); the estimates are both bounds evaluated with the trained critic on held-out batches of ${h.batchSize} ` +
-    `(InfoNCE cannot exceed log ${h.batchSize} = ${Math.log(h.batchSize).toFixed(2)} nats); the accuracy is the linear probe of g1's code of the top half alone.`, '');
+    `(InfoNCE cannot exceed log ${h.batchSize} = ${Math.log(h.batchSize).toFixed(2)} nats); the accuracy is the linear probe of g1's code of the top half alone` +
+    (h.probe ? ` (this grid's own probe: ${h.probe.epochs} epochs at ${h.probe.weightDecays ? 'a penalty chosen on held-out rows' : 'the fixed L2 penalty 1e-4'}).` : '.'), '');
   lines.push('| critic | trained with | steps | trained bound, last 50 training batches | I_NCE (test) | I_NWJ (test) | probe accuracy, g1(top half) | train min |');
   lines.push('|---|---|---|---|---|---|---|---|');
   for (const r of rows) {
@@ -195,6 +195,9 @@ async function writeReport(cfg, jobs, results, out = null) {
   const figures = out ?? path.join(ROOT, 'docs', 'results');
   fs.mkdirSync(figures, { recursive: true });
   const rel = (f) => path.relative(path.dirname(md), f).split(path.sep).join('/');
+  // One probe protocol per table: results probed another way wait for `run.js --reprobe`.
+  const stale = results.filter((r) => protocolOf(r) !== JSON.stringify(probeOf(cfg, r)));
+  results = results.filter((r) => !stale.includes(r));
   const sections = Object.keys(cfg.datasets).map((d) => ({ dataset: d, ...datasetSection(cfg, jobs, results, d) }));
   const halves = halvesSection(cfg, results);
   const barsFile = path.join(figures, 'codes.png');
@@ -225,13 +228,14 @@ async function writeReport(cfg, jobs, results, out = null) {
     '',
     `**Protocol.** Every method trains its encoder for a fixed number of steps (batch ${cfg.batchSize}, Adam ${cfg.learningRate} unless its label names another step size),`,
     `then the encoder is frozen and a linear probe is fitted on each output: softmax regression on standardised features,`,
-    `Adam, ${cfg.probeEpochs} epochs over the training split (\`@infomax/eval\` linearProbe), test accuracy in %.`,
+    ...probeProtocol(cfg.probe),
     'Each layer is shown beside the same layer of the same encoder at its random initialisation (same seed),',
     'the baseline any objective has to beat; the last column is the gain of the code. Rows with several seeds give',
     'mean ± sample standard deviation. CMC and CPC encoders see halves or patches, not whole images, so only their',
     'code (CMC: the two halves\' codes concatenated, as CMC concatenates its views) is probed.',
     'The supervised row trains the same encoder with a linear softmax layer on its code (cross-entropy, same steps and optimiser).',
     '',
+    ...(stale.length ? [`**Left out:** ${stale.length} result(s) probed under another protocol (${stale.map((r) => r.id).join(', ')}); \`run.js --reprobe\` probes them again.`, ''] : []),
     ...(cfg.notes?.length ? ['**Notes on these runs.**', '', ...cfg.notes.map((n) => `- ${n}`), ''] : []),
     ...sections.flatMap((s) => s.lines),
     written.includes(barsFile) ? `![code accuracy, trained vs random init](${rel(barsFile)})\n` : '',
@@ -250,6 +254,16 @@ async function writeReport(cfg, jobs, results, out = null) {
   fs.writeFileSync(tmp, text);
   fs.renameSync(tmp, md);
   return written;
+}
+
+/** The probe sentence of the protocol paragraph. */
+function probeProtocol(probe) {
+  const base = `Adam, ${probe.epochs} epochs over the training split`;
+  if (!probe.weightDecays) return [`${base}, L2 penalty 1e-4 (\`@infomax/eval\` linearProbe), test accuracy in %.`];
+  return [
+    `${base}, its L2 penalty chosen per layer from ${probe.weightDecays.join(', ')} by accuracy on ${100 * probe.validationFraction}% of the training`,
+    'split held out, then refitted on the whole training split (`@infomax/eval` tunedLinearProbe, the protocol of SimCLR\'s linear evaluation); test accuracy in %.',
+  ];
 }
 
 module.exports = { writeReport };
