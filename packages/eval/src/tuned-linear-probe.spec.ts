@@ -1,6 +1,7 @@
 import { initEngine, Rng } from '@infomax/engine';
 import { ConfigError } from './errors';
 import { linearProbe } from './linear-probe';
+import { gatherRows } from './internal/rows';
 import { tunedLinearProbe, type TunedLinearProbeOptions } from './tuned-linear-probe';
 import { blobs, expectNoLeak, gaussian } from './test-utils/helpers';
 
@@ -46,6 +47,20 @@ describe('tunedLinearProbe', () => {
     const r = await tunedLinearProbe(task);
     const again = await linearProbe({ ...task, weightDecay: r.weightDecay });
     expect([r.loss, r.trainAccuracy, r.testAccuracy]).toEqual([again.loss, again.trainAccuracy, again.testAccuracy]);
+  });
+
+  it('each candidate scores what linearProbe scores on the held-out rows, fitted on the rest', async () => {
+    const task = wideTask(7);
+    const r = await tunedLinearProbe(task);
+    const n = task.trainLabels.length;
+    const order = new Rng(0).permutation(n);
+    const held = Math.round(0.25 * n);
+    const fit = gatherRows(task.trainFeatures, task.trainLabels, order.subarray(held), task.dim);
+    const check = gatherRows(task.trainFeatures, task.trainLabels, order.subarray(0, held), task.dim);
+    for (const v of r.validation) {
+      const p = await linearProbe({ ...task, trainFeatures: fit.x, trainLabels: fit.y, testFeatures: check.x, testLabels: check.y, weightDecay: v.weightDecay });
+      expect(v.accuracy).toBe(p.testAccuracy);
+    }
   });
 
   it('never reads the test split to choose: scrambled test labels leave the choice and its scores unchanged', async () => {

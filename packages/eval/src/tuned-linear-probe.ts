@@ -10,7 +10,8 @@ import { Rng } from '@infomax/engine';
 import { ConfigError } from './errors';
 import { linearProbe, type LinearProbeOptions, type LinearProbeResult } from './linear-probe';
 import { gatherRows } from './internal/rows';
-import { checkSplits } from './internal/validate';
+import { checkNumber, checkSplits } from './internal/validate';
+import { standardize } from './standardize';
 
 /** Penalties tried by default: the plain probe's 1e-4 and three decades above it. */
 export const DEFAULT_WEIGHT_DECAYS: readonly number[] = [1e-4, 1e-3, 1e-2, 1e-1];
@@ -59,9 +60,10 @@ export async function tunedLinearProbe(options: TunedLinearProbeOptions): Promis
   const fn = 'tunedLinearProbe';
   const { weightDecays = DEFAULT_WEIGHT_DECAYS, validationFraction = 0.1, ...probe } = options;
   const start = performance.now();
-  if (!Array.isArray(weightDecays) || weightDecays.length === 0 || !weightDecays.every((d) => Number.isFinite(d) && d >= 0)) {
-    throw new ConfigError(`${fn}: weightDecays must be a non-empty array of finite numbers ≥ 0, got ${JSON.stringify(weightDecays)}`);
+  if (!Array.isArray(weightDecays) || weightDecays.length === 0) {
+    throw new ConfigError(`${fn}: weightDecays must be a non-empty array of penalties, got ${JSON.stringify(weightDecays)}`);
   }
+  weightDecays.forEach((d, i) => checkNumber(fn, `weightDecays[${i}]`, d, 0, false));
   const { nTrain } = checkSplits(fn, probe);
   const held = Math.round(validationFraction * nTrain);
   if (!(validationFraction > 0 && validationFraction < 1) || held < 1 || held >= nTrain) {
@@ -70,12 +72,15 @@ export async function tunedLinearProbe(options: TunedLinearProbeOptions): Promis
   const order = new Rng(probe.seed ?? 0).permutation(nTrain);
   const fit = gatherRows(probe.trainFeatures, probe.trainLabels, order.subarray(held), probe.dim);
   const check = gatherRows(probe.trainFeatures, probe.trainLabels, order.subarray(0, held), probe.dim);
+  // Standardised once with the fitted rows' statistics, as linearProbe would for each candidate.
+  const features = probe.standardize === false ? { train: fit.x, test: check.x } : standardize(fit.x, check.x, probe.dim);
   const validation: ValidationScore[] = [];
   for (const weightDecay of weightDecays) {
     const r = await linearProbe({
       ...probe,
-      trainFeatures: fit.x, trainLabels: fit.y,
-      testFeatures: check.x, testLabels: check.y,
+      trainFeatures: features.train, trainLabels: fit.y,
+      testFeatures: features.test, testLabels: check.y,
+      standardize: false,
       weightDecay,
     });
     validation.push({ weightDecay, accuracy: r.testAccuracy });
