@@ -6,8 +6,8 @@
 // (train the encoder with labels, then probe it the same way), `pixels` (probe the
 // raw pixels) and `halves` (Tschannen et al.'s critic × bound grid on MNIST halves).
 // The result JSON is written atomically at the end; a killed job is simply run again.
-// Trained jobs also save their variables (<result>.weights.bin), so --reprobe can probe
-// them again under a new protocol without training again.
+// Trained jobs also save a checkpoint in the trainer's format (<result>.checkpoints/), so
+// --reprobe can probe them again under a new protocol without training again.
 const fs = require('fs');
 const tf = require('@tensorflow/tfjs');
 const { adam, initEngine, Rng } = require('@infomax/engine');
@@ -16,8 +16,10 @@ const { batchStream } = require('@infomax/data');
 const { buildEncoder } = require('@infomax/encoders');
 const { halves } = require('@infomax/views');
 const { bilinearCritic, separableCritic, concatCritic, infoNce, nwj } = require('@infomax/estimators');
-const { loadSplits, imageBatch, probeLayers, writeJsonAtomic, tailMeans, saveVariables, loadVariables } = require('./lib');
-const { loadConfig, jobsOf, probeOf } = require('./jobs');
+const { loadSplits, imageBatch, probeLayers, writeJsonAtomic, tailMeans } = require('./lib');
+const { loadConfig, jobsOf, probeOf, checkpointsOf } = require('./jobs');
+const { saveCheckpoint, loadCheckpoint } = require('../../../apps/trainer/dist/checkpoint');
+const { stateVariables, restoreVariables } = require('../../../apps/trainer/dist/internal/state');
 
 const LOG_EVERY = 100;
 const DIM_LAYERS = ['conv', 'fc', 'code'];
@@ -73,63 +75,70 @@ async function probed(objective, splits, cfg, seed, training = null) {
   return { trainMinutes: training.seconds / 60, evalMinutes, finalMetrics: tailMeans(training.records, 50), layers: probes };
 }
 
-/** Where a trained job keeps its variables: beside its result, `<result>.weights.bin`. */
-const weightsFile = (output) => output.replace(/\.json$/, '.weights.bin');
-
-async function unsupervised(job, cfg, output) {
+/** Runs `use(objective, splits)` on the job's objective, built at its seed for its dataset's image shape; disposes it after. */
+async function withObjective(job, cfg, use) {
   const splits = await loadSplits(cfg.datasets[job.dataset], job.seed);
   const objective = buildObjective({ seed: job.seed, inputShape: shapeOf(splits.train), ...job.objective });
-  const optimizer = adam(job.learningRate ?? cfg.learningRate); // a method may set its own step size
   try {
-    const training = await trainLoop(splits.train, cfg.batchSize, job.seed, job.steps, job.id,
-      (batch, i) => trainStep(objective, optimizer, { images: batch.images }, i));
-    await saveVariables(weightsFile(output), objective.variables);
-    return await probed(objective, splits, cfg, job.seed, training);
+    return await use(objective, splits);
   } finally {
-    optimizer.dispose();
     objective.dispose();
   }
+}
+
+/** Saves a trained objective as the trainer does (every state variable and the encoder model), beside the job's result. */
+function saveTrained(objective, job, output) {
+  const variables = stateVariables(objective).map((v) => ({ name: v.name, tensor: v }));
+  const position = { step: job.steps, epoch: 0, position: 0, epochSeed: job.seed, rng: new Rng(job.seed).state(), metricsBytes: 0, elapsedMs: 0 };
+  return saveCheckpoint(checkpointsOf(output), position, { objective: objective.config, seed: job.seed }, { variables }, objective.encoder.model, 1);
+}
+
+async function unsupervised(job, cfg, output) {
+  return withObjective(job, cfg, async (objective, splits) => {
+    const optimizer = adam(job.learningRate ?? cfg.learningRate); // a method may set its own step size
+    try {
+      const training = await trainLoop(splits.train, cfg.batchSize, job.seed, job.steps, job.id,
+        (batch, i) => trainStep(objective, optimizer, { images: batch.images }, i));
+      await saveTrained(objective, job, output);
+      return await probed(objective, splits, cfg, job.seed, training);
+    } finally {
+      optimizer.dispose();
+    }
+  });
 }
 
 async function random(job, cfg) {
-  const splits = await loadSplits(cfg.datasets[job.dataset], job.seed);
-  const objective = buildObjective({ seed: job.seed, inputShape: shapeOf(splits.train), ...job.objective });
-  try {
-    return await probed(objective, splits, cfg, job.seed);
-  } finally {
-    objective.dispose();
-  }
+  return withObjective(job, cfg, (objective, splits) => probed(objective, splits, cfg, job.seed));
 }
 
-/** The DIM encoder (same initialisation as DIM's at this seed) + a linear softmax layer on its code, cross-entropy. */
+/** The DIM encoder (its job's objective: DIM's initialisation at this seed) + a linear softmax layer on its code, cross-entropy. */
 async function supervised(job, cfg, output) {
-  const splits = await loadSplits(cfg.datasets[job.dataset], job.seed);
-  const objective = buildObjective({ seed: job.seed, inputShape: shapeOf(splits.train), kind: 'dim' });
-  const classes = splits.classes.length;
-  const rng = new Rng(job.seed + 1000);
-  const codeSize = objective.encoder.globalSize;
-  const limit = Math.sqrt(6 / (codeSize + classes));
-  const w = tf.variable(tf.tensor2d(Float32Array.from({ length: codeSize * classes }, () => (2 * rng.uniform() - 1) * limit), [codeSize, classes]));
-  const b = tf.variable(tf.zeros([classes]));
-  const vars = [...objective.encoder.trainableVariables, w, b];
-  const optimizer = adam(cfg.learningRate);
-  try {
-    const training = await trainLoop(splits.train, cfg.batchSize, job.seed, job.steps, job.id, (batch) => {
-      const loss = optimizer.minimize(() => {
-        const code = objective.encoder.encode(batch.images, { training: true }).taps.code;
-        return tf.losses.softmaxCrossEntropy(tf.oneHot(batch.labels, classes), code.matMul(w).add(b));
-      }, true, vars);
-      const value = loss.dataSync()[0];
-      loss.dispose();
-      return { cross_entropy: value };
-    });
-    await saveVariables(weightsFile(output), objective.variables);
-    return await probed(objective, splits, cfg, job.seed, training);
-  } finally {
-    optimizer.dispose();
-    tf.dispose([w, b]);
-    objective.dispose();
-  }
+  return withObjective(job, cfg, async (objective, splits) => {
+    const classes = splits.classes.length;
+    const rng = new Rng(job.seed + 1000);
+    const codeSize = objective.encoder.globalSize;
+    const limit = Math.sqrt(6 / (codeSize + classes));
+    const w = tf.variable(tf.tensor2d(Float32Array.from({ length: codeSize * classes }, () => (2 * rng.uniform() - 1) * limit), [codeSize, classes]));
+    const b = tf.variable(tf.zeros([classes]));
+    const vars = [...objective.encoder.trainableVariables, w, b];
+    const optimizer = adam(cfg.learningRate);
+    try {
+      const training = await trainLoop(splits.train, cfg.batchSize, job.seed, job.steps, job.id, (batch) => {
+        const loss = optimizer.minimize(() => {
+          const code = objective.encoder.encode(batch.images, { training: true }).taps.code;
+          return tf.losses.softmaxCrossEntropy(tf.oneHot(batch.labels, classes), code.matMul(w).add(b));
+        }, true, vars);
+        const value = loss.dataSync()[0];
+        loss.dispose();
+        return { cross_entropy: value };
+      });
+      await saveTrained(objective, job, output);
+      return await probed(objective, splits, cfg, job.seed, training);
+    } finally {
+      optimizer.dispose();
+      tf.dispose([w, b]);
+    }
+  });
 }
 
 async function pixels(job, cfg) {
@@ -213,20 +222,17 @@ const KINDS = { unsupervised, random, supervised, pixels, halves: halvesJob };
 
 /**
  * Probes a finished trained job again under the config's current probe protocol, from
- * the variables it saved (`<result>.weights.bin`), and rewrites its result with the new
- * layers; the training fields (minutes, final metrics) are kept.
+ * the checkpoint it saved, and rewrites its result with the new layers; the training
+ * fields (minutes, final metrics) are kept.
  */
 async function reprobe(job, cfg, output) {
   const previous = JSON.parse(fs.readFileSync(output, 'utf8'));
-  const splits = await loadSplits(cfg.datasets[job.dataset], job.seed);
-  const objective = buildObjective({ seed: job.seed, inputShape: shapeOf(splits.train), ...(job.kind === 'supervised' ? { kind: 'dim' } : job.objective) });
-  try {
-    loadVariables(weightsFile(output), objective.variables);
+  const ckpt = await loadCheckpoint(checkpointsOf(output));
+  return withObjective(job, cfg, async (objective, splits) => {
+    restoreVariables(objective, ckpt.groups, ckpt.dir);
     const { evalMinutes, layers } = await probed(objective, splits, cfg, job.seed);
     return { ...previous, evalMinutes, layers, probe: cfg.probe, reprobed: new Date().toISOString() };
-  } finally {
-    objective.dispose();
-  }
+  });
 }
 
 async function main() {

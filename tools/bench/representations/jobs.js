@@ -77,7 +77,7 @@ function jobsOf(cfg) {
     }
   }
   for (const dataset of datasets) {
-    jobs.push({ id: `${dataset}/supervised/s0`, kind: 'supervised', dataset, seed: 0, method: 'supervised', label: cfg.supervised.label, steps: cfg.supervised.steps });
+    jobs.push({ id: `${dataset}/supervised/s0`, kind: 'supervised', dataset, seed: 0, method: 'supervised', label: cfg.supervised.label, objective: { kind: 'dim' }, steps: cfg.supervised.steps, random: 'random-dim' });
   }
   jobs.push({ id: 'halves/random', kind: 'halves', dataset: cfg.halves.dataset, seed: cfg.halves.seed, critic: null, bound: null, label: 'random init' });
   for (const critic of Object.keys(cfg.halves.critics)) {
@@ -95,4 +95,7 @@ const probeOf = (cfg, job) => (job.kind === 'halves' ? cfg.halves.probe ?? cfg.p
 /** The probe protocol a result was measured with, as a comparable string (results from before the key was recorded used 30 plain epochs). */
 const protocolOf = (result) => JSON.stringify(result.probe ?? { epochs: 30 });
 
-module.exports = { loadConfig, jobsOf, protocolOf, probeOf, CONFIG };
+/** Where a trained job saves its checkpoint (the trainer's format), given its result file. */
+const checkpointsOf = (resultFile) => resultFile.replace(/\.json$/, '.checkpoints');
+
+module.exports = { loadConfig, jobsOf, protocolOf, probeOf, checkpointsOf, CONFIG };

@@ -84,34 +84,6 @@ function writeJsonAtomic(file, value) {
   return writeFileAtomic(file, `${JSON.stringify(value, null, 2)}\n`);
 }
 
-/**
- * Saves variables (a trained encoder and its heads) as `<file>`: a JSON line of names and
- * shapes, then the float32 values, written atomically, so a job's result can be probed
- * again under another protocol without training again (`loadVariables`).
- */
-function saveVariables(file, variables) {
-  const index = variables.map((v) => ({ name: v.name, shape: v.shape }));
-  const header = Buffer.from(`${JSON.stringify(index)}\n`);
-  const values = variables.map((v) => Buffer.from(new Float32Array(v.dataSync()).buffer));
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  return writeFileAtomic(file, Buffer.concat([header, ...values]));
-}
-
-/** Assigns the values `saveVariables` wrote to the same variables, in order; throws on a count or shape mismatch. */
-function loadVariables(file, variables) {
-  const blob = fs.readFileSync(file);
-  const newline = blob.indexOf(10);
-  const index = JSON.parse(blob.subarray(0, newline).toString());
-  if (index.length !== variables.length) throw new Error(`${file}: ${index.length} variables saved, ${variables.length} expected`);
-  let offset = newline + 1;
-  variables.forEach((v, i) => {
-    if (index[i].shape.join() !== v.shape.join()) throw new Error(`${file}: variable ${i} (${index[i].name}) has shape [${index[i].shape}], expected [${v.shape}]`);
-    const values = new Float32Array(blob.buffer.slice(blob.byteOffset + offset, blob.byteOffset + offset + 4 * v.size));
-    offset += 4 * v.size;
-    tf.tidy(() => v.assign(tf.tensor(values, v.shape)));
-  });
-}
-
 /** Mean of the numeric fields over the last `n` metric records. */
 function tailMeans(records, n) {
   const tail = records.slice(-n);
@@ -120,4 +92,4 @@ function tailMeans(records, n) {
   return sums;
 }
 
-module.exports = { loadSplits, imageBatch, extractLayers, probeLayers, writeJsonAtomic, tailMeans, saveVariables, loadVariables };
+module.exports = { loadSplits, imageBatch, extractLayers, probeLayers, writeJsonAtomic, tailMeans };

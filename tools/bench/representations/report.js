@@ -26,7 +26,7 @@ function groups(jobs, results, dataset) {
   for (const j of jobs) {
     if (j.dataset !== dataset || j.kind === 'halves') continue;
     const key = j.kind === 'pixels' ? 'pixels' : j.method;
-    if (!out.has(key)) out.set(key, { key, kind: j.kind, label: j.label, steps: j.steps ?? 0, random: j.random ?? 'random-dim', runs: [], planned: 0 });
+    if (!out.has(key)) out.set(key, { key, kind: j.kind, label: j.label, steps: j.steps ?? 0, random: j.random ?? null, runs: [], planned: 0 });
     const g = out.get(key);
     g.planned += 1;
     if (byId.has(j.id)) g.runs.push(byId.get(j.id));

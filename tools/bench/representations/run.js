@@ -9,12 +9,12 @@
 // Build first: npm run build (or npx nx run-many -t build)
 // Usage: node tools/bench/representations/run.js [--parallel 2] [--only <id prefix>] [--report-only] [--list]
 //   [--reprobe]   (results probed under another protocol than config.json's `probe` are probed again:
-//                  from their saved weights where a trained job has them, else by running the job again)
+//                  from the checkpoint a trained job saved, else by running the job again)
 //   [--config <file> --out <dir>]   (a trial with other settings: results and report go under <dir>)
 const fs = require('fs');
 const path = require('path');
 const { spawn } = require('child_process');
-const { loadConfig, jobsOf, protocolOf, probeOf } = require('./jobs');
+const { loadConfig, jobsOf, protocolOf, probeOf, checkpointsOf } = require('./jobs');
 const { writeReport } = require('./report');
 
 function arg(name, fallback) {
@@ -50,44 +50,50 @@ function current(job, cfg) {
   return protocolOf(JSON.parse(fs.readFileSync(resultFile(job.id), 'utf8'))) === JSON.stringify(probeOf(cfg, job));
 }
 
-/** Whether a stale result can be probed again without training: a trained job that saved its weights. */
-const reprobable = (job) => (job.kind === 'unsupervised' || job.kind === 'supervised') && fs.existsSync(resultFile(job.id).replace(/\.json$/, '.weights.bin'));
+/** Whether a stale result can be probed again without training: a trained job that saved its checkpoint. */
+const reprobable = (job) => fs.existsSync(path.join(checkpointsOf(resultFile(job.id)), 'latest'));
+
+/** Where a job stands: 'todo' (no result), 'done' (probed under its protocol), or stale, to probe again or to run again. */
+function stateOf(job, cfg) {
+  if (!fs.existsSync(resultFile(job.id))) return 'todo';
+  if (current(job, cfg)) return 'done';
+  return reprobable(job) ? 'stale (probe again)' : 'stale (run again)';
+}
 
 /** Starts one job in its own process (a fresh tfjs engine each), its output in out/logs/<id>.log; resolves to success. */
 function runJob(job) {
-  // Decided at launch: a job another process was training when this run started may have saved its weights since.
-  const again = fs.existsSync(resultFile(job.id)) && reprobable(job);
-  const mode = again ? ['--reprobe'] : [];
-  const log = path.join(LOGS, `${job.id}${again ? '.reprobe' : ''}.log`);
+  // Decided at launch: a job another process was training when this run started may have saved its checkpoint since.
+  const reprobing = fs.existsSync(resultFile(job.id)) && reprobable(job);
+  const log = path.join(LOGS, `${job.id}${reprobing ? '.reprobe' : ''}.log`);
   fs.mkdirSync(path.dirname(log), { recursive: true });
   fs.mkdirSync(path.dirname(resultFile(job.id)), { recursive: true });
   const fd = fs.openSync(log, 'w');
   const started = Date.now();
-  const child = spawn(process.execPath, [path.join(__dirname, 'job.js'), job.id, resultFile(job.id), ...mode], { stdio: ['ignore', fd, fd] });
+  const child = spawn(process.execPath, [path.join(__dirname, 'job.js'), job.id, resultFile(job.id), ...(reprobing ? ['--reprobe'] : [])], { stdio: ['ignore', fd, fd] });
   fs.writeFileSync(lockFile(job.id), String(child.pid));
   return new Promise((resolve) => {
     child.on('close', (code) => {
       fs.closeSync(fd);
       fs.rmSync(lockFile(job.id), { force: true });
       const minutes = ((Date.now() - started) / 60000).toFixed(1);
-      console.log(`${code === 0 ? 'done  ' : 'FAILED'} ${job.id}${again ? ' (probed again)' : ''} (${minutes} min)${code === 0 ? '' : `: see ${path.relative(process.cwd(), log)}`}`);
+      console.log(`${code === 0 ? 'done  ' : 'FAILED'} ${job.id}${reprobing ? ' (probed again)' : ''} (${minutes} min)${code === 0 ? '' : `: see ${path.relative(process.cwd(), log)}`}`);
       resolve(code === 0);
     });
   });
 }
 
 /**
- * Runs the jobs that have no result, at most `parallel` at a time, counting jobs that
+ * Runs the jobs that are not `finished`, at most `parallel` at a time, counting jobs that
  * another process holds (a lock with a live pid) against the limit and leaving them to it.
  * @returns the number of jobs that failed
  */
-async function schedule(todo, parallel) {
+async function schedule(todo, parallel, finished) {
   let failed = 0;
   const mine = new Map();
   const pending = [...todo];
   for (;;) {
     const others = pending.filter((j) => !mine.has(j.id) && liveLock(j.id) !== null);
-    const ready = pending.filter((j) => !mine.has(j.id) && !j.finished() && liveLock(j.id) === null);
+    const ready = pending.filter((j) => !mine.has(j.id) && !finished(j) && liveLock(j.id) === null);
     if (mine.size + others.length < parallel && ready.length > 0) {
       const job = ready[0];
       mine.set(job.id, runJob(job).then((ok) => {
@@ -100,7 +106,7 @@ async function schedule(todo, parallel) {
     if (mine.size === 0 && others.length === 0 && ready.length === 0) return failed;
     // Wait for one of ours to finish, or poll the others' locks.
     await Promise.race([...mine.values(), new Promise((r) => setTimeout(r, 5000))]);
-    for (const j of [...pending]) if (!mine.has(j.id) && j.finished()) pending.splice(pending.indexOf(j), 1);
+    for (const j of [...pending]) if (!mine.has(j.id) && finished(j)) pending.splice(pending.indexOf(j), 1);
   }
 }
 
@@ -112,18 +118,17 @@ async function main() {
   if (!Number.isInteger(parallel) || parallel < 1) throw new Error(`--parallel must be a positive integer, got '${arg('parallel')}'`);
   const wanted = all.filter((j) => only === null || j.id.startsWith(only));
   const again = process.argv.includes('--reprobe');
-  const state = (j) => (!fs.existsSync(resultFile(j.id)) ? 'todo' : current(j, cfg) ? 'done' : reprobable(j) ? 'stale (probe again)' : 'stale (run again)');
   if (process.argv.includes('--list')) {
-    for (const j of wanted) console.log(`${state(j)}  ${j.id}`);
+    for (const j of wanted) console.log(`${stateOf(j, cfg)}  ${j.id}`);
     return;
   }
   let failed = 0;
   if (!process.argv.includes('--report-only')) {
     // A job is finished when its result exists (with --reprobe: and was probed under the config's protocol).
-    const todo = wanted.filter((j) => state(j) === 'todo' || (again && state(j) !== 'done'))
-      .map((j) => ({ ...j, finished: () => (again ? current(j, cfg) : fs.existsSync(resultFile(j.id))) }));
+    const finished = again ? (j) => current(j, cfg) : (j) => fs.existsSync(resultFile(j.id));
+    const todo = wanted.filter((j) => !finished(j));
     console.log(`${todo.length} of ${wanted.length} jobs to run, ${parallel} at a time; logs in ${path.relative(process.cwd(), LOGS)}`);
-    failed = await schedule(todo, parallel);
+    failed = await schedule(todo, parallel, finished);
   }
   const results = all.filter((j) => fs.existsSync(resultFile(j.id))).map((j) => JSON.parse(fs.readFileSync(resultFile(j.id), 'utf8')));
   const written = await writeReport(cfg, all, results, arg('out', null) === null ? null : OUT);
