@@ -199,3 +199,48 @@ describe('gradients', () => {
     s.dispose();
   });
 });
+
+describe('gradients of the log-sum-exp bounds (written out, not taped)', () => {
+  /** d InfoNCE / d s[i][k][l] = (δ_ik − candidate softmax over k) / (B·L); 0 where the pair is no candidate. */
+  const infoNceGrad = (v: number[][][], candidate: (i: number, k: number) => boolean) => {
+    const b = v.length;
+    const l = v[0][0].length;
+    return v.map((row, i) =>
+      row.map((cells, k) =>
+        cells.map((_, p) => {
+          if (!candidate(i, k)) return 0;
+          let z = 0;
+          row.forEach((c, j) => (z += candidate(i, j) ? Math.exp(c[p]) : 0));
+          return ((k === i ? 1 : 0) - Math.exp(v[i][k][p]) / z) / (b * l);
+        }),
+      ),
+    );
+  };
+
+  test('B=5 L=3 with one shuffled negative per row: InfoNCE\'s gradient is the candidate softmax, exactly 0 off the candidates', () => {
+    const s = randomScores(31, [5, 5, 3], 3);
+    const mask = shuffleMask(5);
+    const g = tf.grad((t: tf.Tensor) => infoNce(t, { negativeMask: mask }).estimate)(s);
+    const expected = infoNceGrad(s.arraySync() as number[][][], (i, k) => k === i || k === (i + 2) % 5);
+    expectAllClose(Array.from(g.dataSync()), expected.flat(2), 1e-6);
+    tf.dispose([s, mask, g]);
+  });
+
+  test('B=4: positives at 1000 and negatives at −1000 give a finite gradient, (1 − softmax) / B on the diagonal', () => {
+    const s = tf.tidy(() => tf.add(tf.mul(tf.eye(4), 2000), -1000));
+    const g = tf.grad((t: tf.Tensor) => infoNce(t).estimate)(s).dataSync();
+    expect(Array.from(g).every(Number.isFinite)).toBe(true);
+    // softmax of a row: 1 on the positive, e^−2000 ≈ 0 elsewhere, so every entry is 0.
+    expectAllClose(Array.from(g), new Array(16).fill(0), 1e-7);
+    const dvGrad = tf.grad((t: tf.Tensor) => dv(t).estimate)(s).dataSync();
+    // DV: 1/B on the diagonal, −1/12 on each of the 12 equal negatives.
+    expectAllClose(Array.from(dvGrad), Array.from({ length: 16 }, (_, j) => (j % 5 === 0 ? 0.25 : -1 / 12)), 1e-6);
+    s.dispose();
+  });
+
+  test('the gradient leaks no tensors', () => {
+    const s = randomScores(32, [6, 6, 2], 2);
+    expectNoLeak(() => tf.grad((t: tf.Tensor) => infoNce(t).estimate)(s).dispose());
+    s.dispose();
+  });
+});

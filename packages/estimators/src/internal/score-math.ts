@@ -14,21 +14,33 @@ function maskedMax(values: tf.Tensor3D, mask: tf.Tensor3D, axes: number[]): tf.T
 }
 
 /**
+ * log( sum over masked entries of exp(values) ) over `axes` of [B, N, L] values with a
+ * [B, N, 1] 0/1 mask (a constant: it gets no gradient); keeps dims.
+ *
+ * Its gradient is written out, the masked softmax `dy · e / Σe`, rather than taped: the
+ * taped one back-propagates through the max stabiliser, whose contribution cancels but
+ * costs a broadcast comparison of the whole score tensor (`max`'s gradient), the slowest
+ * kernel on wasm (over half of a CPC step's time on its [B·L, B·L] scores).
+ */
+export function maskedLogSumExp(values: tf.Tensor3D, mask: tf.Tensor3D, axes: number[]): tf.Tensor {
+  const lse = tf.customGrad((...args) => {
+    const [x, save] = args as [tf.Tensor3D, tf.GradSaveFunc];
+    const m = maskedMax(x, mask, axes);
+    const e = tf.mul(tf.exp(tf.minimum(tf.sub(x, m), 0)), mask);
+    const sum = tf.sum(e, axes, true);
+    save([e, sum]);
+    return { value: tf.add(tf.log(sum), m), gradFunc: (dy, [eSaved, sumSaved]) => tf.mul(eSaved, tf.div(dy, sumSaved)) };
+  });
+  return lse(values);
+}
+
+/**
  * log( mean over masked entries of exp(values) ), reduced over `axes` of
  * [B, N, L] values with a [B, N, 1] 0/1 mask; keeps dims.
  */
 export function maskedLogMeanExp(values: tf.Tensor3D, mask: tf.Tensor3D, axes: number[] = [0, 1]): tf.Tensor {
-  const m = maskedMax(values, mask, axes);
-  const e = tf.mul(tf.exp(tf.minimum(tf.sub(values, m), 0)), mask);
   const count = tf.sum(tf.broadcastTo(mask, values.shape), axes, true);
-  return tf.add(tf.sub(tf.log(tf.sum(e, axes, true)), tf.log(count)), m);
-}
-
-/** log( sum over masked entries of exp(values) ) over `axes`, keeps dims. */
-export function maskedLogSumExp(values: tf.Tensor3D, mask: tf.Tensor3D, axes: number[]): tf.Tensor {
-  const m = maskedMax(values, mask, axes);
-  const e = tf.mul(tf.exp(tf.minimum(tf.sub(values, m), 0)), mask);
-  return tf.add(tf.log(tf.sum(e, axes, true)), m);
+  return tf.sub(maskedLogSumExp(values, mask, axes), tf.log(count));
 }
 
 /** Mean of `values` over masked entries of axes 0 and 1: [L]. */
