@@ -45,6 +45,7 @@ describe('tunedLinearProbe', () => {
   it('the final fit is linearProbe on the whole training split at the chosen penalty (same numbers)', async () => {
     const task = wideTask(2);
     const r = await tunedLinearProbe(task);
+    expect(r.folds).toBe(1);
     const again = await linearProbe({ ...task, weightDecay: r.weightDecay });
     expect([r.loss, r.trainAccuracy, r.testAccuracy]).toEqual([again.loss, again.trainAccuracy, again.testAccuracy]);
   });
@@ -60,6 +61,27 @@ describe('tunedLinearProbe', () => {
     for (const v of r.validation) {
       const p = await linearProbe({ ...task, trainFeatures: fit.x, trainLabels: fit.y, testFeatures: check.x, testLabels: check.y, weightDecay: v.weightDecay });
       expect(v.accuracy).toBe(p.testAccuracy);
+    }
+  });
+
+  it('with folds, each candidate scores the rows each fold held out, as linearProbe fitted on the other folds scores them', async () => {
+    const task = { ...wideTask(8, 90, 40), epochs: 10, validationFraction: undefined };
+    const r = await tunedLinearProbe({ ...task, folds: 4 });
+    expect(r.folds).toBe(4);
+    const n = task.trainLabels.length;
+    const order = new Rng(0).permutation(n);
+    const cuts = [0, 22, 45, 67, 90]; // floor(f·90/4)
+    for (const v of r.validation) {
+      let correct = 0;
+      for (let f = 0; f < 4; f++) {
+        const held = order.subarray(cuts[f], cuts[f + 1]);
+        const rest = Int32Array.from([...order.subarray(0, cuts[f]), ...order.subarray(cuts[f + 1])]);
+        const fit = gatherRows(task.trainFeatures, task.trainLabels, rest, task.dim);
+        const check = gatherRows(task.trainFeatures, task.trainLabels, held, task.dim);
+        const p = await linearProbe({ ...task, trainFeatures: fit.x, trainLabels: fit.y, testFeatures: check.x, testLabels: check.y, weightDecay: v.weightDecay });
+        correct += Math.round(p.testAccuracy * held.length);
+      }
+      expect(v.accuracy).toBe(correct / n);
     }
   });
 
@@ -93,6 +115,8 @@ describe('tunedLinearProbe', () => {
     await expect(tunedLinearProbe({ ...task, validationFraction: 0 })).rejects.toThrow(/validationFraction/);
     await expect(tunedLinearProbe({ ...task, validationFraction: 1 })).rejects.toThrow(/validationFraction/);
     await expect(tunedLinearProbe({ ...task, validationFraction: 0.01 })).rejects.toThrow(/at least one row/);
+    for (const folds of [1, 2.5, 21]) await expect(tunedLinearProbe({ ...task, validationFraction: undefined, folds })).rejects.toThrow(/folds must be an integer from 2/);
+    await expect(tunedLinearProbe({ ...task, folds: 5 })).rejects.toThrow(/validationFraction or folds, not both/);
   });
 
   it('leaks no tensors', async () => {
