@@ -66,10 +66,10 @@ async function trainLoop(train, batchSize, seed, steps, label, step) {
 }
 
 /** Probes every layer the objective's encoder offers; the result fields every trained or random job reports. */
-async function probed(objective, splits, cfg, seed, training = null) {
+async function probed(objective, splits, cfg, job, training = null) {
   const { layers, predict } = probeTargets(objective);
   const t0 = performance.now();
-  const probes = await probeLayers(predict, splits, layers, cfg.probe, seed);
+  const probes = await probeLayers(predict, splits, layers, probeOf(cfg, job), job.seed);
   const evalMinutes = (performance.now() - t0) / 60000;
   if (training === null) return { trainMinutes: 0, evalMinutes, layers: probes };
   return { trainMinutes: training.seconds / 60, evalMinutes, finalMetrics: tailMeans(training.records, 50), layers: probes };
@@ -100,7 +100,7 @@ async function unsupervised(job, cfg, output) {
       const training = await trainLoop(splits.train, cfg.batchSize, job.seed, job.steps, job.id,
         (batch, i) => trainStep(objective, optimizer, { images: batch.images }, i));
       await saveTrained(objective, job, output);
-      return await probed(objective, splits, cfg, job.seed, training);
+      return await probed(objective, splits, cfg, job, training);
     } finally {
       optimizer.dispose();
     }
@@ -108,7 +108,7 @@ async function unsupervised(job, cfg, output) {
 }
 
 async function random(job, cfg) {
-  return withObjective(job, cfg, (objective, splits) => probed(objective, splits, cfg, job.seed));
+  return withObjective(job, cfg, (objective, splits) => probed(objective, splits, cfg, job));
 }
 
 /** The DIM encoder (its job's objective: DIM's initialisation at this seed) + a linear softmax layer on its code, cross-entropy. */
@@ -133,7 +133,7 @@ async function supervised(job, cfg, output) {
         return { cross_entropy: value };
       });
       await saveTrained(objective, job, output);
-      return await probed(objective, splits, cfg, job.seed, training);
+      return await probed(objective, splits, cfg, job, training);
     } finally {
       optimizer.dispose();
       tf.dispose([w, b]);
@@ -144,7 +144,7 @@ async function supervised(job, cfg, output) {
 async function pixels(job, cfg) {
   const splits = await loadSplits(cfg.datasets[job.dataset], 0);
   const t0 = performance.now();
-  const probes = await probeLayers((x) => ({ pixels: x }), splits, ['pixels'], cfg.probe, 0);
+  const probes = await probeLayers((x) => ({ pixels: x }), splits, ['pixels'], probeOf(cfg, job), 0);
   return { trainMinutes: 0, evalMinutes: (performance.now() - t0) / 60000, layers: probes };
 }
 
@@ -230,8 +230,8 @@ async function reprobe(job, cfg, output) {
   const ckpt = await loadCheckpoint(checkpointsOf(output));
   return withObjective(job, cfg, async (objective, splits) => {
     restoreVariables(objective, ckpt.groups, ckpt.dir);
-    const { evalMinutes, layers } = await probed(objective, splits, cfg, job.seed);
-    return { ...previous, evalMinutes, layers, probe: cfg.probe, reprobed: new Date().toISOString() };
+    const { evalMinutes, layers } = await probed(objective, splits, cfg, job);
+    return { ...previous, evalMinutes, layers, probe: probeOf(cfg, job), reprobed: new Date().toISOString() };
   });
 }
 

@@ -17,10 +17,11 @@ function loadConfig(file = process.env.INFOMAX_REPRESENTATIONS_CONFIG ?? CONFIG)
   for (const key of ['backend', 'batchSize', 'learningRate', 'probe', 'datasets', 'headlineSeeds', 'methods', 'defaultDatasets', 'supervised', 'halves']) {
     if (cfg[key] === undefined) throw new Error(`${file}: missing key '${key}'`);
   }
-  for (const [key, p] of [['probe', cfg.probe], ['halves.probe', cfg.halves.probe ?? cfg.probe]]) {
-    const grid = p.weightDecays === undefined || (Array.isArray(p.weightDecays) && p.weightDecays.length > 0 && p.weightDecays.every((d) => Number.isFinite(d) && d >= 0));
-    if (!Number.isInteger(p.epochs) || p.epochs < 1 || !grid || (p.weightDecays !== undefined && !(p.validationFraction > 0 && p.validationFraction < 1))) {
-      throw new Error(`${file}: '${key}' must be { epochs: integer ≥ 1 } or { epochs, weightDecays: [numbers ≥ 0], validationFraction: (0, 1) }, got ${JSON.stringify(p)}`);
+  const probes = [['probe', cfg.probe], ['halves.probe', cfg.halves.probe ?? cfg.probe]];
+  for (const [d, entry] of Object.entries(cfg.datasets)) if (entry.probe) probes.push([`datasets.${d}.probe`, entry.probe]);
+  for (const [key, p] of probes) {
+    if (!validProbe(p)) {
+      throw new Error(`${file}: '${key}' must be { epochs: integer ≥ 1 }, or { epochs, weightDecays: [numbers ≥ 0] } with validationFraction: (0, 1) or folds: integer ≥ 2, got ${JSON.stringify(p)}`);
     }
   }
   for (const m of cfg.methods) {
@@ -29,6 +30,16 @@ function loadConfig(file = process.env.INFOMAX_REPRESENTATIONS_CONFIG ?? CONFIG)
     }
   }
   return cfg;
+}
+
+/** Whether a probe protocol is one the bench runs: plain epochs, or a penalty grid chosen on a held-out fraction or on k folds. */
+function validProbe(p) {
+  if (!p || !Number.isInteger(p.epochs) || p.epochs < 1) return false;
+  if (p.weightDecays === undefined) return p.validationFraction === undefined && p.folds === undefined;
+  const grid = Array.isArray(p.weightDecays) && p.weightDecays.length > 0 && p.weightDecays.every((d) => Number.isFinite(d) && d >= 0);
+  const fraction = p.validationFraction > 0 && p.validationFraction < 1;
+  const folds = Number.isInteger(p.folds) && p.folds >= 2;
+  return grid && (p.folds === undefined ? fraction : folds && p.validationFraction === undefined);
 }
 
 /**
@@ -89,8 +100,8 @@ function jobsOf(cfg) {
   return jobs.map((j, i) => [later(j), i, j]).sort((a, b) => a[0] - b[0] || a[1] - b[1]).map(([, , j]) => j);
 }
 
-/** The probe protocol of a job: the halves grid may set its own (`halves.probe`), every other job uses `probe`. */
-const probeOf = (cfg, job) => (job.kind === 'halves' ? cfg.halves.probe ?? cfg.probe : cfg.probe);
+/** The probe protocol of a job: the halves grid (`halves.probe`) and each dataset (`datasets.<id>.probe`) may set their own, else `probe`. */
+const probeOf = (cfg, job) => (job.kind === 'halves' ? cfg.halves.probe : cfg.datasets[job.dataset]?.probe) ?? cfg.probe;
 
 /** The probe protocol a result was measured with, as a comparable string (results from before the key was recorded used 30 plain epochs). */
 const protocolOf = (result) => JSON.stringify(result.probe ?? { epochs: 30 });

@@ -52,7 +52,7 @@ function extractLayers(predict, data, layers, batchSize = 250) {
  * defaults) of each layer; test and train accuracy in percent. `probe` is the config's
  * protocol: `{ epochs }` fits at the probe's default L2 penalty (1e-4); with
  * `weightDecays` the penalty is chosen per layer on a held-out `validationFraction` of
- * the training split (`tunedLinearProbe`).
+ * the training split, or by `folds`-fold cross-validation on it (`tunedLinearProbe`).
  */
 async function probeLayers(predict, splits, layers, probe, seed) {
   const result = {};
@@ -66,7 +66,7 @@ async function probeLayers(predict, splits, layers, probe, seed) {
       dim: tr[l].dim, classes: splits.classes.length, epochs: probe.epochs, seed,
     };
     const p = probe.weightDecays
-      ? await tunedLinearProbe({ ...options, weightDecays: probe.weightDecays, validationFraction: probe.validationFraction })
+      ? await tunedLinearProbe({ ...options, weightDecays: probe.weightDecays, validationFraction: probe.validationFraction, folds: probe.folds })
       : await linearProbe(options);
     result[l] = { dim: tr[l].dim, test: 100 * p.testAccuracy, train: 100 * p.trainAccuracy, seconds: (performance.now() - t0) / 1000 };
     if (p.validation) Object.assign(result[l], { weightDecay: p.weightDecay, validation: p.validation });

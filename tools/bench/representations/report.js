@@ -229,6 +229,7 @@ async function writeReport(cfg, jobs, results, out = null) {
     `**Protocol.** Every method trains its encoder for a fixed number of steps (batch ${cfg.batchSize}, Adam ${cfg.learningRate} unless its label names another step size),`,
     `then the encoder is frozen and a linear probe is fitted on each output: softmax regression on standardised features,`,
     ...probeProtocol(cfg.probe),
+    ...Object.values(cfg.datasets).filter((d) => d.probe).map((d) => `${d.label}: ${datasetProbe(d.probe)}.`),
     'Each layer is shown beside the same layer of the same encoder at its random initialisation (same seed),',
     'the baseline any objective has to beat; the last column is the gain of the code. Rows with several seeds give',
     'mean ± sample standard deviation. CMC and CPC have one encoder per view or per patch, so only their code is probed:',
@@ -262,9 +263,18 @@ function probeProtocol(probe) {
   const base = `Adam, ${probe.epochs} epochs over the training split`;
   if (!probe.weightDecays) return [`${base}, L2 penalty 1e-4 (\`@infomax/eval\` linearProbe), test accuracy in %.`];
   return [
-    `${base}, its L2 penalty chosen per layer from ${probe.weightDecays.join(', ')} by accuracy on ${100 * probe.validationFraction}% of the training`,
-    'split held out, then refitted on the whole training split (`@infomax/eval` tunedLinearProbe, the protocol of SimCLR\'s linear evaluation); test accuracy in %.',
+    `${base}, its L2 penalty chosen per layer from ${probe.weightDecays.join(', ')} by accuracy on ${heldOut(probe)},`,
+    'then refitted on the whole training split (`@infomax/eval` tunedLinearProbe, the protocol of SimCLR\'s linear evaluation); test accuracy in %.',
   ];
+}
+
+/** Where a tuned probe scores its candidates. */
+const heldOut = (probe) => (probe.folds ? `${probe.folds}-fold cross-validation on the training split` : `${100 * probe.validationFraction}% of the training split held out`);
+
+/** A dataset's own probe protocol, in a phrase. */
+function datasetProbe(probe) {
+  if (!probe.weightDecays) return `its own probe, ${probe.epochs} epochs at the fixed L2 penalty 1e-4`;
+  return `its own probe, ${probe.epochs} epochs, the penalty chosen from ${probe.weightDecays.join(', ')} by ${heldOut(probe)}`;
 }
 
 module.exports = { writeReport };
