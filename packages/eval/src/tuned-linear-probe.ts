@@ -81,7 +81,10 @@ export async function tunedLinearProbe(options: TunedLinearProbeOptions): Promis
   const correct = new Array<number>(weightDecays.length).fill(0);
   let scored = 0;
   for (const [from, to] of heldOut) {
-    const fit = gatherRows(probe.trainFeatures, probe.trainLabels, Int32Array.from([...order.subarray(0, from), ...order.subarray(to)]), probe.dim);
+    const rest = new Int32Array(nTrain - (to - from));
+    rest.set(order.subarray(0, from));
+    rest.set(order.subarray(to), from);
+    const fit = gatherRows(probe.trainFeatures, probe.trainLabels, rest, probe.dim);
     const check = gatherRows(probe.trainFeatures, probe.trainLabels, order.subarray(from, to), probe.dim);
     // Standardised once per part with its fitted rows' statistics, as linearProbe would for each candidate.
     const features = probe.standardize === false ? { train: fit.x, test: check.x } : standardize(fit.x, check.x, probe.dim);
