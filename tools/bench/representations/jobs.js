@@ -103,10 +103,10 @@ function jobsOf(cfg) {
 /** The probe protocol of a job: the halves grid (`halves.probe`) and each dataset (`datasets.<id>.probe`) may set their own, else `probe`. */
 const probeOf = (cfg, job) => (job.kind === 'halves' ? cfg.halves.probe : cfg.datasets[job.dataset]?.probe) ?? cfg.probe;
 
-/** The probe protocol a result was measured with, as a comparable string (results from before the key was recorded used 30 plain epochs). */
-const protocolOf = (result) => JSON.stringify(result.probe ?? { epochs: 30 });
+/** Whether a result (which carries its job's fields) was probed under the protocol its job has now; results from before the key was recorded used 30 plain epochs. */
+const probedAsConfigured = (cfg, result) => JSON.stringify(result.probe ?? { epochs: 30 }) === JSON.stringify(probeOf(cfg, result));
 
 /** Where a trained job saves its checkpoint (the trainer's format), given its result file. */
 const checkpointsOf = (resultFile) => resultFile.replace(/\.json$/, '.checkpoints');
 
-module.exports = { loadConfig, jobsOf, protocolOf, probeOf, checkpointsOf, CONFIG };
+module.exports = { loadConfig, jobsOf, probedAsConfigured, probeOf, checkpointsOf, CONFIG };

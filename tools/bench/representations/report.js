@@ -4,7 +4,7 @@
 const fs = require('fs');
 const path = require('path');
 const { writePng } = require('../../../apps/trainer/dist/plots');
-const { protocolOf, probeOf } = require('./jobs');
+const { probedAsConfigured } = require('./jobs');
 
 const ROOT = path.join(__dirname, '..', '..', '..');
 const LAYERS = ['conv', 'fc', 'code'];
@@ -103,7 +103,7 @@ function halvesSection(cfg, results) {
     `the concat critic runs its MLP on all ${h.batchSize}² pairs, ~16× a separable step). ` +
     `The critic scores (g1(top), g2(bottom)); the estimates are both bounds evaluated with the trained critic on held-out batches of ${h.batchSize} ` +
     `(InfoNCE cannot exceed log ${h.batchSize} = ${Math.log(h.batchSize).toFixed(2)} nats); the accuracy is the linear probe of g1's code of the top half alone` +
-    (h.probe ? ` (this grid's own probe: ${h.probe.epochs} epochs at ${h.probe.weightDecays ? 'a penalty chosen on held-out rows' : 'the fixed L2 penalty 1e-4'}).` : '.'), '');
+    (h.probe ? ` (this grid's own probe: ${probePhrase(h.probe)}).` : '.'), '');
   lines.push('| critic | trained with | steps | trained bound, last 50 training batches | I_NCE (test) | I_NWJ (test) | probe accuracy, g1(top half) | train min |');
   lines.push('|---|---|---|---|---|---|---|---|');
   for (const r of rows) {
@@ -196,7 +196,7 @@ async function writeReport(cfg, jobs, results, out = null) {
   fs.mkdirSync(figures, { recursive: true });
   const rel = (f) => path.relative(path.dirname(md), f).split(path.sep).join('/');
   // One probe protocol per table: results probed another way wait for `run.js --reprobe`.
-  const stale = results.filter((r) => protocolOf(r) !== JSON.stringify(probeOf(cfg, r)));
+  const stale = results.filter((r) => !probedAsConfigured(cfg, r));
   results = results.filter((r) => !stale.includes(r));
   const sections = Object.keys(cfg.datasets).map((d) => ({ dataset: d, ...datasetSection(cfg, jobs, results, d) }));
   const halves = halvesSection(cfg, results);
@@ -229,7 +229,7 @@ async function writeReport(cfg, jobs, results, out = null) {
     `**Protocol.** Every method trains its encoder for a fixed number of steps (batch ${cfg.batchSize}, Adam ${cfg.learningRate} unless its label names another step size),`,
     `then the encoder is frozen and a linear probe is fitted on each output: softmax regression on standardised features,`,
     ...probeProtocol(cfg.probe),
-    ...Object.values(cfg.datasets).filter((d) => d.probe).map((d) => `${d.label}: ${datasetProbe(d.probe)}.`),
+    ...Object.values(cfg.datasets).filter((d) => d.probe).map((d) => `${d.label}: its own probe, ${probePhrase(d.probe)}.`),
     'Each layer is shown beside the same layer of the same encoder at its random initialisation (same seed),',
     'the baseline any objective has to beat; the last column is the gain of the code. Rows with several seeds give',
     'mean ± sample standard deviation. CMC and CPC have one encoder per view or per patch, so only their code is probed:',
@@ -260,21 +260,19 @@ async function writeReport(cfg, jobs, results, out = null) {
 
 /** The probe sentence of the protocol paragraph. */
 function probeProtocol(probe) {
-  const base = `Adam, ${probe.epochs} epochs over the training split`;
-  if (!probe.weightDecays) return [`${base}, L2 penalty 1e-4 (\`@infomax/eval\` linearProbe), test accuracy in %.`];
+  if (!probe.weightDecays) return [`Adam, ${probePhrase(probe)} (\`@infomax/eval\` linearProbe); test accuracy in %.`];
   return [
-    `${base}, its L2 penalty chosen per layer from ${probe.weightDecays.join(', ')} by accuracy on ${heldOut(probe)},`,
-    'then refitted on the whole training split (`@infomax/eval` tunedLinearProbe, the protocol of SimCLR\'s linear evaluation); test accuracy in %.',
+    `Adam, ${probePhrase(probe)}, then refitted on the whole training split at that penalty`,
+    '(`@infomax/eval` tunedLinearProbe, the protocol of SimCLR\'s linear evaluation); test accuracy in %.',
   ];
 }
 
-/** Where a tuned probe scores its candidates. */
-const heldOut = (probe) => (probe.folds ? `${probe.folds}-fold cross-validation on the training split` : `${100 * probe.validationFraction}% of the training split held out`);
-
-/** A dataset's own probe protocol, in a phrase. */
-function datasetProbe(probe) {
-  if (!probe.weightDecays) return `its own probe, ${probe.epochs} epochs at the fixed L2 penalty 1e-4`;
-  return `its own probe, ${probe.epochs} epochs, the penalty chosen from ${probe.weightDecays.join(', ')} by ${heldOut(probe)}`;
+/** A probe protocol in a phrase: its epochs and how its L2 penalty is set. */
+function probePhrase(probe) {
+  const chosen = probe.folds ? `in ${probe.folds}-fold cross-validation on the training split` : `on ${100 * probe.validationFraction}% of the training split held out`;
+  return probe.weightDecays
+    ? `${probe.epochs} epochs over the training split, its L2 penalty chosen per layer from ${probe.weightDecays.join(', ')} by accuracy ${chosen}`
+    : `${probe.epochs} epochs over the training split at the fixed L2 penalty 1e-4`;
 }
 
 module.exports = { writeReport };

@@ -14,7 +14,7 @@
 const fs = require('fs');
 const path = require('path');
 const { spawn } = require('child_process');
-const { loadConfig, jobsOf, protocolOf, probeOf, checkpointsOf } = require('./jobs');
+const { loadConfig, jobsOf, probedAsConfigured, checkpointsOf } = require('./jobs');
 const { writeReport } = require('./report');
 
 function arg(name, fallback) {
@@ -47,23 +47,25 @@ function liveLock(id) {
 /** Whether a job's result exists and was probed under its protocol. */
 function current(job, cfg) {
   if (!fs.existsSync(resultFile(job.id))) return false;
-  return protocolOf(JSON.parse(fs.readFileSync(resultFile(job.id), 'utf8'))) === JSON.stringify(probeOf(cfg, job));
+  return probedAsConfigured(cfg, JSON.parse(fs.readFileSync(resultFile(job.id), 'utf8')));
 }
 
 /** Whether a stale result can be probed again without training: a trained job that saved its checkpoint. */
 const reprobable = (job) => fs.existsSync(path.join(checkpointsOf(resultFile(job.id)), 'latest'));
 
-/** Where a job stands: 'todo' (no result), 'done' (probed under its protocol), or stale, to probe again or to run again. */
+/** Where a job stands: 'todo' (no result), 'done' (probed under its protocol), 'reprobe' (stale, with a checkpoint to probe again) or 'rerun' (stale, to run again). */
 function stateOf(job, cfg) {
   if (!fs.existsSync(resultFile(job.id))) return 'todo';
   if (current(job, cfg)) return 'done';
-  return reprobable(job) ? 'stale (probe again)' : 'stale (run again)';
+  return reprobable(job) ? 'reprobe' : 'rerun';
 }
 
+const STATE_LABELS = { todo: 'todo', done: 'done', reprobe: 'stale (probe again)', rerun: 'stale (run again)' };
+
 /** Starts one job in its own process (a fresh tfjs engine each), its output in out/logs/<id>.log; resolves to success. */
-function runJob(job) {
+function runJob(job, cfg) {
   // Decided at launch: a job another process was training when this run started may have saved its checkpoint since.
-  const reprobing = fs.existsSync(resultFile(job.id)) && reprobable(job);
+  const reprobing = stateOf(job, cfg) === 'reprobe';
   const log = path.join(LOGS, `${job.id}${reprobing ? '.reprobe' : ''}.log`);
   fs.mkdirSync(path.dirname(log), { recursive: true });
   fs.mkdirSync(path.dirname(resultFile(job.id)), { recursive: true });
@@ -87,7 +89,7 @@ function runJob(job) {
  * another process holds (a lock with a live pid) against the limit and leaving them to it.
  * @returns the number of jobs that failed
  */
-async function schedule(todo, parallel, finished) {
+async function schedule(todo, parallel, finished, cfg) {
   let failed = 0;
   const mine = new Map();
   const pending = [...todo];
@@ -96,7 +98,7 @@ async function schedule(todo, parallel, finished) {
     const ready = pending.filter((j) => !mine.has(j.id) && !finished(j) && liveLock(j.id) === null);
     if (mine.size + others.length < parallel && ready.length > 0) {
       const job = ready[0];
-      mine.set(job.id, runJob(job).then((ok) => {
+      mine.set(job.id, runJob(job, cfg).then((ok) => {
         if (!ok) failed += 1;
         mine.delete(job.id);
         pending.splice(pending.indexOf(job), 1);
@@ -119,7 +121,7 @@ async function main() {
   const wanted = all.filter((j) => only === null || j.id.startsWith(only));
   const again = process.argv.includes('--reprobe');
   if (process.argv.includes('--list')) {
-    for (const j of wanted) console.log(`${stateOf(j, cfg)}  ${j.id}`);
+    for (const j of wanted) console.log(`${STATE_LABELS[stateOf(j, cfg)]}  ${j.id}`);
     return;
   }
   let failed = 0;
@@ -128,7 +130,7 @@ async function main() {
     const finished = again ? (j) => current(j, cfg) : (j) => fs.existsSync(resultFile(j.id));
     const todo = wanted.filter((j) => !finished(j));
     console.log(`${todo.length} of ${wanted.length} jobs to run, ${parallel} at a time; logs in ${path.relative(process.cwd(), LOGS)}`);
-    failed = await schedule(todo, parallel, finished);
+    failed = await schedule(todo, parallel, finished, cfg);
   }
   const results = all.filter((j) => fs.existsSync(resultFile(j.id))).map((j) => JSON.parse(fs.readFileSync(resultFile(j.id), 'utf8')));
   const written = await writeReport(cfg, all, results, arg('out', null) === null ? null : OUT);
