@@ -17,3 +17,4 @@ export {
 export { registerEngineKernels, restoreStockKernels, stockKernel, KERNEL_BACKENDS } from './register';
 export type { KernelBackend } from './register';
 export { adam, FusedAdam } from './optimizers';
+export { canReadSync, registerAsyncOnlyBackend } from './readback';
