@@ -78,7 +78,11 @@ export class Mine {
     return { estimate: result.estimate, loss: result.loss };
   }
 
-  /** The moving average of E_q[e^T] per position, or null before the first step. */
+  /**
+   * The moving average of E_q[e^T] per position, or null before the first step. A
+   * diagnostic that reads synchronously: on webgpu (see the engine's `canReadSync`) it
+   * throws; the bound itself never reads.
+   */
   average(): number[] | null {
     return this.logAverage === null ? null : Array.from(this.logAverage.dataSync(), Math.exp);
   }

@@ -3,6 +3,7 @@
  * the validation of the negative options that shape it.
  */
 import * as tf from '@tensorflow/tfjs';
+import { canReadSync } from '@infomax/engine';
 import { ShapeError } from '../errors';
 import type { NegativeOptions } from '../bounds/types';
 import { checkFloatFinite, checkScores, describe } from './validate';
@@ -65,6 +66,8 @@ export function checkBoundArgs(fn: string, scores: unknown, options: NegativeOpt
     if (!(negativeMask instanceof tf.Tensor) || negativeMask.rank !== 2 || negativeMask.shape[0] !== b || negativeMask.shape[1] !== b) {
       throw new ShapeError(`${fn}: option 'negativeMask' must have shape [${b}, ${b}] to match scores [${scores.shape}], got ${describe(negativeMask)}`);
     }
+    // Its values need a synchronous read; where the backend has none (webgpu) only the shape is checked.
+    if (!canReadSync()) return;
     // Tensors are immutable: a mask checked once (an objective reuses one every step) needs no second pass.
     let minRow = checkedMasks.get(negativeMask);
     if (minRow === undefined) {

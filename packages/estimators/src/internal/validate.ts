@@ -3,6 +3,7 @@
  * argument, what was expected and what came.
  */
 import * as tf from '@tensorflow/tfjs';
+import { canReadSync } from '@infomax/engine';
 import { ConfigError, NonFiniteError, ShapeError } from '../errors';
 
 /** Throws unless `t` is a float tensor of rank 2 or 3 whose first two sizes are equal and ≥ 2. */
@@ -26,11 +27,16 @@ export function checkScores(fn: string, t: unknown, name = 'scores'): asserts t 
   checkFloatFinite(fn, t, name);
 }
 
-/** Throws unless `t` is a float32 tensor whose entries are all finite (reads one boolean back). */
+/**
+ * Throws unless `t` is a float32 tensor whose entries are all finite (reads one boolean
+ * back). Where the backend cannot read synchronously (webgpu) only the dtype is checked:
+ * the training step reads its loss back and throws on a non-finite one there.
+ */
 export function checkFloatFinite(fn: string, t: tf.Tensor, name: string): void {
   if (t.dtype !== 'float32') {
     throw new ShapeError(`${fn}: '${name}' must be float32, got ${t.dtype}`);
   }
+  if (!canReadSync()) return;
   const finite = tf.tidy(() => tf.all(tf.isFinite(t)).dataSync()[0]);
   if (!finite) {
     throw new NonFiniteError(`${fn}: '${name}' must hold finite values, got NaN or Infinity`);
