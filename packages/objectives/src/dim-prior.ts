@@ -59,9 +59,10 @@ export class PriorMatcher {
    * One discriminator step on codes `[B, D]` (treated as constants) against as many
    * prior samples: minimises −E_prior log σ(D) − E_codes log(1 − σ(D)).
    * @returns the discriminator loss and its accuracy (½·(share of prior samples called
-   *   prior + share of codes called codes); 0.5 when it cannot tell them apart).
+   *   prior + share of codes called codes); 0.5 when it cannot tell them apart), as
+   *   scalars the caller disposes.
    */
-  step(code: tf.Tensor2D): { prior_disc_loss: number; prior_accuracy: number } {
+  step(code: tf.Tensor2D): { prior_disc_loss: tf.Scalar; prior_accuracy: tf.Scalar } {
     const [b, d] = code.shape;
     const sample =
       this.config.distribution === 'uniform'
@@ -81,10 +82,8 @@ export class PriorMatcher {
       true,
       this.variables,
     ) as tf.Scalar;
-    const accuracy = held.accuracy as tf.Scalar;
-    const values = { prior_disc_loss: loss.dataSync()[0], prior_accuracy: accuracy.dataSync()[0] };
-    tf.dispose([sample, fake, loss, accuracy]);
-    return values;
+    tf.dispose([sample, fake]);
+    return { prior_disc_loss: loss, prior_accuracy: held.accuracy as tf.Scalar };
   }
 
   dispose(): void {

@@ -116,9 +116,10 @@ test('prior discriminator, closed form: accuracy reaches Φ(1.5) ≈ 0.93 on N((
   const run = (shift: number, steps: number) =>
     Array.from({ length: steps }, () => {
       const z = codes(shift);
-      const { prior_accuracy } = matcher.step(z);
-      z.dispose();
-      return prior_accuracy;
+      const { prior_disc_loss, prior_accuracy } = matcher.step(z);
+      const accuracy = prior_accuracy.dataSync()[0];
+      tf.dispose([z, prior_disc_loss, prior_accuracy]);
+      return accuracy;
     });
   run(3, 1); // creates Adam's slots
   const before = tf.memory().numTensors;
@@ -146,8 +147,9 @@ test('prior matching: a trained discriminator tells the codes apart, then the en
   const early: number[] = [];
   for (let step = 0; step < 60; step++) {
     const images = data.next(64);
-    early.push(o.auxiliaryStep!({ images }, { step }).prior_accuracy);
-    images.dispose();
+    const m = o.auxiliaryStep!({ images }, { step }) as Record<string, tf.Scalar>;
+    early.push(m.prior_accuracy.dataSync()[0]);
+    tf.dispose([images, ...Object.values(m)]);
   }
   // Phase 2: the encoder learns to fool it.
   const optimizer = tf.train.adam(5e-4);

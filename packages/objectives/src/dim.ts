@@ -208,7 +208,7 @@ export class DimObjective implements Objective {
    * training-mode `loss` computed (as the generator term saw them), else the batch
    * encoded in inference mode.
    */
-  auxiliaryStep(batch: Batch, _options: { step: number }): Record<string, number> {
+  auxiliaryStep(batch: Batch, _options: { step: number }): Record<string, tf.Scalar> {
     if (!this.prior) return {};
     let codes = this.pendingCodes;
     this.pendingCodes = null;

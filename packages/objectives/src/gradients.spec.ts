@@ -24,7 +24,7 @@ describe('every trainable weight gets a gradient', () => {
     // A first step fills the memory queue, so the queued branch is on the tape too.
     const optimizer = tf.train.sgd(0);
     trainStep(o, optimizer, { images }, 0);
-    o.auxiliaryStep?.({ images }, { step: 0 });
+    tf.dispose(Object.values(o.auxiliaryStep?.({ images }, { step: 0 }) ?? {}).filter((v): v is tf.Scalar => v instanceof tf.Tensor));
     const before = tf.memory().numTensors;
     const { grads, value } = tf.variableGrads(() => o.loss({ images }, { training: true, step: 1 }).loss, o.variables);
     const norms = tf.tidy(() => o.variables.map((v) => tf.sum(tf.abs(grads[v.name])).dataSync()[0]));
@@ -33,7 +33,7 @@ describe('every trainable weight gets a gradient', () => {
     expect(Object.keys(grads).length).toBe(o.variables.length);
     tf.dispose([value, ...Object.values(grads)]);
     // The queue's codes wait for auxiliaryStep; everything else went with the tape's forward pass.
-    o.auxiliaryStep?.({ images }, { step: 1 });
+    tf.dispose(Object.values(o.auxiliaryStep?.({ images }, { step: 1 }) ?? {}).filter((v): v is tf.Scalar => v instanceof tf.Tensor));
     expect(tf.memory().numTensors).toBe(before);
     tf.dispose(images);
     data.dispose();
@@ -59,6 +59,7 @@ test('DIM: the prior discriminator trains only in auxiliaryStep, with its own op
   // …its own step moves it.
   const m = o.auxiliaryStep!({ images }, { step: 0 });
   expect(Object.keys(m).sort()).toEqual(['prior_accuracy', 'prior_disc_loss']);
+  tf.dispose(Object.values(m) as tf.Scalar[]);
   expect(snapshot().some((w, i) => w.some((x, j) => x !== start[i][j]))).toBe(true);
   tf.dispose(images);
   data.dispose();

@@ -6,7 +6,7 @@
 export type { Batch, LossResult, Objective } from './objective';
 export { buildObjective, OBJECTIVE_KINDS } from './build-objective';
 export type { ObjectiveKind, ObjectiveConfig } from './build-objective';
-export { trainStep } from './train-step';
+export { trainStep, trainStepAsync } from './train-step';
 export { applyEstimator, ESTIMATOR_KINDS } from './estimator';
 export type { EstimatorKind } from './estimator';
 export { DimObjective, DIM_LOCAL_NEGATIVES } from './dim';

@@ -39,9 +39,10 @@ export interface Objective {
   loss(batch: Batch, options: { training: boolean; step: number }): LossResult;
   /**
    * Optional auxiliary update run after the main step (DIM prior matching trains its
-   * discriminator here with its own optimizer). Returns plain-number metrics.
+   * discriminator here with its own optimizer). Returns its metrics as scalars (read back
+   * with the step's own, in one read, then disposed by the caller) or plain numbers.
    */
-  auxiliaryStep?(batch: Batch, options: { step: number }): Record<string, number>;
+  auxiliaryStep?(batch: Batch, options: { step: number }): Record<string, tf.Scalar | number>;
   /**
    * The representation a probe evaluates, from raw images `[batch, height, width, channels]`
    * to `[batch, D]` (inference mode). Optional for custom objectives; the built-in ones

@@ -4,10 +4,53 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Batch, Objective } from './objective';
 
+/** A step's metrics before they are read back: scalars to read (then dispose) and numbers as they are. */
+interface PendingMetrics {
+  names: string[];
+  scalars: tf.Scalar[];
+  numbers: Record<string, number>;
+}
+
+/**
+ * Minimises the loss, then runs the auxiliary step, keeping every metric as a scalar
+ * so that one read-back serves them all.
+ */
+function runStep(objective: Objective, optimizer: tf.Optimizer, batch: Batch, step: number): PendingMetrics {
+  let metrics: Record<string, tf.Scalar> = {};
+  const loss = optimizer.minimize(
+    () => {
+      const result = objective.loss(batch, { training: true, step });
+      // The metrics would be freed with the rest of the forward pass; keep them to read after.
+      metrics = Object.fromEntries(Object.entries(result.metrics).map(([k, v]) => [k, tf.keep(v)]));
+      return result.loss;
+    },
+    true,
+    objective.variables,
+  ) as tf.Scalar;
+  const pending: PendingMetrics = { names: ['loss', ...Object.keys(metrics)], scalars: [loss, ...Object.values(metrics)], numbers: {} };
+  for (const [k, v] of Object.entries(objective.auxiliaryStep?.(batch, { step }) ?? {})) {
+    if (typeof v === 'number') {
+      pending.numbers[k] = v;
+    } else {
+      pending.names.push(k);
+      pending.scalars.push(v);
+    }
+  }
+  return pending;
+}
+
+function named(pending: PendingMetrics, values: ArrayLike<number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  pending.names.forEach((k, i) => (out[k] = values[i]));
+  return { ...out, ...pending.numbers };
+}
+
 /**
  * Minimises `objective.loss(batch, { training: true, step })` over `objective.variables`
  * with `optimizer`, then runs `objective.auxiliaryStep` (e.g. DIM's prior discriminator)
- * if it has one, and reads every metric back as a number. Leaves no tensors behind.
+ * if it has one, and reads every metric back as a number (one synchronous read). Leaves
+ * no tensors behind. On a backend that reads only asynchronously (webgpu) use
+ * {@link trainStepAsync}.
  *
  * @param objective any objective from `buildObjective`
  * @param optimizer the main optimizer (DIM's reference: Adam 1e-4, e.g. the engine's `adam(1e-4)`)
@@ -20,21 +63,31 @@ import type { Batch, Objective } from './objective';
  * for (let step = 0; step < 100; step++) console.log(trainStep(objective, optimizer, { images }, step));
  */
 export function trainStep(objective: Objective, optimizer: tf.Optimizer, batch: Batch, step: number): Record<string, number> {
-  let metrics: Record<string, tf.Scalar> = {};
-  const loss = optimizer.minimize(
-    () => {
-      const result = objective.loss(batch, { training: true, step });
-      // The metrics would be freed with the rest of the forward pass; keep them to read after.
-      metrics = Object.fromEntries(Object.entries(result.metrics).map(([k, v]) => [k, tf.keep(v)]));
-      return result.loss;
-    },
-    true,
-    objective.variables,
-  ) as tf.Scalar;
-  const names = Object.keys(metrics);
-  const values = tf.tidy(() => tf.stack([loss, ...names.map((k) => metrics[k])]).dataSync());
-  tf.dispose([loss, ...Object.values(metrics)]);
-  const out: Record<string, number> = { loss: values[0] };
-  names.forEach((k, i) => (out[k] = values[i + 1]));
-  return { ...out, ...(objective.auxiliaryStep?.(batch, { step }) ?? {}) };
+  const pending = runStep(objective, optimizer, batch, step);
+  try {
+    return named(pending, tf.tidy(() => tf.stack(pending.scalars).dataSync()));
+  } finally {
+    tf.dispose(pending.scalars);
+  }
+}
+
+/**
+ * {@link trainStep} with the metrics read back by `await data()`: the step for every
+ * backend, webgpu included (whose `dataSync` does not work under Node.js), and the one
+ * the trainer runs. There the bounds cannot check their scores for NaN before the
+ * update (that check needs a synchronous read): a diverged step shows as a non-finite
+ * loss in the returned numbers instead of a NonFiniteError.
+ *
+ * @returns the same numbers as {@link trainStep}
+ * @example
+ * for (let step = 0; step < 100; step++) console.log(await trainStepAsync(objective, optimizer, { images }, step));
+ */
+export async function trainStepAsync(objective: Objective, optimizer: tf.Optimizer, batch: Batch, step: number): Promise<Record<string, number>> {
+  const pending = runStep(objective, optimizer, batch, step);
+  const stacked = tf.stack(pending.scalars);
+  try {
+    return named(pending, await stacked.data());
+  } finally {
+    tf.dispose([stacked, ...pending.scalars]);
+  }
 }
