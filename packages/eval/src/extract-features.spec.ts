@@ -15,8 +15,8 @@ describe('extractFeatures', () => {
   // Per-image channel means and a fixed linear map: a tiny "encoder" with intermediates.
   const encoder = (x: tf.Tensor4D) => tf.mean(x, [1, 2]).matMul(tf.tensor2d([1, 2, -1, 0.5, 3, 0], [2, 3]));
 
-  it('n=11, batch 4 (ragged last batch): equals a plain-JS encoder over pixels scaled by 1/255', () => {
-    const out = extractFeatures(encoder, bytes, [n, h, w, c], 4);
+  it('n=11, batch 4 (ragged last batch): equals a plain-JS encoder over pixels scaled by 1/255', async () => {
+    const out = await extractFeatures(encoder, bytes, [n, h, w, c], 4);
     expect(out).toHaveLength(n * 3);
     for (let i = 0; i < n; i++) {
       const means = [0, 0];
@@ -26,16 +26,16 @@ describe('extractFeatures', () => {
     }
   });
 
-  it('a conv-map output [b, h, w, c] is flattened per image; float pixels are used unscaled', () => {
+  it('a conv-map output [b, h, w, c] is flattened per image; float pixels are used unscaled', async () => {
     const pixels = Float32Array.from(bytes, (b) => b / 7);
-    const out = extractFeatures((x) => x.mul(2), pixels, [n, h, w, c], 3);
+    const out = await extractFeatures((x) => x.mul(2), pixels, [n, h, w, c], 3);
     expect(out).toHaveLength(pixels.length);
     out.forEach((v, i) => expectClose(v, 2 * pixels[i], 1e-4));
   });
 
-  it('the batch size does not change the features', () => {
-    const a = extractFeatures(encoder, bytes, [n, h, w, c], 1);
-    const b = extractFeatures(encoder, bytes, [n, h, w, c], 64);
+  it('the batch size does not change the features', async () => {
+    const a = await extractFeatures(encoder, bytes, [n, h, w, c], 1);
+    const b = await extractFeatures(encoder, bytes, [n, h, w, c], 64);
     expect(Array.from(a)).toEqual(Array.from(b));
   });
 
@@ -43,11 +43,11 @@ describe('extractFeatures', () => {
     await expectNoLeak(() => extractFeatures(encoder, bytes, [n, h, w, c], 4));
   });
 
-  it('rejects a shape that does not match the pixels, a bad batch size and an encoder that drops rows', () => {
+  it('rejects a shape that does not match the pixels, a bad batch size and an encoder that drops rows', async () => {
     const before = tf.memory().numTensors;
-    expect(() => extractFeatures(encoder, bytes, [n + 1, h, w, c], 4)).toThrow(/extractFeatures: images must hold/);
-    expect(() => extractFeatures(encoder, bytes, [n, h, w, c], 0)).toThrow(ConfigError);
-    expect(() => extractFeatures((x) => x.slice([0, 0, 0, 0], [1, -1, -1, -1]), bytes, [n, h, w, c], 4)).toThrow(
+    await expect(extractFeatures(encoder, bytes, [n + 1, h, w, c], 4)).rejects.toThrow(/extractFeatures: images must hold/);
+    await expect(extractFeatures(encoder, bytes, [n, h, w, c], 0)).rejects.toThrow(ConfigError);
+    await expect(extractFeatures((x) => x.slice([0, 0, 0, 0], [1, -1, -1, -1]), bytes, [n, h, w, c], 4)).rejects.toThrow(
       ShapeError,
     );
     expect(tf.memory().numTensors).toBe(before);

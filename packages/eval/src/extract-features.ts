@@ -7,7 +7,8 @@ import { checkInt } from './internal/validate';
  * Runs `predict` over `images` batch by batch (each batch inside `tf.tidy`) and
  * gathers the outputs, flattened per image, into one array: a conv map
  * `[b, h', w', c']` becomes `h'·w'·c'` features per row. `Uint8Array` pixels are
- * scaled by 1/255; `Float32Array` pixels are used as they are.
+ * scaled by 1/255; `Float32Array` pixels are used as they are. Outputs are read back
+ * with `await data()`, so it runs on every backend (webgpu too).
  *
  * @param predict frozen encoder: `[b, height, width, channels]` → `[b, ...]` (`[b]` counts as one feature); called inside `tf.tidy`, so its intermediates are freed.
  * @param images `[n, height, width, channels]` row-major pixels.
@@ -17,15 +18,15 @@ import { checkInt } from './internal/validate';
  * @throws ShapeError when `images.length` differs from the product of `shape`, or `predict` returns a tensor whose batch size or row size changes.
  * @throws ConfigError when `batchSize` or a dimension of `shape` is not a positive integer.
  * @example
- * const codes = extractFeatures((x) => encoder.apply(x).global, test.images, [2000, 28, 28, 1], 256);
+ * const codes = await extractFeatures((x) => encoder.apply(x).global, test.images, [2000, 28, 28, 1], 256);
  * const dim = codes.length / 2000;
  */
-export function extractFeatures(
+export async function extractFeatures(
   predict: (x: tf.Tensor4D) => tf.Tensor,
   images: Float32Array | Uint8Array,
   shape: [number, number, number, number],
   batchSize: number,
-): Float32Array {
+): Promise<Float32Array> {
   const fn = 'extractFeatures';
   if (shape.length !== 4) throw new ShapeError(`${fn}: shape must be [n, height, width, channels], got [${shape.join(', ')}]`);
   shape.forEach((s, i) => checkInt(fn, `shape[${i}]`, s, 1));
@@ -51,7 +52,7 @@ export function extractFeatures(
       }
       return y.reshape([size, -1]);
     });
-    const values = features.dataSync();
+    const values = await features.data();
     features.dispose();
     if (out === null) {
       dim = values.length / size;

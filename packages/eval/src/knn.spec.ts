@@ -31,9 +31,9 @@ describe('knn', () => {
       [6, 3],
       [20, 5],
     ]) {
-      it(`${metric}, k=${k}, ${classes} classes, 150×60 rows: the same predictions as a brute-force float64 reference`, () => {
+      it(`${metric}, k=${k}, ${classes} classes, 150×60 rows: the same predictions as a brute-force float64 reference`, async () => {
         const t = task(10 * k + classes, classes);
-        const r = knn({ ...t, k, metric });
+        const r = await knn({ ...t, k, metric });
         const expected = naiveKnn(t.trainFeatures, t.trainLabels, t.testFeatures, t.dim, classes, k, metric);
         expect(Array.from(r.predictions)).toEqual(Array.from(expected));
         const correct = expected.filter((p, i) => p === t.testLabels[i]).length;
@@ -42,7 +42,7 @@ describe('knn', () => {
     }
   }
 
-  it('a tied vote goes to the class of the nearest neighbour, not to the lower class index', () => {
+  it('a tied vote goes to the class of the nearest neighbour, not to the lower class index', async () => {
     const base = {
       trainFeatures: Float32Array.from([1.1, 0, 1.5, 0, 5, 0, 5.1, 0]),
       trainLabels: Int32Array.from([1, 0, 0, 1]),
@@ -52,11 +52,11 @@ describe('knn', () => {
       classes: 2,
       metric: 'euclidean' as const,
     };
-    expect(Array.from(knn({ ...base, k: 2 }).predictions)).toEqual([1, 0]);
-    expect(Array.from(knn({ ...base, k: 4 }).predictions)).toEqual([1, 0]);
+    expect(Array.from((await knn({ ...base, k: 2 })).predictions)).toEqual([1, 0]);
+    expect(Array.from((await knn({ ...base, k: 4 })).predictions)).toEqual([1, 0]);
   });
 
-  it('cosine: scaling every row by its own positive factor changes no prediction', () => {
+  it('cosine: scaling every row by its own positive factor changes no prediction', async () => {
     const t = task(5, 4);
     const rng = new Rng(6);
     const scale = (x: Float32Array) => {
@@ -67,23 +67,23 @@ describe('knn', () => {
       }
       return out;
     };
-    const a = knn({ ...t, k: 7 });
-    const b = knn({ ...t, k: 7, trainFeatures: scale(t.trainFeatures), testFeatures: scale(t.testFeatures) });
+    const a = await knn({ ...t, k: 7 });
+    const b = await knn({ ...t, k: 7, trainFeatures: scale(t.trainFeatures), testFeatures: scale(t.testFeatures) });
     expect(Array.from(b.predictions)).toEqual(Array.from(a.predictions));
   });
 
-  it('the chunk size does not change the predictions (chunks of 7 rows vs one block)', () => {
+  it('the chunk size does not change the predictions (chunks of 7 rows vs one block)', async () => {
     const t = task(8, 3);
-    const whole = knn({ ...t, k: 5, metric: 'euclidean', chunkRows: 1000 });
-    const chunked = knn({ ...t, k: 5, metric: 'euclidean', chunkRows: 7 });
+    const whole = await knn({ ...t, k: 5, metric: 'euclidean', chunkRows: 1000 });
+    const chunked = await knn({ ...t, k: 5, metric: 'euclidean', chunkRows: 7 });
     expect(Array.from(chunked.predictions)).toEqual(Array.from(whole.predictions));
   });
 
-  it('well-separated blobs: 100% with k=20', () => {
+  it('well-separated blobs: 100% with k=20', async () => {
     const rng = new Rng(9);
     const train = blobs(rng, 300, 8, 4, 10);
     const test = blobs(rng, 100, 8, 4, 10);
-    const r = knn({
+    const r = await knn({
       trainFeatures: train.features,
       trainLabels: train.labels,
       testFeatures: test.features,
@@ -96,25 +96,25 @@ describe('knn', () => {
 
   it('leaks no tensors (both metrics)', async () => {
     const t = task(12, 3);
-    await expectNoLeak(() => {
-      knn({ ...t, chunkRows: 16 });
-      knn({ ...t, metric: 'euclidean' });
+    await expectNoLeak(async () => {
+      await knn({ ...t, chunkRows: 16 });
+      await knn({ ...t, metric: 'euclidean' });
     });
   });
 
-  it('rejects k > nTrain, unknown metrics, bad labels and lengths, naming the argument', () => {
+  it('rejects k > nTrain, unknown metrics, bad labels and lengths, naming the argument', async () => {
     const t = task(13, 3);
     const before = tf.memory().numTensors;
-    expect(() => knn({ ...t, k: 151 })).toThrow(/knn: k must be at most .*150/);
-    expect(() => knn({ ...t, k: 0 })).toThrow(ConfigError);
-    expect(() => knn({ ...t, metric: 'manhattan' as 'cosine' })).toThrow(/knn: metric/);
-    expect(() => knn({ ...t, trainLabels: Int32Array.from(t.trainLabels, (y, i) => (i === 3 ? -1 : y)) })).toThrow(
+    await expect(knn({ ...t, k: 151 })).rejects.toThrow(/knn: k must be at most .*150/);
+    await expect(knn({ ...t, k: 0 })).rejects.toThrow(ConfigError);
+    await expect(knn({ ...t, metric: 'manhattan' as 'cosine' })).rejects.toThrow(/knn: metric/);
+    await expect(knn({ ...t, trainLabels: Int32Array.from(t.trainLabels, (y, i) => (i === 3 ? -1 : y)) })).rejects.toThrow(
       /knn: trainLabels\[3\] = -1/,
     );
-    expect(() => knn({ ...t, testLabels: Int32Array.from(t.testLabels, () => 3) })).toThrow(LabelError);
-    expect(() => knn({ ...t, dim: 7 })).toThrow(ShapeError);
-    expect(() => knn({ ...t, testLabels: t.testLabels.subarray(2) })).toThrow(/knn: testLabels/);
-    expect(() => knn({ ...t, testFeatures: t.testFeatures.map((v, i) => (i === 5 ? -Infinity : v)) })).toThrow(
+    await expect(knn({ ...t, testLabels: Int32Array.from(t.testLabels, () => 3) })).rejects.toThrow(LabelError);
+    await expect(knn({ ...t, dim: 7 })).rejects.toThrow(ShapeError);
+    await expect(knn({ ...t, testLabels: t.testLabels.subarray(2) })).rejects.toThrow(/knn: testLabels/);
+    await expect(knn({ ...t, testFeatures: t.testFeatures.map((v, i) => (i === 5 ? -Infinity : v)) })).rejects.toThrow(
       NonFiniteError,
     );
     expect(tf.memory().numTensors).toBe(before);

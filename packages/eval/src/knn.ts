@@ -50,7 +50,8 @@ function resolve(options: KnnOptions): Required<KnnOptions> & { nTrain: number; 
  * a tie between classes goes to the class whose member ranks nearest. Similarities
  * are computed in blocks of test rows with one matrix product each
  * (`[chunkRows, dim] × [nTrain, dim]ᵀ`), so 10k × 10k fits in little memory. For
- * `'euclidean'` the ranking uses 2·x·y − ‖y‖², which orders like −‖x − y‖².
+ * `'euclidean'` the ranking uses 2·x·y − ‖y‖², which orders like −‖x − y‖². Each block's
+ * neighbours are read back with `await data()`, so it runs on every backend (webgpu too).
  *
  * @param options features `[n, dim]`, labels `[n]`, k and metric; see {@link KnnOptions}.
  * @returns test accuracy in [0, 1] and the `[nTest]` predictions.
@@ -59,9 +60,9 @@ function resolve(options: KnnOptions): Required<KnnOptions> & { nTrain: number; 
  * @throws NonFiniteError when a feature is NaN or ±Infinity.
  * @throws ConfigError when k > nTrain, k < 1, or the metric is unknown.
  * @example
- * const { testAccuracy } = knn({ trainFeatures, trainLabels, testFeatures, testLabels, dim: 64, classes: 10 });
+ * const { testAccuracy } = await knn({ trainFeatures, trainLabels, testFeatures, testLabels, dim: 64, classes: 10 });
  */
-export function knn(options: KnnOptions): KnnResult {
+export async function knn(options: KnnOptions): Promise<KnnResult> {
   const o = resolve(options);
   const predictions = new Int32Array(o.nTest);
   const votes = new Int32Array(o.classes);
@@ -86,7 +87,7 @@ export function knn(options: KnnOptions): KnnResult {
             : tf.matMul(query, reference, false, true).mul(2).sub(referenceNorms as tf.Tensor);
         return tf.topk(scores, o.k, true).indices;
       });
-      const nearest = indices.dataSync();
+      const nearest = await indices.data();
       indices.dispose();
       for (let i = 0; i < size; i++) {
         predictions[first + i] = vote(nearest, i * o.k, o.k, o.trainLabels, votes, firstRank);

@@ -161,8 +161,8 @@ export async function linearProbe(options: LinearProbeOptions): Promise<LinearPr
       lossSum = null;
       o.onEpoch?.(epoch, loss);
     }
-    const trainCorrect = countCorrect(train, o.trainLabels, o.dim, w, b);
-    const testCorrect = countCorrect(test, o.testLabels, o.dim, w, b);
+    const trainCorrect = await countCorrect(train, o.trainLabels, o.dim, w, b);
+    const testCorrect = await countCorrect(test, o.testLabels, o.dim, w, b);
     return {
       trainAccuracy: trainCorrect / o.nTrain,
       testAccuracy: testCorrect / o.nTest,

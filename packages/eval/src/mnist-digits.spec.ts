@@ -36,8 +36,8 @@ describe('bundled MNIST digits, raw pixels (784-d)', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
-  it('kNN (k=20, cosine): test accuracy above 90%', () => {
-    const r = knn({
+  it('kNN (k=20, cosine): test accuracy above 90%', async () => {
+    const r = await knn({
       trainFeatures: pixels(train),
       trainLabels: train.labels,
       testFeatures: pixels(test),

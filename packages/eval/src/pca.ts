@@ -35,7 +35,8 @@ export interface Pca2d {
  * centred rows is one `tf.matMul` — `[dim, dim]` (covariance), or the `[n, n]` Gram
  * matrix when there are fewer rows than features (same non-zero eigenvalues; axes =
  * Xᵀu normalised) — and its leading eigenvectors come from block subspace iteration
- * with a Rayleigh–Ritz step in float64 JS.
+ * with a Rayleigh–Ritz step in float64 JS. The matrix is read back with `await data()`,
+ * so it runs on every backend (webgpu too).
  *
  * @param features `[n, dim]` row-major embeddings.
  * @param dim features per row (≥ 2).
@@ -46,10 +47,10 @@ export interface Pca2d {
  * @throws ShapeError when `features.length !== n·dim`.
  * @throws NonFiniteError when a feature is NaN or ±Infinity.
  * @example
- * const { points, explained } = pca2d(testCodes, 64, 2000);
+ * const { points, explained } = await pca2d(testCodes, 64, 2000);
  * console.log(`PC1 ${(100 * explained[0]).toFixed(1)}%, PC2 ${(100 * explained[1]).toFixed(1)}%`);
  */
-export function pca2d(features: Float32Array, dim: number, n: number, options: Pca2dOptions = {}): Pca2d {
+export async function pca2d(features: Float32Array, dim: number, n: number, options: Pca2dOptions = {}): Promise<Pca2d> {
   const o: Required<Pca2dOptions> = { maxIterations: 500, tolerance: 1e-9, seed: 0, ...options };
   checkInt('pca2d', 'dim', dim, 2);
   checkInt('pca2d', 'n', n, 1);
@@ -72,7 +73,7 @@ export function pca2d(features: Float32Array, dim: number, n: number, options: P
     const x = tf.tensor2d(centred, [n, dim]);
     return (gram ? tf.matMul(x, x, false, true) : tf.matMul(x, x, true, false)).div(n);
   });
-  const c = Float64Array.from(moment.dataSync());
+  const c = Float64Array.from(await moment.data());
   moment.dispose();
   let trace = 0;
   for (let j = 0; j < m; j++) trace += c[j * m + j];

@@ -65,10 +65,10 @@ async function main() {
     const probe = await linearProbe({ ...common, epochs });
     rows.push({ set: s.id, label: s.label, kind: 'probe', method: `softmax regression, Adam, ${epochs} epochs`, impl: `infomax (${info.backend})`, seconds: probe.seconds, accuracy: probe.testAccuracy });
     const t0 = performance.now();
-    const k = knn(common);
+    const k = await knn(common);
     rows.push({ set: s.id, label: s.label, kind: 'knn', method: 'kNN k=20 cosine', impl: `infomax (${info.backend})`, seconds: (performance.now() - t0) / 1000, accuracy: k.testAccuracy });
     const t1 = performance.now();
-    const pca = pca2d(s.test, s.dim, test.count);
+    const pca = await pca2d(s.test, s.dim, test.count);
     rows.push({ set: s.id, label: s.label, kind: 'pca', method: `pca2d of the ${test.count} test rows`, impl: `infomax (${info.backend})`, seconds: (performance.now() - t1) / 1000, accuracy: null, explained: pca.explained });
     console.error(`${s.label}: probe ${(100 * probe.testAccuracy).toFixed(2)}% in ${probe.seconds.toFixed(1)} s, kNN ${(100 * k.testAccuracy).toFixed(2)}%`);
     fs.writeFileSync(path.join(OUT, `${s.id}-train.f32`), Buffer.from(s.train.buffer));

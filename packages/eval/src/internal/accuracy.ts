@@ -3,8 +3,8 @@ import * as tf from '@tensorflow/tfjs';
 
 const CHUNK_ROWS = 4096;
 
-/** Rows of `x` ([n, dim] row-major) whose argmax of x·W + b equals the label. */
-export function countCorrect(x: Float32Array, labels: Int32Array, dim: number, w: tf.Variable, b: tf.Variable): number {
+/** Rows of `x` ([n, dim] row-major) whose argmax of x·W + b equals the label (read back asynchronously: any backend). */
+export async function countCorrect(x: Float32Array, labels: Int32Array, dim: number, w: tf.Variable, b: tf.Variable): Promise<number> {
   const n = labels.length;
   let correct = 0;
   for (let first = 0; first < n; first += CHUNK_ROWS) {
@@ -16,7 +16,7 @@ export function countCorrect(x: Float32Array, labels: Int32Array, dim: number, w
         .add(b)
         .argMax(1),
     );
-    const p = predicted.dataSync();
+    const p = await predicted.data();
     predicted.dispose();
     for (let i = 0; i < size; i++) if (p[i] === labels[first + i]) correct++;
   }
