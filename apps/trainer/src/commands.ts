@@ -90,7 +90,7 @@ export async function runEstimateGaussian(opts: Record<string, unknown>): Promis
   await estimateEngine(opts.backend);
   process.stdout.write(`Gaussian MI staircase: d=${o.dim}, batch ${o.batchSize}, ${o.steps} steps, ${o.critic} critic (estimate: mean ± sd of the last quarter)\n`);
   process.stdout.write(`${'bound'.padEnd(9)}${'true MI'.padStart(9)}${'estimate'.padStart(10)}${'± sd'.padStart(8)}\n`);
-  estimateGaussian(o, (r) =>
+  await estimateGaussian(o, (r) =>
     process.stdout.write(`${r.bound.padEnd(9)}${r.truth.toFixed(2).padStart(9)}${r.estimate.toFixed(3).padStart(10)}${r.std.toFixed(3).padStart(8)}\n`));
 }
 
@@ -108,7 +108,7 @@ export async function runEstimateCsv(file: string, opts: Record<string, unknown>
   };
   const table = await readCsv(file);
   await estimateEngine(opts.backend);
-  const r = estimateCsv(table, o);
+  const r = await estimateCsv(table, o);
   const ksg = r.ksg === null ? '' : `; KSG (k=3) reference ${r.ksg.toFixed(3)} nats`;
   process.stdout.write(`I(${o.x.join(',')}; ${o.y.join(',')}) ≈ ${r.estimate.toFixed(3)} nats (${(r.estimate / Math.LN2).toFixed(3)} bits), ` +
     `${o.bound} bound, ${o.critic} critic, ${r.rows} rows${ksg}\n`);

@@ -42,9 +42,9 @@ export interface GaussianRow {
  * I(X;Y) known in closed form) and reports the estimate beside the truth.
  * Poole et al. 2019, "On variational bounds of mutual information", https://arxiv.org/abs/1905.06922
  * @example
- * const rows = estimateGaussian({ dim: 10, levels: [2, 4], bounds: ['nwj'], critic: 'separable', steps: 300, batchSize: 64, learningRate: 5e-4, seed: 0 });
+ * const rows = await estimateGaussian({ dim: 10, levels: [2, 4], bounds: ['nwj'], critic: 'separable', steps: 300, batchSize: 64, learningRate: 5e-4, seed: 0 });
  */
-export function estimateGaussian(o: GaussianEstimateOptions, onRow?: (r: GaussianRow) => void): GaussianRow[] {
+export async function estimateGaussian(o: GaussianEstimateOptions, onRow?: (r: GaussianRow) => void): Promise<GaussianRow[]> {
   const rows: GaussianRow[] = [];
   for (const b of o.bounds) {
     for (const level of o.levels) {
@@ -54,7 +54,7 @@ export function estimateGaussian(o: GaussianEstimateOptions, onRow?: (r: Gaussia
         const s = correlatedGaussian(r, o.batchSize, o.dim, rho);
         return { x: Float32Array.from(s.x), y: Float32Array.from(s.y), size: o.batchSize };
       };
-      const fit = fitCritic({ dx: o.dim, dy: o.dim, bound: b, critic: o.critic, steps: o.steps, learningRate: o.learningRate, seed: o.seed, sample, rng });
+      const fit = await fitCritic({ dx: o.dim, dy: o.dim, bound: b, critic: o.critic, steps: o.steps, learningRate: o.learningRate, seed: o.seed, sample, rng });
       fit.dispose();
       const tail = fit.trace.slice(Math.floor((fit.trace.length * 3) / 4));
       const mean = tail.reduce((a, v) => a + v, 0) / tail.length;
@@ -141,9 +141,9 @@ function columns(table: CsvTable, names: string[], flag: string): number[] {
  * Estimates I(X; Y) between column groups of a table: columns standardised, a critic trained with the bound on random minibatches.
  * @throws ConfigError for unknown columns or a batch larger than the table
  * @example
- * estimateCsv(await readCsv('pairs.csv'), { x: ['a'], y: ['b'], bound: 'nwj', critic: 'separable', steps: 500, batchSize: 128, learningRate: 5e-4, seed: 0 });
+ * await estimateCsv(await readCsv('pairs.csv'), { x: ['a'], y: ['b'], bound: 'nwj', critic: 'separable', steps: 500, batchSize: 128, learningRate: 5e-4, seed: 0 });
  */
-export function estimateCsv(table: CsvTable, o: CsvEstimateOptions): CsvEstimate {
+export async function estimateCsv(table: CsvTable, o: CsvEstimateOptions): Promise<CsvEstimate> {
   const xi = columns(table, o.x, 'x');
   const yi = columns(table, o.y, 'y');
   const n = table.rows;
@@ -174,7 +174,7 @@ export function estimateCsv(table: CsvTable, o: CsvEstimateOptions): CsvEstimate
     return { x, y, size: idx.length };
   };
   const rng = new Rng(o.seed);
-  const fit = fitCritic({
+  const fit = await fitCritic({
     dx, dy, bound: o.bound, critic: o.critic, steps: o.steps, learningRate: o.learningRate, seed: o.seed, rng,
     sample: (r) => rows(r.permutation(n).subarray(0, o.batchSize)),
   });
@@ -182,7 +182,7 @@ export function estimateCsv(table: CsvTable, o: CsvEstimateOptions): CsvEstimate
     const order = rng.permutation(n);
     let sum = 0;
     const batches = Math.floor(n / o.batchSize);
-    for (let b = 0; b < batches; b++) sum += fit.estimate(rows(order.subarray(b * o.batchSize, (b + 1) * o.batchSize)));
+    for (let b = 0; b < batches; b++) sum += await fit.estimate(rows(order.subarray(b * o.batchSize, (b + 1) * o.batchSize)));
     return { rows: n, estimate: sum / batches, ksg: n <= 5000 ? ksgMi(X, Y, { n }) : null };
   } finally {
     fit.dispose();

@@ -56,7 +56,7 @@ export async function evaluateRun(target: string, o: EvaluateOptions): Promise<R
     });
     const runDir = path.dirname(path.dirname(ckpt.dir));
     const output = o.output ?? path.join(runDir, 'eval.json');
-    const heldOut = heldOutMetrics(objective, data.test, config.train.batchSize, ckpt.step, config.seed);
+    const heldOut = await heldOutMetrics(objective, data.test, config.train.batchSize, ckpt.step, config.seed);
     const record: RunEvaluation = { ...result, heldOut, checkpoint: ckpt.dir, step: ckpt.step, dataset: data.test.name, output };
     await writeFileAtomic(output, `${JSON.stringify(record, null, 2)}\n`);
     return record;

@@ -52,9 +52,9 @@ export type Probed = Pick<Objective, 'encoder' | 'embed'>;
  * @returns `[count, dim]` row-major, and dim
  * @throws ConfigError when the encoder has no output named `layer`, or takes other inputs than whole images
  * @example
- * const { features, dim } = encoderFeatures(objective, test, 'code');
+ * const { features, dim } = await encoderFeatures(objective, test, 'code');
  */
-export function encoderFeatures(probed: Probed, data: ImageDataset, layer: ProbeLayer): { features: Float32Array; dim: number } {
+export async function encoderFeatures(probed: Probed, data: ImageDataset, layer: ProbeLayer): Promise<{ features: Float32Array; dim: number }> {
   const { encoder } = probed;
   let predict: (x: tf.Tensor4D) => tf.Tensor;
   if (layer === 'code' && probed.embed) {
@@ -69,7 +69,7 @@ export function encoderFeatures(probed: Probed, data: ImageDataset, layer: Probe
     }
     predict = (x) => encoder.encode(x, { training: false }).taps[layer];
   }
-  const features = extractFeatures(predict, data.images, [data.count, data.height, data.width, data.channels], EXTRACT_BATCH);
+  const features = await extractFeatures(predict, data.images, [data.count, data.height, data.width, data.channels], EXTRACT_BATCH);
   return { features, dim: features.length / data.count };
 }
 
@@ -85,13 +85,13 @@ export function encoderFeatures(probed: Probed, data: ImageDataset, layer: Probe
  */
 export async function evaluateEncoder(probed: Probed, train: ImageDataset, test: ImageDataset, classes: number, options: EvaluationOptions): Promise<EvaluationResult> {
   const start = Date.now();
-  const tr = encoderFeatures(probed, train, options.layer);
-  const te = encoderFeatures(probed, test, options.layer);
+  const tr = await encoderFeatures(probed, train, options.layer);
+  const te = await encoderFeatures(probed, test, options.layer);
   options.onTestFeatures?.(te.features, te.dim);
   const common = { trainFeatures: tr.features, trainLabels: train.labels, testFeatures: te.features, testLabels: test.labels, dim: tr.dim, classes };
   const probe = await linearProbe({ ...common, epochs: options.probeEpochs, seed: options.seed });
   const result: EvaluationResult = { layer: options.layer, dim: tr.dim, trainAccuracy: probe.trainAccuracy, testAccuracy: probe.testAccuracy, seconds: 0 };
-  if (options.knn) result.knnAccuracy = knn({ ...common, k: 20, metric: 'cosine' }).testAccuracy;
+  if (options.knn) result.knnAccuracy = (await knn({ ...common, k: 20, metric: 'cosine' })).testAccuracy;
   result.seconds = (Date.now() - start) / 1000;
   return result;
 }
@@ -102,13 +102,13 @@ export async function evaluateEncoder(probed: Probed, train: ImageDataset, test:
  * @param features `[n, dim]` row-major
  * @returns projected points `[m, 2]`, the variance fraction of each axis, and the rows used (their indices)
  * @example
- * const { points, explained, rows } = project(features, 64, 2000, 2000);
+ * const { points, explained, rows } = await project(features, 64, 2000, 2000);
  */
-export function project(features: Float32Array, dim: number, n: number, max: number): { points: Float32Array; explained: [number, number]; rows: Int32Array } {
+export async function project(features: Float32Array, dim: number, n: number, max: number): Promise<{ points: Float32Array; explained: [number, number]; rows: Int32Array }> {
   const m = Math.min(n, max);
   const rows = Int32Array.from({ length: m }, (_, i) => Math.floor((i * n) / m));
   const picked = new Float32Array(m * dim);
   rows.forEach((r, i) => picked.set(features.subarray(r * dim, (r + 1) * dim), i * dim));
-  const { points, explained } = pca2d(picked, dim, m);
+  const { points, explained } = await pca2d(picked, dim, m);
   return { points, explained, rows };
 }

@@ -8,7 +8,7 @@ import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { adam, initEngine, Rng } from '@infomax/engine';
 import { batchStream, type ImageDataset } from '@infomax/data';
-import { buildObjective, trainStep, type Objective } from '@infomax/objectives';
+import { buildObjective, trainStepAsync, type Objective } from '@infomax/objectives';
 import { loadCheckpoint, saveCheckpoint, type TrainingPosition } from './checkpoint';
 import type { TrainConfig } from './config';
 import { ConfigError, EXIT, NumericError } from './errors';
@@ -151,7 +151,7 @@ async function loop(
         const t0 = performance.now();
         let metrics: Record<string, number>;
         try {
-          metrics = trainStep(objective, optimizer, { images: batch.images }, pos.step);
+          metrics = await trainStepAsync(objective, optimizer, { images: batch.images }, pos.step);
         } catch (e) {
           if ((e as Error).name !== 'NonFiniteError') throw e;
           throw numericFailure((e as Error).message, pos, run);
@@ -204,7 +204,7 @@ function numericFailure(what: string, pos: TrainingPosition, run: RunFolder): Nu
 
 async function evaluateAt(config: TrainConfig, objective: Objective, data: LoadedData, testSet: ImageDataset, pos: TrainingPosition,
   onTestFeatures?: (f: Float32Array, dim: number) => void) {
-  const heldOut = heldOutMetrics(objective, testSet, config.train.batchSize, pos.step, config.seed);
+  const heldOut = await heldOutMetrics(objective, testSet, config.train.batchSize, pos.step, config.seed);
   const evaluation = await evaluateEncoder(objective, data.train, data.test, data.classes.length, {
     layer: config.eval.layer, probeEpochs: config.eval.probeEpochs, knn: config.eval.knn, seed: config.seed, onTestFeatures,
   });
@@ -235,7 +235,7 @@ async function finish(config: TrainConfig, objective: Objective, data: LoadedDat
   await plotMetrics(await run.readMetrics(), run.plotsDir);
   const feats = testFeatures as { f: Float32Array; dim: number } | null;
   if (feats) {
-    const p = project(feats.f, feats.dim, data.test.count, 2000);
+    const p = await project(feats.f, feats.dim, data.test.count, 2000);
     await plotPca(p.points, Int32Array.from(p.rows, (r) => data.test.labels[r]), data.classes, p.explained, path.join(run.plotsDir, 'pca.png'), config.eval.layer);
   }
   log.message(`infomax: probes took ${evaluation.seconds.toFixed(0)} s (trained)${randomInit ? ` + ${randomInit.seconds.toFixed(0)} s (random init)` : ''}; plots in ${run.plotsDir}`);

@@ -68,16 +68,16 @@ export interface FittedCritic {
   /** Estimate per training step (nats). */
   trace: number[];
   /** The MI estimate on a batch (nats). */
-  estimate(batch: PairBatch): number;
+  estimate(batch: PairBatch): Promise<number>;
   dispose(): void;
 }
 
 /**
  * Trains a critic with Adam for `steps` batches.
  * @example
- * const fit = fitCritic({ dx: 1, dy: 1, bound: 'nwj', critic: 'separable', steps: 500, learningRate: 5e-4, seed: 0, sample, rng });
+ * const fit = await fitCritic({ dx: 1, dy: 1, bound: 'nwj', critic: 'separable', steps: 500, learningRate: 5e-4, seed: 0, sample, rng });
  */
-export function fitCritic(o: FitOptions): FittedCritic {
+export async function fitCritic(o: FitOptions): Promise<FittedCritic> {
   const critic = makeCritic(o.critic, o.dx, o.dy, o.seed);
   const optimizer = adam(o.learningRate);
   const trace: number[] = [];
@@ -93,16 +93,22 @@ export function fitCritic(o: FitOptions): FittedCritic {
       return r.loss;
     }, false, critic.variables);
     const kept = estimate as unknown as tf.Scalar;
-    const value = kept.dataSync()[0];
+    // Read back asynchronously: the one read that works on every backend (webgpu too).
+    const value = (await kept.data())[0];
     tf.dispose([kept, x, y]);
     trace.push(value);
   }
   return {
     trace,
-    estimate: (b) => tf.tidy(() => {
-      const [x, y] = tensors(b);
-      return bound(o.bound, critic.scores(x, y)).estimate.dataSync()[0];
-    }),
+    estimate: async (b) => {
+      const value = tf.tidy(() => {
+        const [x, y] = tensors(b);
+        return bound(o.bound, critic.scores(x, y)).estimate;
+      });
+      const [v] = await value.data();
+      value.dispose();
+      return v;
+    },
     dispose: () => {
       critic.dispose();
       optimizer.dispose();

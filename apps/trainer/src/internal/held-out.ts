@@ -15,9 +15,9 @@ const BATCHES = 4;
  * of `test`, drawn by a seeded shuffle: datasets stored class by class (the bundled digits)
  * would otherwise give batches of one class, whose in-batch negatives are all positives' lookalikes.
  * @example
- * heldOutMetrics(objective, test, 64, step, 0); // { loss: 1.2, mi_local: 0.4 }
+ * await heldOutMetrics(objective, test, 64, step, 0); // { loss: 1.2, mi_local: 0.4 }
  */
-export function heldOutMetrics(objective: Objective, test: ImageDataset, batchSize: number, step: number, seed: number): Record<string, number> {
+export async function heldOutMetrics(objective: Objective, test: ImageDataset, batchSize: number, step: number, seed: number): Promise<Record<string, number>> {
   const size = test.height * test.width * test.channels;
   const n = Math.min(BATCHES, Math.floor(test.count / batchSize));
   const order = new Rng(seed).permutation(test.count);
@@ -28,14 +28,17 @@ export function heldOutMetrics(objective: Objective, test: ImageDataset, batchSi
       const j = order[b * batchSize + i];
       for (let p = 0; p < size; p++) pixels[i * size + p] = test.images[j * size + p] / 255;
     }
-    const values = tf.tidy(() => {
+    let names: string[] = [];
+    const stacked = tf.tidy(() => {
       const images = tf.tensor4d(pixels, [batchSize, test.height, test.width, test.channels]);
       const { loss, metrics } = objective.loss({ images }, { training: false, step });
-      const names = ['loss', ...Object.keys(metrics)];
-      const stacked = tf.stack([loss, ...Object.values(metrics)]).dataSync();
-      return Object.fromEntries(names.map((k, i) => [k, stacked[i]]));
+      names = ['loss', ...Object.keys(metrics)];
+      return tf.stack([loss, ...Object.values(metrics)]);
     });
-    for (const [k, v] of Object.entries(values)) sums[k] = (sums[k] ?? 0) + v / n;
+    // Read back asynchronously: the one read that works on every backend (webgpu too).
+    const values = await stacked.data();
+    stacked.dispose();
+    names.forEach((k, i) => (sums[k] = (sums[k] ?? 0) + values[i] / n));
   }
   return sums;
 }

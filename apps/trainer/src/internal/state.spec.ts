@@ -44,17 +44,17 @@ test('a checkpointed objective + Adam, restored into fresh ones, takes the same 
   });
 
   const warm = tf.memory().numTensors;
-  heldOutMetrics(b, data, 8, 4, 0);
+  await heldOutMetrics(b, data, 8, 4, 0);
   expect(tf.memory().numTensors).toBe(warm);
   tf.dispose(images);
   [a, b].forEach((o) => o.dispose());
   [optA, optB].forEach((o) => o.dispose());
 });
 
-test('held-out metrics are the mean of objective.loss over seeded shuffled batches', () => {
+test('held-out metrics are the mean of objective.loss over seeded shuffled batches', async () => {
   const o = buildObjective(config);
-  const m = heldOutMetrics(o, data, 8, 0, 5);
-  expect(heldOutMetrics(o, data, 8, 0, 5)).toEqual(m);
+  const m = await heldOutMetrics(o, data, 8, 0, 5);
+  expect(await heldOutMetrics(o, data, 8, 0, 5)).toEqual(m);
   expect(Object.keys(m)).toEqual(['loss', 'mi_local']);
   expect(Number.isFinite(m.loss)).toBe(true);
   o.dispose();
