@@ -4,15 +4,20 @@
 //  2. kernel checks: every kernel a training step needs, on the GPU against the cpu
 //     backend, with the tolerances of the CPU path's tests (relative error ≤ 1e-4);
 //  3. a whole DIM(L) training step's loss and gradients against the cpu backend;
-//  4. DIM(L) (JSD, DCGAN encoder, batch 64) training throughput on 28×28×1 input
-//     (Fashion-MNIST-sized; random pixels: speed does not depend on the values).
+//  4. the evaluation path on the GPU (extractFeatures of the DIM code, linearProbe, knn,
+//     pca2d) against the cpu backend: features within 1e-4, the same accuracies;
+//  5. DIM(L) (JSD, DCGAN encoder) training throughput on 28×28×1 input at each batch size
+//     of --batches (Fashion-MNIST-sized; random pixels: speed does not depend on the values),
+//     with trainStepAsync, the trainer's step: metrics read back every step by `await data()`
+//     (webgpu's dataSync does not work under Node.js).
 // Prints a table and writes JSON to the file given with --json.
-// Usage: node tools/gpu-check/check.js [--backend webgpu|tensorflow] [--steps 50] [--json out.json] [--allow-cpu]
+// Usage: node tools/gpu-check/check.js [--backend webgpu|tensorflow] [--steps 50] [--batches 64,256] [--json out.json] [--allow-cpu]
 // Where no GPU backend is usable it says why and exits 3 (nothing checked).
 const fs = require('fs');
 const tf = require('@tensorflow/tfjs');
 const { initEngine, Rng } = require('@infomax/engine');
-const { buildObjective, trainStep } = require('@infomax/objectives');
+const { buildObjective, trainStepAsync } = require('@infomax/objectives');
+const { extractFeatures, knn, linearProbe, pca2d } = require('@infomax/eval');
 
 function arg(name, fallback) {
   const i = process.argv.indexOf(`--${name}`);
@@ -138,19 +143,57 @@ function dimStepCase(rng) {
   };
 }
 
-async function throughput(backend, steps) {
+/**
+ * The evaluation path on one backend: a random-init DIM encoder's codes of 1,024 random
+ * images, labelled by a fixed linear map of the pixels, then the probe, kNN and PCA.
+ */
+function evaluationCase() {
+  const rng = new Rng(11);
+  const n = 1024;
+  const pixels = Uint8Array.from({ length: n * 28 * 28 }, () => rng.int(256));
+  const map = Float32Array.from({ length: 28 * 28 * 10 }, () => rng.normal());
+  const labels = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    let best = -Infinity;
+    for (let k = 0; k < 10; k++) {
+      let v = 0;
+      for (let p = 0; p < 28 * 28; p++) v += pixels[i * 784 + p] * map[p * 10 + k];
+      if (v > best) [best, labels[i]] = [v, k];
+    }
+  }
+  return async (backend) => {
+    await tf.setBackend(backend);
+    const objective = buildObjective({ kind: 'dim', inputShape: [28, 28, 1], seed: 4 });
+    try {
+      const features = await extractFeatures((x) => objective.embed(x), pixels, [n, 28, 28, 1], 256);
+      const half = (n / 2) * 64;
+      const task = {
+        trainFeatures: features.subarray(0, half), trainLabels: labels.subarray(0, n / 2),
+        testFeatures: features.subarray(half), testLabels: labels.subarray(n / 2), dim: 64, classes: 10,
+      };
+      const probe = await linearProbe({ ...task, epochs: 10, seed: 0 });
+      const neighbours = await knn({ ...task, k: 10 });
+      const pca = await pca2d(features, 64, n);
+      return { features, probe: probe.testAccuracy, knn: neighbours.testAccuracy, explained: pca.explained };
+    } finally {
+      objective.dispose();
+    }
+  };
+}
+
+async function throughput(backend, steps, batchSize) {
   await tf.setBackend(backend);
   const rng = new Rng(1);
   const objective = buildObjective({ kind: 'dim', inputShape: [28, 28, 1], seed: 0 });
   const optimizer = tf.train.adam(1e-4);
-  const batch = tf.tensor4d(Float32Array.from({ length: 64 * 28 * 28 }, () => rng.uniform()), [64, 28, 28, 1]);
+  const batch = tf.tensor4d(Float32Array.from({ length: batchSize * 28 * 28 }, () => rng.uniform()), [batchSize, 28, 28, 1]);
   try {
-    for (let i = 0; i < 5; i++) trainStep(objective, optimizer, { images: batch }, i); // warm-up: shader compilation
+    for (let i = 0; i < 5; i++) await trainStepAsync(objective, optimizer, { images: batch }, i); // warm-up: shader compilation
     const t0 = performance.now();
     let last = null;
-    for (let i = 0; i < steps; i++) last = trainStep(objective, optimizer, { images: batch }, 5 + i);
-    const seconds = (performance.now() - t0) / 1000; // trainStep reads its metrics back, so every step has finished
-    return { steps, seconds, imgPerS: (steps * 64) / seconds, lastLoss: last.loss };
+    for (let i = 0; i < steps; i++) last = await trainStepAsync(objective, optimizer, { images: batch }, 5 + i);
+    const seconds = (performance.now() - t0) / 1000; // each step's metrics were read back, so every step has finished
+    return { batch: batchSize, steps, seconds, imgPerS: (steps * batchSize) / seconds, lastLoss: last.loss };
   } finally {
     batch.dispose();
     optimizer.dispose();
@@ -161,6 +204,7 @@ async function throughput(backend, steps) {
 async function main() {
   const backend = arg('backend', 'webgpu');
   const steps = Number(arg('steps', 50));
+  const batches = String(arg('batches', '64')).split(',').map(Number);
   const jsonFile = arg('json', null);
   await initEngine({ backend: 'cpu', log: null, fastKernels: false });
   let info;
@@ -188,12 +232,30 @@ async function main() {
   const c = await step('cpu');
   const stepErr = Math.max(...g.map((v, i) => relativeError(v, c[i])));
   rows.push({ name: `DIM(L) JSD step: loss + ${g.length - 1} gradients, batch 16`, relativeError: stepErr, pass: stepErr <= TOLERANCE });
+  const evaluation = evaluationCase();
+  const ge = await evaluation(backend);
+  const ce = await evaluation('cpu');
+  const featureErr = relativeError(ge.features, ce.features);
+  rows.push({ name: 'extractFeatures of the DIM code, 1,024 images', relativeError: featureErr, pass: featureErr <= TOLERANCE });
+  // Accuracies of 512 test rows: features equal to 1e-4 may still flip a borderline row or two.
+  const evalRows = [
+    ['linearProbe (10 epochs) test accuracy', ge.probe, ce.probe, 2 / 512],
+    ['knn (k = 10) test accuracy', ge.knn, ce.knn, 2 / 512],
+    ['pca2d explained share of the first axis', ge.explained[0], ce.explained[0], 1e-3],
+  ];
+  for (const [name, g, c, tol] of evalRows) {
+    rows.push({ name: `${name}: ${g.toFixed(4)} (cpu ${c.toFixed(4)})`, relativeError: Math.abs(g - c), pass: Math.abs(g - c) <= tol });
+  }
   for (const r of rows) console.log(`${r.pass ? 'PASS' : 'FAIL'}  ${r.relativeError.toExponential(2)}  ${r.name}`);
-  const t = await throughput(backend, steps);
-  console.log(`DIM(L), JSD, DCGAN 28×28×1, batch 64 on ${backend}: ${t.imgPerS.toFixed(0)} img/s (${steps} steps in ${t.seconds.toFixed(2)} s)`);
+  const throughputs = [];
+  for (const b of batches) {
+    const t = await throughput(backend, steps, b);
+    throughputs.push(t);
+    console.log(`DIM(L), JSD, DCGAN 28×28×1, batch ${b} on ${backend}: ${t.imgPerS.toFixed(0)} img/s (${steps} steps in ${t.seconds.toFixed(2)} s)`);
+  }
   const passed = rows.filter((r) => r.pass).length;
   console.log(`${passed} passed, ${rows.length - passed} failed`);
-  if (jsonFile) fs.writeFileSync(jsonFile, `${JSON.stringify({ backend, device: info.device, kernels: rows, throughput: t }, null, 2)}\n`);
+  if (jsonFile) fs.writeFileSync(jsonFile, `${JSON.stringify({ backend, device: info.device, kernels: rows, throughput: throughputs[0], throughputs }, null, 2)}\n`);
   process.exitCode = passed === rows.length ? 0 : 1;
 }
 

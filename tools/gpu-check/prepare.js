@@ -3,7 +3,8 @@
 // and no internet: .gpu-check/node.xz (this machine's Node binary, xz-compressed) and
 // .gpu-check/modules.tar.xz (only the modules check.js loads: tfjs, tfjs-backend-webgpu,
 // the `webgpu` package's linux-x64 dawn.node, and our packages' dist), and the Vulkan
-// loader's Debian packages in .gl/. Both folders are ignored by git and named in the
+// loader's and GLVND's Debian packages in .gl/ (the NVIDIA Vulkan ICD, libGLX_nvidia.so.0,
+// loads only beside libGLdispatch: with the loader alone Dawn found no driver on the H200). Both folders are ignored by git and named in the
 // device run's `carry`; together they must stay within its 64 MiB.
 // Build first (npm run build). Usage: node tools/gpu-check/prepare.js
 const fs = require('fs');
@@ -15,7 +16,7 @@ const ROOT = path.resolve(__dirname, '..', '..');
 const OUT = path.join(ROOT, '.gpu-check');
 const GL = path.join(ROOT, '.gl');
 const WEBGPU = { webgpu: '0.6.2', '@tensorflow/tfjs-backend-webgpu': '4.22.0' };
-const VULKAN_DEBS = ['libvulkan1'];
+const VULKAN_DEBS = ['libvulkan1', 'libglvnd0', 'libegl1', 'libgl1', 'libglx0', 'libgles2', 'libopengl0'];
 const LIMIT_MIB = 60;
 
 const run = (cmd, args, opts = {}) => execFileSync(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'], ...opts }).toString();
