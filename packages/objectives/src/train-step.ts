@@ -28,7 +28,14 @@ function runStep(objective: Objective, optimizer: tf.Optimizer, batch: Batch, st
     objective.variables,
   ) as tf.Scalar;
   const pending: PendingMetrics = { names: ['loss', ...Object.keys(metrics)], scalars: [loss, ...Object.values(metrics)], numbers: {} };
-  for (const [k, v] of Object.entries(objective.auxiliaryStep?.(batch, { step }) ?? {})) {
+  let auxiliary: Record<string, tf.Scalar | number>;
+  try {
+    auxiliary = objective.auxiliaryStep?.(batch, { step }) ?? {};
+  } catch (e) {
+    tf.dispose(pending.scalars);
+    throw e;
+  }
+  for (const [k, v] of Object.entries(auxiliary)) {
     if (typeof v === 'number') {
       pending.numbers[k] = v;
     } else {
