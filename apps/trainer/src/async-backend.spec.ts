@@ -21,16 +21,12 @@ const config = { kind: 'dim', inputShape: [28, 28, 1], encoder: { kind: 'dcgan',
 const data = syntheticDataset({ count: 32, seed: 1 });
 
 let dir: string;
-let asyncOnly = '';
+const asyncOnly = registerAsyncOnlyBackend();
 beforeAll(async () => {
   await initEngine({ backend: 'cpu', log: null, fastKernels: false });
-  asyncOnly = registerAsyncOnlyBackend();
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'infomax-async-'));
 });
-afterAll(async () => {
-  fs.rmSync(dir, { recursive: true, force: true });
-  await tf.setBackend('cpu');
-});
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 async function trainerPieces(backend: string) {
   await tf.setBackend(backend);

@@ -8,13 +8,9 @@ import { initEngine, registerAsyncOnlyBackend, Rng } from '@infomax/engine';
 import { extractFeatures, knn, linearProbe, pca2d, tunedLinearProbe } from './index';
 import { blobs } from './test-utils/helpers';
 
-let asyncOnly = '';
+const asyncOnly = registerAsyncOnlyBackend();
 beforeAll(async () => {
   await initEngine({ backend: 'cpu', log: null, fastKernels: false });
-  asyncOnly = registerAsyncOnlyBackend();
-});
-afterAll(async () => {
-  await tf.setBackend('cpu');
 });
 
 const rng = new Rng(4);

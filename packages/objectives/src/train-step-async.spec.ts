@@ -9,13 +9,9 @@ import { initEngine, registerAsyncOnlyBackend } from '@infomax/engine';
 import { buildObjective, trainStep, trainStepAsync } from './index';
 import { LatentImages } from './test-utils/synthetic';
 
-let asyncOnly = '';
+const asyncOnly = registerAsyncOnlyBackend();
 beforeAll(async () => {
   await initEngine({ backend: 'cpu', log: null, fastKernels: false });
-  asyncOnly = registerAsyncOnlyBackend();
-});
-afterAll(async () => {
-  await tf.setBackend('cpu');
 });
 
 const SMALL = { kind: 'dcgan', filters: [8, 16], fc: [32], codeSize: 16 };

@@ -16,13 +16,9 @@ import { interpolated } from './interpolated';
 import { ShapeError } from '../errors';
 import type { BoundResult, NegativeOptions } from './types';
 
-let asyncOnly = '';
+const asyncOnly = registerAsyncOnlyBackend();
 beforeAll(async () => {
   await initEngine({ backend: 'cpu', log: null, fastKernels: false });
-  asyncOnly = registerAsyncOnlyBackend();
-});
-afterAll(async () => {
-  await tf.setBackend('cpu');
 });
 
 const rng = new Rng(3);
