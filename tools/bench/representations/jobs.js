@@ -25,6 +25,10 @@ function loadConfig(file = process.env.INFOMAX_REPRESENTATIONS_CONFIG ?? CONFIG)
     }
   }
   for (const m of cfg.methods) {
+    const seeds = m.seeds;
+    if (seeds !== undefined && !(Array.isArray(seeds) && seeds.length > 0 && seeds.every((s) => Number.isInteger(s) && s >= 0) && new Set(seeds).size === seeds.length)) {
+      throw new Error(`${file}: method '${m.id}': 'seeds' must be a non-empty list of distinct integers ≥ 0, got ${JSON.stringify(seeds)}`);
+    }
     for (const d of m.datasets ?? cfg.defaultDatasets) {
       if (!cfg.datasets[d]) throw new Error(`${file}: method '${m.id}' names dataset '${d}', which 'datasets' lacks`);
     }
@@ -43,14 +47,15 @@ function validProbe(p) {
 }
 
 /**
- * Every job, in the order they are worth running: every method and baseline at seed 0
- * first, the further headline seeds last.
+ * Every job, in the order they are worth running: every method and baseline at its first
+ * seed first, the further seeds last.
  */
 function jobsOf(cfg) {
   const jobs = [];
   const datasets = Object.keys(cfg.datasets);
-  // A headline method runs every headline seed, unless its dataset lists its own `seeds`.
-  const seedsOf = (m, dataset) => (m.headline ? (cfg.datasets[dataset].seeds ?? cfg.headlineSeeds) : [0]);
+  // A method runs its own `seeds` where it lists them; else a headline method runs every
+  // headline seed (or its dataset's own `seeds`), and any other method seed 0.
+  const seedsOf = (m, dataset) => m.seeds ?? (m.headline ? (cfg.datasets[dataset].seeds ?? cfg.headlineSeeds) : [0]);
   // The random-init baseline of a method: DIM variants share the encoder and its initialisation;
   // CMC and CPC methods share one per objective, named after the first method with it (less any step-size suffix).
   const arches = new Map();
