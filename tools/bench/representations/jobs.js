@@ -24,17 +24,23 @@ function loadConfig(file = process.env.INFOMAX_REPRESENTATIONS_CONFIG ?? CONFIG)
       throw new Error(`${file}: '${key}' must be { epochs: integer ≥ 1 }, or { epochs, weightDecays: [numbers ≥ 0] } with validationFraction: (0, 1) or folds: integer ≥ 2, got ${JSON.stringify(p)}`);
     }
   }
+  // Seed lists: the headline's, a dataset's own and a method's own.
+  const seedLists = [['headlineSeeds', cfg.headlineSeeds]];
+  for (const [d, entry] of Object.entries(cfg.datasets)) if (entry.seeds !== undefined) seedLists.push([`datasets.${d}.seeds`, entry.seeds]);
+  for (const m of cfg.methods) if (m.seeds !== undefined) seedLists.push([`method '${m.id}' seeds`, m.seeds]);
+  for (const [key, seeds] of seedLists) {
+    if (!validSeeds(seeds)) throw new Error(`${file}: ${key} must be a non-empty list of distinct integers ≥ 0, got ${JSON.stringify(seeds)}`);
+  }
   for (const m of cfg.methods) {
-    const seeds = m.seeds;
-    if (seeds !== undefined && !(Array.isArray(seeds) && seeds.length > 0 && seeds.every((s) => Number.isInteger(s) && s >= 0) && new Set(seeds).size === seeds.length)) {
-      throw new Error(`${file}: method '${m.id}': 'seeds' must be a non-empty list of distinct integers ≥ 0, got ${JSON.stringify(seeds)}`);
-    }
     for (const d of m.datasets ?? cfg.defaultDatasets) {
       if (!cfg.datasets[d]) throw new Error(`${file}: method '${m.id}' names dataset '${d}', which 'datasets' lacks`);
     }
   }
   return cfg;
 }
+
+/** Whether a seed list is non-empty, of distinct integers ≥ 0. */
+const validSeeds = (s) => Array.isArray(s) && s.length > 0 && s.every((x) => Number.isInteger(x) && x >= 0) && new Set(s).size === s.length;
 
 /** Whether a probe protocol is one the bench runs: plain epochs, or a penalty grid chosen on a held-out fraction or on k folds. */
 function validProbe(p) {
