@@ -30,7 +30,8 @@ export function checkScores(fn: string, t: unknown, name = 'scores'): asserts t 
 /**
  * Throws unless `t` is a float32 tensor whose entries are all finite (reads one boolean
  * back). Where the backend cannot read synchronously (webgpu) only the dtype is checked:
- * the training step reads its loss back and throws on a non-finite one there.
+ * there a non-finite score shows in the loss the training step reads back, which the
+ * trainer stops on.
  */
 export function checkFloatFinite(fn: string, t: tf.Tensor, name: string): void {
   if (t.dtype !== 'float32') {
