@@ -47,6 +47,13 @@ export type CmcConfig = {
   projectionUnits: number;
   /** Rows of the memory queue of past codes per view (extra negatives); 0 = in-batch only. Default 0. */
   queueSize: number;
+  /**
+   * One encoder for every view, where the views are of one kind and shape (crops of one
+   * image: the choice of SimCLR and instance discrimination) instead of CMC's one per
+   * view (for views of different modalities). With crops, {@link CmcObjective.embed} is
+   * then that encoder's code of the whole image. Default false.
+   */
+  sharedEncoder: boolean;
   /** Seed of every initialisation and crop. Default 0. */
   seed: number;
 };
@@ -60,11 +67,15 @@ export function buildCmc(r: ConfigReader): CmcObjective {
   const viewOf = viewFunction(views, new Rng(0));
   const shapes = tf.tidy(() => viewOf(tf.zeros([1, ...inputShape]) as tf.Tensor4D, false).map((t) => t.shape.slice(1)));
   const seeds = partSeeds(seed, 2 * shapes.length + 1);
+  const sharedEncoder = r.bool('sharedEncoder', false);
+  if (sharedEncoder && shapes.some((s) => s.join('x') !== shapes[0].join('x'))) {
+    r.fail('sharedEncoder', `false for views of different shapes (${shapes.map((s) => `[${s.join(', ')}]`).join(' vs ')})`, true);
+  }
   const first = readEncoder(r, 'encoder', shapes[0], seeds[0], { kind: 'dcgan' });
   const encoders = [first.encoder];
   try {
     for (let v = 1; v < shapes.length; v++) {
-      encoders.push(buildEncoderAt(r, 'encoder', { ...first.stored, inputShape: shapes[v], seed: seeds[v] } as EncoderConfig));
+      encoders.push(sharedEncoder ? first.encoder : buildEncoderAt(r, 'encoder', { ...first.stored, inputShape: shapes[v], seed: seeds[v] } as EncoderConfig));
     }
     const config: CmcConfig = {
       kind: 'cmc',
@@ -77,12 +88,13 @@ export function buildCmc(r: ConfigReader): CmcObjective {
       projectionHidden: r.ints('projectionHidden', []),
       projectionUnits: r.int('projectionUnits', 128),
       queueSize: r.int('queueSize', 0, 0),
+      sharedEncoder,
       seed,
     };
     r.done();
     return new CmcObjective(config, encoders, seeds.slice(shapes.length));
   } catch (err) {
-    encoders.forEach((e) => e.dispose());
+    new Set(encoders).forEach((e) => e.dispose());
     throw err;
   }
 }
@@ -129,7 +141,7 @@ export class CmcObjective implements Objective {
   }
 
   get variables(): tf.Variable[] {
-    return [...this.encoders.flatMap((e) => e.trainableVariables), ...this.pairs.flatMap((p) => p.critic.variables)];
+    return [...this.distinctEncoders().flatMap((e) => e.trainableVariables), ...this.pairs.flatMap((p) => p.critic.variables)];
   }
 
   /**
@@ -172,15 +184,23 @@ export class CmcObjective implements Objective {
   }
 
   /**
-   * The representation a probe evaluates: every view's code, concatenated (CMC's choice).
-   * @param images `[B, H, W, C]` @returns `[B, Σ D_v]`
+   * The representation a probe evaluates: every view's code, concatenated (CMC's choice);
+   * with one shared encoder over crops (every crop is the whole image at test time),
+   * that encoder's code of the whole image.
+   * @param images `[B, H, W, C]` @returns `[B, Σ D_v]`, or `[B, D]` for shared crops
    */
   embed(images: tf.Tensor4D): tf.Tensor2D {
+    if (this.config.sharedEncoder && this.config.views.kind === 'crops') return tf.tidy(() => this.encoders[0].encode(images).global);
     return tf.tidy(() => tf.concat(this.views(images, false).map((x, v) => this.encoders[v].encode(x).global), 1));
   }
 
+  /** The encoders, each once (one, when they are shared). */
+  private distinctEncoders(): Encoder[] {
+    return [...new Set(this.encoders)];
+  }
+
   dispose(): void {
-    this.encoders.forEach((e) => e.dispose());
+    this.distinctEncoders().forEach((e) => e.dispose());
     this.pairs.forEach((p) => p.critic.dispose());
     this.queues.forEach((q) => q.dispose());
     tf.dispose(this.pending);

@@ -14,6 +14,7 @@ describe('config round-trips through JSON: same config, same initial weights; di
     [{ kind: 'dim', inputShape: [16, 16, 1], encoder: SMALL, alpha: 1, beta: 0, gamma: 0.1, estimator: 'dv', prior: { distribution: 'gaussian', hidden: [8] }, seed: 3 }],
     [{ kind: 'cmc', inputShape: [16, 16, 3], encoder: SMALL, views: { kind: 'labChannels' }, mode: 'full', queueSize: 8 }],
     [{ kind: 'cmc', inputShape: [16, 16, 1], encoder: SMALL, views: { kind: 'crops', count: 3, scale: [0.5, 1] } }],
+    [{ kind: 'cmc', inputShape: [16, 16, 1], encoder: SMALL, views: { kind: 'crops', count: 2 }, sharedEncoder: true }],
     [{ kind: 'cpc', inputShape: [16, 16, 1], negatives: 'batch', patch: { size: 6 }, offsets: 1 }],
   ])('%j', (given) => {
     const before = tf.memory().numTensors;
@@ -56,6 +57,8 @@ describe('bad configs throw a ConfigError naming the key path, and leak nothing'
     [{ kind: 'cmc', inputShape: [16, 16, 1], encoder: SMALL, views: { kind: 'crops', count: 1 } }, "'views.count'"],
     [{ kind: 'cmc', inputShape: [16, 16, 3], encoder: SMALL, mode: 'star' }, "'mode'"],
     [{ kind: 'cmc', inputShape: [16, 16, 3], encoder: SMALL, temperature: 0 }, "'temperature'"],
+    [{ kind: 'cmc', inputShape: [16, 16, 3], encoder: SMALL, views: { kind: 'lab' }, sharedEncoder: true }, "'sharedEncoder'"],
+    [{ kind: 'cmc', inputShape: [16, 16, 1], encoder: SMALL, views: { kind: 'crops' }, sharedEncoder: 'yes' }, "'sharedEncoder'"],
     [{ kind: 'cpc', inputShape: [16, 16, 1], negatives: 'all' }, "'negatives'"],
     [{ kind: 'cpc', inputShape: [16, 16, 1], offsets: 3 }, "'offsets'"],
     [{ kind: 'cpc', inputShape: [16, 16, 1], context: { cols: 2 } }, "'context.cols'"],
