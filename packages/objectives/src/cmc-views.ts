@@ -40,9 +40,15 @@ export function readViews(r: ConfigReader, channels: number): CmcViewsConfig {
   return out;
 }
 
+/** Whether every view is the same image at test time (crops: each is the whole image). */
+export function viewsAlikeAtTest(config: CmcViewsConfig): boolean {
+  return config.kind === 'crops';
+}
+
 /**
  * The view function of a config: images `[B, H, W, C]` → one tensor per view.
- * Crops draw from `rng` in training; in inference every crop view is the whole image.
+ * Crops draw from `rng` in training; in inference every crop view is the whole image
+ * ({@link viewsAlikeAtTest}).
  */
 export function viewFunction(config: CmcViewsConfig, rng: Rng): (images: tf.Tensor4D, training: boolean) => tf.Tensor4D[] {
   switch (config.kind) {

@@ -1,6 +1,7 @@
 /**
- * Contrastive Multiview Coding: one encoder per view, and the MI between the
- * codes of view pairs maximised with a contrastive bound:
+ * Contrastive Multiview Coding: one encoder per view (or one shared by views of one
+ * kind, `sharedEncoder`), and the MI between the codes of view pairs maximised with a
+ * contrastive bound:
  *
  *   L = Σ_{(a,b) ∈ pairs} ½·(−Î(z_a; z_b) − Î(z_b; z_a)),  T(z_a, z_b) = cos(g_a z_a, h_b z_b) / τ
  *
@@ -15,7 +16,7 @@ import * as tf from '@tensorflow/tfjs';
 import { Rng } from '@infomax/engine';
 import type { Encoder, EncoderConfig } from '@infomax/encoders';
 import { MemoryQueue, separableCritic, type Critic } from '@infomax/estimators';
-import { readViews, viewFunction, type CmcViewsConfig } from './cmc-views';
+import { readViews, viewFunction, viewsAlikeAtTest, type CmcViewsConfig } from './cmc-views';
 import { applyEstimator, ESTIMATOR_KINDS, type EstimatorKind } from './estimator';
 import type { ConfigReader } from './internal/config-reader';
 import { buildEncoderAt, partSeeds, readEncoder, readInputShape, type EncoderPart } from './internal/encoder-part';
@@ -135,7 +136,7 @@ export class CmcObjective implements Objective {
     if (config.queueSize > 0) encoders.forEach((e) => this.queues.push(new MemoryQueue({ capacity: config.queueSize, dim: e.globalSize })));
   }
 
-  /** The encoder of view 0 (L for Lab); {@link embed} concatenates every view's code. */
+  /** The encoder of view 0 (L for Lab), or the one shared encoder; {@link embed} says what is probed. */
   get encoder(): Encoder {
     return this.encoders[0];
   }
@@ -185,12 +186,12 @@ export class CmcObjective implements Objective {
 
   /**
    * The representation a probe evaluates: every view's code, concatenated (CMC's choice);
-   * with one shared encoder over crops (every crop is the whole image at test time),
-   * that encoder's code of the whole image.
+   * with one shared encoder over views that are all the whole image at test time (crops),
+   * their one code, computed once.
    * @param images `[B, H, W, C]` @returns `[B, Σ D_v]`, or `[B, D]` for shared crops
    */
   embed(images: tf.Tensor4D): tf.Tensor2D {
-    if (this.config.sharedEncoder && this.config.views.kind === 'crops') return tf.tidy(() => this.encoders[0].encode(images).global);
+    if (this.config.sharedEncoder && viewsAlikeAtTest(this.config.views)) return tf.tidy(() => this.encoders[0].encode(images).global);
     return tf.tidy(() => tf.concat(this.views(images, false).map((x, v) => this.encoders[v].encode(x).global), 1));
   }
 
