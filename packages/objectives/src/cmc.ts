@@ -5,16 +5,20 @@
  *
  *   L = Σ_{(a,b) ∈ pairs} ½·(−Î(z_a; z_b) − Î(z_b; z_a)),  T(z_a, z_b) = cos(g_a z_a, h_b z_b) / τ
  *
- * (in-batch negatives, optionally plus a memory queue of past codes). Pairs: with
+ * (in-batch negatives, optionally plus a memory queue of past codes). With `momentum`
+ * m > 0 the candidates a view is scored against are keys from a slowly moving copy of
+ * the other view's encoder, k ← m·k + (1 − m)·θ after every step (MoCo; CMC's `--moco`
+ * variant), so that queued codes stay comparable with new ones. Pairs: with
  * two views the one pair; with more, `'core'` pairs view 0 with each other view,
  * `'full'` takes every pair (the paper's full graph). InfoNCE by default; any bound of
  * `@infomax/estimators` works on the same `[B, B]` scores.
  *
- * Tian, Krishnan & Isola 2020, "Contrastive Multiview Coding", https://arxiv.org/abs/1906.05849
+ * Tian, Krishnan & Isola 2020, "Contrastive Multiview Coding", https://arxiv.org/abs/1906.05849;
+ * He et al. 2020, "Momentum Contrast for Unsupervised Visual Representation Learning", https://arxiv.org/abs/1911.05722
  */
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '@infomax/engine';
-import type { Encoder, EncoderConfig } from '@infomax/encoders';
+import { buildEncoder, type Encoder, type EncoderConfig } from '@infomax/encoders';
 import { MemoryQueue, separableCritic, type Critic } from '@infomax/estimators';
 import { readViews, viewFunction, viewsAlikeAtTest, type CmcViewsConfig } from './cmc-views';
 import { applyEstimator, ESTIMATOR_KINDS, type EstimatorKind } from './estimator';
@@ -48,6 +52,14 @@ export type CmcConfig = {
   projectionUnits: number;
   /** Rows of the memory queue of past codes per view (extra negatives); 0 = in-batch only. Default 0. */
   queueSize: number;
+  /**
+   * Momentum m ∈ [0, 1) of a key encoder per view (MoCo): each view is scored against
+   * the other view's keys — its key encoder's codes, batch and queue — and after every
+   * step each key weight moves to m·k + (1 − m)·θ of its encoder's θ. 0: no key encoders,
+   * codes against codes (CMC's default). MoCo uses 0.999 over 200 epochs; a few thousand
+   * steps want about 0.99. Default 0.
+   */
+  momentum: number;
   /**
    * One encoder for every view, where the views are of one kind and shape (crops of one
    * image: the choice of SimCLR and instance discrimination) instead of CMC's one per
@@ -89,21 +101,38 @@ export function buildCmc(r: ConfigReader): CmcObjective {
       projectionHidden: r.ints('projectionHidden', []),
       projectionUnits: r.int('projectionUnits', 128),
       queueSize: r.int('queueSize', 0, 0),
+      momentum: r.number('momentum', 0, 0, 1, { hiOpen: true }),
       sharedEncoder,
       seed,
     };
     r.done();
-    return new CmcObjective(config, encoders, seeds.slice(shapes.length));
+    if (config.momentum > 0) encoders.push(...momentumCopies(encoders));
+    return new CmcObjective(config, encoders.slice(0, shapes.length), seeds.slice(shapes.length), encoders.slice(shapes.length));
   } catch (err) {
     new Set(encoders).forEach((e) => e.dispose());
     throw err;
   }
 }
 
+/** A key encoder per view, each a copy of its view's encoder (views sharing an encoder share its copy). */
+function momentumCopies(encoders: Encoder[]): Encoder[] {
+  const copies = new Map<Encoder, Encoder>();
+  return encoders.map((e) => {
+    let key = copies.get(e);
+    if (key === undefined) {
+      key = buildEncoder(e.config);
+      copies.set(e, key);
+      key.trainableVariables.forEach((v, i) => v.assign(e.trainableVariables[i]));
+    }
+    return key;
+  });
+}
+
 /** CMC as an {@link Objective}; build it with `buildObjective({ kind: 'cmc', inputShape, views })`. */
 export class CmcObjective implements Objective {
   readonly auxiliaryOptimizers: Record<string, tf.Optimizer> = {};
-  readonly auxiliaryVariables: tf.Variable[] = [];
+  /** The key encoders' weights (moved by {@link auxiliaryStep}, not by the loss); empty without momentum. */
+  readonly auxiliaryVariables: tf.Variable[];
   /** View pairs `[a, b]` and their critics. */
   private readonly pairs: { a: number; b: number; critic: Critic }[] = [];
   private readonly queues: MemoryQueue[] = [];
@@ -115,7 +144,13 @@ export class CmcObjective implements Objective {
     readonly config: CmcConfig,
     private readonly encoders: Encoder[],
     seeds: number[],
+    /** With momentum, the key encoder of each view; else empty. */
+    private readonly keyEncoders: Encoder[] = [],
   ) {
+    if (keyEncoders.length !== 0 && keyEncoders.length !== encoders.length) {
+      throw new Error(`CmcObjective: ${keyEncoders.length} key encoders for ${encoders.length} views`);
+    }
+    this.auxiliaryVariables = distinct(keyEncoders).flatMap((e) => e.trainableVariables);
     this.views = viewFunction(config.views, new Rng(seeds[seeds.length - 1]));
     const n = encoders.length;
     for (let a = 0; a < n; a++) {
@@ -142,7 +177,7 @@ export class CmcObjective implements Objective {
   }
 
   get variables(): tf.Variable[] {
-    return [...this.distinctEncoders().flatMap((e) => e.trainableVariables), ...this.pairs.flatMap((p) => p.critic.variables)];
+    return [...distinct(this.encoders).flatMap((e) => e.trainableVariables), ...this.pairs.flatMap((p) => p.critic.variables)];
   }
 
   /**
@@ -154,33 +189,48 @@ export class CmcObjective implements Objective {
     const { training } = options;
     // One tidy for everything: the tape needs the codes until the gradients are taken.
     return tf.tidy(() => {
-      const codes = this.views(batch.images, training).map((x, v) => this.encoders[v].encode(x, { training }).global);
+      const views = this.views(batch.images, training);
+      const codes = views.map((x, v) => this.encoders[v].encode(x, { training }).global);
+      // What each view's codes are scored against: the key encoders' codes (no gradient
+      // reaches those: their weights are not among `variables`), else the codes themselves.
+      const momentum = this.keyEncoders.length > 0;
+      const keys = momentum ? views.map((x, v) => this.keyEncoders[v].encode(x, { training }).global) : codes;
       const queued = this.queues.map((q) => (q.size > 0 ? q.values() : null));
       const metrics: Record<string, tf.Scalar> = {};
       const losses: tf.Scalar[] = [];
       for (const { a, b, critic } of this.pairs) {
-        const scores = critic.scores(codes[a], codes[b]); // [B, B]
+        const scores = critic.scores(codes[a], keys[b]); // [B, B]: view a against b's candidates
+        const reverse = momentum ? tf.transpose(critic.scores(keys[a], codes[b])) : tf.transpose(scores); // view b against a's
         const qa = queued[a];
         const qb = queued[b];
         const ab = applyEstimator(this.config.estimator, scores, qb ? { extra: critic.scores(codes[a], qb) } : {});
-        const ba = applyEstimator(this.config.estimator, tf.transpose(scores), qa ? { extra: tf.transpose(critic.scores(qa, codes[b])) } : {});
+        const ba = applyEstimator(this.config.estimator, reverse, qa ? { extra: tf.transpose(critic.scores(qa, codes[b])) } : {});
         metrics[`mi_${a}_${b}`] = tf.mul(0.5, tf.add(ab.estimate, ba.estimate)) as tf.Scalar;
         losses.push(tf.mul(0.5, tf.add(ab.loss, ba.loss)) as tf.Scalar);
       }
       metrics.mi = tf.mean(tf.stack(Object.values(metrics))) as tf.Scalar;
       if (training && this.queues.length > 0) {
         tf.dispose(this.pending);
-        this.pending = codes.map((c) => tf.keep(c.clone()));
+        this.pending = keys.map((c) => tf.keep(c.clone()));
       }
       return { loss: tf.addN(losses) as tf.Scalar, metrics };
     });
   }
 
-  /** Pushes the last training batch's codes into the memory queues (a no-op without queues). */
+  /**
+   * After a training step: pushes its keys (codes without momentum) into the memory
+   * queues, and moves every key encoder weight to m·k + (1 − m)·θ (no-ops without
+   * queues and momentum).
+   */
   auxiliaryStep(_batch: Batch, _options: { step: number }): Record<string, number> {
     this.pending.forEach((c, v) => this.queues[v].push(c));
     tf.dispose(this.pending);
     this.pending = [];
+    if (this.auxiliaryVariables.length > 0) {
+      const m = this.config.momentum;
+      const followed = distinct(this.encoders).flatMap((e) => e.trainableVariables); // in the key encoders' order
+      tf.tidy(() => this.auxiliaryVariables.forEach((k, i) => k.assign(tf.add(tf.mul(m, k), tf.mul(1 - m, followed[i])))));
+    }
     return this.queues.length > 0 ? { queue_size: this.queues[0].size } : {};
   }
 
@@ -195,16 +245,16 @@ export class CmcObjective implements Objective {
     return tf.tidy(() => tf.concat(this.views(images, false).map((x, v) => this.encoders[v].encode(x).global), 1));
   }
 
-  /** The encoders, each once (one, when they are shared). */
-  private distinctEncoders(): Encoder[] {
-    return [...new Set(this.encoders)];
-  }
-
   dispose(): void {
-    this.distinctEncoders().forEach((e) => e.dispose());
+    distinct([...this.encoders, ...this.keyEncoders]).forEach((e) => e.dispose());
     this.pairs.forEach((p) => p.critic.dispose());
     this.queues.forEach((q) => q.dispose());
     tf.dispose(this.pending);
     this.pending = [];
   }
+}
+
+/** Encoders, each once (one, when views share it). */
+function distinct(encoders: Encoder[]): Encoder[] {
+  return [...new Set(encoders)];
 }

@@ -15,6 +15,7 @@ describe('config round-trips through JSON: same config, same initial weights; di
     [{ kind: 'cmc', inputShape: [16, 16, 3], encoder: SMALL, views: { kind: 'labChannels' }, mode: 'full', queueSize: 8 }],
     [{ kind: 'cmc', inputShape: [16, 16, 1], encoder: SMALL, views: { kind: 'crops', count: 3, scale: [0.5, 1] } }],
     [{ kind: 'cmc', inputShape: [16, 16, 1], encoder: SMALL, views: { kind: 'crops', count: 2 }, sharedEncoder: true }],
+    [{ kind: 'cmc', inputShape: [16, 16, 1], encoder: SMALL, views: { kind: 'halves' }, momentum: 0.99, queueSize: 16 }],
     [{ kind: 'cpc', inputShape: [16, 16, 1], negatives: 'batch', patch: { size: 6 }, offsets: 1 }],
   ])('%j', (given) => {
     const before = tf.memory().numTensors;
@@ -23,7 +24,8 @@ describe('config round-trips through JSON: same config, same initial weights; di
     expect(b.config).toEqual(a.config);
     expect(JSON.parse(JSON.stringify(a.config))).toEqual(a.config);
     expect(b.variables.length).toBe(a.variables.length);
-    a.variables.forEach((v, i) => expect(Array.from(b.variables[i].dataSync())).toEqual(Array.from(v.dataSync())));
+    expect(b.auxiliaryVariables.length).toBe(a.auxiliaryVariables.length);
+    [...a.variables, ...a.auxiliaryVariables].forEach((v, i) => expect(Array.from([...b.variables, ...b.auxiliaryVariables][i].dataSync())).toEqual(Array.from(v.dataSync())));
     a.dispose();
     b.dispose();
     expect(tf.memory().numTensors).toBe(before);
@@ -59,6 +61,8 @@ describe('bad configs throw a ConfigError naming the key path, and leak nothing'
     [{ kind: 'cmc', inputShape: [16, 16, 3], encoder: SMALL, temperature: 0 }, "'temperature'"],
     [{ kind: 'cmc', inputShape: [16, 16, 3], encoder: SMALL, views: { kind: 'lab' }, sharedEncoder: true }, "'sharedEncoder'"],
     [{ kind: 'cmc', inputShape: [16, 16, 1], encoder: SMALL, views: { kind: 'crops' }, sharedEncoder: 'yes' }, "'sharedEncoder'"],
+    [{ kind: 'cmc', inputShape: [16, 16, 1], encoder: SMALL, views: { kind: 'halves' }, momentum: 1 }, "'momentum' must be a number ≥ 0 and < 1"],
+    [{ kind: 'cmc', inputShape: [16, 16, 1], encoder: SMALL, views: { kind: 'halves' }, momentum: -0.5 }, "'momentum'"],
     [{ kind: 'cpc', inputShape: [16, 16, 1], negatives: 'all' }, "'negatives'"],
     [{ kind: 'cpc', inputShape: [16, 16, 1], offsets: 3 }, "'offsets'"],
     [{ kind: 'cpc', inputShape: [16, 16, 1], context: { cols: 2 } }, "'context.cols'"],

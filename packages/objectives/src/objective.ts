@@ -29,7 +29,11 @@ export interface Objective {
   readonly encoder: Encoder;
   /** Variables the main loss trains: encoders, heads, critics, context/predictor nets. */
   readonly variables: tf.Variable[];
-  /** Variables of auxiliary parts with their own optimizer (e.g. DIM's prior discriminator); may be empty. */
+  /**
+   * Variables the main loss does not train, updated by {@link auxiliaryStep} instead: parts
+   * with their own optimizer (DIM's prior discriminator) or moved by a rule (CMC's momentum
+   * key encoders). Checkpointed with the rest; may be empty.
+   */
   readonly auxiliaryVariables: tf.Variable[];
   /**
    * The loss and metrics of one batch. Pure tensor math (no optimizer side effects):

@@ -20,9 +20,15 @@ beforeAll(async () => {
 });
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-test('a checkpointed objective + Adam, restored into fresh ones, takes the same next step (1e-6) and leaks nothing', async () => {
+// CMC with momentum: its key encoders are state the loss does not train (auxiliaryVariables).
+const momentum = { kind: 'cmc', inputShape: [28, 28, 1], encoder: config.encoder, views: { kind: 'halves' }, projectionUnits: 16, momentum: 0.9, seed: 3 };
+
+test.each([
+  ['DIM', config],
+  ['CMC with momentum key encoders', momentum],
+])('a checkpointed objective + Adam (%s), restored into fresh ones, takes the same next step (1e-6) and leaks nothing', async (_name, given) => {
   const images = batch();
-  const a = buildObjective(config);
+  const a = buildObjective(given);
   const optA = tf.train.adam(1e-3);
   for (let s = 0; s < 3; s++) trainStep(a, optA, { images }, s);
   const before = tf.memory().numTensors;
@@ -38,8 +44,9 @@ test('a checkpointed objective + Adam, restored into fresh ones, takes the same 
   expect(Object.keys(next[1])).toEqual(Object.keys(next[0]));
   for (const k of Object.keys(next[0])) expect(Math.abs(next[1][k] - next[0][k])).toBeLessThan(1e-6);
   // After the same step the weights agree too, so Adam's moments were restored, not restarted.
-  a.variables.forEach((v, i) => {
-    const d = tf.tidy(() => tf.max(tf.abs(tf.sub(v, b.variables[i]))).dataSync()[0]);
+  const all = (o: typeof a) => [...o.variables, ...o.auxiliaryVariables];
+  all(a).forEach((v, i) => {
+    const d = tf.tidy(() => tf.max(tf.abs(tf.sub(v, all(b)[i]))).dataSync()[0]);
     expect(d).toBeLessThan(1e-6);
   });
 

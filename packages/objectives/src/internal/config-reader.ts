@@ -47,11 +47,11 @@ export class ConfigReader {
     return this.obj[key] !== undefined;
   }
 
-  number(key: string, fallback: number | undefined, lo = -Infinity, hi = Infinity, { int = false, loOpen = false } = {}): number {
+  number(key: string, fallback: number | undefined, lo = -Infinity, hi = Infinity, { int = false, loOpen = false, hiOpen = false } = {}): number {
     const v = this.raw(key) ?? fallback;
-    const ok = typeof v === 'number' && Number.isFinite(v) && (loOpen ? v > lo : v >= lo) && v <= hi && (!int || Number.isInteger(v));
+    const ok = typeof v === 'number' && Number.isFinite(v) && (loOpen ? v > lo : v >= lo) && (hiOpen ? v < hi : v <= hi) && (!int || Number.isInteger(v));
     if (!ok) {
-      const range = `${lo === -Infinity ? '' : `${loOpen ? '>' : '≥'} ${lo}`}${lo !== -Infinity && hi !== Infinity ? ' and ' : ''}${hi === Infinity ? '' : `≤ ${hi}`}`;
+      const range = `${lo === -Infinity ? '' : `${loOpen ? '>' : '≥'} ${lo}`}${lo !== -Infinity && hi !== Infinity ? ' and ' : ''}${hi === Infinity ? '' : `${hiOpen ? '<' : '≤'} ${hi}`}`;
       this.fail(key, `${int ? 'an integer' : 'a number'}${range ? ` ${range}` : ''}`, v);
     }
     return v as number;
