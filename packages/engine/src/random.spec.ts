@@ -20,6 +20,12 @@ describe('Rng', () => {
     const next = Array.from({ length: 20 }, () => a.uniform());
     const b = new Rng(JSON.parse(JSON.stringify(saved)));
     expect(Array.from({ length: 20 }, () => b.uniform())).toEqual(next);
+    // In place, from words stored as int32 (as a checkpoint's tensors hold them).
+    const c = new Rng(99);
+    c.setState(Array.from(Int32Array.from(saved)) as unknown as [number, number, number, number]);
+    expect(Array.from({ length: 20 }, () => c.uniform())).toEqual(next);
+    expect(() => c.setState([0, 0, 0, 0])).toThrow(ConfigError);
+    expect(() => c.setState([1, 2, 3] as never)).toThrow(ConfigError);
   });
 
   it('uniform has mean 1/2 and variance 1/12; normal has mean 0 and variance 1 (n = 200000)', () => {

@@ -40,11 +40,20 @@ export class Rng {
         this.s[i] = (z ^ (z >>> 16)) >>> 0;
       }
     } else {
-      if (seed.length !== 4 || seed.every((w) => w === 0)) {
-        throw new ConfigError('Rng: state must be four 32-bit words, not all zero');
-      }
-      for (let i = 0; i < 4; i++) this.s[i] = seed[i] >>> 0;
+      this.setState(seed);
     }
+  }
+
+  /**
+   * Moves this generator to a saved state, in place: for a generator others hold (an
+   * objective's views), where `new Rng(state)` would make another one.
+   * @throws ConfigError when the state is not four 32-bit words, not all zero.
+   */
+  setState(state: RngState): void {
+    if (state.length !== 4 || state.every((w) => w >>> 0 === 0) || state.some((w) => !Number.isInteger(w))) {
+      throw new ConfigError('Rng: state must be four 32-bit words, not all zero');
+    }
+    for (let i = 0; i < 4; i++) this.s[i] = state[i] >>> 0;
   }
 
   /** The next 32-bit unsigned integer. */

@@ -22,6 +22,7 @@ import { buildEncoder, type Encoder, type EncoderConfig } from '@infomax/encoder
 import { MemoryQueue, separableCritic, type Critic } from '@infomax/estimators';
 import { readViews, viewFunction, viewsAlikeAtTest, type CmcViewsConfig } from './cmc-views';
 import { applyEstimator, ESTIMATOR_KINDS, type EstimatorKind } from './estimator';
+import { checkBuffers, rngBuffer, setRng } from './internal/buffers';
 import type { ConfigReader } from './internal/config-reader';
 import { buildEncoderAt, partSeeds, readEncoder, readInputShape, type EncoderPart } from './internal/encoder-part';
 import type { Batch, LossResult, Objective } from './objective';
@@ -137,6 +138,8 @@ export class CmcObjective implements Objective {
   private readonly pairs: { a: number; b: number; critic: Critic }[] = [];
   private readonly queues: MemoryQueue[] = [];
   private readonly views: (images: tf.Tensor4D, training: boolean) => tf.Tensor4D[];
+  /** The generator of the random views (crops). */
+  private readonly viewRng: Rng;
   /** Codes of the last training batch, pushed into the queues by {@link auxiliaryStep}. */
   private pending: tf.Tensor2D[] = [];
 
@@ -151,7 +154,8 @@ export class CmcObjective implements Objective {
       throw new Error(`CmcObjective: ${keyEncoders.length} key encoders for ${encoders.length} views`);
     }
     this.auxiliaryVariables = distinct(keyEncoders).flatMap((e) => e.trainableVariables);
-    this.views = viewFunction(config.views, new Rng(seeds[seeds.length - 1]));
+    this.viewRng = new Rng(seeds[seeds.length - 1]);
+    this.views = viewFunction(config.views, this.viewRng);
     const n = encoders.length;
     for (let a = 0; a < n; a++) {
       for (let b = a + 1; b < n; b++) {
@@ -232,6 +236,22 @@ export class CmcObjective implements Objective {
       tf.tidy(() => this.auxiliaryVariables.forEach((k, i) => k.assign(tf.add(tf.mul(m, k), tf.mul(1 - m, followed[i])))));
     }
     return this.queues.length > 0 ? { queue_size: this.queues[0].size } : {};
+  }
+
+  /** The views' generator (`views_rng`) and each view's queue (`queue_<v>`, newest first). */
+  buffers(): Record<string, tf.Tensor> {
+    const out: Record<string, tf.Tensor> = { views_rng: rngBuffer(this.viewRng) };
+    this.queues.forEach((q, v) => (out[`queue_${v}`] = q.values()));
+    return out;
+  }
+
+  /** Puts back what {@link buffers} returned. @throws ShapeError naming the buffer at fault */
+  setBuffers(buffers: Record<string, tf.Tensor>): void {
+    const expected: Record<string, (number | null)[]> = { views_rng: [4] };
+    this.queues.forEach((_q, v) => (expected[`queue_${v}`] = [null, this.encoders[v].globalSize]));
+    checkBuffers('CmcObjective.setBuffers', buffers, expected);
+    setRng(this.viewRng, buffers.views_rng);
+    this.queues.forEach((q, v) => q.load(buffers[`queue_${v}`] as tf.Tensor2D));
   }
 
   /**

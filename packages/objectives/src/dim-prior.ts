@@ -29,7 +29,8 @@ export type PriorConfig = {
 export class PriorMatcher {
   readonly optimizer: tf.Optimizer;
   private readonly net: Mlp;
-  private readonly rng: Rng;
+  /** Draws the prior samples (its state is the objective's `prior_rng` buffer). */
+  readonly rng: Rng;
 
   constructor(
     readonly codeSize: number,

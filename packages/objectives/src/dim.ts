@@ -24,6 +24,7 @@ import type { Encoder } from '@infomax/encoders';
 import { separableCritic, type Critic } from '@infomax/estimators';
 import { applyEstimator, ESTIMATOR_KINDS, type EstimatorKind } from './estimator';
 import { PRIOR_DISTRIBUTIONS, PriorMatcher, type PriorConfig } from './dim-prior';
+import { checkBuffers, rngBuffer, setRng } from './internal/buffers';
 import type { ConfigReader } from './internal/config-reader';
 import { Mlp } from './internal/mlp';
 import { readEncoder, readInputShape, partSeeds, type EncoderPart } from './internal/encoder-part';
@@ -241,6 +242,17 @@ export class DimObjective implements Objective {
       this.negativeMask = { b, l, mask: tf.keep(otherImages(b, l)) };
     }
     return this.negativeMask.mask;
+  }
+
+  /** The prior sampler's generator (`prior_rng`), with prior matching; else none. */
+  buffers(): Record<string, tf.Tensor> {
+    return this.prior ? { prior_rng: rngBuffer(this.prior.rng) } : {};
+  }
+
+  /** Puts back what {@link buffers} returned. @throws ShapeError naming the buffer at fault */
+  setBuffers(buffers: Record<string, tf.Tensor>): void {
+    checkBuffers('DimObjective.setBuffers', buffers, this.prior ? { prior_rng: [4] } : {});
+    if (this.prior) setRng(this.prior.rng, buffers.prior_rng);
   }
 
   dispose(): void {

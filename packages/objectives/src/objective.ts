@@ -54,6 +54,19 @@ export interface Objective {
    * CPC's patch grid), which `encoder` alone does not. The caller owns the result.
    */
   embed?(images: tf.Tensor4D): tf.Tensor2D;
+  /**
+   * State besides variables and optimizer slots that shapes the next steps: memory queues
+   * (CMC), the generators of random views and prior samples (their state as four int32
+   * words). The trainer saves it in each checkpoint and gives it back to
+   * {@link setBuffers} on resume, so that a resumed run takes the steps an unstopped one
+   * would. The caller owns the returned tensors. Absent: the objective has no such state.
+   */
+  buffers?(): Record<string, tf.Tensor>;
+  /**
+   * Puts back what {@link buffers} returned (the caller keeps the tensors).
+   * @throws ShapeError naming the buffer when one is missing, unknown or of another shape
+   */
+  setBuffers?(buffers: Record<string, tf.Tensor>): void;
   /** Optimizers owned by auxiliary parts, by name (their state goes into checkpoints). */
   readonly auxiliaryOptimizers: Record<string, tf.Optimizer>;
   /** Frees every variable and model the objective owns. */

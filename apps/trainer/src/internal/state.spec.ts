@@ -7,6 +7,7 @@ import { syntheticDataset } from '@infomax/data';
 import { buildObjective, trainStep } from '@infomax/objectives';
 import { loadCheckpoint, saveCheckpoint } from '../checkpoint';
 import { restoreState, withState } from './state';
+import { CheckpointError } from '../errors';
 import { heldOutMetrics } from './held-out';
 
 const config = { kind: 'dim', inputShape: [28, 28, 1], encoder: { kind: 'dcgan', filters: [4, 8], fc: [16], codeSize: 8 }, headUnits: 16, seed: 3 };
@@ -20,12 +21,15 @@ beforeAll(async () => {
 });
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-// CMC with momentum: its key encoders are state the loss does not train (auxiliaryVariables).
-const momentum = { kind: 'cmc', inputShape: [28, 28, 1], encoder: config.encoder, views: { kind: 'halves' }, projectionUnits: 16, momentum: 0.9, seed: 3 };
+// State besides variables and slots: CMC's key encoders (auxiliaryVariables), its queue and
+// its crops' generator (buffers); the prior discriminator's samples' generator (a buffer).
+const cmc = { kind: 'cmc', inputShape: [28, 28, 1], encoder: config.encoder, views: { kind: 'crops', count: 2 }, projectionUnits: 16, momentum: 0.9, queueSize: 12, seed: 3 };
+const prior = { ...config, gamma: 0.1, prior: { hidden: [8] } };
 
 test.each([
   ['DIM', config],
-  ['CMC with momentum key encoders', momentum],
+  ['CMC: crops, momentum key encoders, a memory queue', cmc],
+  ['DIM with prior matching', prior],
 ])('a checkpointed objective + Adam (%s), restored into fresh ones, takes the same next step (1e-6) and leaks nothing', async (_name, given) => {
   const images = batch();
   const a = buildObjective(given);
@@ -56,6 +60,23 @@ test.each([
   tf.dispose(images);
   [a, b].forEach((o) => o.dispose());
   [optA, optB].forEach((o) => o.dispose());
+});
+
+test('a checkpoint whose buffers do not fit the objective is a CheckpointError naming it and the buffer', async () => {
+  const a = buildObjective(cmc);
+  const opt = tf.train.adam(1e-3);
+  const where = path.join(dir, 'buffers');
+  await withState(a, opt, (groups) => saveCheckpoint(where, { step: 0, epoch: 0, position: 0, epochSeed: 1, rng: [1, 2, 3, 4], metricsBytes: 0, elapsedMs: 0 },
+    { objective: a.config }, groups, a.encoder.model, 2));
+  // The same variables without a queue: the saved queues have nowhere to go.
+  const b = buildObjective({ ...cmc, queueSize: 0 });
+  const ckpt = await loadCheckpoint(where);
+  const before = tf.memory().numTensors;
+  await expect(restoreState(b, opt, ckpt.groups, ckpt.dir)).rejects.toThrow(CheckpointError);
+  await expect(restoreState(b, opt, ckpt.groups, ckpt.dir)).rejects.toThrow(/buffers do not fit .*unknown buffer 'queue_0'/);
+  expect(tf.memory().numTensors).toBe(before);
+  [a, b].forEach((o) => o.dispose());
+  opt.dispose();
 });
 
 test('held-out metrics are the mean of objective.loss over seeded shuffled batches', async () => {

@@ -1,7 +1,8 @@
 /**
  * The tensors of a training state — every objective variable, the encoder's
  * non-trainable weights (batch-norm statistics), the main and auxiliary optimizers'
- * slots — gathered for a checkpoint and put back on resume. Variables are matched
+ * slots, the objective's buffers (memory queues, random generators) — gathered for a
+ * checkpoint and put back on resume. Variables are matched
  * by position: `buildObjective(config)` rebuilds them in the same order, while their
  * tfjs names get fresh numeric suffixes.
  */
@@ -37,6 +38,7 @@ export async function withState<T>(objective: Objective, optimizer: tf.Optimizer
     optimizer: await optimizer.getWeights(),
   };
   for (const [name, opt] of Object.entries(objective.auxiliaryOptimizers)) groups[`aux:${name}`] = await opt.getWeights();
+  groups.buffers = Object.entries(objective.buffers?.() ?? {}).map(([name, tensor]) => ({ name, tensor }));
   try {
     return await use(groups);
   } finally {
@@ -56,6 +58,17 @@ export async function restoreState(objective: Objective, optimizer: tf.Optimizer
   restoreVariables(objective, groups, where);
   await setSlots(optimizer, groups.optimizer ?? []);
   for (const [name, opt] of Object.entries(objective.auxiliaryOptimizers)) await setSlots(opt, groups[`aux:${name}`] ?? []);
+  // Checkpoints from before buffers were saved have no such group: the objective keeps its fresh ones.
+  if (groups.buffers !== undefined && objective.setBuffers) {
+    const buffers = Object.fromEntries(groups.buffers.map((s) => [s.name, tf.tensor(s.values, s.shape, s.dtype)]));
+    try {
+      objective.setBuffers(buffers);
+    } catch (e) {
+      throw new CheckpointError(`'${where}': its buffers do not fit the objective built from its config: ${(e as Error).message}`);
+    } finally {
+      tf.dispose(Object.values(buffers));
+    }
+  }
 }
 
 /**

@@ -65,6 +65,22 @@ export class MemoryQueue {
   }
 
   /**
+   * Replaces the stored rows by `rows`, newest first as {@link values} returns them: to put
+   * a checkpointed queue back. The queue keeps its own copy.
+   *
+   * @param rows [n, dim] with n ≤ capacity
+   * @throws ShapeError for another shape or more rows than the capacity; NonFiniteError for NaN/Infinity.
+   */
+  load(rows: tf.Tensor2D): void {
+    if (!(rows instanceof tf.Tensor) || rows.rank !== 2 || rows.shape[1] !== this.dim || rows.shape[0] > this.capacity) {
+      throw new ShapeError(`MemoryQueue.load: 'rows' must have shape [n ≤ ${this.capacity}, ${this.dim}], got ${describe(rows)}`);
+    }
+    checkFloatFinite('MemoryQueue.load', rows, 'rows');
+    this.rows?.dispose();
+    this.rows = rows.shape[0] === 0 ? null : (rows.clone() as tf.Tensor2D);
+  }
+
+  /**
    * The stored rows, newest first: [size, dim] (size may be 0). The caller owns the
    * returned tensor (a copy sharing the data).
    */

@@ -135,4 +135,31 @@ describe('MemoryQueue (MoCo/CMC)', () => {
     tf.dispose([b, wrong, nan]);
     queue.dispose();
   });
+
+  test('load puts saved rows back: the reloaded queue holds and drops rows as the original does', () => {
+    const original = new MemoryQueue({ capacity: 5, dim: 2 });
+    const first = tf.tensor2d([[1, 2], [3, 4], [5, 6]]);
+    const next = tf.tensor2d([[7, 8], [9, 10]]);
+    original.push(first);
+    const saved = original.values();
+    const copy = new MemoryQueue({ capacity: 5, dim: 2 });
+    copy.load(saved);
+    saved.dispose(); // the queue keeps its own copy
+    const before = tf.memory().numTensors;
+    for (const q of [original, copy]) q.push(next);
+    {
+      const [a, b] = [original.values(), copy.values()];
+      expect(Array.from(b.dataSync())).toEqual(Array.from(a.dataSync()));
+      expect(b.shape).toEqual([5, 2]);
+      tf.dispose([a, b]);
+    }
+    expect(tf.memory().numTensors).toBe(before);
+    const empty = tf.zeros([0, 2]) as tf.Tensor2D;
+    copy.load(empty);
+    expect(copy.size).toBe(0);
+    const tooMany = tf.zeros([6, 2]) as tf.Tensor2D;
+    expect(() => copy.load(tooMany)).toThrow(/MemoryQueue.load: 'rows' must have shape \[n ≤ 5, 2\]/);
+    tf.dispose([first, next, empty, tooMany]);
+    [original, copy].forEach((q) => q.dispose());
+  });
 });
