@@ -17,6 +17,30 @@ export type ObjectiveKind = (typeof OBJECTIVE_KINDS)[number];
 export type ObjectiveConfig = DimConfig | CmcConfig | CpcConfig;
 
 /**
+ * Per kind, the config keys that shape only training (the bound, critics, heads, prior,
+ * queue, momentum), never the encoders' initial weights nor what `embed` computes from
+ * them: every part's seed is drawn before any of these keys is read. Checked key by key
+ * in `init-config.spec.ts`.
+ */
+export const TRAINING_ONLY_KEYS: Readonly<Record<ObjectiveKind, readonly string[]>> = {
+  dim: ['estimator', 'alpha', 'beta', 'gamma', 'headUnits', 'localNegatives', 'globalHidden', 'prior'],
+  cmc: ['mode', 'estimator', 'temperature', 'projectionHidden', 'projectionUnits', 'queueSize', 'momentum'],
+  cpc: ['context', 'offsets', 'negatives', 'estimator'],
+};
+
+/**
+ * A config (given or resolved) without its kind's {@link TRAINING_ONLY_KEYS}. Two configs
+ * with equal results have the same representation at initialisation, so one random-init
+ * baseline serves both; unequal results may still (a key spelt out at its default value).
+ * @example
+ * initialisationConfig({ kind: 'cmc', views: { kind: 'halves' }, momentum: 0.99 }) // { kind: 'cmc', views: { kind: 'halves' } }
+ */
+export function initialisationConfig<T extends { kind: string }>(config: T): Partial<T> {
+  const dropped: readonly string[] = TRAINING_ONLY_KEYS[config.kind as ObjectiveKind] ?? [];
+  return Object.fromEntries(Object.entries(config).filter(([k]) => !dropped.includes(k))) as Partial<T>;
+}
+
+/**
  * Builds the objective a JSON config describes. Omitted keys take their defaults
  * (the filled-in config is `objective.config`; `buildObjective(JSON.parse(JSON.stringify(o.config)))`
  * builds the same objective with the same initial weights).

@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 export type { Batch, LossResult, Objective } from './objective';
-export { buildObjective, OBJECTIVE_KINDS } from './build-objective';
+export { buildObjective, initialisationConfig, OBJECTIVE_KINDS, TRAINING_ONLY_KEYS } from './build-objective';
 export type { ObjectiveKind, ObjectiveConfig } from './build-objective';
 export { trainStep, trainStepAsync } from './train-step';
 export { applyEstimator, ESTIMATOR_KINDS } from './estimator';

@@ -3,6 +3,7 @@
 // raw-pixel baseline, and per cell of the halves critic × bound grid.
 const fs = require('fs');
 const path = require('path');
+const { initialisationConfig } = require('@infomax/objectives');
 
 const CONFIG = path.join(__dirname, 'config.json');
 
@@ -62,13 +63,17 @@ function jobsOf(cfg) {
   // A method runs its own `seeds` where it lists them; else a headline method runs every
   // headline seed (or its dataset's own `seeds`), and any other method seed 0.
   const seedsOf = (m, dataset) => m.seeds ?? (m.headline ? (cfg.datasets[dataset].seeds ?? cfg.headlineSeeds) : [0]);
-  // The random-init baseline of a method: DIM variants share the encoder and its initialisation;
-  // CMC and CPC methods share one per objective, named after the first method with it (less any step-size suffix).
+  // The random-init baseline of a method: methods whose objectives differ only in keys that
+  // shape training (bound, critic, queue, momentum: @infomax/objectives' TRAINING_ONLY_KEYS)
+  // start from the same representation and share one, named 'dim' for the first DIM one, else
+  // after the first method with it (less any step-size suffix).
   const arches = new Map();
   const archOf = (m) => {
-    if (m.objective.kind === 'dim') return 'dim';
-    const key = JSON.stringify(m.objective);
-    if (!arches.has(key)) arches.set(key, m.id.replace(/-lr[0-9e.-]+$/, ''));
+    const key = JSON.stringify(initialisationConfig(m.objective));
+    if (!arches.has(key)) {
+      const taken = new Set(arches.values());
+      arches.set(key, m.objective.kind === 'dim' && !taken.has('dim') ? 'dim' : m.id.replace(/-lr[0-9e.-]+$/, ''));
+    }
     return arches.get(key);
   };
   for (const dataset of datasets) {
