@@ -134,7 +134,7 @@ async function main() {
   });
   fs.writeFileSync(path.join(OUT, 'staircase.svg'), svg);
   await require('sharp')(Buffer.from(svg)).png().toFile(path.join(OUT, 'staircase.png'));
-  await report({ command, seed, jobs, stepsText, criticNames, estimatorNames, stages, wallMinutes, summary }, false);
+  await report({ command, date: new Date().toISOString().slice(0, 10), seed, jobs, stepsText, criticNames, estimatorNames, stages, wallMinutes, summary }, false);
 }
 
 /** Fills the fields an older out/summary.json lacks from its runs. */
@@ -205,14 +205,14 @@ function acceptance(summary, logB) {
   return lines;
 }
 
-function renderDoc({ command, stepsText, jobs, wallMinutes, summary, checks, criticNames, estimatorNames, labels, logB, stages, oracle, oracleBatches, rendered, also }) {
+function renderDoc({ command, date, stepsText, jobs, wallMinutes, summary, checks, criticNames, estimatorNames, labels, logB, stages, oracle, oracleBatches, rendered, also }) {
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   const stageList = stages.join(' → ');
   const out = [
     '## Estimators: the Gaussian MI staircase (Poole et al. 2019)',
     '',
     `Command: \`${command}\` (build first: \`npx tsc -p packages/estimators/tsconfig.build.json\`), ` +
-      `${os.cpus().length} cores (${cpu}), Node ${process.version}, wasm backend, ${jobs} job(s), ${new Date().toISOString().slice(0, 10)}; wall ${wallMinutes.toFixed(1)} min on a machine shared with other work` +
+      `${os.cpus().length} cores (${cpu}), Node ${process.version}, wasm backend, ${jobs} job(s), ${date ?? 'date not recorded'}; wall ${wallMinutes.toFixed(1)} min on a machine shared with other work` +
       (rendered ? '; tables re-rendered from its `out/summary.json` with `--render-only`, which adds the optimal-critic rows.' : '.'),
     '',
     `Setup as in Poole et al. 2019 (fig. 2) except the length: X, Y ∈ R^20, coordinates pairwise correlated, true MI ${stageList} nats, **steps per stage: ${stepsText}** (the paper: 4000), batch 64, ` +
@@ -265,7 +265,7 @@ function renderDoc({ command, stepsText, jobs, wallMinutes, summary, checks, cri
       '',
       `### Longer stages: ${also.stages.join(' → ')} nats, steps per stage ${also.stepsText}`,
       '',
-      `Command: \`${also.command}\` (wall ${also.wallMinutes.toFixed(1)} min, same machine and seed; the first two stages only, at the paper's 4000 steps for the separable critic). Bias / variance / MSE over the last half of each stage:`,
+      `Command: \`${also.command}\` (wall ${also.wallMinutes.toFixed(1)} min, ${also.date ?? 'date not recorded'}, same machine and seed; the first two stages only, at the paper's 4000 steps for the separable critic). Bias / variance / MSE over the last half of each stage:`,
       '',
       `| critic | estimator | ${also.stages.map((mi) => `${mi} nats`).join(' | ')} | median error |`,
       `|---|---|${also.stages.map(() => '---').join('|')}|---|`,
