@@ -51,7 +51,7 @@ export type CmcConfig = {
   projectionHidden: number[];
   /** Width of the projected embedding. Default 128. */
   projectionUnits: number;
-  /** Rows of the memory queue of past codes per view (extra negatives); 0 = in-batch only. Default 0. */
+  /** Rows of the memory queue of past codes per view (past keys, with `momentum`): extra negatives; 0 = in-batch only. Default 0. */
   queueSize: number;
   /**
    * Momentum m ∈ [0, 1) of a key encoder per view (MoCo): each view is scored against
@@ -140,7 +140,7 @@ export class CmcObjective implements Objective {
   private readonly views: (images: tf.Tensor4D, training: boolean) => tf.Tensor4D[];
   /** The generator of the random views (crops). */
   private readonly viewRng: Rng;
-  /** Codes of the last training batch, pushed into the queues by {@link auxiliaryStep}. */
+  /** Keys of the last training batch (its codes, without momentum), pushed into the queues by {@link auxiliaryStep}. */
   private pending: tf.Tensor2D[] = [];
 
   constructor(
