@@ -132,8 +132,6 @@ function momentumCopies(encoders: Encoder[]): Encoder[] {
 /** CMC as an {@link Objective}; build it with `buildObjective({ kind: 'cmc', inputShape, views })`. */
 export class CmcObjective implements Objective {
   readonly auxiliaryOptimizers: Record<string, tf.Optimizer> = {};
-  /** The key encoders' weights (moved by {@link auxiliaryStep}, not by the loss); empty without momentum. */
-  readonly auxiliaryVariables: tf.Variable[];
   /** View pairs `[a, b]` and their critics. */
   private readonly pairs: { a: number; b: number; critic: Critic }[] = [];
   private readonly queues: MemoryQueue[] = [];
@@ -153,7 +151,6 @@ export class CmcObjective implements Objective {
     if (keyEncoders.length !== 0 && keyEncoders.length !== encoders.length) {
       throw new Error(`CmcObjective: ${keyEncoders.length} key encoders for ${encoders.length} views`);
     }
-    this.auxiliaryVariables = distinct(keyEncoders).flatMap((e) => e.trainableVariables);
     this.viewRng = new Rng(seeds[seeds.length - 1]);
     this.views = viewFunction(config.views, this.viewRng);
     const n = encoders.length;
@@ -178,6 +175,11 @@ export class CmcObjective implements Objective {
   /** The encoder of view 0 (L for Lab), or the one shared encoder; {@link embed} says what is probed. */
   get encoder(): Encoder {
     return this.encoders[0];
+  }
+
+  /** The key encoders' weights (moved by {@link auxiliaryStep}, not by the loss); empty without momentum. */
+  get auxiliaryVariables(): tf.Variable[] {
+    return distinct(this.keyEncoders).flatMap((e) => e.trainableVariables);
   }
 
   get variables(): tf.Variable[] {
@@ -230,11 +232,16 @@ export class CmcObjective implements Objective {
     this.pending.forEach((c, v) => this.queues[v].push(c));
     tf.dispose(this.pending);
     this.pending = [];
-    if (this.auxiliaryVariables.length > 0) {
-      const m = this.config.momentum;
-      const followed = distinct(this.encoders).flatMap((e) => e.trainableVariables); // in the key encoders' order
-      tf.tidy(() => this.auxiliaryVariables.forEach((k, i) => k.assign(tf.add(tf.mul(m, k), tf.mul(1 - m, followed[i])))));
-    }
+    const m = this.config.momentum;
+    const moved = new Set<Encoder>();
+    tf.tidy(() =>
+      this.keyEncoders.forEach((key, v) => {
+        if (moved.has(key)) return; // views sharing an encoder share its key copy
+        moved.add(key);
+        const theta = this.encoders[v].trainableVariables;
+        key.trainableVariables.forEach((k, i) => k.assign(tf.add(tf.mul(m, k), tf.mul(1 - m, theta[i]))));
+      }),
+    );
     return this.queues.length > 0 ? { queue_size: this.queues[0].size } : {};
   }
 

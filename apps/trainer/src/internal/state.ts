@@ -60,7 +60,7 @@ export async function restoreState(objective: Objective, optimizer: tf.Optimizer
   for (const [name, opt] of Object.entries(objective.auxiliaryOptimizers)) await setSlots(opt, groups[`aux:${name}`] ?? []);
   // Checkpoints from before buffers were saved have no such group: the objective keeps its fresh ones.
   if (groups.buffers !== undefined && objective.setBuffers) {
-    const buffers = Object.fromEntries(groups.buffers.map((s) => [s.name, tf.tensor(s.values, s.shape, s.dtype)]));
+    const buffers = Object.fromEntries(tensorsOf(groups.buffers).map((n) => [n.name, n.tensor]));
     try {
       objective.setBuffers(buffers);
     } catch (e) {
@@ -94,8 +94,13 @@ export function restoreVariables(objective: Objective, groups: Record<string, St
 
 async function setSlots(optimizer: tf.Optimizer, stored: StoredTensor[]): Promise<void> {
   if (stored.length === 0) return;
-  const named = stored.map((s) => ({ name: s.name, tensor: tf.tensor(s.values, s.shape, s.dtype) }));
+  const named = tensorsOf(stored);
   // setWeights turns each tensor into a variable sharing its data; our handles can go.
   await optimizer.setWeights(named);
   tf.dispose(named.map((n) => n.tensor));
+}
+
+/** Stored tensors as named tensors (the caller disposes them). */
+function tensorsOf(stored: StoredTensor[]): Named[] {
+  return stored.map((s) => ({ name: s.name, tensor: tf.tensor(s.values, s.shape, s.dtype) }));
 }
