@@ -16,5 +16,5 @@ export {
 } from './errors';
 export { registerEngineKernels, restoreStockKernels, stockKernel, KERNEL_BACKENDS } from './register';
 export type { KernelBackend } from './register';
-export { adam, FusedAdam } from './optimizers';
+export { adam, ADAM_BETA_POWERS, FusedAdam } from './optimizers';
 export { canReadSync, registerAsyncOnlyBackend } from './readback';

@@ -78,7 +78,7 @@ describe('saveModel / loadModel (tfjs model.json + weights, atomic)', () => {
     [a, b, loaded, x].forEach((t) => t.dispose());
   });
 
-  it('missing folder, corrupt model.json and truncated weights each throw ModelIOError naming the file', async () => {
+  it('missing folder, corrupt model.json, flipped or cut weights each throw ModelIOError naming the file', async () => {
     await expect(loadModel(path.join(dir, 'nope'))).rejects.toThrow(ModelIOError);
     await expect(loadModel(path.join(dir, 'nope'))).rejects.toThrow(/nope[/\\]model\.json/);
     const model = convNet(6);
@@ -86,7 +86,16 @@ describe('saveModel / loadModel (tfjs model.json + weights, atomic)', () => {
     const json = JSON.parse(await fsp.readFile(path.join(dir, 'model.json'), 'utf8'));
     const wfile = path.join(dir, json.weightsManifest[0].paths[0]);
     const w = await fsp.readFile(wfile);
+    const flipped = Buffer.from(w);
+    flipped[Math.floor(w.length / 2)] ^= 0x01;
+    await fsp.writeFile(wfile, flipped);
+    await expect(loadModel(dir)).rejects.toThrow(/weights\.[0-9a-f]{12}\.bin' is corrupt: its sha256/);
     await fsp.writeFile(wfile, w.subarray(0, w.length - 8));
+    await expect(loadModel(dir)).rejects.toThrow(/is corrupt/);
+    // A weights file without a hash in its name (tfjs-node's layout) is checked by size.
+    json.weightsManifest[0].paths = ['weights.bin'];
+    await fsp.writeFile(path.join(dir, 'model.json'), JSON.stringify(json));
+    await fsp.writeFile(path.join(dir, 'weights.bin'), w.subarray(0, w.length - 8));
     await expect(loadModel(dir)).rejects.toThrow(/bytes; its manifest expects/);
     await fsp.writeFile(path.join(dir, 'model.json'), '{"modelTopology": ');
     await expect(loadModel(dir)).rejects.toThrow(/cannot read .*model\.json/);

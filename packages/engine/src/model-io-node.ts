@@ -6,7 +6,8 @@
  * Atomicity: the weights go to a new file named by their content hash, then
  * `model.json` (which names that file) replaces the old one by rename. The rename
  * is the commit point: a crash at any moment leaves a `model.json` whose weights
- * file is whole. Weights files no `model.json` names are removed afterwards.
+ * file is whole. Weights files no `model.json` names are removed afterwards. The hash
+ * in the name is checked on load, so a damaged weights file is refused, never loaded.
  */
 import * as tf from '@tensorflow/tfjs';
 import { promises as fsp } from 'fs';
@@ -16,6 +17,8 @@ import { ModelIOError } from './errors';
 import { writeFileAtomic } from './atomic-write';
 
 const MODEL_JSON = 'model.json';
+/** A weights file named by the first 12 hex digits of its sha256. */
+const HASHED_WEIGHTS = /^weights\.([0-9a-f]{12})\.bin$/;
 
 /**
  * Saves `model` into folder `dir` (created if missing) atomically.
@@ -66,7 +69,7 @@ export async function saveModelToDir(model: tf.LayersModel, dir: string): Promis
 /**
  * Loads a model saved by {@link saveModelToDir} or by tfjs-node's `file://` handler.
  * @param dir the folder holding `model.json` (or the path of a `model.json`)
- * @throws ModelIOError naming the file when it is missing, not JSON, or its weights do not match
+ * @throws ModelIOError naming the file when it is missing, not JSON, or its weights do not match (size, or the hash in a `weights.<hash>.bin` name)
  * @example
  * const encoder = await loadModel('runs/dim/encoder');
  */
@@ -96,6 +99,10 @@ export async function loadModelFromDir(dir: string): Promise<tf.LayersModel> {
               buf = await fsp.readFile(file);
             } catch (e) {
               throw new ModelIOError(`loadModel: weights file '${file}' named in '${jsonPath}' cannot be read: ${(e as Error).message}`);
+            }
+            const named = HASHED_WEIGHTS.exec(path.basename(p));
+            if (named && createHash('sha256').update(buf).digest('hex').slice(0, 12) !== named[1]) {
+              throw new ModelIOError(`loadModel: weights file '${file}' is corrupt: its sha256 does not start with the ${named[1]} in its name`);
             }
             buffers.push(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer);
           }

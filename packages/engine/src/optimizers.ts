@@ -1,8 +1,9 @@
 /**
  * Adam whose per-variable update is one kernel (`InfomaxAdam`, see kernels/adam.ts) where
  * the backend has it (wasm with SIMD, cpu), and tfjs's own update elsewhere. A drop-in
- * `tf.AdamOptimizer`: same class name, the same moment variables (`<name>/m`, `<name>/v`)
- * and the same weights for `getWeights`/`setWeights`, so checkpoints move between them.
+ * `tf.AdamOptimizer`: same class name, the same moment variables (`<name>/m`, `<name>/v`).
+ * Its `getWeights` adds the two running products β1ᵗ, β2ᵗ ({@link ADAM_BETA_POWERS}), so a
+ * restored optimizer continues bit for bit; `setWeights` also takes tfjs's own list.
  */
 import * as tf from '@tensorflow/tfjs';
 import { ADAM_KERNEL, type AdamAttrs } from './kernels/adam';
@@ -19,6 +20,9 @@ interface AdamState {
 /** One `{ name, tensor }` of `applyGradients`' list form. */
 type NamedTensor = { name: string; tensor: tf.Tensor };
 type Gradients = Parameters<tf.AdamOptimizer['applyGradients']>[0];
+
+/** Names under which {@link FusedAdam.getWeights} stores the running products β1ᵗ and β2ᵗ. */
+export const ADAM_BETA_POWERS = ['adam/accBeta1', 'adam/accBeta2'] as const;
 
 /** Adam with a fused update; construct with {@link adam}. */
 export class FusedAdam extends tf.AdamOptimizer {
@@ -62,6 +66,29 @@ export class FusedAdam extends tf.AdamOptimizer {
       state.accBeta2.assign(tf.mul(state.accBeta2, this.beta2));
     });
     this.incrementIterations();
+  }
+
+  /** tfjs's weights (iterations, then every m, then every v), then β1ᵗ and β2ᵗ as float32 scalars. */
+  override async getWeights(): Promise<NamedTensor[]> {
+    const state = this as unknown as AdamState;
+    const weights = await super.getWeights();
+    return [...weights, { name: ADAM_BETA_POWERS[0], tensor: state.accBeta1.clone() }, { name: ADAM_BETA_POWERS[1], tensor: state.accBeta2.clone() }];
+  }
+
+  /**
+   * Restores {@link getWeights}' list. tfjs recomputes βᵗ as `pow(β, t + 1)`, which differs
+   * from the running float32 product by an ulp after some steps and so moves every later
+   * update: the stored products, where present, replace it.
+   */
+  override async setWeights(weightValues: NamedTensor[]): Promise<void> {
+    const powers = weightValues.filter((w) => (ADAM_BETA_POWERS as readonly string[]).includes(w.name));
+    await super.setWeights(weightValues.filter((w) => !powers.includes(w)));
+    const state = this as unknown as AdamState;
+    for (const { name, tensor } of powers) {
+      const target = name === ADAM_BETA_POWERS[0] ? state.accBeta1 : state.accBeta2;
+      if (tensor.size !== 1) throw new ConfigError(`adam.setWeights: '${name}' must be a scalar, got shape [${tensor.shape}]`);
+      tf.tidy(() => target.assign(tf.reshape(tf.cast(tensor, 'float32'), [])));
+    }
   }
 }
 
