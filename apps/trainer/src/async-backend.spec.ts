@@ -37,7 +37,7 @@ async function trainerPieces(backend: string) {
   for (let s = 0; s < 3; s++) steps.push(await trainStepAsync(o, optimizer, { images }, s));
   const before = tf.memory().numTensors;
   const where = path.join(dir, backend);
-  await withState(o, optimizer, (groups) => saveCheckpoint(where, { step: 3, epoch: 0, position: 3, epochSeed: 1, rng: [1, 2, 3, 4], metricsBytes: 0, elapsedMs: 0 },
+  await withState(o, optimizer, (groups) => saveCheckpoint(where, { step: 3, epoch: 0, position: 3, epochSeed: 1, rng: [1, 2, 3, 4], metricsBytes: 0, metricsSha256: '0'.repeat(64), elapsedMs: 0 },
     { objective: o.config }, groups, o.encoder.model, 2));
   const heldOut = await heldOutMetrics(o, data, 8, 3, 0);
   const evaluation = await evaluateEncoder(o, data, data, 10, { layer: 'code', probeEpochs: 2, knn: true, seed: 0 });

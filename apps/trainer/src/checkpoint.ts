@@ -1,19 +1,21 @@
 /**
  * Checkpoints: a folder `ckpt-<step>/` holding every tensor of the training state
- * in one binary file with a JSON index, and the encoder as a tfjs model folder.
- * Written under a temporary name and renamed into place, then `latest` is
- * replaced atomically: a crash at any moment leaves the previous checkpoint whole.
+ * in one binary file with a JSON index (`state.json`), and the encoder as a tfjs model
+ * folder. `state.json` carries the sha256 of every other file and a digest of itself;
+ * loading checks them all, so a damaged or edited checkpoint is refused, never used.
+ * Written under a temporary name and renamed into place, then `latest` (the folder's
+ * name and its state digest) is replaced atomically: a crash at any moment leaves the
+ * previous checkpoint whole.
  */
-import { createHash } from 'crypto';
 import { existsSync, promises as fsp } from 'fs';
 import * as path from 'path';
 import type * as tf from '@tensorflow/tfjs';
 import type { RngState } from '@infomax/engine';
 import { saveModel, writeFileAtomic } from './internal/engine-node';
+import { CHECKPOINT_FORMAT, parseStateFile, sha256Hex, stateFileText, type IndexEntry, type StateBody } from './internal/checkpoint-format';
 import { CheckpointError } from './errors';
 
-/** Format tag in every `state.json`. */
-export const CHECKPOINT_FORMAT = 'infomax-checkpoint/1';
+export { CHECKPOINT_FORMAT };
 
 /** Where the training loop stood when the checkpoint was taken. */
 export interface TrainingPosition {
@@ -29,6 +31,8 @@ export interface TrainingPosition {
   rng: RngState;
   /** Length of `metrics.jsonl` in bytes at this step (a resumed run cuts the file back to it). */
   metricsBytes: number;
+  /** sha256 of those bytes (a resumed run checks the history it keeps). */
+  metricsSha256: string;
   /** Milliseconds of training done (for the time budget). */
   elapsedMs: number;
 }
@@ -39,24 +43,6 @@ export interface StoredTensor {
   shape: number[];
   dtype: 'float32' | 'int32';
   values: Float32Array | Int32Array;
-}
-
-/** Index entry of one tensor in `tensors.bin`. */
-interface IndexEntry {
-  group: string;
-  name: string;
-  shape: number[];
-  dtype: 'float32' | 'int32';
-  offset: number;
-  length: number;
-}
-
-/** The JSON written as `state.json`. */
-interface StateFile extends TrainingPosition {
-  format: string;
-  config: unknown;
-  sha256: string;
-  tensors: IndexEntry[];
 }
 
 /** A checkpoint read back. */
@@ -111,20 +97,25 @@ export async function saveCheckpoint(
   }
   const blob = Buffer.concat(chunks);
   await writeSynced(path.join(tmp, 'tensors.bin'), blob);
-  const { step, epoch, position: inEpoch, epochSeed, rng, metricsBytes, elapsedMs } = position;
-  const state: StateFile = {
-    format: CHECKPOINT_FORMAT,
-    step, epoch, position: inEpoch, epochSeed, rng, metricsBytes, elapsedMs,
-    config,
-    sha256: createHash('sha256').update(blob).digest('hex'),
-    tensors: index,
-  };
   await saveModel(encoder, path.join(tmp, 'encoder'));
+  const files: Record<string, string> = { 'tensors.bin': sha256Hex(blob) };
+  for (const f of (await fsp.readdir(path.join(tmp, 'encoder'))).sort()) {
+    files[`encoder/${f}`] = sha256Hex(await fsp.readFile(path.join(tmp, 'encoder', f)));
+  }
+  const { step, epoch, position: inEpoch, epochSeed, rng, metricsBytes, metricsSha256, elapsedMs } = position;
+  const body: StateBody = {
+    format: CHECKPOINT_FORMAT,
+    step, epoch, position: inEpoch, epochSeed, rng: [...rng] as StateBody['rng'], metricsBytes, metricsSha256, elapsedMs,
+    config: config as Record<string, unknown>,
+    tensors: index,
+    files,
+  };
+  const text = stateFileText(body);
   // state.json last: a folder without it is never taken for a checkpoint.
-  await writeSynced(path.join(tmp, 'state.json'), JSON.stringify(state, null, 1));
+  await writeSynced(path.join(tmp, 'state.json'), text);
   await fsp.rm(final, { recursive: true, force: true });
   await fsp.rename(tmp, final);
-  await writeFileAtomic(path.join(root, 'latest'), `${name}\n`);
+  await writeFileAtomic(path.join(root, 'latest'), `${name}\n${sha256Hex(text)}\n`);
   await prune(root, name, keep);
   return final;
 }
@@ -154,62 +145,102 @@ async function prune(root: string, current: string, keep: number): Promise<void>
 /**
  * Finds the checkpoint folder meant by a path: a run folder, its `checkpoints/`
  * folder (both via `latest`), or a `ckpt-<step>` folder itself.
- * @throws CheckpointError when none is there
+ * @returns the folder, and the sha256 `latest` expects of its `state.json` (null for a folder given directly)
+ * @throws CheckpointError when none is there, or `latest` is damaged
  * @example
- * await resolveCheckpoint('runs/a'); // 'runs/a/checkpoints/ckpt-500'
+ * await resolveCheckpoint('runs/a'); // { dir: 'runs/a/checkpoints/ckpt-500', stateSha256: '…' }
  */
-export async function resolveCheckpoint(target: string): Promise<string> {
-  if (existsSync(path.join(target, 'state.json'))) return target;
+export async function resolveCheckpoint(target: string): Promise<{ dir: string; stateSha256: string | null }> {
+  if (existsSync(path.join(target, 'state.json'))) return { dir: target, stateSha256: null };
   for (const root of [path.join(target, 'checkpoints'), target]) {
     const latest = path.join(root, 'latest');
     if (!existsSync(latest)) continue;
-    const name = (await fsp.readFile(latest, 'utf8')).trim();
-    if (!/^ckpt-\d+$/.test(name)) throw new CheckpointError(`'${latest}' should name a ckpt-<step> folder, holds '${name.slice(0, 40)}'`);
-    return path.join(root, name);
+    const m = /^(ckpt-\d+)\n([0-9a-f]{64})\n$/.exec(await readText(latest));
+    if (!m) throw new CheckpointError(`'${latest}' should hold a ckpt-<step> folder name and its state sha256 on two lines: it is damaged`);
+    const dir = path.join(root, m[1]);
+    if (!existsSync(path.join(dir, 'state.json'))) throw new CheckpointError(`'${latest}' names '${m[1]}', which holds no state.json`);
+    return { dir, stateSha256: m[2] };
   }
   if (!existsSync(target)) throw new CheckpointError(`'${target}' does not exist`);
-  throw new CheckpointError(`'${target}' holds no checkpoint (no state.json, no checkpoints/latest)`);
+  const kept = existsSync(path.join(target, 'checkpoints')) ? (await fsp.readdir(path.join(target, 'checkpoints'))).filter((e) => /^ckpt-\d+$/.test(e)) : [];
+  throw new CheckpointError(`'${target}' holds no checkpoint (no state.json, no checkpoints/latest)` +
+    (kept.length > 0 ? `; checkpoint folders there: ${kept.join(', ')} (name one to inspect it)` : ''));
+}
+
+async function readText(file: string): Promise<string> {
+  try {
+    return await fsp.readFile(file, 'utf8');
+  } catch (e) {
+    throw new CheckpointError(`cannot read '${file}': ${(e as Error).message}`);
+  }
+}
+
+async function readBytes(file: string, what: string): Promise<Buffer> {
+  try {
+    return await fsp.readFile(file);
+  } catch (e) {
+    throw new CheckpointError(`cannot read '${file}' (${what}): ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}: the checkpoint is incomplete`);
+  }
 }
 
 /**
- * Reads a checkpoint and checks it whole (format, index, sizes, sha256).
+ * Reads and checks a checkpoint's `state.json` only (digest, schema; not the tensors):
+ * what a resumed run needs to know before it locks the folder and loads the rest.
+ * @param target a run folder, a `checkpoints/` folder or a `ckpt-<step>` folder
+ * @throws CheckpointError naming the file when it is missing or does not check
+ * @example
+ * const { state } = await readState('runs/a'); state.config;
+ */
+export async function readState(target: string): Promise<{ dir: string; stateFile: string; state: StateBody }> {
+  const { dir, stateSha256 } = await resolveCheckpoint(target);
+  const stateFile = path.join(dir, 'state.json');
+  const text = await readText(stateFile);
+  if (stateSha256 !== null && sha256Hex(text) !== stateSha256) {
+    throw new CheckpointError(`'${stateFile}' is not the file 'latest' recorded (sha256 differs): it was edited or damaged`);
+  }
+  return { dir, stateFile, state: parseStateFile(text, stateFile) };
+}
+
+/**
+ * Reads a checkpoint and checks it whole: `latest`, `state.json` (digest, schema), the
+ * sha256 of `tensors.bin` and of every encoder file, and the tensor index against the blob.
  * @param target a run folder, a `checkpoints/` folder or a `ckpt-<step>` folder
  * @throws CheckpointError naming the file when anything is missing or does not match
  * @example
  * const ckpt = await loadCheckpoint('runs/a'); ckpt.step; ckpt.groups.variables[0].values;
  */
 export async function loadCheckpoint(target: string): Promise<LoadedCheckpoint> {
-  const dir = await resolveCheckpoint(target);
-  const stateFile = path.join(dir, 'state.json');
-  let state: StateFile;
-  try {
-    state = JSON.parse(await fsp.readFile(stateFile, 'utf8')) as StateFile;
-  } catch (e) {
-    throw new CheckpointError(`cannot read '${stateFile}': ${(e as Error).message.split('\n')[0]}`);
+  const { dir, state, stateFile } = await readState(target);
+  if (!('tensors.bin' in state.files) || !Object.keys(state.files).some((f) => f.startsWith('encoder/'))) {
+    throw new CheckpointError(`'${stateFile}': field 'files' must list tensors.bin and the encoder's files`);
   }
-  if (state?.format !== CHECKPOINT_FORMAT || !Array.isArray(state.tensors)) {
-    throw new CheckpointError(`'${stateFile}' is not an ${CHECKPOINT_FORMAT} state file`);
+  let blob: Buffer = Buffer.alloc(0);
+  for (const [rel, sha] of Object.entries(state.files)) {
+    if (rel.split('/').some((part) => part === '..' || part === '')) throw new CheckpointError(`'${stateFile}': file '${rel}' is not a path inside the checkpoint`);
+    const file = path.join(dir, rel);
+    const bytes = await readBytes(file, `listed in state.json`);
+    if (sha256Hex(bytes) !== sha) throw new CheckpointError(`'${file}' is corrupt: its sha256 differs from the one in state.json`);
+    if (rel === 'tensors.bin') blob = bytes;
   }
-  const binFile = path.join(dir, 'tensors.bin');
-  let blob: Buffer;
-  try {
-    blob = await fsp.readFile(binFile);
-  } catch (e) {
-    throw new CheckpointError(`cannot read '${binFile}': ${(e as Error).message}`);
-  }
-  if (createHash('sha256').update(blob).digest('hex') !== state.sha256) {
-    throw new CheckpointError(`'${binFile}' is corrupt: its sha256 differs from the one in state.json`);
-  }
+  const groups = readTensors(state.tensors, blob, stateFile);
+  const { step, epoch, position, epochSeed, rng, metricsBytes, metricsSha256, elapsedMs } = state;
+  return { dir, config: state.config, groups, step, epoch, position, epochSeed, rng, metricsBytes, metricsSha256, elapsedMs };
+}
+
+/** Cuts `tensors.bin` into tensors by the index, which must tile the blob exactly. */
+function readTensors(index: IndexEntry[], blob: Buffer, stateFile: string): Record<string, StoredTensor[]> {
   const groups: Record<string, StoredTensor[]> = {};
-  for (const t of state.tensors) {
+  let next = 0;
+  for (const t of index) {
     const count = t.shape.reduce((a, b) => a * b, 1);
-    if (t.length !== count * 4 || t.offset + t.length > blob.length) {
-      throw new CheckpointError(`'${stateFile}': tensor '${t.name}' [${t.shape}] does not fit tensors.bin`);
+    if (t.offset !== next || t.length !== count * 4 || t.offset + t.length > blob.length) {
+      throw new CheckpointError(`'${stateFile}': tensor '${t.name}' [${t.shape}] at byte ${t.offset} (${t.length} bytes) does not fit tensors.bin`);
     }
+    next += t.length;
     const copy = new Uint8Array(blob.subarray(t.offset, t.offset + t.length)).buffer;
     const values = t.dtype === 'int32' ? new Int32Array(copy) : new Float32Array(copy);
     (groups[t.group] ??= []).push({ name: t.name, shape: t.shape, dtype: t.dtype, values });
   }
-  const { step, epoch, position, epochSeed, rng, metricsBytes, elapsedMs } = state;
-  return { dir, config: state.config, groups, step, epoch, position, epochSeed, rng, metricsBytes, elapsedMs };
+  if (next !== blob.length) throw new CheckpointError(`'${stateFile}': its tensors cover ${next} of the ${blob.length} bytes of tensors.bin`);
+  return groups;
 }

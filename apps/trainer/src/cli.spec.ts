@@ -35,7 +35,7 @@ test('train → checkpoint → resume equals an uninterrupted run (same metrics)
   expect(metricsWithoutTime(parts)).toEqual(m);
   // The resumed run's checkpoints hold the position only, not the restored tensors, in their index.
   expect(fs.statSync(path.join(parts, 'checkpoints', 'ckpt-12', 'state.json')).size).toBeLessThan(32768);
-  expect(m.filter((l) => l.kind === 'eval').map((l) => l.step)).toEqual([6, 12, 12]);
+  expect(m.filter((l) => l.kind === 'eval').map((l) => l.step)).toEqual([6, 12]);
   for (const f of ['config.json', 'plots/loss.png', 'plots/mi.png', 'plots/probe.png', 'plots/probe-mi.png', 'plots/pca.png']) {
     expect(fs.existsSync(path.join(whole, f))).toBe(true);
   }
@@ -52,30 +52,6 @@ test('train → checkpoint → resume equals an uninterrupted run (same metrics)
   const info = await runCli(['inspect', whole, '--json']);
   expect(info.code).toBe(0);
   expect(JSON.parse(info.stdout)).toMatchObject({ step: 12, epoch: 1, position: 2 });
-});
-
-test('kill -9 at 5 random moments always leaves a loadable checkpoint, and each resume continues the step count', async () => {
-  const run = path.join(tmp, 'killed');
-  const rng = new Rng(7);
-  let lastStep = 0;
-  for (let i = 0; i < 5; i++) {
-    const args = i === 0 ? ['train', '-c', tiny, '-o', run, '--steps', '100000', '--checkpoint-every', '2'] : ['train', '--resume', run];
-    const p = startCli(args);
-    await waitFor(() => /step \d+/.test(p.output()) || p.child.exitCode !== null, 60000, 'the first step');
-    await new Promise((r) => setTimeout(r, 50 + rng.int(1500)));
-    p.child.kill('SIGKILL');
-    const r = await p.done;
-    expect(r.signal).toBe('SIGKILL');
-    const info = await runCli(['inspect', run, '--json']);
-    expect(info.stderr).toBe('');
-    expect(info.code).toBe(0);
-    const step = JSON.parse(info.stdout).step as number;
-    expect(step).toBeGreaterThanOrEqual(lastStep);
-    lastStep = step;
-  }
-  // Every step line up to the checkpoint is there exactly once (lines after it were cut on resume).
-  const steps = metricsWithoutTime(run).filter((l) => l.kind === 'step').map((l) => l.step as number);
-  expect(steps.slice(0, lastStep)).toEqual(Array.from({ length: lastStep }, (_, i) => i + 1));
 });
 
 test('SIGINT finishes the step, checkpoints and exits 130', async () => {

@@ -2,9 +2,10 @@
 /**
  * The `infomax` command: train, evaluate, estimate, inspect. Every error of the
  * stack becomes one line and an exit code (0 ok, 2 usage/config, 3 data,
- * 4 numeric failure, 5 checkpoint/IO, 130 interrupted); `--verbose` adds stacks.
+ * 4 numeric failure, 5 checkpoint/IO, 6 run folder in use, 130 interrupted); `--verbose` adds stacks.
  */
 import { Command, CommanderError } from 'commander';
+import type { Writable } from 'stream';
 import { EXIT, exitCodeFor, formatError } from './errors';
 import { runEstimateCsv, runEstimateGaussian, runEvaluate, runInspect, runTrain } from './commands';
 
@@ -13,16 +14,25 @@ const num = (v: string): number | string => (v.trim() !== '' && Number.isFinite(
 const list = (v: string): string[] => v.split(',').map((s) => s.trim()).filter((s) => s !== '');
 const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
 
+/** Where a command's output goes, and where it puts its exit code. */
+export interface CliIo {
+  stdout: Writable;
+  stderr: Writable;
+  /** Set by the command that ran (0 when it returned normally). */
+  code: number;
+}
+
 /** Builds the command tree (exported for tests of the usage text). */
-export function program(): Command {
+export function program(io: CliIo = { stdout: process.stdout, stderr: process.stderr, code: 0 }): Command {
   const p = new Command('infomax')
     .description('Representation learning by mutual-information maximization (Deep InfoMax, CMC, CPC) on TensorFlow.js')
     .option('--verbose', 'print stack traces with errors')
     .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .exitOverride();
 
   p.command('train')
-    .description('train an encoder; with no options: DIM(L), JSD, DCGAN on the bundled MNIST digits for ~2.5 minutes, then a linear probe')
+    .description('train an encoder; with no options: DIM(L), JSD, DCGAN on the bundled MNIST digits for 400 steps, then a linear probe')
     .option('-c, --config <file>', 'YAML or JSON config (flags override it)')
     .option('-o, --out <dir>', 'run folder (default runs/quickstart)')
     .option('--objective <kind>', 'objective: dim | cmc | cpc')
@@ -48,7 +58,7 @@ export function program(): Command {
     .option('--resume [run]', 'continue the run in --out (or the given folder) from its latest checkpoint')
     .option('--overwrite', 'start afresh in a run folder that holds a run')
     .action(async (opts, cmd: Command) => {
-      process.exitCode = await runTrain(opts, cmd.optsWithGlobals().verbose === true);
+      io.code = await runTrain(opts, cmd.optsWithGlobals().verbose === true, io);
     });
 
   p.command('evaluate <run>')
@@ -58,7 +68,7 @@ export function program(): Command {
     .option('--backend <name>', 'backend (default: the run\'s)')
     .option('--output <file>', 'JSON output (default <run>/eval.json)')
     .action(async (run: string, opts) => {
-      await runEvaluate(run, opts);
+      await runEvaluate(run, opts, io);
     });
 
   const estimate = p.command('estimate').description('estimate mutual information with a trained critic');
@@ -74,7 +84,7 @@ export function program(): Command {
     .option('--seed <n>', 'seed (default 0)', num)
     .option('--backend <name>', 'backend (default wasm)')
     .action(async (opts) => {
-      await runEstimateGaussian(opts);
+      await runEstimateGaussian(opts, io);
     });
   estimate.command('csv <file>')
     .description('MI between column groups of a CSV file (header row; columns by name or 0-based index)')
@@ -88,31 +98,40 @@ export function program(): Command {
     .option('--seed <n>', 'seed (default 0)', num)
     .option('--backend <name>', 'backend (default wasm)')
     .action(async (file: string, opts) => {
-      await runEstimateCsv(file, opts);
+      await runEstimateCsv(file, opts, io);
     });
 
   p.command('inspect <target>')
     .description('what a run or checkpoint holds: config, step, tensors, latest metrics (checks the checkpoint whole)')
     .option('--json', 'print JSON')
     .action(async (target: string, opts) => {
-      await runInspect(target, opts);
+      await runInspect(target, opts, io);
     });
   return p;
 }
 
-async function main(argv: string[]): Promise<void> {
+/**
+ * Runs the command line `argv` (as `process.argv`: node, script, then arguments): every error
+ * becomes one line on `stderr` (the stack too with `--verbose`) and its exit code.
+ * @returns the exit code
+ * @example
+ * process.exitCode = await main(process.argv);
+ */
+export async function main(argv: string[], out: Pick<CliIo, 'stdout' | 'stderr'> = process): Promise<number> {
   const verbose = argv.includes('--verbose');
+  const io: CliIo = { stdout: out.stdout, stderr: out.stderr, code: EXIT.ok };
   try {
-    await program().parseAsync(argv);
+    // Commander's configureOutput takes effect on subcommands only if each is built with it: program(io) does that.
+    await program(io).parseAsync(argv);
+    return io.code;
   } catch (e) {
     if (e instanceof CommanderError) {
       // Commander has printed its message; help and version are not failures.
-      process.exitCode = e.exitCode === 0 ? EXIT.ok : EXIT.usage;
-      return;
+      return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
-    process.stderr.write(`${formatError(e, verbose)}\n`);
-    process.exitCode = exitCodeFor(e);
+    io.stderr.write(`${formatError(e, verbose)}\n`);
+    return exitCodeFor(e);
   }
 }
 
-if (require.main === module) void main(process.argv);
+if (require.main === module) void main(process.argv).then((code) => (process.exitCode = code));

@@ -1,4 +1,4 @@
-import { applyOverrides, resolveConfig } from './config';
+import { applyOverrides, QUICK_START_STEPS, resolveConfig } from './config';
 import { ConfigError } from './errors';
 
 const rejects = (raw: unknown, path: string) => {
@@ -13,19 +13,21 @@ const rejects = (raw: unknown, path: string) => {
   expect((err as ConfigError).message).toContain(`'${path}'`);
 };
 
-test('an empty config is the quick start: DIM on the bundled digits, batch 64, Adam 1e-4, a 150 s budget', () => {
+test('an empty config is the quick start: DIM on the bundled digits, batch 64, Adam 1e-4, 400 steps (no time budget)', () => {
   const c = resolveConfig({});
   expect(c.objective).toEqual({ kind: 'dim' });
   expect(c.data.dataset).toBe('digits');
-  expect(c.train).toEqual({ batchSize: 64, learningRate: 1e-4, steps: null, epochs: null, timeBudget: 150 });
+  expect(c.train).toEqual({ batchSize: 64, learningRate: 1e-4, steps: QUICK_START_STEPS, epochs: null, timeBudget: null });
+  expect(QUICK_START_STEPS).toBe(400);
   expect(c.eval.layer).toBe('code');
   expect(c.checkpoint).toEqual({ every: 500, keep: 2 });
 });
 
-test('a step or epoch limit drops the default time budget; an explicit budget stays', () => {
-  expect(resolveConfig({ train: { steps: 10 } }).train.timeBudget).toBeNull();
-  expect(resolveConfig({ train: { epochs: 2 } }).train.timeBudget).toBeNull();
-  expect(resolveConfig({ train: { steps: 10, timeBudget: 5 } }).train.timeBudget).toBe(5);
+test('an epoch limit or a time budget drops the default step count; given limits stay', () => {
+  expect(resolveConfig({ train: { epochs: 2 } }).train.steps).toBeNull();
+  expect(resolveConfig({ train: { timeBudget: 5 } }).train.steps).toBeNull();
+  expect(resolveConfig({ train: { steps: 10 } }).train).toMatchObject({ steps: 10, epochs: null, timeBudget: null });
+  expect(resolveConfig({ train: { steps: 10, timeBudget: 5 } }).train).toMatchObject({ steps: 10, timeBudget: 5 });
 });
 
 test('unknown keys are rejected with their full path', () => {

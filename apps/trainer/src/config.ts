@@ -46,11 +46,11 @@ export interface OptimConfig {
   batchSize: number;
   /** Adam learning rate. Default 1e-4 (DIM's). */
   learningRate: number;
-  /** Stop after this many steps. Default null. */
+  /** Stop after this many steps. Default {@link QUICK_START_STEPS} when neither epochs nor timeBudget is given, else null. */
   steps: number | null;
   /** Stop after this many epochs. Default null. */
   epochs: number | null;
-  /** Stop once this many seconds of training have passed. Default 150 when neither steps nor epochs is given, else null. */
+  /** Stop once this many seconds of training have passed. Default null. A budget makes the result depend on the machine's speed. */
   timeBudget: number | null;
 }
 
@@ -90,6 +90,12 @@ export interface EvalConfig {
   knn: boolean;
 }
 
+/**
+ * Steps of a run that names no limit (the quick start): a fixed count, so the same command
+ * gives the same numbers on every machine; it takes 2–4 minutes of training on one core.
+ */
+export const QUICK_START_STEPS = 400;
+
 const TOP = ['seed', 'backend', 'out', 'data', 'objective', 'train', 'checkpoint', 'log', 'eval'] as const;
 const DATA = ['dataset', 'path', 'size', 'channels', 'count', 'pattern', 'trainLimit', 'testLimit'] as const;
 const TRAIN = ['batchSize', 'learningRate', 'steps', 'epochs', 'timeBudget'] as const;
@@ -102,7 +108,7 @@ const EVAL = ['every', 'layer', 'probeEpochs', 'randomInit', 'knn'] as const;
  * @returns the typed config
  * @throws ConfigError naming the key path of the first bad or unknown key
  * @example
- * resolveConfig({ train: { steps: 10 }, data: { dataset: 'synthetic' } }).train.timeBudget; // null
+ * resolveConfig({ train: { epochs: 2 } }).train.steps; // null (400 when no limit is given)
  */
 export function resolveConfig(raw: unknown, validateObjective?: (objective: Raw) => Raw & { kind: string }): TrainConfig {
   const top = section('', raw, TOP);
@@ -125,15 +131,15 @@ export function resolveConfig(raw: unknown, validateObjective?: (objective: Raw)
   };
 
   const t = section('train', top.train, TRAIN);
-  const steps = opt(t.steps, null, (v) => int('train.steps', v, 1));
   const epochs = opt(t.epochs, null, (v) => int('train.epochs', v, 1));
+  const timeBudget = opt(t.timeBudget, null, (v) => positive('train.timeBudget', v));
   const train: OptimConfig = {
     batchSize: opt(t.batchSize, 64, (v) => int('train.batchSize', v, 2, 65536)),
     learningRate: opt(t.learningRate, 1e-4, (v) => positive('train.learningRate', v)),
-    steps,
+    // A run with no limit is the quick start: a fixed number of steps.
+    steps: opt(t.steps, epochs === null && timeBudget === null ? QUICK_START_STEPS : null, (v) => int('train.steps', v, 1)),
     epochs,
-    // A run with neither a step nor an epoch limit is the quick start: a few minutes of training.
-    timeBudget: opt(t.timeBudget, steps === null && epochs === null ? 150 : null, (v) => positive('train.timeBudget', v)),
+    timeBudget,
   };
 
   const c = section('checkpoint', top.checkpoint, ['every', 'keep']);

@@ -1,7 +1,7 @@
 import { DatasetError } from '@infomax/data';
 import { ModelIOError } from '@infomax/engine';
 import { NonFiniteError } from '@infomax/estimators';
-import { CheckpointError, ConfigError, EXIT, exitCodeFor, formatError, NumericError } from './errors';
+import { CheckpointError, ConfigError, EXIT, exitCodeFor, formatError, NumericError, RunBusyError } from './errors';
 
 test("every package's typed errors map to the documented exit codes", () => {
   expect(exitCodeFor(new ConfigError('train.steps', 'x'))).toBe(EXIT.usage);
@@ -12,7 +12,8 @@ test("every package's typed errors map to the documented exit codes", () => {
   expect(exitCodeFor(new ModelIOError('x'))).toBe(EXIT.io);
   expect(exitCodeFor(Object.assign(new Error('no such file'), { code: 'ENOENT' }))).toBe(EXIT.io);
   expect(exitCodeFor(new TypeError('bug'))).toBe(EXIT.internal);
-  expect([EXIT.ok, EXIT.usage, EXIT.data, EXIT.numeric, EXIT.io]).toEqual([0, 2, 3, 4, 5]);
+  expect(exitCodeFor(new RunBusyError('x'))).toBe(EXIT.busy);
+  expect([EXIT.ok, EXIT.usage, EXIT.data, EXIT.numeric, EXIT.io, EXIT.busy]).toEqual([0, 2, 3, 4, 5, 6]);
 });
 
 test('messages are one line without a stack unless verbose', () => {

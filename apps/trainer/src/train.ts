@@ -1,7 +1,7 @@
 /**
- * `infomax train`: builds the objective a config describes, trains it on a
- * dataset with Adam, logs metrics, checkpoints atomically, resumes exactly,
- * evaluates with a linear probe and draws the plots.
+ * `infomax train`: locks the run folder, builds the objective a config describes,
+ * trains it on a dataset with Adam, logs metrics, checkpoints atomically, resumes
+ * bit for bit, evaluates with a linear probe and draws the plots.
  */
 import { promises as fsp } from 'fs';
 import * as path from 'path';
@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { adam, initEngine, Rng } from '@infomax/engine';
 import { batchStream, type ImageDataset } from '@infomax/data';
 import { buildObjective, trainStepAsync, type Objective } from '@infomax/objectives';
-import { loadCheckpoint, saveCheckpoint, type TrainingPosition } from './checkpoint';
+import { loadCheckpoint, saveCheckpoint, type LoadedCheckpoint, type TrainingPosition } from './checkpoint';
 import type { TrainConfig } from './config';
 import { ConfigError, EXIT, NumericError } from './errors';
 import { loadData, type LoadedData } from './datasets';
@@ -17,6 +17,8 @@ import { evaluateEncoder, project, type EvaluationResult } from './evaluation';
 import { plotMetrics, plotPca } from './plots';
 import { Progress } from './progress';
 import { RunFolder } from './run-folder';
+import { RunLock } from './run-lock';
+import { canonicalJson, EMPTY_SHA256 } from './internal/checkpoint-format';
 import { restoreState, withState } from './internal/state';
 import { heldOutMetrics } from './internal/held-out';
 import { writeFileAtomic } from './internal/engine-node';
@@ -45,70 +47,126 @@ export interface TrainResult {
 }
 
 /**
- * Trains, checkpoints and evaluates one run.
- * @param config resolved config (see `resolveConfig`); on resume, the run's `config.json` with any overrides (its objective must be the checkpoint's)
- * @throws ConfigError (bad objective config, existing run without --resume/--overwrite), DatasetError, NumericError (NaN/Inf loss), CheckpointError
+ * Trains, checkpoints and evaluates one run. The run folder is locked first, before
+ * anything is loaded or written; a run that fails before its first step leaves nothing behind.
+ * @param config resolved config (see `resolveConfig`); on resume, the checkpoint's config with any overrides (its objective must be the checkpoint's)
+ * @throws ConfigError (bad objective config, unusable out folder, existing run without --resume/--overwrite), RunBusyError (another live run holds the folder),
+ *   DatasetError, NumericError (a non-finite loss, metric, gradient, optimizer slot or weight), CheckpointError
  * @example
  * const r = await train(resolveConfig({ train: { steps: 100 } }), { resume: false, overwrite: true });
  */
 export async function train(config: TrainConfig, options: TrainOptions): Promise<TrainResult> {
   const log = new Progress(options.log ?? process.stderr, config.log.every);
   const run = new RunFolder(config.out);
-  let resumed: Awaited<ReturnType<typeof loadCheckpoint>> | null = null;
-  if (options.resume) {
-    resumed = await loadCheckpoint(run.dir);
-    const saved = (resumed.config as TrainConfig).objective;
-    if (JSON.stringify(saved) !== JSON.stringify(config.objective)) {
-      throw new ConfigError('objective', `differs from the one of the checkpoint in '${resumed.dir}': a resumed run keeps its objective`);
-    }
-  } else if (run.exists()) {
-    if (!options.overwrite) throw new ConfigError('out', `'${run.dir}' already holds a run: pass --resume to continue it, --overwrite to start again, or choose another --out`);
-    await run.clear();
-  }
-  const engine = await initEngine({ backend: config.backend, log: null });
-  log.message(engine.reason);
-  const data = await loadData(config.data, config.seed);
-  const { train: trainSet, test: testSet } = data;
-  const inputShape = [trainSet.height, trainSet.width, trainSet.channels];
-  const objective = buildObjective({ seed: config.seed, inputShape, ...config.objective });
-  // The filled-in objective config is what a checkpoint needs to rebuild the same objective.
-  config = { ...config, objective: objective.config as TrainConfig['objective'] };
-  const optimizer = adam(config.train.learningRate);
-  const rng = new Rng(config.seed);
-  let pos: TrainingPosition = { step: 0, epoch: 0, position: 0, epochSeed: rng.int(2 ** 31 - 1), rng: rng.state(), metricsBytes: 0, elapsedMs: 0 };
+  const created = await run.prepare();
+  let lock: RunLock;
   try {
+    lock = RunLock.acquire(run.dir, 'infomax train');
+  } catch (e) {
+    if (created !== null) await fsp.rm(created, { recursive: true, force: true });
+    throw e;
+  }
+  let begun = false;
+  let objective: Objective | null = null;
+  let optimizer: tf.Optimizer | null = null;
+  try {
+    let resumed: LoadedCheckpoint | null = null;
+    if (options.resume) {
+      resumed = await loadCheckpoint(run.dir);
+      begun = true;
+      const saved = (resumed.config as TrainConfig).objective;
+      if (canonicalJson(saved) !== canonicalJson(config.objective)) {
+        throw new ConfigError('objective', `differs from the one of the checkpoint in '${resumed.dir}': a resumed run keeps its objective`);
+      }
+    } else if (run.exists() && !options.overwrite) {
+      begun = true; // someone else's run: never cleared on failure
+      throw new ConfigError('out', `'${run.dir}' already holds a run: pass --resume to continue it, --overwrite to start again, or choose another --out`);
+    }
+    const engine = await initEngine({ backend: config.backend, log: null });
+    log.message(engine.reason);
+    const data = await loadData(config.data, config.seed);
+    const { train: trainSet } = data;
+    if (trainSet.count < config.train.batchSize) {
+      throw new ConfigError('train.batchSize', `is ${config.train.batchSize}, more than the ${trainSet.count} training images: not one step can be taken`);
+    }
+    const inputShape = [trainSet.height, trainSet.width, trainSet.channels];
+    objective = buildObjective({ seed: config.seed, inputShape, ...config.objective });
+    // The filled-in objective config is what a checkpoint needs to rebuild the same objective.
+    config = { ...config, objective: objective.config as TrainConfig['objective'] };
+    optimizer = adam(config.train.learningRate);
+    const rng = new Rng(config.seed);
+    let pos: TrainingPosition = { step: 0, epoch: 0, position: 0, epochSeed: rng.int(2 ** 31 - 1), rng: rng.state(), metricsBytes: 0, metricsSha256: EMPTY_SHA256, elapsedMs: 0 };
     if (resumed) {
       await restoreState(objective, optimizer, resumed.groups, resumed.dir);
-      await run.truncateMetrics(resumed.metricsBytes);
-      const { step, epoch, position, epochSeed, rng: rngState, metricsBytes, elapsedMs } = resumed;
-      pos = { step, epoch, position, epochSeed, rng: rngState, metricsBytes, elapsedMs };
+      await run.truncateMetrics(resumed.metricsBytes, resumed.metricsSha256);
+      const { step, epoch, position, epochSeed, rng: rngState, metricsBytes, metricsSha256, elapsedMs } = resumed;
+      pos = { step, epoch, position, epochSeed, rng: rngState, metricsBytes, metricsSha256, elapsedMs };
       log.message(`infomax: resumed ${resumed.dir} at step ${pos.step} (epoch ${pos.epoch}, batch ${pos.position})`);
     } else {
-      await fsp.mkdir(run.dir, { recursive: true });
+      await run.clear();
     }
     await writeFileAtomic(run.configFile, `${JSON.stringify(config, null, 2)}\n`);
-    let savedAt = resumed ? pos.step : -1;
-    const checkpoint = async () => {
-      if (savedAt === pos.step) return;
-      savedAt = pos.step;
-      pos.metricsBytes = run.metricsBytes();
-      await withState(objective, optimizer, (groups) =>
-        saveCheckpoint(run.checkpointsDir, { ...pos }, config, groups, objective.encoder.model, config.checkpoint.keep));
-    };
-    if (!resumed) await checkpoint();
+    const ctx: RunContext = { config, objective, optimizer, data, run, pos, log, savedAt: resumed ? pos.step : -1, onStep: () => (begun = true) };
+    if (!resumed) await checkpoint(ctx);
     log.message(`infomax: training ${objective.config.kind} on ${trainSet.name} (${trainSet.count} images ${inputShape.join('×')}), ` +
       `batch ${config.train.batchSize}, ${limitText(config)}; run folder ${run.dir}`);
 
-    const stopped = await loop(config, objective, optimizer, trainSet, testSet, data, run, pos, log, checkpoint);
-    await checkpoint();
+    const stopped = await loop(ctx);
     if (stopped === 'signal') {
+      await checkpoint(ctx);
+      await plotsAnyway(ctx);
       log.message(`infomax: interrupted at step ${pos.step}; checkpoint saved in ${run.checkpointsDir} (continue with --resume)`);
       return { code: EXIT.interrupted, step: pos.step };
     }
-    return await finish(config, objective, data, run, pos, log);
+    return await finish(ctx);
+  } catch (e) {
+    // Nothing of a run that never took a step is worth keeping, and it would block the corrected command.
+    if (!begun) await discard(run, created);
+    throw e;
   } finally {
-    objective.dispose();
-    optimizer.dispose();
+    objective?.dispose();
+    optimizer?.dispose();
+    lock.release();
+  }
+}
+
+/** Everything one run's loop, checkpoints and evaluations share. */
+interface RunContext {
+  config: TrainConfig;
+  objective: Objective;
+  optimizer: tf.Optimizer;
+  data: LoadedData;
+  run: RunFolder;
+  pos: TrainingPosition;
+  log: Progress;
+  /** Step of the last checkpoint written (-1: none yet). */
+  savedAt: number;
+  /** Called once a step has completed. */
+  onStep: () => void;
+}
+
+async function discard(run: RunFolder, created: string | null): Promise<void> {
+  await run.clear();
+  if (created !== null) await fsp.rm(created, { recursive: true, force: true });
+}
+
+async function checkpoint(ctx: RunContext): Promise<void> {
+  const { pos, run, objective, optimizer, config } = ctx;
+  if (ctx.savedAt === pos.step) return;
+  ctx.savedAt = pos.step;
+  const metrics = await run.metricsDigest();
+  pos.metricsBytes = metrics.bytes;
+  pos.metricsSha256 = metrics.sha256;
+  await withState(objective, optimizer, (groups) =>
+    saveCheckpoint(run.checkpointsDir, { ...pos }, config, groups, objective.encoder.model, config.checkpoint.keep));
+}
+
+/** Plots of a run that stops early (interrupted): worth having, never worth failing the stop for. */
+async function plotsAnyway(ctx: RunContext): Promise<void> {
+  try {
+    await plotMetrics(await ctx.run.readMetrics(), ctx.run.plotsDir);
+  } catch (e) {
+    ctx.log.message(`infomax: could not draw the plots: ${(e as Error).message.split('\n')[0]}`);
   }
 }
 
@@ -122,11 +180,11 @@ function limitText(c: TrainConfig): string {
 
 type Stop = 'done' | 'signal';
 
-async function loop(
-  config: TrainConfig, objective: Objective, optimizer: tf.Optimizer, trainSet: ImageDataset, testSet: ImageDataset,
-  data: LoadedData, run: RunFolder, pos: TrainingPosition, log: Progress, checkpoint: () => Promise<void>,
-): Promise<Stop> {
+async function loop(ctx: RunContext): Promise<Stop> {
+  const { config, objective, optimizer, data, run, pos, log } = ctx;
+  const trainSet = data.train;
   const { steps, epochs, timeBudget, batchSize } = config.train;
+  const batchesPerEpoch = Math.floor(trainSet.count / batchSize);
   let signalled = false;
   const onSignal = () => {
     if (signalled) process.exit(EXIT.interrupted);
@@ -134,16 +192,19 @@ async function loop(
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // The limits, checked before each batch; a step after which one holds is the last one.
+  const reached = () => (steps !== null && pos.step >= steps) || (timeBudget !== null && pos.elapsedMs >= timeBudget * 1000) ||
+    (epochs !== null && (pos.epoch >= epochs || (pos.epoch === epochs - 1 && pos.position >= batchesPerEpoch)));
   // Epoch seeds come from the trainer's generator; its state after each draw is in every checkpoint.
   const currentRng = new Rng(pos.rng);
   const window: number[] = [];
   let lastTick = performance.now();
   try {
-    for (; epochs === null || pos.epoch < epochs; ) {
+    while (!reached()) {
       // Resuming mid-epoch: the same shuffled order, its first pos.position batches never built.
       const stream = batchStream(trainSet, { batchSize, seed: pos.epochSeed, epochs: 1, dropLast: true, startStep: pos.position });
       for await (const batch of stream) {
-        if ((steps !== null && pos.step >= steps) || (timeBudget !== null && pos.elapsedMs >= timeBudget * 1000) || signalled) {
+        if (reached() || signalled) {
           tf.dispose([batch.images, batch.labels]);
           await stream.return(undefined);
           return signalled ? 'signal' : 'done';
@@ -164,6 +225,7 @@ async function loop(
         if (bad) throw numericFailure(`${bad[0]} is ${bad[1]}`, pos, run);
         pos.step += 1;
         pos.position += 1;
+        ctx.onStep();
         // Wall time since the previous step (checkpoints and in-loop evaluations included), so a budget bounds the run.
         pos.elapsedMs += now - lastTick;
         lastTick = now;
@@ -173,23 +235,26 @@ async function loop(
         const fraction = Math.max(
           steps === null ? 0 : pos.step / steps,
           timeBudget === null ? 0 : pos.elapsedMs / 1000 / timeBudget,
-          epochs === null ? 0 : (pos.epoch + pos.position / Math.floor(trainSet.count / batchSize)) / epochs,
+          epochs === null ? 0 : (pos.epoch + pos.position / batchesPerEpoch) / epochs,
         );
         log.update({ step: pos.step, epoch: pos.epoch, fraction: Math.min(1, fraction), batchSize,
           stepsPerSecond: 1000 / (window.reduce((a, b) => a + b, 0) / window.length), metrics });
-        if (config.checkpoint.every > 0 && pos.step % config.checkpoint.every === 0) await checkpoint();
+        // The last step's evaluation and checkpoint are finish()'s. An evaluation due at a checkpoint
+        // step is written before the checkpoint, so a resume from it keeps the line.
+        if (reached()) continue;
         if (config.eval.every > 0 && pos.step % config.eval.every === 0) {
-          const r = await evaluateAt(config, objective, data, testSet, pos);
+          const r = await evaluateAt(config, objective, data, data.test, pos);
           run.append(r.line);
           log.message(`infomax: step ${pos.step}: linear probe ${config.eval.layer} ${(100 * r.evaluation.testAccuracy).toFixed(1)}%`);
         }
+        if (config.checkpoint.every > 0 && pos.step % config.checkpoint.every === 0) await checkpoint(ctx);
       }
       pos.epoch += 1;
       pos.position = 0;
       pos.epochSeed = currentRng.int(2 ** 31 - 1);
       pos.rng = currentRng.state();
     }
-    return 'done';
+    return signalled ? 'signal' : 'done';
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
@@ -217,7 +282,13 @@ async function evaluateAt(config: TrainConfig, objective: Objective, data: Loade
   return { evaluation, line };
 }
 
-async function finish(config: TrainConfig, objective: Objective, data: LoadedData, run: RunFolder, pos: TrainingPosition, log: Progress): Promise<TrainResult> {
+async function finish(ctx: RunContext): Promise<TrainResult> {
+  const { config, objective, data, run, pos, log } = ctx;
+  // The final evaluation stands in for an in-loop one at a step where one is due: its line then goes
+  // before the last checkpoint, so a run later extended by --resume keeps it, as a longer run would have it.
+  // Elsewhere it goes after, and a resume that extends the run drops it.
+  const due = config.eval.every > 0 && pos.step % config.eval.every === 0;
+  if (!due) await checkpoint(ctx);
   log.message(`infomax: trained ${pos.step} steps in ${(pos.elapsedMs / 1000).toFixed(0)} s; evaluating the ${config.eval.layer} features`);
   let testFeatures: { f: Float32Array; dim: number } | null = null;
   const { evaluation, line } = await evaluateAt(config, objective, data, data.test, pos, (f, dim) => (testFeatures = { f, dim }));
@@ -232,6 +303,7 @@ async function finish(config: TrainConfig, objective: Objective, data: LoadedDat
     }
   }
   run.append({ ...line, ...(randomInit ? { randomInitTestAccuracy: randomInit.testAccuracy } : {}) });
+  if (due) await checkpoint(ctx);
   await plotMetrics(await run.readMetrics(), run.plotsDir);
   const feats = testFeatures as { f: Float32Array; dim: number } | null;
   if (feats) {

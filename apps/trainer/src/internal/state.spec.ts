@@ -36,7 +36,7 @@ test.each([
   const optA = tf.train.adam(1e-3);
   for (let s = 0; s < 3; s++) trainStep(a, optA, { images }, s);
   const before = tf.memory().numTensors;
-  await withState(a, optA, (groups) => saveCheckpoint(dir, { step: 3, epoch: 0, position: 3, epochSeed: 1, rng: [1, 2, 3, 4], metricsBytes: 0, elapsedMs: 0 },
+  await withState(a, optA, (groups) => saveCheckpoint(dir, { step: 3, epoch: 0, position: 3, epochSeed: 1, rng: [1, 2, 3, 4], metricsBytes: 0, metricsSha256: '0'.repeat(64), elapsedMs: 0 },
     { objective: a.config }, groups, a.encoder.model, 2));
   expect(tf.memory().numTensors).toBe(before);
 
@@ -66,7 +66,7 @@ test('a checkpoint whose buffers do not fit the objective is a CheckpointError n
   const a = buildObjective(cmc);
   const opt = tf.train.adam(1e-3);
   const where = path.join(dir, 'buffers');
-  await withState(a, opt, (groups) => saveCheckpoint(where, { step: 0, epoch: 0, position: 0, epochSeed: 1, rng: [1, 2, 3, 4], metricsBytes: 0, elapsedMs: 0 },
+  await withState(a, opt, (groups) => saveCheckpoint(where, { step: 0, epoch: 0, position: 0, epochSeed: 1, rng: [1, 2, 3, 4], metricsBytes: 0, metricsSha256: '0'.repeat(64), elapsedMs: 0 },
     { objective: a.config }, groups, a.encoder.model, 2));
   // The same variables without a queue: the saved queues have nowhere to go.
   const b = buildObjective({ ...cmc, queueSize: 0 });

@@ -2,6 +2,8 @@
 import { execFileSync, spawn, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { Writable } from 'stream';
+import { main } from '../cli';
 
 export const APP = path.join(__dirname, '..', '..');
 export const CLI = path.join(APP, 'dist', 'cli.js');
@@ -69,4 +71,37 @@ export function metricsWithoutTime(run: string): Array<Record<string, unknown>> 
     const { ms: _ms, ...rest } = JSON.parse(l) as Record<string, unknown>;
     return rest;
   });
+}
+
+/** What {@link runInProcess} returns: the exit code and both streams' text. */
+export interface InProcessResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs `infomax ...args` in this process through the CLI's own `main` (same parsing, error
+ * lines and exit codes as the command), failing the test if it takes longer than `ms`.
+ */
+export async function runInProcess(args: string[], ms = 60000): Promise<InProcessResult> {
+  let stdout = '';
+  let stderr = '';
+  const sink = (add: (s: string) => void) => new Writable({ write(chunk, _enc, done) { add(String(chunk)); done(); } });
+  const streams = { stdout: sink((s) => (stdout += s)), stderr: sink((s) => (stderr += s)) };
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`infomax ${args.join(' ')}: no answer within ${ms} ms`)), ms);
+  });
+  try {
+    const code = await Promise.race([main(['node', 'infomax', ...args], streams), timeout]);
+    return { code, stdout, stderr };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The `infomax: <Error>: ...` lines of a command's stderr. */
+export function errorLines(stderr: string): string[] {
+  return stderr.split('\n').filter((l) => l.startsWith('infomax: ') && /^infomax: \w*Error\b/.test(l));
 }
