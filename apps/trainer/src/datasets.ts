@@ -10,7 +10,7 @@ import {
   loadImageFolder,
   loadStl10,
   split,
-  subset,
+  stratifiedSubset,
   syntheticDataset,
   type ImageDataset,
   type TrainTest,
@@ -23,28 +23,57 @@ export interface LoadedData {
   test: ImageDataset;
   /** Class names (`'0'`… when the format has none). */
   classes: string[];
+  /**
+   * One line saying what the run trains and tests on, e.g.
+   * `train: 800 of 8,000 images, stratified (seed 0): 0×78 1×92 … 9×77; test: all 2,000 images`.
+   */
+  summary: string;
 }
 
+/** Classes listed one by one up to this many; beyond it, the range of per-class counts. */
+const LISTED_CLASSES = 20;
+
 /**
- * Loads `config.dataset` (folders and images are checked by @infomax/data) and applies the limits.
+ * Loads `config.dataset` (folders and images are checked by @infomax/data) and applies the limits:
+ * `trainLimit` / `testLimit` keep a seeded class-stratified subset (`stratifiedSubset`), never the
+ * first n, because stored datasets are often ordered by class.
  * @param config the run's `data` section
- * @param seed the run seed (synthetic images and folder splits use it)
+ * @param seed the run seed (synthetic images, folder splits and the limited subsets use it)
  * @returns train and test parts, images `[count, height, width, channels]` bytes
  * @throws DatasetError when the folder or files are missing or malformed
  * @example
- * const { train, test, classes } = await loadData(resolveConfig({}).data, 0);
+ * const { train, test, classes, summary } = await loadData(resolveConfig({}).data, 0);
+ * console.log(summary); // train: all 8,000 images: 0×782 1×921 … 9×767; test: all 2,000 images
  */
 export async function loadData(config: DataConfig, seed: number): Promise<LoadedData> {
   const parts = await loadParts(config, seed);
-  const first = (d: ImageDataset, n: number | null) =>
-    n === null || n >= d.count ? d : subset(d, Int32Array.from({ length: n }, (_, i) => i));
-  const train = first(parts.train, config.trainLimit);
-  const test = first(parts.test, config.testLimit);
+  const limit = (d: ImageDataset, n: number | null) => (n === null ? d : stratifiedSubset(d, { count: n, seed }));
+  const train = limit(parts.train, config.trainLimit);
+  const test = limit(parts.test, config.testLimit);
   let top = -1;
   for (const l of train.labels) if (l > top) top = l;
   for (const l of test.labels) if (l > top) top = l;
   const classes = [...(train.classes ?? Array.from({ length: top + 1 }, (_, i) => String(i)))];
-  return { train, test, classes };
+  const part = (name: string, d: ImageDataset, from: ImageDataset) =>
+    `${name}: ${d === from ? 'all ' : `${d.count.toLocaleString('en-US')} of `}${from.count.toLocaleString('en-US')} images` +
+    (d === from ? '' : `, stratified (seed ${seed})`);
+  const summary = `${part('train', train, parts.train)}: ${classMix(train.labels, classes)}; ${part('test', test, parts.test)}`;
+  return { train, test, classes, summary };
+}
+
+/** `0×78 1×92 …` (every class, zeros included), or `100 classes, 4–6 each` past {@link LISTED_CLASSES}; unlabelled images last. */
+function classMix(labels: Int32Array, classes: readonly string[]): string {
+  const counts = new Array<number>(classes.length).fill(0);
+  let unlabelled = 0;
+  for (const l of labels) {
+    if (l < 0) unlabelled++;
+    else counts[l]++;
+  }
+  const mix = counts.length === 0 ? [] : counts.length <= LISTED_CLASSES
+    ? counts.map((c, k) => `${classes[k]}×${c}`)
+    : [`${counts.length} classes, ${Math.min(...counts)}–${Math.max(...counts)} each`];
+  if (unlabelled > 0) mix.push(`unlabelled×${unlabelled}`);
+  return mix.join(' ');
 }
 
 async function loadParts(c: DataConfig, seed: number): Promise<TrainTest> {

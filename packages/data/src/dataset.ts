@@ -75,6 +75,8 @@ export function createDataset(fields: ImageDataset): ImageDataset {
 
 /**
  * The images at `indices`, in that order, as a new dataset (pixels copied).
+ * To keep n images of a dataset, use {@link stratifiedSubset}: most stored datasets
+ * are ordered by class, so the first n are not a sample.
  *
  * @param dataset the source dataset.
  * @param indices positions into `dataset`, each in `[0, count)`.

@@ -26,6 +26,8 @@ export const DATASET_ERROR_CODES = [
   'empty',
   /** An image file could not be decoded. */
   'corrupt-image',
+  /** An image is larger than the decoder accepts (more than 16383² pixels). */
+  'too-large',
   /** Images disagree on their channel count and no `channels` was asked for. */
   'mixed-channels',
   /** A download's checksum differed from the expected one. */

@@ -1,6 +1,7 @@
 import { mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'fs';
 import * as path from 'path';
 import sharp from 'sharp';
+import { crc32, deflateSync } from 'zlib';
 import { loadImageFolder } from './image-folder';
 import { pixel, tempDir, errorOf } from './test-utils/fixtures';
 
@@ -29,6 +30,37 @@ async function put(root: string, cls: string, name: string, bytes: Buffer | Prom
   return file;
 }
 
+
+/** A PNG whose header says `width`×`height` RGB and whose pixel data is 10 zero bytes. */
+function pngHeaderOnly(width: number, height: number): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const out = Buffer.alloc(body.length + 8);
+    out.writeUInt32BE(data.length, 0);
+    body.copy(out, 4);
+    out.writeUInt32BE(crc32(body), body.length + 4);
+    return out;
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  [ihdr[8], ihdr[9]] = [8, 2]; // 8 bits, RGB
+  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(Buffer.alloc(10))), chunk('IEND', Buffer.alloc(0))]);
+}
+
+/** `run()`'s result and how far the process's resident memory rose above its start while it ran (sampled every 2 ms), in MB. */
+async function peakRssGrowth<T>(run: () => Promise<T>): Promise<{ result: T; growthMb: number }> {
+  const before = process.memoryUsage().rss;
+  let peak = before;
+  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 2);
+  try {
+    const result = await run();
+    peak = Math.max(peak, process.memoryUsage().rss);
+    return { result, growthMb: (peak - before) / 2 ** 20 };
+  } finally {
+    clearInterval(timer);
+  }
+}
 
 function expectImage(images: Uint8Array, at: number, expected: Buffer): void {
   expect(Buffer.compare(Buffer.from(images.subarray(at * expected.length, (at + 1) * expected.length)), expected)).toBe(0);
@@ -62,7 +94,7 @@ describe('loadImageFolder', () => {
     expect(err / smooth.length).toBeLessThan(8);
   });
 
-  it('mixed sizes: resized to the first image size with a warning, or to an explicit size; a constant image stays constant', async () => {
+  it('mixed sizes: resized to the most common size (ties: the first) with a warning, or to an explicit size; a constant image stays constant', async () => {
     const root = path.join(tmp.dir, 'sizes');
     await put(root, 'a', '1.png', png(rgb(0), 3));
     await put(root, 'b', '2.png', png(Buffer.alloc(12 * 10 * 3, 77), 3, 12, 10));
@@ -172,8 +204,56 @@ describe('loadImageFolder', () => {
     expect(warnings[0]).toContain(first);
   });
 
+  it('one 6000×6000 PNG sorted first: the folder loads at its most common size, 32×32, and the process grows < 200 MB (was 4.4 GB)', async () => {
+    const root = path.join(tmp.dir, 'huge-first');
+    mkdirSync(path.join(root, 'a-big'), { recursive: true });
+    const big = path.join(root, 'a-big', '0.png');
+    await sharp({ create: { width: 6000, height: 6000, channels: 3, background: { r: 200, g: 30, b: 90 } } }).png().toFile(big);
+    for (let n = 0; n < 10; n++) await put(root, 'b', `${n}.png`, png(rgb(n, 32, 32), 3, 32, 32));
+    const warnings: string[] = [];
+    const { result: ds, growthMb } = await peakRssGrowth(() => loadImageFolder(root, { warn: (m) => warnings.push(m) }));
+    expect([ds.count, ds.height, ds.width, ds.channels]).toEqual([11, 32, 32, 3]);
+    expect(growthMb).toBeLessThan(200);
+    expect(warnings).toEqual([`loadImageFolder: 1 of 11 images in ${root} were resized to 32×32 (the most common size); pass size to choose`]);
+    // Downscaled, not cropped: the big image's every pixel is its one colour.
+    for (let p = 0; p < 32 * 32; p++) expect(Array.from(ds.images.subarray(p * 3, p * 3 + 3))).toEqual([200, 30, 90]);
+    expectImage(ds.images, 1, rgb(0, 32, 32));
+    // Size and channels given (no header pass): the big image is still decoded straight to 48×48.
+    const sized = await peakRssGrowth(() => loadImageFolder(root, { size: 48, channels: 3 }));
+    expect([sized.result.height, sized.result.width]).toEqual([48, 48]);
+    expect(sized.growthMb).toBeLessThan(200);
+  });
+
+  it('images larger than maxSide (default 256): the most common size scaled to fit, aspect kept, with a warning; maxSide and size override', async () => {
+    const root = path.join(tmp.dir, 'photos');
+    for (let n = 0; n < 3; n++) await put(root, 'a', `${n}.jpg`, sharp(rgb(n, 400, 600), { raw: { width: 600, height: 400, channels: 3 } }).jpeg().toBuffer());
+    await put(root, 'b', 'odd.png', png(rgb(9, 50, 50), 3, 50, 50));
+    const warnings: string[] = [];
+    const ds = await loadImageFolder(root, { warn: (m) => warnings.push(m) });
+    expect([ds.height, ds.width]).toEqual([171, 256]); // 400 × 256/600 = 170.7
+    expect(warnings).toEqual([
+      `loadImageFolder: 4 of 4 images in ${root} were resized to 171×256 (the most common size, 400×600, scaled to fit maxSide 256); pass size to choose`,
+    ]);
+    expect([(await loadImageFolder(root, { maxSide: 1000, warn: () => {} })).height, (await loadImageFolder(root, { maxSide: 60, warn: () => {} })).width]).toEqual([400, 60]);
+    const sized = await loadImageFolder(root, { size: [300, 320] });
+    expect([sized.height, sized.width]).toEqual([300, 320]);
+  });
+
+  it('an image past 16383² pixels (a PNG header saying 20000×20000): too-large naming the file and its size, or skipped', async () => {
+    const root = path.join(tmp.dir, 'bomb');
+    await put(root, 'a', '1.png', png(rgb(1), 3));
+    const bomb = await put(root, 'a', '2.png', pngHeaderOnly(20000, 20000));
+    const err = await errorOf(loadImageFolder(root));
+    expect(err).toMatchObject({ code: 'too-large', file: bomb });
+    expect(err.message).toBe(`loadImageFolder: ${bomb} is 20000×20000 (400 megapixels), more than the 268 megapixels an image may have; shrink it or leave it out`);
+    const warnings: string[] = [];
+    const ds = await loadImageFolder(root, { onBadImage: 'skip', warn: (m) => warnings.push(m) });
+    expect(ds.count).toBe(1);
+    expect(warnings).toEqual([`${err.message}; skipped`]);
+  });
+
   it('rejects bad options before touching files', async () => {
-    for (const bad of [{ size: 0 }, { channels: 2 as 1 }, { concurrency: 0 }, { fit: 'stretch' as 'fill' }, { onBadImage: 'ignore' as 'skip' }]) {
+    for (const bad of [{ size: 0 }, { channels: 2 as 1 }, { concurrency: 0 }, { fit: 'stretch' as 'fill' }, { onBadImage: 'ignore' as 'skip' }, { maxSide: 0 }]) {
       expect((await errorOf(loadImageFolder(path.join(tmp.dir, 'ok'), bad))).code).toBe('invalid-option');
     }
   });

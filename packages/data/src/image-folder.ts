@@ -6,23 +6,34 @@
 import { createHash } from 'crypto';
 import { stat } from 'fs/promises';
 import * as path from 'path';
-import sharp, { type Metadata } from 'sharp';
+import sharp from 'sharp';
 import { createDataset, type ImageDataset } from './dataset';
 import { DatasetError, optionError } from './errors';
 import { readDecodedCache, writeDecodedCache } from './internal/decoded-cache';
 import { listFolder } from './internal/files';
+import { chooseSize, readHeader, type ImageHeader } from './internal/image-headers';
 import { mapLimit } from './internal/pool';
 
 /** File extensions read as images (lower-case; matching ignores case). */
 export const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg', '.webp'] as const;
 
+/** Headers read at once: they are small reads, not decodes. */
+const HEADER_CONCURRENCY = 16;
+
 /** Options of {@link loadImageFolder}. */
 export interface ImageFolderOptions {
   /**
-   * Output `[height, width]`, or one number for square images. Default: the first image's size.
+   * Output `[height, width]`, or one number for square images. Default: the most common image
+   * size in the folder, scaled down (aspect kept) until its longer side is at most `maxSide`.
    * Giving `size` and `channels` skips reading each image's header (~1.8× faster decoding, see docs/benchmarks/data.md).
    */
   size?: number | readonly [number, number];
+  /**
+   * Longest side of the default size, in pixels; ignored when `size` is given. Default 256, so a
+   * folder of camera photos (4000×3000) loads as 256×192 images, not 36 MB each. Any image larger
+   * than the output size is downscaled; one past 16383² pixels is refused (`too-large`).
+   */
+  maxSide?: number;
   /**
    * Output channels: 1 (grayscale) or 3 (RGB); images are converted. Default:
    * what the images have — a folder mixing grayscale and colour images is then an error.
@@ -50,21 +61,21 @@ interface Entry {
 interface Decoded {
   entry: Entry;
   data: Buffer;
-  channels: 1 | 3;
-  /** Whether the image's own size differed from the output size. */
-  resized: boolean;
 }
 
 /**
  * Loads `root/<class>/<image>` into a dataset; classes are the sub-folder names
  * sorted, labels their indices. Hidden files and other extensions are ignored.
+ * Unless `size` and `channels` are both given, every image's header is read first, so the
+ * output size (see {@link ImageFolderOptions.size}) and channels are settled before any
+ * image is decoded; then each image is decoded straight to that size.
  *
  * @param root the folder of class folders.
  * @param options see {@link ImageFolderOptions}.
  * @returns a dataset `[N, height, width, channels]` with `classes` set.
  * @throws DatasetError `missing` (no such folder), `empty` (no class folders, or
- *   a class folder with no images), `corrupt-image` (naming the file, unless
- *   `onBadImage: 'skip'`), `mixed-channels` (grayscale and colour images and no
+ *   a class folder with no images), `corrupt-image` or `too-large` (naming the file,
+ *   unless `onBadImage: 'skip'`), `mixed-channels` (grayscale and colour images and no
  *   `channels` given), `invalid-option`.
  * @example
  * const ds = await loadImageFolder('/data/flowers', { size: 64, channels: 3, cacheDir: '/tmp/infomax-cache' });
@@ -84,56 +95,55 @@ export async function loadImageFolder(root: string, options: ImageFolderOptions 
   }
 
   const bad = (entry: Entry, err: unknown): undefined => {
-    const message = `${fn}: ${entry.file} is not a readable PNG/JPEG/WebP image (${(err as Error).message})`;
-    if (opts.onBadImage === 'fail') throw new DatasetError('corrupt-image', message, entry.file);
+    const tooLarge = err instanceof DatasetError && err.code === 'too-large';
+    const message = tooLarge ? err.message : `${fn}: ${entry.file} is not a readable PNG/JPEG/WebP image (${(err as Error).message})`;
+    if (opts.onBadImage === 'fail') throw tooLarge ? err : new DatasetError('corrupt-image', message, entry.file);
     opts.warn(`${message}; skipped`);
     return undefined;
   };
 
-  // The default size is the first readable image's; read headers until one parses
-  // (when skipping, an unreadable one is reported once, by the decode pass below).
-  let height = opts.height;
-  let width = opts.width;
-  for (let i = 0; height === undefined && i < entries.length; i++) {
-    const meta = await sharp(entries[i].file)
-      .metadata()
-      .catch((err) => (opts.onBadImage === 'fail' ? bad(entries[i], err) : undefined));
-    if (meta) [height, width] = [meta.height, meta.width];
+  // Headers first (unless size and channels are both given): the output size and channels are
+  // decided by all images, before any is decoded (one 6000×6000 image sorted first used to set
+  // the size of every image).
+  let readable = entries;
+  let headers: ImageHeader[] = [];
+  if (opts.height === undefined || opts.channels === undefined) {
+    const read = await mapLimit(entries, HEADER_CONCURRENCY, (e) => readHeader(fn, e.file).catch((err) => bad(e, err)));
+    readable = entries.filter((_, i) => read[i] !== undefined);
+    headers = read.filter((h): h is ImageHeader => h !== undefined);
   }
-  if (height === undefined || width === undefined) throw new DatasetError('empty', `${fn}: no readable images in ${root}`, root);
-  const [h, w] = [height, width];
+  if (readable.length === 0) throw new DatasetError('empty', `${fn}: no readable images in ${root}`, root);
+  const channels = opts.channels ?? agreedChannels(fn, readable, headers);
+  const chosen = opts.height === undefined ? chooseSize(headers, opts.maxSide) : undefined;
+  const [h, w] = chosen ? [chosen.height, chosen.width] : [opts.height!, opts.width!];
+  if (chosen) {
+    const resized = headers.filter((m) => m.height !== h || m.width !== w).length;
+    const common = `${chosen.common[0]}×${chosen.common[1]}`;
+    if (resized > 0) {
+      opts.warn(
+        `${fn}: ${resized} of ${headers.length} images in ${root} were resized to ${h}×${w} ` +
+          (common === `${h}×${w}` ? '(the most common size)' : `(the most common size, ${common}, scaled to fit maxSide ${opts.maxSide})`) +
+          '; pass size to choose',
+      );
+    }
+  }
 
-  // One pass: when channels or size come from the images, each image's header is read
-  // on the same sharp instance that decodes it (a separate header pass cost ~40% more).
-  const decoded = await mapLimit(entries, opts.concurrency, async (e): Promise<Decoded | undefined> => {
+  const decoded = await mapLimit(readable, opts.concurrency, async (e): Promise<Decoded | undefined> => {
     try {
-      const image = sharp(e.file);
-      let channels = opts.channels;
-      let resized = false;
-      if (channels === undefined || opts.height === undefined) {
-        const meta = await image.metadata();
-        channels ??= channelsOf(meta);
-        resized = meta.height !== h || meta.width !== w;
-      }
-      const { data, info } = await image
+      const { data, info } = await sharp(e.file)
         .removeAlpha()
         .resize(w, h, { fit: opts.fit })
         .toColourspace(channels === 1 ? 'b-w' : 'srgb')
         .raw()
         .toBuffer({ resolveWithObject: true });
       if (data.length !== h * w * channels) throw new Error(`decoded to ${info.height}×${info.width}×${info.channels}`);
-      return { entry: e, data, channels, resized };
+      return { entry: e, data };
     } catch (err) {
       return bad(e, err);
     }
   });
   const good = decoded.filter((d): d is Decoded => d !== undefined);
   if (good.length === 0) throw new DatasetError('empty', `${fn}: no readable images in ${root}`, root);
-  const channels = opts.channels ?? agreedChannels(fn, good);
-  const resized = good.filter((d) => d.resized).length;
-  if (resized > 0 && opts.height === undefined) {
-    opts.warn(`${fn}: ${resized} of ${good.length} images in ${root} differ from the first image's ${h}×${w} and were resized to it`);
-  }
   const plane = h * w * channels;
   const images = new Uint8Array(good.length * plane);
   good.forEach((d, i) => images.set(d.data, i * plane));
@@ -161,6 +171,8 @@ function resolveOptions(options: ImageFolderOptions) {
   if (options.channels !== undefined && options.channels !== 1 && options.channels !== 3) {
     throw optionError(fn, 'channels', '1 or 3', options.channels);
   }
+  const maxSide = options.maxSide ?? 256;
+  if (!Number.isInteger(maxSide) || maxSide < 1) throw optionError(fn, 'maxSide', 'a positive integer', maxSide);
   const fit = options.fit ?? 'fill';
   if (!['fill', 'cover', 'contain'].includes(fit)) throw optionError(fn, 'fit', "'fill', 'cover' or 'contain'", fit);
   const concurrency = options.concurrency ?? 4;
@@ -171,6 +183,7 @@ function resolveOptions(options: ImageFolderOptions) {
     height,
     width,
     channels: options.channels,
+    maxSide,
     fit,
     concurrency,
     onBadImage,
@@ -198,21 +211,16 @@ async function scan(fn: string, root: string): Promise<{ entries: Entry[]; class
   return { entries, classes };
 }
 
-/** Channels an image decodes to when none are asked for: 1 for grayscale (with or without alpha), else 3. */
-function channelsOf(meta: Metadata): 1 | 3 {
-  return (meta.channels ?? 3) - (meta.hasAlpha ? 1 : 0) === 1 ? 1 : 3;
-}
-
-/** 1 or 3 when all images agree, else a `mixed-channels` error naming one of each. */
-function agreedChannels(fn: string, decoded: Decoded[]): 1 | 3 {
-  const grey = decoded.filter((d) => d.channels === 1);
-  if (grey.length > 0 && grey.length < decoded.length) {
-    const colour = decoded.find((d) => d.channels === 3)!;
+/** 1 or 3 when all images' headers agree, else a `mixed-channels` error naming one of each. */
+function agreedChannels(fn: string, entries: Entry[], headers: ImageHeader[]): 1 | 3 {
+  const grey = entries.filter((_, i) => headers[i].channels === 1);
+  if (grey.length > 0 && grey.length < entries.length) {
+    const colour = entries.find((_, i) => headers[i].channels === 3)!;
     throw new DatasetError(
       'mixed-channels',
-      `${fn}: images mix grayscale (${grey.length}, e.g. ${grey[0].entry.file}) and colour (${decoded.length - grey.length}, e.g. ` +
-        `${colour.entry.file}); pass channels: 1 or 3 to convert them all`,
-      grey[0].entry.file,
+      `${fn}: images mix grayscale (${grey.length}, e.g. ${grey[0].file}) and colour (${entries.length - grey.length}, e.g. ` +
+        `${colour.file}); pass channels: 1 or 3 to convert them all`,
+      grey[0].file,
     );
   }
   return grey.length > 0 ? 1 : 3;
@@ -221,7 +229,7 @@ function agreedChannels(fn: string, decoded: Decoded[]): 1 | 3 {
 /** Identifies the files (path, size, mtime) and the options, so any change invalidates the cache. */
 async function cacheKey(root: string, entries: Entry[], opts: ReturnType<typeof resolveOptions>): Promise<string> {
   const hash = createHash('sha256');
-  hash.update(JSON.stringify({ root: path.resolve(root), h: opts.height, w: opts.width, c: opts.channels, fit: opts.fit, bad: opts.onBadImage }));
+  hash.update(JSON.stringify({ root: path.resolve(root), h: opts.height, w: opts.width, max: opts.maxSide, c: opts.channels, fit: opts.fit, bad: opts.onBadImage }));
   const stats = await mapLimit(entries, 16, (e) => stat(e.file));
   entries.forEach((e, i) => {
     // Whole milliseconds: sub-ms mtime precision does not survive every copy tool or filesystem.

@@ -7,6 +7,7 @@
  */
 export { DatasetError, DATASET_ERROR_CODES, type DatasetErrorCode } from './errors';
 export { createDataset, subset, split, type ImageDataset, type TrainTest, type SplitOptions } from './dataset';
+export { stratifiedSubset, type StratifiedSubsetOptions } from './stratified-subset';
 export { loadBundledDigits, DIGIT_CLASSES, type BundledDigitsOptions } from './bundled-digits';
 export { readIdx, loadIdxPair, loadIdxFolder, type IdxArray, type IdxOptions } from './idx';
 export { loadFashionMnist, findFashionMnist, FASHION_MNIST_CLASSES, FASHION_MNIST_DEBIAN_DIR } from './fashion-mnist';

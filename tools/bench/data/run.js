@@ -100,7 +100,7 @@ async function benchFolder(tmp) {
     ['size + channels given, concurrency 1', { size: 32, channels: 3, concurrency: 1 }],
     ['size + channels given, concurrency 4 (default)', { size: 32, channels: 3 }],
     ['size + channels given, concurrency 8', { size: 32, channels: 3, concurrency: 8 }],
-    ['size/channels read from each image header (same pass), concurrency 4', {}],
+    ['size/channels from a header pass over every image first, concurrency 4', {}],
   ]) {
     const t = now();
     const out = await data.loadImageFolder(root, options);

@@ -2,6 +2,7 @@
  * Minimal SVG charts (line chart, labelled scatter) drawn by hand, so plots need
  * nothing beyond sharp to become PNGs.
  */
+import { CLIP_MARGIN, downsample, robustRange, type YRange } from './curves';
 
 /** One named curve: `[x, y]` points. */
 export interface Series {
@@ -34,17 +35,25 @@ function fmt(v: number): string {
   return String(Number(v.toPrecision(4)));
 }
 
-function extent(values: number[]): [number, number] {
-  const finite = values.filter(Number.isFinite);
-  if (finite.length === 0) return [0, 1];
-  let lo = Math.min(...finite);
-  let hi = Math.max(...finite);
+function extent(values: ArrayLike<number>): [number, number] {
+  // A loop, not Math.min(...values): spreading ~125k arguments overflows the call stack.
+  let [lo, hi] = [Infinity, -Infinity];
+  for (let i = 0; i < values.length; i++) {
+    if (values[i] < lo) lo = values[i];
+    if (values[i] > hi) hi = values[i];
+  }
+  if (lo > hi) return [0, 1];
+  return padded({ lo, hi, outside: 0 });
+}
+
+/** `[lo, hi]` with 5% of its span added each side (a constant is widened by ±0.5 first). */
+function padded({ lo, hi }: YRange): [number, number] {
   if (lo === hi) [lo, hi] = [lo - 0.5, hi + 0.5];
   const pad = (hi - lo) * 0.05;
   return [lo - pad, hi + pad];
 }
 
-function frame(title: string, xLabel: string, yLabel: string, xr: [number, number], yr: [number, number], body: string, legend: string[]): string {
+function frame(title: string, xLabel: string, yLabel: string, xr: [number, number], yr: [number, number], body: string, legend: string[], note: string[] = []): string {
   const pw = W - M.left - M.right;
   const ph = H - M.top - M.bottom;
   const sx = (x: number) => M.left + ((x - xr[0]) / (xr[1] - xr[0])) * pw;
@@ -64,7 +73,10 @@ function frame(title: string, xLabel: string, yLabel: string, xr: [number, numbe
     `<text x="${W / 2}" y="24" text-anchor="middle" font-size="15">${esc(title)}</text>` +
     `<text x="${M.left + pw / 2}" y="${H - 12}" text-anchor="middle">${esc(xLabel)}</text>` +
     `<text transform="translate(18 ${M.top + ph / 2}) rotate(-90)" text-anchor="middle">${esc(yLabel)}</text>` +
-    `<g clip-path="none">${body}</g>${keys}</svg>`;
+    `<defs><clipPath id="plot-area"><rect x="${M.left}" y="${M.top}" width="${pw}" height="${ph}"/></clipPath></defs>` +
+    `<g clip-path="url(#plot-area)">${body}</g>${keys}` +
+    note.map((line, i) => `<text x="${W - M.right + 12}" y="${M.top + ph - 16 * (note.length - 1 - i)}" font-size="11" fill="#555">${esc(line)}</text>`).join('') +
+    '</svg>';
 }
 
 function scales(xr: [number, number], yr: [number, number]) {
@@ -78,22 +90,39 @@ function scales(xr: [number, number], yr: [number, number]) {
 
 /**
  * A line chart of one or more curves (non-finite points are skipped; a curve with one point is a dot).
+ * Long curves are downsampled to four points per pixel column (spikes stay); the y range
+ * ignores rare outliers (see `robustRange`), which are drawn off the frame and counted in a note.
  * @example
  * lineChart('loss', 'step', 'nats', [{ name: 'loss', points: [[1, 0.7], [2, 0.5]] }]);
  */
 export function lineChart(title: string, xLabel: string, yLabel: string, series: Series[]): string {
-  const all = series.flatMap((s) => s.points.filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y)));
-  const xr = extent(all.map((p) => p[0]));
-  const yr = extent(all.map((p) => p[1]));
+  const curves = series.map((s) => s.points.filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y)));
+  const xs: number[] = [];
+  const ys: number[] = [];
+  for (const pts of curves) {
+    for (const [x, y] of pts) {
+      xs.push(x);
+      ys.push(y);
+    }
+  }
+  const xr = extent(xs);
+  const range = robustRange(ys);
+  const yr = padded(range);
   const { sx, sy } = scales(xr, yr);
-  const body = series.map((s, i) => {
+  const columns = W - M.left - M.right;
+  const body = curves.map((all, i) => {
     const colour = PALETTE[i % PALETTE.length];
-    const pts = s.points.filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y));
+    const pts = downsample(all, xr, columns);
     const line = pts.length > 1 ? `<polyline fill="none" stroke="${colour}" stroke-width="1.8" points="${pts.map(([x, y]) => `${sx(x)},${sy(y)}`).join(' ')}"/>` : '';
     const dots = pts.length <= 30 ? pts.map(([x, y]) => `<circle cx="${sx(x)}" cy="${sy(y)}" r="3" fill="${colour}"/>`).join('') : '';
     return line + dots;
   }).join('');
-  return frame(title, xLabel, yLabel, xr, yr, body, series.map((s) => s.name));
+  const note = range.outside === 0 ? [] : [
+    'y clipped to p1–p99',
+    `(± ${100 * CLIP_MARGIN}% of that span):`,
+    `${range.outside.toLocaleString('en-US')} of ${ys.length.toLocaleString('en-US')} points outside`,
+  ];
+  return frame(title, xLabel, yLabel, xr, yr, body, series.map((s) => s.name), note);
 }
 
 /**

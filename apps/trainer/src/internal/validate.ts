@@ -8,7 +8,25 @@ import { ConfigError } from '../errors';
 /** A plain (non-array) object. */
 export type Raw = Record<string, unknown>;
 
-const show = (v: unknown): string => (typeof v === 'string' ? `'${v}'` : JSON.stringify(v) ?? String(v));
+/** A value as a message shows it: strings quoted, NaN and ±Infinity by name (JSON would say null). */
+function show(v: unknown): string {
+  if (typeof v === 'string') return `'${v}'`;
+  if (Array.isArray(v)) return `[${v.map(show).join(', ')}]`;
+  if (typeof v === 'object' && v !== null) return `{ ${Object.entries(v).map(([k, x]) => `${k}: ${show(x)}`).join(', ')} }`;
+  return String(v);
+}
+
+/**
+ * Key names that would reach the object prototype (`a.__proto__.x` sets a key on every
+ * object of the process): never config keys, refused wherever a key path is followed.
+ */
+const UNSAFE_KEYS: readonly string[] = ['__proto__', 'constructor', 'prototype'];
+
+function checkKey(path: string, key: string): void {
+  if (UNSAFE_KEYS.includes(key)) {
+    throw new ConfigError(path, `'${key}' is not a config key (${UNSAFE_KEYS.join(', ')} would reach JavaScript's object prototype)`);
+  }
+}
 
 /** Throws the ConfigError for `path`. */
 export function fail(path: string, expected: string, got: unknown): never {
@@ -65,20 +83,31 @@ export function opt<T, F>(value: unknown, fallback: F, check: (v: unknown) => T)
   return value === undefined || value === null ? fallback : check(value);
 }
 
-/** Deep merge of plain objects: `over` wins; arrays and scalars replace. */
-export function deepMerge(base: Raw, over: Raw): Raw {
-  const out: Raw = { ...base };
-  for (const [k, v] of Object.entries(over)) {
+/**
+ * Deep merge of plain objects: `over` wins; arrays and scalars replace. Sections are copied,
+ * never shared with the inputs, and every key of both is checked on the way.
+ * @throws ConfigError naming the key path of a `__proto__`, `constructor` or `prototype` key in either
+ */
+export function deepMerge(base: Raw, over: Raw, at = ''): Raw {
+  const out: Raw = {};
+  for (const [k, v] of [...Object.entries(base), ...Object.entries(over)]) {
+    const path = at === '' ? k : `${at}.${k}`;
+    checkKey(path, k);
     const b = out[k];
-    const isObj = (x: unknown): x is Raw => typeof x === 'object' && x !== null && !Array.isArray(x);
-    out[k] = isObj(b) && isObj(v) ? deepMerge(b, v) : v;
+    out[k] = isObject(v) ? deepMerge(isObject(b) ? b : {}, v, path) : v;
   }
   return out;
 }
 
-/** Sets `a.b.c` in a nested object, creating sections on the way. */
+const isObject = (x: unknown): x is Raw => typeof x === 'object' && x !== null && !Array.isArray(x);
+
+/**
+ * Sets `a.b.c` in a nested object, creating sections on the way.
+ * @throws ConfigError naming the path when a part is `__proto__`, `constructor` or `prototype`
+ */
 export function setPath(target: Raw, path: string, value: unknown): void {
   const keys = path.split('.');
+  for (const k of keys) checkKey(path, k);
   let at = target;
   for (const k of keys.slice(0, -1)) {
     const next = at[k];

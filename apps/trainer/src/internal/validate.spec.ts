@@ -1,0 +1,97 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { applyOverrides, readConfigFile, resolveConfig } from '../config';
+import { ConfigError } from '../errors';
+import { deepMerge, fail, positive, setPath, type Raw } from './validate';
+
+/** The ConfigError `run` throws (fails the test when it throws nothing or something else). */
+function configError(run: () => unknown): ConfigError {
+  try {
+    run();
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    return e as ConfigError;
+  }
+  throw new Error('expected a ConfigError, nothing was thrown');
+}
+
+afterEach(() => {
+  // Whatever a case tried, no object of the process may have gained a key.
+  expect(Object.keys(Object.prototype)).toEqual([]);
+  expect(({} as Raw).x).toBeUndefined();
+});
+
+describe('prototype keys', () => {
+  it.each(['__proto__.x=1', 'train.__proto__.x=1', 'constructor.prototype.x=1', 'objective.prototype=1', 'data.constructor=2'])(
+    '--set %s is a ConfigError naming the path and the key',
+    (set) => {
+      const err = configError(() => applyOverrides({}, {}, [set]));
+      const key = set.slice(0, set.indexOf('='));
+      const bad = key.split('.').find((k) => ['__proto__', 'constructor', 'prototype'].includes(k));
+      expect(err.path).toBe(key);
+      expect(err.message).toBe(`config '${key}': '${bad}' is not a config key (__proto__, constructor, prototype would reach JavaScript's object prototype)`);
+    },
+  );
+
+  it('setPath refuses before writing anything', () => {
+    const target: Raw = {};
+    configError(() => setPath(target, 'a.b.__proto__', 1));
+    expect(target).toEqual({});
+  });
+
+  it('a __proto__ key in a JSON or YAML config file, or in a --set flow value, is refused with its path', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'infomax-validate-'));
+    try {
+      const json = path.join(dir, 'c.json');
+      fs.writeFileSync(json, '{"train": {"__proto__": {"x": 1}}}');
+      const yaml = path.join(dir, 'c.yaml');
+      fs.writeFileSync(yaml, '__proto__:\n  x: 1\n');
+      expect(configError(() => applyOverrides({ seed: 1 }, {}, ['objective={constructor: {x: 1}}'])).path).toBe('objective.constructor');
+      const fromJson = await readConfigFile(json);
+      expect(configError(() => applyOverrides(fromJson, {})).path).toBe('train.__proto__');
+      const fromYaml = await readConfigFile(yaml);
+      expect(configError(() => applyOverrides(fromYaml, {})).path).toBe('__proto__');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('deepMerge', () => {
+  it('merges sections key by key, the second object winning; arrays replace; nothing is shared with the inputs', () => {
+    const base: Raw = { a: { b: 1, c: [1, 2] }, d: 'x' };
+    const over: Raw = { a: { c: [3], e: { f: true } }, g: null };
+    const out = deepMerge(base, over);
+    expect(out).toEqual({ a: { b: 1, c: [3], e: { f: true } }, d: 'x', g: null });
+    (out.a as Raw).b = 5;
+    ((out.a as Raw).e as Raw).f = false;
+    expect(base).toEqual({ a: { b: 1, c: [1, 2] }, d: 'x' });
+    expect(over).toEqual({ a: { c: [3], e: { f: true } }, g: null });
+  });
+});
+
+describe('messages', () => {
+  it.each([
+    [NaN, 'NaN'],
+    [Infinity, 'Infinity'],
+    [-Infinity, '-Infinity'],
+    [[1, NaN], '[1, NaN]'],
+    [{ lr: Infinity, name: 'a' }, "{ lr: Infinity, name: 'a' }"],
+    [null, 'null'],
+    [undefined, 'undefined'],
+    ['abc', "'abc'"],
+  ])('%p is shown as %s', (value, shown) => {
+    expect(configError(() => fail('train.learningRate', 'a finite number > 0', value)).message).toBe(
+      `config 'train.learningRate': expected a finite number > 0, got ${shown}`,
+    );
+  });
+
+  it('--set train.learningRate=.nan (YAML NaN) and =.inf say NaN and Infinity, not null', () => {
+    expect(configError(() => resolveConfig(applyOverrides({}, {}, ['train.learningRate=.nan']))).message).toBe(
+      "config 'train.learningRate': expected a finite number > 0, got NaN",
+    );
+    expect(configError(() => resolveConfig(applyOverrides({}, {}, ['train.learningRate=.inf']))).message).toMatch(/got Infinity$/);
+    expect(configError(() => positive('x', -Infinity)).message).toMatch(/got -Infinity$/);
+  });
+});
