@@ -18,3 +18,4 @@ export { registerEngineKernels, restoreStockKernels, stockKernel, KERNEL_BACKEND
 export type { KernelBackend } from './register';
 export { adam, FusedAdam } from './optimizers';
 export { canReadSync, registerAsyncOnlyBackend } from './readback';
+export { releaseTapeOnThrow } from './gradient-tape';

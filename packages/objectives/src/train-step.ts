@@ -2,6 +2,7 @@
  * One training step of any {@link Objective}: the step the trainer runs.
  */
 import * as tf from '@tensorflow/tfjs';
+import { releaseTapeOnThrow } from '@infomax/engine';
 import type { Batch, Objective } from './objective';
 
 /** A step's metrics before they are read back: scalars to read (then dispose) and numbers as they are. */
@@ -13,37 +14,41 @@ interface PendingMetrics {
 
 /**
  * Minimises the loss, then runs the auxiliary step, keeping every metric as a scalar
- * so that one read-back serves them all.
+ * so that one read-back serves them all. A step that throws leaves nothing behind.
  */
 function runStep(objective: Objective, optimizer: tf.Optimizer, batch: Batch, step: number): PendingMetrics {
-  let metrics: Record<string, tf.Scalar> = {};
-  const loss = optimizer.minimize(
-    () => {
-      const result = objective.loss(batch, { training: true, step });
-      // The metrics would be freed with the rest of the forward pass; keep them to read after.
-      metrics = Object.fromEntries(Object.entries(result.metrics).map(([k, v]) => [k, tf.keep(v)]));
-      return result.loss;
-    },
-    true,
-    objective.variables,
-  ) as tf.Scalar;
-  const pending: PendingMetrics = { names: ['loss', ...Object.keys(metrics)], scalars: [loss, ...Object.values(metrics)], numbers: {} };
-  let auxiliary: Record<string, tf.Scalar | number>;
+  const made: tf.Scalar[] = [];
   try {
-    auxiliary = objective.auxiliaryStep?.(batch, { step }) ?? {};
+    return releaseTapeOnThrow(() => {
+      let metrics: Record<string, tf.Scalar> = {};
+      const loss = optimizer.minimize(
+        () => {
+          const result = objective.loss(batch, { training: true, step });
+          // The metrics would be freed with the rest of the forward pass; keep them to read after.
+          metrics = Object.fromEntries(Object.entries(result.metrics).map(([k, v]) => [k, tf.keep(v)]));
+          made.push(...Object.values(metrics));
+          return result.loss;
+        },
+        true,
+        objective.variables,
+      ) as tf.Scalar;
+      made.push(loss);
+      const pending: PendingMetrics = { names: ['loss', ...Object.keys(metrics)], scalars: [loss, ...Object.values(metrics)], numbers: {} };
+      for (const [k, v] of Object.entries(objective.auxiliaryStep?.(batch, { step }) ?? {})) {
+        if (typeof v === 'number') {
+          pending.numbers[k] = v;
+        } else {
+          made.push(v);
+          pending.names.push(k);
+          pending.scalars.push(v);
+        }
+      }
+      return pending;
+    });
   } catch (e) {
-    tf.dispose(pending.scalars);
+    tf.dispose(made);
     throw e;
   }
-  for (const [k, v] of Object.entries(auxiliary)) {
-    if (typeof v === 'number') {
-      pending.numbers[k] = v;
-    } else {
-      pending.names.push(k);
-      pending.scalars.push(v);
-    }
-  }
-  return pending;
 }
 
 function named(pending: PendingMetrics, values: ArrayLike<number>): Record<string, number> {
@@ -56,7 +61,7 @@ function named(pending: PendingMetrics, values: ArrayLike<number>): Record<strin
  * Minimises `objective.loss(batch, { training: true, step })` over `objective.variables`
  * with `optimizer`, then runs `objective.auxiliaryStep` (e.g. DIM's prior discriminator)
  * if it has one, and reads every metric back as a number (one synchronous read). Leaves
- * no tensors behind. On a backend that reads only asynchronously (webgpu) use
+ * no tensors behind, also when it throws. On a backend that reads only asynchronously (webgpu) use
  * {@link trainStepAsync}.
  *
  * @param objective any objective from `buildObjective`
