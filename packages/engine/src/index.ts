@@ -3,7 +3,7 @@
  * @packageDocumentation
  */
 export { initEngine, BACKEND_CHOICES } from './backend';
-export type { BackendChoice, EngineOptions, EngineInfo, NativeCandidate } from './backend';
+export type { BackendChoice, EngineOptions, EngineInfo, NativeCandidate, NativeLoadResult } from './backend';
 export { Rng } from './random';
 export type { RngState } from './random';
 export {
