@@ -15,7 +15,11 @@ export type BackendChoice = (typeof BACKEND_CHOICES)[number];
 
 /** Options of {@link initEngine}. */
 export interface EngineOptions {
-  /** Which backend to run. Default `'auto'`: native GPU → native CPU → wasm → cpu. */
+  /**
+   * Which backend to run. Default `'auto'`: native GPU → native CPU → wasm → cpu, where a
+   * WebGPU adapter that renders on the CPU (SwiftShader, lavapipe/llvmpipe, a fallback
+   * adapter) does not count as a GPU; `'webgpu'` by name runs on such an adapter too.
+   */
   backend?: BackendChoice;
   /** Register infomax's fast training kernels on wasm and cpu. Default `true`. */
   fastKernels?: boolean;
@@ -33,7 +37,7 @@ export interface EngineOptions {
 export interface EngineInfo {
   /** The tfjs backend name now active (`tensorflow`, `webgpu`, `wasm`, `cpu`). */
   backend: string;
-  /** Where the math runs. */
+  /** Where the math runs (`cpu` for webgpu on a software adapter). */
   device: 'gpu' | 'cpu';
   /** Threads the backend computes with. */
   threads: number;
@@ -45,16 +49,31 @@ export interface EngineInfo {
   reason: string;
 }
 
+/** What loading a {@link NativeCandidate} gave: the backend it registered, or why it could not. */
+export type NativeLoadResult =
+  | {
+      ok: true;
+      backend: string;
+      threads: number;
+      /** Where the math runs, when not the candidate's usual device (a software WebGPU adapter: `cpu`). */
+      device?: 'gpu' | 'cpu';
+      /** A few words for the log line (e.g. which software adapter runs). */
+      note?: string;
+    }
+  | { ok: false; why: string };
+
 /**
  * A native candidate (tfjs-node-gpu, tfjs-node, webgpu) that a platform entry
  * point knows how to load. `load` returns the backend name it registered, or a
- * reason it could not.
+ * reason it could not; `requested` says the backend was asked for by name (not
+ * `auto`), which lets a candidate accept what `auto` should pass over (a WebGPU
+ * adapter that renders on the CPU).
  */
 export interface NativeCandidate {
   name: 'tensorflow' | 'webgpu';
   label: string;
   device: 'gpu' | 'cpu';
-  load: () => Promise<{ ok: true; backend: string; threads: number } | { ok: false; why: string }>;
+  load: (options?: { requested: boolean }) => Promise<NativeLoadResult>;
 }
 
 /**
@@ -92,17 +111,18 @@ export async function initEngine(
     }
   }
   for (const candidate of candidates) {
-    const result = await candidate.load();
+    const result = await candidate.load({ requested: choice !== 'auto' });
     if (result.ok) {
       await tf.setBackend(result.backend);
       await tf.ready();
+      const device = result.device ?? candidate.device;
       const info: EngineInfo = {
         backend: result.backend,
-        device: candidate.device,
+        device,
         threads: result.threads,
         kernels: [],
         simd: null,
-        reason: `infomax engine: ${candidate.label} (${candidate.device})${whyNot(skipped)}`,
+        reason: `infomax engine: ${candidate.label} (${device}${result.note ? `, ${result.note}` : ''})${whyNot(skipped)}`,
       };
       log?.(info.reason);
       return info;

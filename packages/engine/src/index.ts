@@ -3,7 +3,7 @@
  * @packageDocumentation
  */
 export { initEngine, BACKEND_CHOICES } from './backend';
-export type { BackendChoice, EngineOptions, EngineInfo, NativeCandidate } from './backend';
+export type { BackendChoice, EngineOptions, EngineInfo, NativeCandidate, NativeLoadResult } from './backend';
 export { Rng } from './random';
 export type { RngState } from './random';
 export {
@@ -18,3 +18,4 @@ export { registerEngineKernels, restoreStockKernels, stockKernel, KERNEL_BACKEND
 export type { KernelBackend } from './register';
 export { adam, ADAM_BETA_POWERS, FusedAdam } from './optimizers';
 export { canReadSync, registerAsyncOnlyBackend } from './readback';
+export { releaseTapeOnThrow } from './gradient-tape';

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { cudaUnavailableReason, findNativeBinding, initEngine, nativeCandidates, NativeProbe } from './node';
+import { cudaUnavailableReason, findNativeBinding, initEngine, nativeCandidates, NativeProbe, softwareAdapter, type AdapterLike } from './node';
 import { initEngine as initWith } from './backend';
 import { BackendError, ConfigError } from './errors';
 
@@ -10,7 +10,7 @@ function machine(opts: {
   gpus?: boolean;
   env?: Record<string, string>;
   loadFails?: boolean;
-  adapter?: boolean;
+  adapter?: boolean | AdapterLike;
 }): NativeProbe & { loaded: string[] } {
   const loaded: string[] = [];
   const pkgRoot = (name: string) => `/nm/${name}`;
@@ -34,7 +34,7 @@ function machine(opts: {
     importModule: async (name) => {
       loaded.push(name);
       return {
-        create: () => ({ requestAdapter: async () => (opts.adapter ? { name: 'test adapter' } : null) }),
+        create: () => ({ requestAdapter: async () => (opts.adapter === true ? { info: { description: 'test GPU' } } : opts.adapter || null) }),
         globals: {},
       };
     },
@@ -42,10 +42,10 @@ function machine(opts: {
   };
 }
 
-async function tryAll(probe: NativeProbe) {
+async function tryAll(probe: NativeProbe, requested = false) {
   const results: string[] = [];
   for (const c of nativeCandidates(probe)) {
-    const r = await c.load();
+    const r = await c.load({ requested });
     results.push(r.ok ? `${c.label}: ok` : `${c.label}: ${r.why}`);
     if (r.ok) break;
   }
@@ -108,6 +108,30 @@ describe('backend selection', () => {
     const m = machine({ packages: [...WG_PKGS, CPU], bindings: [CPU], adapter: true });
     expect(await tryAll(m)).toEqual([`${GPU}: not installed (optional; see the README)`, `${WEBGPU}: ok`]);
     expect(m.loaded).toEqual(['webgpu', '@tensorflow/tfjs-backend-webgpu']);
+  });
+
+  const SWIFTSHADER = { info: { vendor: 'google', architecture: 'swiftshader', device: 'swiftshader-device-subzero-', description: 'SwiftShader driver 5.0.0', isFallbackAdapter: true } };
+
+  it('auto passes over a software WebGPU adapter (SwiftShader) to tfjs-node, naming it; by name it runs, on the cpu', async () => {
+    const m = machine({ packages: [...WG_PKGS, CPU], bindings: [CPU], adapter: SWIFTSHADER });
+    const r = await tryAll(m);
+    expect(r[1]).toBe(`${WEBGPU}: its adapter, SwiftShader driver 5.0.0, renders on the CPU, slower than wasm (--backend webgpu runs on it anyway)`);
+    expect(r[2]).toBe(`${CPU}: ok`);
+    expect(m.loaded).toEqual(['webgpu', CPU]);
+    const webgpu = nativeCandidates(machine({ packages: WG_PKGS, adapter: SWIFTSHADER }))[1];
+    expect(await webgpu.load({ requested: true })).toEqual({
+      ok: true, backend: 'webgpu', threads: 0, device: 'cpu', note: 'software adapter SwiftShader driver 5.0.0: WebGPU emulated on the CPU',
+    });
+  });
+
+  it.each<[string, AdapterLike, string | null]>([
+    ['SwiftShader', SWIFTSHADER, 'SwiftShader driver 5.0.0'],
+    ['Mesa lavapipe', { info: { vendor: 'mesa', architecture: '', description: 'llvmpipe (LLVM 15.0.6, 256 bits)' } }, 'llvmpipe (LLVM 15.0.6, 256 bits)'],
+    ['a fallback adapter (older Dawn: the flag on the adapter)', { isFallbackAdapter: true, info: { vendor: 'acme' } }, 'acme'],
+    ['an NVIDIA GPU', { info: { vendor: 'nvidia', architecture: 'hopper', description: 'NVIDIA H100 80GB HBM3', isFallbackAdapter: false } }, null],
+    ['an Apple GPU', { info: { vendor: 'apple', architecture: 'metal-3' } }, null],
+  ])('softwareAdapter: %s', (_name, adapter, want) => {
+    expect(softwareAdapter(adapter)).toBe(want);
   });
 
   it('tfjs-node-gpu with a GPU wins over webgpu', async () => {

@@ -78,28 +78,60 @@ export function cudaUnavailableReason(probe: NativeProbe = realProbe): string | 
   return null;
 }
 
+/** What a WebGPU adapter says about itself (`GPUAdapter.info`; older Dawn: `isFallbackAdapter` on the adapter). */
+export interface AdapterLike {
+  info?: { vendor?: string; architecture?: string; device?: string; description?: string; isFallbackAdapter?: boolean };
+  isFallbackAdapter?: boolean;
+}
+
+/** CPU renderers that present themselves as Vulkan devices. */
+const SOFTWARE_RENDERERS = /swiftshader|llvmpipe|lavapipe|softpipe/i;
+
+/**
+ * Names the adapter when it renders on the CPU — SwiftShader, Mesa's lavapipe/llvmpipe,
+ * or any adapter WebGPU marks as a fallback — else null. Such an adapter runs every
+ * WebGPU kernel on the CPU, well behind the wasm backend.
+ * @param adapter a `GPUAdapter` from `requestAdapter()`
+ * @returns its description (e.g. `'SwiftShader driver 5.0.0'`), or null for a hardware adapter
+ * @example
+ * softwareAdapter(await navigator.gpu.requestAdapter()); // null on a real GPU
+ */
+export function softwareAdapter(adapter: AdapterLike): string | null {
+  const info = adapter.info ?? {};
+  const words = [info.architecture, info.device, info.description, info.vendor].filter((w): w is string => !!w);
+  const fallback = info.isFallbackAdapter === true || adapter.isFallbackAdapter === true;
+  if (!fallback && !words.some((w) => SOFTWARE_RENDERERS.test(w))) return null;
+  return info.description || info.device || info.architecture || info.vendor || 'a fallback adapter';
+}
+
 /**
  * The WebGPU candidate: Dawn from the `webgpu` npm package (Vulkan on Linux, Metal
  * on macOS, D3D12 on Windows) under `@tensorflow/tfjs-backend-webgpu`. Both are
- * optional installs; the candidate is usable only when Dawn finds an adapter.
+ * optional installs; the candidate is usable only when Dawn finds an adapter, and
+ * under `auto` only when that adapter is a GPU, not a CPU renderer ({@link softwareAdapter}).
  */
 export function webgpuCandidate(probe: NativeProbe = realProbe): NativeCandidate {
   return {
     name: 'webgpu',
     label: 'webgpu (Dawn)',
     device: 'gpu',
-    load: async () => {
+    load: async ({ requested } = { requested: false }) => {
       const missing = ['webgpu', '@tensorflow/tfjs-backend-webgpu'].filter((p) => probe.resolvePackage(p) === null);
       if (missing.length) return { ok: false, why: `not installed (optional: npm install ${missing.join(' ')})` };
+      let software: string | null;
       try {
         const dawn = (await probe.importModule('webgpu')) as {
-          create(flags: string[]): { requestAdapter(): Promise<unknown> };
+          create(flags: string[]): { requestAdapter(options?: { powerPreference?: string }): Promise<AdapterLike | null> };
           globals: Record<string, unknown>;
         };
         const gpu = dawn.create([]);
-        const adapter = await gpu.requestAdapter();
+        const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
         if (adapter === null || adapter === undefined) {
           return { ok: false, why: 'no WebGPU adapter (Dawn found no Vulkan, Metal or D3D12 device)' };
+        }
+        software = softwareAdapter(adapter);
+        if (software !== null && !requested) {
+          return { ok: false, why: `its adapter, ${software}, renders on the CPU, slower than wasm (--backend webgpu runs on it anyway)` };
         }
         // tfjs-backend-webgpu looks for navigator.gpu and the WebGPU constants (GPUBufferUsage, ...).
         Object.assign(globalThis, dawn.globals);
@@ -110,7 +142,8 @@ export function webgpuCandidate(probe: NativeProbe = realProbe): NativeCandidate
       } catch (e) {
         return { ok: false, why: `failed to load: ${(e as Error).message.split('\n')[0]}` };
       }
-      return { ok: true, backend: 'webgpu', threads: 0 };
+      if (software === null) return { ok: true, backend: 'webgpu', threads: 0 };
+      return { ok: true, backend: 'webgpu', threads: 0, device: 'cpu', note: `software adapter ${software}: WebGPU emulated on the CPU` };
     },
   };
 }
@@ -164,8 +197,9 @@ export function nativeCandidates(probe: NativeProbe = realProbe): NativeCandidat
 }
 
 /**
- * Initialise TensorFlow.js on Node: `auto` tries tfjs-node-gpu, then tfjs-node,
- * then wasm, then cpu, and logs one line saying which runs and why.
+ * Initialise TensorFlow.js on Node: `auto` tries tfjs-node-gpu, then WebGPU on a
+ * hardware adapter, then tfjs-node, then wasm, then cpu, and logs one line saying
+ * which runs and why the others did not.
  *
  * @param options see {@link EngineOptions}
  * @returns see {@link EngineInfo}

@@ -19,5 +19,5 @@ export { CpcObjective, CPC_NEGATIVES } from './cpc';
 export type { CpcConfig, CpcNegatives } from './cpc';
 export { PRIOR_DISTRIBUTIONS } from './dim-prior';
 export type { PriorConfig, PriorDistribution } from './dim-prior';
-export { ConfigError, ShapeError } from './errors';
+export { ConfigError, ShapeError, NonFiniteError } from './errors';
 export type { EncoderPart } from './internal/encoder-part';

@@ -2,51 +2,83 @@
  * One training step of any {@link Objective}: the step the trainer runs.
  */
 import * as tf from '@tensorflow/tfjs';
+import { releaseTapeOnThrow } from '@infomax/engine';
+import { NonFiniteError } from './errors';
 import type { Batch, Objective } from './objective';
+import { globalNorm, nonFiniteFacts, nonFiniteKind, stateSums, stepState, type Watched } from './internal/step-health';
 
-/** A step's metrics before they are read back: scalars to read (then dispose) and numbers as they are. */
-interface PendingMetrics {
+/**
+ * A step's results before they are read back, all in `values`: the metric scalars (named
+ * by `names`, the loss first), the gradients' global norm, then the sum of each tensor
+ * of `state`.
+ */
+interface PendingStep {
   names: string[];
-  scalars: tf.Scalar[];
+  values: tf.Tensor1D;
   numbers: Record<string, number>;
+  state: Watched[];
 }
 
 /**
- * Minimises the loss, then runs the auxiliary step, keeping every metric as a scalar
- * so that one read-back serves them all.
+ * Minimises the loss, then runs the auxiliary step, and gathers everything the step
+ * reports or checks into one tensor so that one read-back serves it all. Whatever
+ * happens, it leaves behind that tensor only (or nothing, when it throws).
  */
-function runStep(objective: Objective, optimizer: tf.Optimizer, batch: Batch, step: number): PendingMetrics {
-  let metrics: Record<string, tf.Scalar> = {};
-  const loss = optimizer.minimize(
-    () => {
-      const result = objective.loss(batch, { training: true, step });
-      // The metrics would be freed with the rest of the forward pass; keep them to read after.
-      metrics = Object.fromEntries(Object.entries(result.metrics).map(([k, v]) => [k, tf.keep(v)]));
-      return result.loss;
-    },
-    true,
-    objective.variables,
-  ) as tf.Scalar;
-  const pending: PendingMetrics = { names: ['loss', ...Object.keys(metrics)], scalars: [loss, ...Object.values(metrics)], numbers: {} };
-  let auxiliary: Record<string, tf.Scalar | number>;
+function runStep(objective: Objective, optimizer: tf.Optimizer, batch: Batch, step: number): PendingStep {
+  const made: tf.Tensor[] = [];
   try {
-    auxiliary = objective.auxiliaryStep?.(batch, { step }) ?? {};
-  } catch (e) {
-    tf.dispose(pending.scalars);
-    throw e;
+    return releaseTapeOnThrow(() => {
+      const metrics: Record<string, tf.Scalar> = {};
+      const { value: loss, grads } = optimizer.computeGradients(() => {
+        const result = objective.loss(batch, { training: true, step });
+        // The metrics would be freed with the rest of the forward pass; keep them to read after.
+        for (const [k, v] of Object.entries(result.metrics)) made.push((metrics[k] = tf.keep(v)));
+        return result.loss;
+      }, objective.variables);
+      made.push(loss, ...Object.values(grads));
+      const norm = tf.tidy(() => globalNorm(Object.values(grads)));
+      made.push(norm);
+      // As optimizer.minimize passes them: the optimizer's slots follow this order.
+      optimizer.applyGradients(objective.variables.map((v) => ({ name: v.name, tensor: grads[v.name] })));
+      const names = ['loss', ...Object.keys(metrics)];
+      const scalars: tf.Scalar[] = [loss, ...Object.values(metrics)];
+      const numbers: Record<string, number> = {};
+      for (const [k, v] of Object.entries(objective.auxiliaryStep?.(batch, { step }) ?? {})) {
+        if (typeof v === 'number') {
+          numbers[k] = v;
+        } else {
+          made.push(v);
+          names.push(k);
+          scalars.push(v);
+        }
+      }
+      const state = stepState(objective, optimizer);
+      const values = tf.tidy(() => tf.concat([tf.stack([...scalars, norm]), stateSums(state)]) as tf.Tensor1D);
+      return { names, values, numbers, state };
+    });
+  } finally {
+    tf.dispose(made);
   }
-  for (const [k, v] of Object.entries(auxiliary)) {
-    if (typeof v === 'number') {
-      pending.numbers[k] = v;
-    } else {
-      pending.names.push(k);
-      pending.scalars.push(v);
-    }
-  }
-  return pending;
 }
 
-function named(pending: PendingMetrics, values: ArrayLike<number>): Record<string, number> {
+/** The first of the loss, the metrics and the gradient norm that is not finite, in words; null when all are. */
+function firstNonFinite(pending: PendingStep, values: ArrayLike<number>): string | null {
+  const { names, numbers } = pending;
+  for (let i = 0; i < names.length; i++) {
+    if (!Number.isFinite(values[i])) return `${i === 0 ? 'loss' : `metric '${names[i]}'`} is ${values[i]}`;
+  }
+  for (const [k, v] of Object.entries(numbers)) if (!Number.isFinite(v)) return `metric '${k}' is ${v}`;
+  const norm = values[names.length];
+  return Number.isFinite(norm) ? null : `gradient norm is ${norm}`;
+}
+
+/** The state tensors whose sum came back non-finite, in order: each holds NaN or ±Infinity, or overflowed its sum. */
+function suspects(pending: PendingStep, values: ArrayLike<number>): Watched[] {
+  const offset = pending.names.length + 1;
+  return pending.state.filter((_, i) => !Number.isFinite(values[offset + i]));
+}
+
+function named(pending: PendingStep, values: ArrayLike<number>): Record<string, number> {
   const out: Record<string, number> = {};
   pending.names.forEach((k, i) => (out[k] = values[i]));
   return { ...out, ...pending.numbers };
@@ -55,16 +87,21 @@ function named(pending: PendingMetrics, values: ArrayLike<number>): Record<strin
 /**
  * Minimises `objective.loss(batch, { training: true, step })` over `objective.variables`
  * with `optimizer`, then runs `objective.auxiliaryStep` (e.g. DIM's prior discriminator)
- * if it has one, and reads every metric back as a number (one synchronous read). Leaves
- * no tensors behind. On a backend that reads only asynchronously (webgpu) use
- * {@link trainStepAsync}.
+ * if it has one, and reads every metric back as a number in one synchronous read. That
+ * same read checks the step: the loss, every metric, the gradients' global norm, every
+ * optimizer slot (auxiliary optimizers' too) and every weight after the update must be
+ * finite. Leaves no tensors behind, also when it throws. On a backend that reads only
+ * asynchronously (webgpu) use {@link trainStepAsync}.
  *
  * @param objective any objective from `buildObjective`
  * @param optimizer the main optimizer (DIM's reference: Adam 1e-4, e.g. the engine's `adam(1e-4)`)
  * @param batch images `[batch, height, width, channels]` in [0, 1] (the caller keeps ownership)
  * @param step the step number (randomised views and schedules may use it)
  * @returns `{ loss, ...metrics, ...auxiliary metrics }` as plain numbers (MI estimates in nats)
- * @throws ShapeError for images of the wrong shape; NonFiniteError when scores diverge
+ * @throws ShapeError for images of the wrong shape; NonFiniteError naming what went
+ *   non-finite (`loss is NaN`, `gradient norm is Infinity`, `optimizer slot 'conv1/kernel/v'
+ *   holds Infinity`, ...). The update has then been applied: the objective and the optimizer
+ *   are diverged, to be rebuilt or restored from a checkpoint.
  * @example
  * const optimizer = adam(1e-4); // from @infomax/engine: tf.train.adam with a fused update
  * for (let step = 0; step < 100; step++) console.log(trainStep(objective, optimizer, { images }, step));
@@ -72,29 +109,42 @@ function named(pending: PendingMetrics, values: ArrayLike<number>): Record<strin
 export function trainStep(objective: Objective, optimizer: tf.Optimizer, batch: Batch, step: number): Record<string, number> {
   const pending = runStep(objective, optimizer, batch, step);
   try {
-    return named(pending, tf.tidy(() => tf.stack(pending.scalars).dataSync()));
+    const values = pending.values.dataSync();
+    const bad = firstNonFinite(pending, values);
+    if (bad) throw new NonFiniteError(`trainStep: ${bad}`);
+    for (const w of suspects(pending, values)) {
+      const kind = nonFiniteKind(tf.tidy(() => nonFiniteFacts(w.tensor).dataSync()));
+      if (kind) throw new NonFiniteError(`trainStep: ${w.label} holds ${kind}`);
+    }
+    return named(pending, values);
   } finally {
-    tf.dispose(pending.scalars);
+    pending.values.dispose();
   }
 }
 
 /**
- * {@link trainStep} with the metrics read back by `await data()`: the step for every
+ * {@link trainStep} with its one read-back by `await data()`: the step for every
  * backend, webgpu included (whose `dataSync` does not work under Node.js), and the one
- * the trainer runs. There the bounds cannot check their scores for NaN before the
- * update (that check needs a synchronous read): a diverged step shows as a non-finite
- * loss in the returned numbers instead of a NonFiniteError.
+ * the trainer runs. The same checks, the same NonFiniteError.
  *
  * @returns the same numbers as {@link trainStep}
+ * @throws as {@link trainStep}
  * @example
  * for (let step = 0; step < 100; step++) console.log(await trainStepAsync(objective, optimizer, { images }, step));
  */
 export async function trainStepAsync(objective: Objective, optimizer: tf.Optimizer, batch: Batch, step: number): Promise<Record<string, number>> {
   const pending = runStep(objective, optimizer, batch, step);
-  const stacked = tf.stack(pending.scalars);
   try {
-    return named(pending, await stacked.data());
+    const values = await pending.values.data();
+    const bad = firstNonFinite(pending, values);
+    if (bad) throw new NonFiniteError(`trainStepAsync: ${bad}`);
+    for (const w of suspects(pending, values)) {
+      const facts = nonFiniteFacts(w.tensor);
+      const kind = nonFiniteKind(await facts.data().finally(() => facts.dispose()));
+      if (kind) throw new NonFiniteError(`trainStepAsync: ${w.label} holds ${kind}`);
+    }
+    return named(pending, values);
   } finally {
-    tf.dispose([stacked, ...pending.scalars]);
+    pending.values.dispose();
   }
 }

@@ -1,8 +1,8 @@
 /**
  * The bounds on a backend that cannot read values synchronously (webgpu under Node.js),
  * simulated by the engine's async-only copy of the cpu backend: the same numbers as on
- * cpu, the shape checks still typed, and only the value checks (NaN, the mask's 0/1
- * values) left to the training step's read-back.
+ * cpu, the shape checks still typed, and only the mask's 0/1 check (it reads the mask
+ * back) skipped.
  */
 import * as tf from '@tensorflow/tfjs';
 import { initEngine, registerAsyncOnlyBackend, Rng } from '@infomax/engine';

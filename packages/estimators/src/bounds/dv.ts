@@ -16,7 +16,7 @@ export type DvOptions = NegativeOptions;
  * @param scores [B, B] or [B, B, L], `scores[i, k] = T(x_i, y_k)`, positives on the diagonal.
  * @param options see {@link NegativeOptions}.
  * @returns `{ estimate, loss }` scalars; `loss = −estimate`.
- * @throws ShapeError for a non-square or wrongly shaped argument; NonFiniteError for NaN/Infinity.
+ * @throws ShapeError for a non-square or wrongly shaped argument (values are not read: NaN scores give a NaN estimate).
  * @example
  * const { estimate, loss } = dv(critic.scores(x, y));
  */

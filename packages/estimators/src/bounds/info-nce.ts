@@ -18,7 +18,7 @@ export type InfoNceOptions = NegativeOptions;
  * @param scores [B, B] or [B, B, L], `scores[i, k] = T(x_i, y_k)`, positives on the diagonal.
  * @param options see {@link NegativeOptions}; extra negatives raise K (and the log K ceiling).
  * @returns `{ estimate, loss }` scalars; `loss = −estimate` (the cross-entropy of picking the positive, minus log K).
- * @throws ShapeError for a non-square or wrongly shaped argument; NonFiniteError for NaN/Infinity.
+ * @throws ShapeError for a non-square or wrongly shaped argument (values are not read: NaN scores give a NaN estimate).
  * @example
  * const { estimate, loss } = infoNce(critic.scores(x, y)); // estimate ≤ log B
  */

@@ -32,7 +32,7 @@ export interface InterpolatedOptions {
  * @param scores [B, B] or [B, B, L], `scores[i, k] = T(x_i, y_k)`, positives on the diagonal.
  * @param options see {@link InterpolatedOptions}.
  * @returns `{ estimate, loss }` scalars; `loss = −estimate`.
- * @throws ShapeError for a non-square or wrongly shaped argument; NonFiniteError for NaN/Infinity;
+ * @throws ShapeError for a non-square or wrongly shaped argument (values are not read: NaN scores give a NaN estimate);
  *   ConfigError for α outside [0, 1].
  * @example
  * const { estimate, loss } = interpolated(critic.scores(x, y), { alpha: 0.01, logBaseline });

@@ -31,7 +31,7 @@ export interface JsdOptions extends NegativeOptions {
  * @param scores [B, B] or [B, B, L], `scores[i, k] = T(x_i, y_k)`, positives on the diagonal.
  * @param options see {@link JsdOptions}.
  * @returns `{ estimate, loss }` scalars; `loss = −(f-GAN JSD value)`.
- * @throws ShapeError for a non-square or wrongly shaped argument; NonFiniteError for NaN/Infinity;
+ * @throws ShapeError for a non-square or wrongly shaped argument (values are not read: NaN scores give a NaN estimate);
  *   ConfigError for an unknown `report`.
  * @example
  * const { estimate, loss } = jsd(critic.scores(x, y), { report: 'nwj' });

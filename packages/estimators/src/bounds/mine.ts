@@ -51,7 +51,7 @@ export class Mine {
    *   diagonal; L must stay the same between calls.
    * @param options see {@link NegativeOptions}.
    * @returns `{ estimate, loss }` scalars; the loss's value is a surrogate, only its gradient matters.
-   * @throws ShapeError for wrongly shaped arguments or an L that changed; NonFiniteError for NaN/Infinity.
+   * @throws ShapeError for wrongly shaped arguments or an L that changed (values are not read: NaN scores give a NaN estimate).
    */
   bound(scores: tf.Tensor, options: NegativeOptions = {}): BoundResult {
     checkBoundArgs('Mine.bound', scores, options);

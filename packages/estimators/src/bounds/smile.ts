@@ -35,7 +35,7 @@ export interface SmileOptions extends NegativeOptions {
  * @param scores [B, B] or [B, B, L], `scores[i, k] = T(x_i, y_k)`, positives on the diagonal.
  * @param options see {@link SmileOptions}.
  * @returns `{ estimate, loss }` scalars; the loss is −JSD or −SMILE (`train`).
- * @throws ShapeError for a non-square or wrongly shaped argument; NonFiniteError for NaN/Infinity;
+ * @throws ShapeError for a non-square or wrongly shaped argument (values are not read: NaN scores give a NaN estimate);
  *   ConfigError for a non-positive `clip` or unknown `train`.
  * @example
  * const { estimate, loss } = smile(critic.scores(x, y), { clip: 5 });

@@ -24,7 +24,7 @@ export interface TubaOptions extends NegativeOptions {
  * @param scores [B, B] or [B, B, L], `scores[i, k] = T(x_i, y_k)`, positives on the diagonal.
  * @param options see {@link TubaOptions}.
  * @returns `{ estimate, loss }` scalars; `loss = −estimate`.
- * @throws ShapeError for a non-square or wrongly shaped argument or baseline; NonFiniteError for NaN/Infinity.
+ * @throws ShapeError for a non-square or wrongly shaped argument or baseline (values are not read: NaN scores give a NaN estimate).
  * @example
  * const { estimate, loss } = tuba(critic.scores(x, y), { logBaseline: baselineNet(x).squeeze([1]) });
  */

@@ -1,9 +1,9 @@
 /** The log-baseline option of TUBA and I_α: validation and its [B, L] form. */
 import * as tf from '@tensorflow/tfjs';
 import { ShapeError } from '../errors';
-import { checkFloatFinite, checkNumber, describe } from './validate';
+import { checkFloat, checkNumber, describe } from './validate';
 
-/** Throws unless `logBaseline` is a finite number, [B] or [B, L] matching `scores`. */
+/** Throws unless `logBaseline` is a finite number, or a float32 tensor [B] or [B, L] matching `scores`. */
 export function checkLogBaseline(fn: string, scores: tf.Tensor, logBaseline: unknown): void {
   if (logBaseline === undefined) return;
   if (typeof logBaseline === 'number') {
@@ -19,7 +19,7 @@ export function checkLogBaseline(fn: string, scores: tf.Tensor, logBaseline: unk
   if (!ok) {
     throw new ShapeError(`${fn}: option 'logBaseline' must be a number, [${b}] or [${b}, ${l}], got ${describe(logBaseline)}`);
   }
-  checkFloatFinite(fn, logBaseline as tf.Tensor, 'logBaseline');
+  checkFloat(fn, logBaseline as tf.Tensor, 'logBaseline');
 }
 
 /** The log-baseline as a [B, L] tensor. */

@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { canReadSync } from '@infomax/engine';
 import { ShapeError } from '../errors';
 import type { NegativeOptions } from '../bounds/types';
-import { checkFloatFinite, checkScores, describe } from './validate';
+import { checkFloat, checkScores, describe } from './validate';
 
 /** Scores arranged for the bounds: B rows, N = B + Q candidate columns, L positions. */
 export interface ScoreLayout {
@@ -59,7 +59,7 @@ export function checkBoundArgs(fn: string, scores: unknown, options: NegativeOpt
       const want = wantRank === 2 ? `[${b}, Q]` : `[${b}, Q, ${scores.shape[2]}]`;
       throw new ShapeError(`${fn}: option 'extra' must have shape ${want} to match scores [${scores.shape}], got [${extra.shape}]`);
     }
-    checkFloatFinite(fn, extra, 'extra');
+    checkFloat(fn, extra, 'extra');
     q = extra.shape[1] as number;
   }
   if (negativeMask !== undefined) {

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { ShapeError } from '../errors';
-import { checkFloatFinite, checkPositiveInt, describe } from '../internal/validate';
+import { checkFloat, checkPositiveInt, describe } from '../internal/validate';
 
 /** Options of {@link MemoryQueue}. */
 export interface MemoryQueueOptions {
@@ -48,13 +48,13 @@ export class MemoryQueue {
    * Appends a batch, dropping the oldest rows beyond the capacity.
    *
    * @param y [B, dim]
-   * @throws ShapeError for another shape; NonFiniteError for NaN/Infinity.
+   * @throws ShapeError for another shape or dtype (values are not read: a NaN row shows in the loss).
    */
   push(y: tf.Tensor2D): void {
     if (!(y instanceof tf.Tensor) || y.rank !== 2 || y.shape[1] !== this.dim) {
       throw new ShapeError(`MemoryQueue.push: 'y' must have shape [batch, ${this.dim}], got ${describe(y)}`);
     }
-    checkFloatFinite('MemoryQueue.push', y, 'y');
+    checkFloat('MemoryQueue.push', y, 'y');
     const old = this.rows;
     this.rows = tf.tidy(() => {
       const joined = old === null ? y : tf.concat([y, old], 0);
@@ -69,13 +69,13 @@ export class MemoryQueue {
    * a checkpointed queue back. The queue keeps its own copy.
    *
    * @param rows [n, dim] with n ≤ capacity
-   * @throws ShapeError for another shape or more rows than the capacity; NonFiniteError for NaN/Infinity.
+   * @throws ShapeError for another shape or dtype, or more rows than the capacity.
    */
   load(rows: tf.Tensor2D): void {
     if (!(rows instanceof tf.Tensor) || rows.rank !== 2 || rows.shape[1] !== this.dim || rows.shape[0] > this.capacity) {
       throw new ShapeError(`MemoryQueue.load: 'rows' must have shape [n ≤ ${this.capacity}, ${this.dim}], got ${describe(rows)}`);
     }
-    checkFloatFinite('MemoryQueue.load', rows, 'rows');
+    checkFloat('MemoryQueue.load', rows, 'rows');
     this.rows?.dispose();
     this.rows = rows.shape[0] === 0 ? null : (rows.clone() as tf.Tensor2D);
   }

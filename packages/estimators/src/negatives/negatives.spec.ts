@@ -129,10 +129,10 @@ describe('MemoryQueue (MoCo/CMC)', () => {
     expectNoLeak(() => queue.push(b));
     const wrong = tf.ones([3, 4]) as tf.Tensor2D;
     expect(() => queue.push(wrong)).toThrow(/MemoryQueue.push: 'y' must have shape \[batch, 2\], got a tensor of shape \[3,4\]/);
-    const nan = tf.tensor2d([[NaN, 0]]);
-    expect(() => queue.push(nan)).toThrow(/finite/);
+    const ints = tf.tensor2d([[1, 0]], [1, 2], 'int32') as tf.Tensor2D;
+    expect(() => queue.push(ints)).toThrow(/MemoryQueue.push: 'y' must be float32, got int32/);
     expect(() => new MemoryQueue({ capacity: 0, dim: 2 })).toThrow(ConfigError);
-    tf.dispose([b, wrong, nan]);
+    tf.dispose([b, wrong, ints]);
     queue.dispose();
   });
 
