@@ -85,6 +85,7 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
     const engine = await initEngine({ backend: config.backend, log: null });
     log.message(engine.reason);
     const data = await loadData(config.data, config.seed);
+    log.message(`infomax: data ${data.summary}`);
     const { train: trainSet } = data;
     if (trainSet.count < config.train.batchSize) {
       throw new ConfigError('train.batchSize', `is ${config.train.batchSize}, more than the ${trainSet.count} training images: not one step can be taken`);
