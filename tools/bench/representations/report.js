@@ -5,7 +5,6 @@
 // that renders it, so rendering the same record twice writes the same bytes.
 const fs = require('fs');
 const path = require('path');
-const { writePng } = require('../../../apps/trainer/dist/plots');
 const { barsSvg, scatterSvg } = require('./figures');
 const { keyOf, staleEntries } = require('./record');
 
@@ -165,34 +164,25 @@ function graphs(figures) {
 }
 
 /**
+ * The page and its figures, rendered without writing anything.
  * @param record the record (record.js) to render
  * @param out null: docs/results.md and docs/results/*.png; else a trial's folder
- * @returns the files written
+ * @returns { md: the page's path, text, figures: [{ file, svg }] }
  */
-async function writeReport(cfg, jobs, record, out = null) {
+function renderReport(cfg, jobs, record, out = null) {
   const md = out ? path.join(out, 'results.md') : path.join(ROOT, 'docs', 'results.md');
-  const figures = out ?? path.join(ROOT, 'docs', 'results');
-  fs.mkdirSync(figures, { recursive: true });
+  const dir = out ?? path.join(ROOT, 'docs', 'results');
   const rel = (f) => path.relative(path.dirname(md), f).split(path.sep).join('/');
   // One probe protocol per table: entries probed another way wait for `run.js --reprobe`.
   const stale = staleEntries(cfg, record);
   const datasets = Object.keys(cfg.datasets).map((d) => ({ d, label: cfg.datasets[d].label, rows: rowsOf(jobs, record, d, stale) }));
   const halves = halvesSection(cfg, record, stale);
-  const barsFile = path.join(figures, 'codes.png');
-  const scatterFile = path.join(figures, 'halves.png');
-  const written = [md];
   const bars = datasets.flatMap(({ d, rows }) => rows.filter((r) => r.job.kind !== 'random' && codeOf(r)).map((r) => {
     const random = rows.find((x) => x.job.method === r.job.random)?.entry?.layers.code ?? null;
     return { label: `${d}: ${r.job.kind === 'pixels' ? 'raw pixels' : `${r.job.title}, ${r.job.settings}`}`, value: codeOf(r).mean, random: random?.mean ?? null };
   }));
-  if (bars.length) {
-    await writePng(barsSvg(bars), barsFile);
-    written.push(barsFile);
-  }
-  if (halves.rows.some((r) => r.critic)) {
-    await writePng(scatterSvg(halves.rows, record.logB), scatterFile);
-    written.push(scatterFile);
-  }
+  const codes = bars.length ? { file: path.join(dir, 'codes.png'), svg: barsSvg(bars) } : null;
+  const scatter = halves.rows.some((r) => r.critic) ? { file: path.join(dir, 'halves.png'), svg: scatterSvg(halves.rows, record.logB) } : null;
   const notes = fs.existsSync(NOTES) && !out ? [fs.readFileSync(NOTES, 'utf8').trim(), ''] : [];
   const text = [
     '---',
@@ -214,10 +204,10 @@ async function writeReport(cfg, jobs, record, out = null) {
     '## All runs',
     '',
     ...datasets.flatMap(({ label, rows }) => [`### ${label}`, '', ...fullTable(rows), '']),
-    written.includes(barsFile) ? `![code accuracy, trained vs random init](${rel(barsFile)})\n` : '',
+    codes ? `![code accuracy, trained vs random init](${rel(codes.file)})\n` : '',
     ...halves.lines,
-    written.includes(scatterFile) ? `![MI estimate vs accuracy](${rel(scatterFile)})\n` : '',
-    ...graphs(figures),
+    scatter ? `![MI estimate vs accuracy](${rel(scatter.file)})\n` : '',
+    ...graphs(dir),
     '## Protocol',
     '',
     ...protocol(cfg, record),
@@ -236,10 +226,23 @@ async function writeReport(cfg, jobs, record, out = null) {
     '```',
     '',
   ].join('\n');
+  return { md, text, figures: [codes, scatter].filter(Boolean) };
+}
+
+/**
+ * Writes the page and its figures (PNG, through the trainer's writePng).
+ * @returns the files written
+ */
+async function writeReport(cfg, jobs, record, out = null) {
+  // Loaded here, so that rendering alone needs no built trainer.
+  const { writePng } = require('../../../apps/trainer/dist/plots');
+  const { md, text, figures } = renderReport(cfg, jobs, record, out);
+  for (const f of figures) await writePng(f.svg, f.file);
+  fs.mkdirSync(path.dirname(md), { recursive: true });
   const tmp = `${md}.${process.pid}.tmp`;
   fs.writeFileSync(tmp, text);
   fs.renameSync(tmp, md);
-  return written;
+  return [md, ...figures.map((f) => f.file)];
 }
 
-module.exports = { writeReport };
+module.exports = { renderReport, writeReport };
