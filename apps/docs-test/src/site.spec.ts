@@ -181,6 +181,45 @@ describeBrowser('docs site in chromium', () => {
     await page.close();
   }, 200000);
 
+  it('the results page leads with its summary table: no paragraph or list item before it runs past 80 words', async () => {
+    const page = await context.newPage();
+    await open(page, 'documents/Results__Fashion-MNIST_and_MNIST.html');
+    const blocks = await page.evaluate(() =>
+      Array.from(document.querySelectorAll('.col-content table, .col-content p, .col-content li')).map((e) => ({
+        tag: e.tagName.toLowerCase(),
+        words: (e as HTMLElement).innerText.split(/\s+/).filter(Boolean).length,
+        rows: e.tagName === 'TABLE' ? e.querySelectorAll('tbody tr').length : 0,
+      })),
+    );
+    const first = blocks.findIndex((b) => b.tag === 'table');
+    expect(first).toBeGreaterThanOrEqual(0);
+    expect(blocks[first].rows).toBeGreaterThanOrEqual(5);
+    const long = blocks.slice(0, first).filter((b) => b.words > 80);
+    expect(long).toEqual([]);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'results.png') });
+    await page.close();
+  });
+
+  it('the trainer manual is a page of the site: the landing page links it as HTML, it renders with the quoted result, and no page links a .md file', async () => {
+    const page = await context.newPage();
+    await open(page, 'index.html');
+    const link = page.locator('.col-content a', { hasText: 'apps/trainer' }).first();
+    expect(await link.getAttribute('href')).toMatch(/^documents\/[^/]+\.html$/);
+    await link.click();
+    await page.waitForURL(/\.html$/);
+    await page.waitForFunction(() => document.body.style.display !== 'none');
+    expect(await page.locator('.col-content h1').first().innerText()).toContain('infomax');
+    const bench = JSON.parse(fs.readFileSync(path.join(ROOT, 'docs/benchmarks/trainer.json'), 'utf8')) as { summary: string };
+    expect(await page.locator('.col-content').innerText()).toContain(bench.summary);
+    await page.close();
+    const htmlFiles = (dir: string): string[] =>
+      fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? htmlFiles(path.join(dir, e.name)) : e.name.endsWith('.html') ? [path.join(dir, e.name)] : []));
+    const mdLinks = htmlFiles(SITE).flatMap((f) =>
+      [...fs.readFileSync(f, 'utf8').matchAll(/\shref="(?![a-z]+:|\/\/)([^"#]*\.md)(?:#[^"]*)?"/gi)].map((m) => `${path.relative(SITE, f)}: ${m[1]}`),
+    );
+    expect(mdLinks).toEqual([]);
+  });
+
   it('no page threw, and nothing the pages requested was missing', () => {
     expect(pageErrors).toEqual([]);
     expect(failedRequests.filter((r) => !r.endsWith('/favicon.ico'))).toEqual([]);
