@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs';
 import { initEngine } from '../node'; // turns on relaxed SIMD (V8 flag), so both builds are testable
 import { Rng } from '../random';
 import { stockKernel } from '../register';
-import { adam } from '../optimizers';
+import { adam, ADAM_BETA_POWERS } from '../optimizers';
 import { randn, relativeError, runKernel } from '../test-utils/kernel-harness';
 import { allowRelaxedSimd, simdKernels, simdVariant, type WasmBackendLike } from './simd/module';
 
@@ -201,11 +201,18 @@ describe('infomax SIMD kernels', () => {
     const b = run(stock);
     expect(relativeError(a, b)).toBeLessThan(1e-6);
     expect(relativeError(a, w0)).toBeGreaterThan(1e-2); // it moved
-    const [wa, wb] = [await ours.getWeights(), await stock.getWeights()];
+    const [all, wb] = [await ours.getWeights(), await stock.getWeights()];
+    // Ours adds the running β products after tfjs's own list (see optimizers.ts).
+    const powers = all.filter((w) => (ADAM_BETA_POWERS as readonly string[]).includes(w.name));
+    const wa = all.filter((w) => !powers.includes(w));
     const suffix = (x: { name: string }) => x.name.replace(/^.*\//, ''); // variable names differ; the slots must not
     expect(wa.map(suffix)).toEqual(wb.map(suffix));
     expect(wa.map(suffix)).toEqual(['iter', 'm', 'v']);
     for (let i = 1; i < wa.length; i++) expect(relativeError(wa[i].tensor.dataSync(), wb[i].tensor.dataSync())).toBeLessThan(1e-6);
+    // The same running float32 products as the stock optimizer's (its private accBeta1/2).
+    const stockPowers = stock as unknown as { accBeta1: tf.Variable; accBeta2: tf.Variable };
+    expect(powers.map((p) => p.tensor.dataSync()[0])).toEqual([stockPowers.accBeta1.dataSync()[0], stockPowers.accBeta2.dataSync()[0]]);
+    tf.dispose(powers.map((p) => p.tensor));
     ours.dispose();
     stock.dispose();
     tf.setBackend('wasm');
