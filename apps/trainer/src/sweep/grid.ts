@@ -82,7 +82,7 @@ export async function readSweep(file: string, outOverride?: string): Promise<Swe
     return { id, diff, config };
   });
   checkCells(file, cells, axes.map(([p]) => p));
-  if (axes.some(([p]) => p.startsWith('objective.'))) checkObjectiveKeys(cells, axes.map(([p]) => p));
+  if (axes.some(([p]) => p.startsWith('objective.'))) await checkObjectiveKeys(cells, axes.map(([p]) => p));
   return { name, dir, axes: axes.map(([p]) => p), cells };
 }
 

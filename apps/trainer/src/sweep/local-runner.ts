@@ -5,6 +5,7 @@
  */
 import { markFailed, runCell, type CellOutcome, type CellTask } from './cell';
 import type { Sweep } from './grid';
+import { probeText } from './result';
 
 /** Options of {@link runLocal}. */
 export interface LocalOptions {
@@ -55,9 +56,8 @@ async function tryCell(task: CellTask, options: LocalOptions): Promise<CellOutco
   }
 }
 
-/** One line for a cell's outcome: `done <id>: probe 91.3% at step 400`, `FAILED <id>: exit 4: …`. */
-export function describe(task: CellTask, outcome: CellOutcome): string {
+/** One line for a cell's outcome: `done <id>: linear probe 91.3% at step 400`, `FAILED <id>: exit 4: …`. */
+function describe(task: CellTask, outcome: CellOutcome): string {
   if (outcome.status !== 'done') return `${outcome.status === 'retry' ? 'stopped' : 'FAILED'} ${task.cell.id}: ${outcome.reason}`;
-  const acc = outcome.result.evaluation.testAccuracy;
-  return `${outcome.wrote ? 'done' : 'had'} ${task.cell.id}: linear probe ${(100 * acc).toFixed(1)}% at step ${outcome.result.step}`;
+  return `${outcome.wrote ? 'done' : 'had'} ${task.cell.id}: ${probeText(outcome.result)}`;
 }

@@ -6,6 +6,7 @@
  * not depend on the shape, while other errors (a crop larger than the stand-in image)
  * may, and are left to the run.
  */
+import { initEngine } from '@infomax/engine';
 import { buildObjective } from '@infomax/objectives';
 import { ConfigError } from '../errors';
 import { canonicalJson } from '../internal/checkpoint-format';
@@ -16,14 +17,15 @@ import type { Cell } from './grid';
 const STAND_IN_SHAPE = [32, 32, 3];
 
 /**
- * Builds each distinct objective of `cells` (tfjs' default backend, disposed at once).
+ * Builds each distinct objective of `cells` on the wasm backend, as the trainer would (disposed at once).
  * @param cells the sweep's cells
  * @param axes the sweep's axis key paths
  * @throws ConfigError naming `axes.objective.<key>` when the objective has no such key
  * @example
- * checkObjectiveKeys(cells, ['objective.estimatr']); // throws: config 'axes.objective.estimatr': …unknown key…
+ * await checkObjectiveKeys(cells, ['objective.estimatr']); // throws: config 'axes.objective.estimatr': …unknown key…
  */
-export function checkObjectiveKeys(cells: readonly Cell[], axes: readonly string[]): void {
+export async function checkObjectiveKeys(cells: readonly Cell[], axes: readonly string[]): Promise<void> {
+  await initEngine({ backend: 'wasm', log: null });
   const seen = new Set<string>();
   for (const cell of cells) {
     const objective = { kind: 'dim', ...((cell.config.objective ?? {}) as Raw) };
@@ -34,8 +36,20 @@ export function checkObjectiveKeys(cells: readonly Cell[], axes: readonly string
       buildObjective({ ...objective, inputShape: STAND_IN_SHAPE, seed: 0 }).dispose();
     } catch (e) {
       const message = (e as Error).message;
-      const axis = axes.find((p) => p.startsWith('objective.') && message.includes(`'${p.slice('objective.'.length)}' must be absent (unknown key`));
+      const axis = axes.find((p) => p.startsWith('objective.') && unknownKey(message, p.slice('objective.'.length)));
       if (axis !== undefined) throw new ConfigError(`axes.${axis}`, `the objective has no such key: ${message}`);
     }
   }
+}
+
+/**
+ * Whether an objective's error says `key` (a path inside it, `encoder.filters`) is unknown:
+ * the objectives' reader says "'estimatr' must be absent (unknown key", the encoders'
+ * "config key 'encoder' …: unknown option 'filtrs'".
+ */
+function unknownKey(message: string, key: string): boolean {
+  const parts = key.split('.');
+  const parent = parts.slice(0, -1).join('.');
+  return message.includes(`'${key}' must be absent (unknown key`) ||
+    (parent !== '' && message.includes(`'${parent}'`) && message.includes(`unknown option '${parts[parts.length - 1]}'`));
 }

@@ -37,7 +37,7 @@ export async function checkQueue(url: string): Promise<void> {
     protocol = '';
   }
   if (protocol !== 'redis:' && protocol !== 'rediss:') throw new ConfigError('--queue', `expected redis://host:port (or rediss://), got '${url}'`);
-  const client = new IORedis(url, { lazyConnect: true, connectTimeout: 3000, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
+  const client = new IORedis(url, { lazyConnect: true, connectTimeout: 3000, disconnectTimeout: 50, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
   let failure = '';
   client.on('error', (e: Error) => (failure ||= e.message));
   try {

@@ -30,6 +30,9 @@ export interface CellResult {
   recorded: { host: string; pid: number; at: string };
 }
 
+/** `linear probe 91.3% at step 400`. */
+export const probeText = (r: CellResult): string => `linear probe ${(100 * r.evaluation.testAccuracy).toFixed(1)}% at step ${r.step}`;
+
 /** The file a cell's result is recorded in. */
 export const resultFile = (cellDir: string): string => path.join(cellDir, 'result.json');
 

@@ -8,9 +8,8 @@
 import * as os from 'os';
 import { UnrecoverableError, WaitingError, Worker } from 'bullmq';
 import { markFailed, runCell, type CellTask } from './cell';
-import { describe } from './local-runner';
 import { connectionOf, QUEUE_NAME } from './queue';
-import type { CellResult } from './result';
+import { probeText, type CellResult } from './result';
 
 /** Options of {@link runWorker}. */
 export interface WorkerOptions {
@@ -39,7 +38,7 @@ export async function runWorker(url: string, options: WorkerOptions): Promise<vo
     log(`${me} took ${id} (try ${job.attemptsMade + 1} of ${job.opts.attempts ?? 1}${job.stalledCounter > 0 ? `, after ${job.stalledCounter} stalled` : ''})`);
     const outcome = await runCell(task, signal);
     if (outcome.status === 'done') {
-      log(`${me} ${outcome.wrote ? 'recorded' : 'found recorded'} ${id}: ${describe(task, outcome)}`);
+      log(`${me} ${outcome.wrote ? 'recorded' : 'found recorded'} ${id}: ${probeText(outcome.result)}`);
       return outcome.result;
     }
     if (signal.aborted) {
