@@ -63,6 +63,16 @@ test('labels that share a last key part keep more of their path; a structured va
   expect((await readSweep(path.join(tmp, 'labels.yaml'))).cells[0].id).toBe(cell.id);
 });
 
+test("the guide's sweep file expands as the guide says: 18 cells, the folder it names among them", async () => {
+  const guide = fs.readFileSync(path.join(__dirname, '..', '..', '..', '..', 'docs', 'guides', 'sweeps.md'), 'utf8');
+  const yaml = /```yaml\n# grid\.yaml\n([\s\S]*?)```/.exec(guide)?.[1] ?? '';
+  const file = path.join(tmp, 'guide.yaml');
+  fs.writeFileSync(file, yaml.replace('base: dim.yaml', 'base: tiny.yaml').replace('out: runs', `out: ${path.join(tmp, 'runs')}`));
+  const sweep = await readSweep(file);
+  expect(sweep.cells).toHaveLength(18);
+  expect(sweep.cells.map((c) => c.id)).toContain('learningRate-0.0005_estimator-infonce_seed-2');
+});
+
 test('mean and sample standard deviation: closed form on 1..4, one value has no spread', () => {
   const s = meanStd([1, 2, 3, 4]);
   expect(s.mean).toBe(2.5);
