@@ -13,7 +13,7 @@ const OUT = path.join(__dirname, 'dist', 'demo');
 /** Digits shipped to the page: enough for ~16 batches of 32 without repeating. */
 const DIGITS = 512;
 
-/** Writes a stratified sample of the training digits (every class in its share; the stored order is by class). */
+/** Writes a class-balanced sample of the training digits (the same number of every class; the stored order is by class). */
 async function writeDigits() {
   const digits = stratifiedSubset((await loadBundledDigits()).train, { count: DIGITS, seed: 0 });
   const header = Buffer.alloc(16);

@@ -2,12 +2,15 @@
 //  1. renders $…$ and $$…$$ in the guides with KaTeX at build time (no script, no CDN),
 //  2. ships KaTeX's stylesheet and fonts under assets/katex/,
 //  3. ships the live demo (tools/docs/dist/demo, made by build-demo.js) under
-//     assets/demo/ and loads it on the "Live demo" page only.
+//     assets/demo/ and loads it on the "Live demo" page only;
+//  4. gives the READMEs listed in typedoc.json's `readmePages` ({ path: title }) a title
+//     and the Guides group, so that they render as guide pages (a README has no front
+//     matter: on GitHub it would show as a table); links to them land on those pages.
 'use strict';
 const fs = require('fs');
 const path = require('path');
 const katex = require('katex');
-const { JSX, MarkdownEvent, RendererEvent, ReflectionKind } = require('typedoc');
+const { Converter, JSX, MarkdownEvent, ParameterType, RendererEvent, ReflectionKind } = require('typedoc');
 
 const KATEX_DIST = path.join(path.dirname(require.resolve('katex/package.json')), 'dist');
 const DEMO_DIR = path.join(__dirname, 'dist', 'demo');
@@ -56,6 +59,21 @@ function copyDir(from, to) {
 
 /** @param {import('typedoc').Application} app */
 exports.load = function load(app) {
+  app.options.addDeclaration({
+    name: 'readmePages',
+    help: 'READMEs (paths relative to typedoc.json, also listed in projectDocuments) to render as guide pages: { path: title }',
+    type: ParameterType.Mixed,
+    defaultValue: {},
+  });
+  app.converter.on(Converter.EVENT_CREATE_DOCUMENT, (_context, doc) => {
+    const pages = app.options.getValue('readmePages');
+    const file = doc.project.files.getReflectionPath(doc);
+    const title = file && pages[path.relative(process.cwd(), file).split(path.sep).join('/')];
+    if (!title) return;
+    doc.name = title;
+    doc.frontmatter.group ??= 'Guides';
+  });
+
   const stash = new WeakMap();
   const isDocument = (page) => page && page.model && page.model.kindOf && page.model.kindOf(ReflectionKind.Document);
 

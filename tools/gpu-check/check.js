@@ -1,5 +1,7 @@
 #!/usr/bin/env node
-// The GPU check a session with a lent GPU runs (through tools/gpu-check/run.sh):
+// The GPU check (tools/gpu-check/README.md): run it on a machine with a GPU, directly
+// (`node tools/gpu-check/check.js --backend webgpu`) or through run.sh where the machine has
+// no Node.js:
 //  1. initEngine on the GPU backend asked for (default webgpu), printing the adapter;
 //  2. kernel checks: every kernel a training step needs, on the GPU against the cpu
 //     backend, with the tolerances of the CPU path's tests (relative error ≤ 1e-4);

@@ -1,12 +1,12 @@
 #!/usr/bin/env node
-// Builds what tools/gpu-check/run.sh needs on a lent GPU machine, which has no Node.js
-// and no internet: .gpu-check/node.xz (this machine's Node binary, xz-compressed) and
+// Packs the GPU check for a GPU machine without Node.js or internet access (run.sh runs it
+// there): .gpu-check/node.xz (this machine's Node binary, xz-compressed) and
 // .gpu-check/modules.tar.xz (only the modules check.js loads: tfjs, tfjs-backend-webgpu,
-// the `webgpu` package's linux-x64 dawn.node, and our packages' dist), and the Vulkan
-// loader's and GLVND's Debian packages in .gl/ (the NVIDIA Vulkan ICD, libGLX_nvidia.so.0,
-// loads only beside libGLdispatch: with the loader alone Dawn found no driver on the H200). Both folders are ignored by git and named in the
-// device run's `carry`; together they must stay within its 64 MiB.
-// Build first (npm run build). Usage: node tools/gpu-check/prepare.js
+// the `webgpu` package's linux-x64 dawn.node, and our packages' dist), and the Debian
+// packages of the Vulkan loader and GLVND in .gl/ (NVIDIA's Vulkan driver,
+// libGLX_nvidia.so.0, loads only beside GLVND's libGLdispatch). Both folders are ignored
+// by git; copy them to the GPU machine with the repository.
+// Build first (npm run build); needs npm and apt-get. Usage: node tools/gpu-check/prepare.js
 const fs = require('fs');
 const os = require('os');
 const path = require('path');

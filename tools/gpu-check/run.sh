@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# The GPU check, on a lent GPU machine (no Node.js, no internet there). Prepare here first:
+# The GPU check on a GPU machine without Node.js or internet access. Prepare on a Linux x64
+# machine with both:
 #   npm run build && node tools/gpu-check/prepare.js
-# then one device call from the repository root:
-#   run(command: "bash tools/gpu-check/run.sh", carry: [".gpu-check", ".gl"], timeout_s: 420)
-# It unpacks the carried Node binary and modules, installs the Vulkan loader, runs
-# check.js (kernel checks and DIM(L) img/s on webgpu) and torch_dim.py (the same model
-# and batch in the machine's PyTorch CUDA), and writes both JSON files and a summary to
-# $OUT (or ./gpu-check-out where OUT is unset). Exit status: check.js's (0: every check passed).
+# copy the repository with .gpu-check/ and .gl/ to the GPU machine, and run from its root:
+#   bash tools/gpu-check/run.sh
+# It unpacks the bundled Node binary and modules, installs the Vulkan loader and GLVND where
+# the machine has none, runs check.js (kernel checks and DIM(L) img/s on webgpu) and
+# torch_dim.py (the same model and batch in the machine's PyTorch on CUDA), and writes both
+# JSON files and a summary to $OUT (or ./gpu-check-out where OUT is unset).
+# Environment: GPU_CHECK_STEPS (default 50), GPU_CHECK_BATCHES (default 64,256).
+# Exit status: check.js's (0: every check passed).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 OUT_DIR="${OUT:-$PWD/gpu-check-out}"

@@ -95,15 +95,14 @@ describeBrowser('docs site in chromium', () => {
     await page.close();
   });
 
-  it("the demo's 512 digits are a stratified sample: every class, each within 1 of its share of the training digits", () => {
+  it("the demo's 512 digits are a class-balanced sample: 51 or 52 of every digit", () => {
     const bin = fs.readFileSync(path.join(ROOT, 'tools/docs/dist/demo/digits.bin'));
     const [count, side] = [bin.readUInt32LE(4), bin.readUInt32LE(8)];
     const perClass = new Array<number>(10).fill(0);
     for (const label of bin.subarray(16 + count * side * side)) perClass[label]++;
-    // The bundled training digits hold 688 (fives) to 921 (ones) of 8,000 per class.
-    const train = [782, 921, 799, 840, 769, 688, 828, 845, 761, 767];
     expect(count).toBe(512);
-    perClass.forEach((c, k) => expect(Math.abs(c - (512 * train[k]) / 8000)).toBeLessThan(1));
+    // 512 = 10 × 51 + 2: the two left over go to the lowest labels.
+    expect(perClass).toEqual([52, 52, 51, 51, 51, 51, 51, 51, 51, 51]);
   });
 
   it('every internal link and asset of the site resolves (crawl from index.html)', () => {
@@ -181,6 +180,45 @@ describeBrowser('docs site in chromium', () => {
     expect(Math.max(...state.estimates)).toBeLessThanOrEqual(Math.log(16) + 1e-4); // InfoNCE ≤ log K
     await page.close();
   }, 200000);
+
+  it('the results page leads with its summary table: no paragraph or list item before it runs past 80 words', async () => {
+    const page = await context.newPage();
+    await open(page, 'documents/Results__Fashion-MNIST_and_MNIST.html');
+    const blocks = await page.evaluate(() =>
+      Array.from(document.querySelectorAll('.col-content table, .col-content p, .col-content li')).map((e) => ({
+        tag: e.tagName.toLowerCase(),
+        words: (e as HTMLElement).innerText.split(/\s+/).filter(Boolean).length,
+        rows: e.tagName === 'TABLE' ? e.querySelectorAll('tbody tr').length : 0,
+      })),
+    );
+    const first = blocks.findIndex((b) => b.tag === 'table');
+    expect(first).toBeGreaterThanOrEqual(0);
+    expect(blocks[first].rows).toBeGreaterThanOrEqual(5);
+    const long = blocks.slice(0, first).filter((b) => b.words > 80);
+    expect(long).toEqual([]);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'results.png') });
+    await page.close();
+  });
+
+  it('the trainer manual is a page of the site: the landing page links it as HTML, it renders with the quoted result, and no page links a .md file', async () => {
+    const page = await context.newPage();
+    await open(page, 'index.html');
+    const link = page.locator('.col-content a', { hasText: 'apps/trainer' }).first();
+    expect(await link.getAttribute('href')).toMatch(/^documents\/[^/]+\.html$/);
+    await link.click();
+    await page.waitForURL(/\.html$/);
+    await page.waitForFunction(() => document.body.style.display !== 'none');
+    expect(await page.locator('.col-content h1').first().innerText()).toContain('infomax');
+    const bench = JSON.parse(fs.readFileSync(path.join(ROOT, 'docs/benchmarks/trainer.json'), 'utf8')) as { summary: string };
+    expect(await page.locator('.col-content').innerText()).toContain(bench.summary);
+    await page.close();
+    const htmlFiles = (dir: string): string[] =>
+      fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? htmlFiles(path.join(dir, e.name)) : e.name.endsWith('.html') ? [path.join(dir, e.name)] : []));
+    const mdLinks = htmlFiles(SITE).flatMap((f) =>
+      [...fs.readFileSync(f, 'utf8').matchAll(/\shref="(?![a-z]+:|\/\/)([^"#]*\.md)(?:#[^"]*)?"/gi)].map((m) => `${path.relative(SITE, f)}: ${m[1]}`),
+    );
+    expect(mdLinks).toEqual([]);
+  });
 
   it('no page threw, and nothing the pages requested was missing', () => {
     expect(pageErrors).toEqual([]);

@@ -26,7 +26,7 @@ export interface DataConfig {
   dataset: DatasetName;
   /** Folder for `idx`, `cifar10`, `cifar100`, `stl10`, `folder`; optional for `fashion-mnist`. Default null. */
   path: string | null;
-  /** `folder` only: output size in pixels (square). Default null (the first image's size). */
+  /** `folder` only: output size in pixels (square). Default null (the folder's most common size, scaled to at most 256 px a side). */
   size: number | null;
   /** `folder` / `synthetic`: 1 or 3 channels. Default null (folder: as stored; synthetic: 1). */
   channels: 1 | 3 | null;
@@ -34,9 +34,9 @@ export interface DataConfig {
   count: number;
   /** `synthetic` only: the pattern that encodes the class. Default `'grating'`. */
   pattern: 'grating' | 'blobs';
-  /** Use only the first n training images. Default null (all). */
+  /** Use n training images: a seeded class-balanced subset (the same number of every class), never the first n. Default null (all). */
   trainLimit: number | null;
-  /** Use only the first n test images. Default null (all). */
+  /** Use n test images, chosen as for `trainLimit`. Default null (all). */
   testLimit: number | null;
 }
 

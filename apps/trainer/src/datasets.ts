@@ -25,7 +25,7 @@ export interface LoadedData {
   classes: string[];
   /**
    * One line saying what the run trains and tests on, e.g.
-   * `train: 800 of 8,000 images, stratified (seed 0): 0×78 1×92 … 9×77; test: all 2,000 images`.
+   * `train: 800 of 8,000 images, class-balanced (seed 0): 0×80 1×80 … 9×80; test: all 2,000 images`.
    */
   summary: string;
 }
@@ -35,8 +35,8 @@ const LISTED_CLASSES = 20;
 
 /**
  * Loads `config.dataset` (folders and images are checked by @infomax/data) and applies the limits:
- * `trainLimit` / `testLimit` keep a seeded class-stratified subset (`stratifiedSubset`), never the
- * first n, because stored datasets are often ordered by class.
+ * `trainLimit` / `testLimit` keep a seeded class-balanced subset (`stratifiedSubset`: the same
+ * number of every class), never the first n, because stored datasets are often ordered by class.
  * @param config the run's `data` section
  * @param seed the run seed (synthetic images, folder splits and the limited subsets use it)
  * @returns train and test parts, images `[count, height, width, channels]` bytes
@@ -56,7 +56,7 @@ export async function loadData(config: DataConfig, seed: number): Promise<Loaded
   const classes = [...(train.classes ?? Array.from({ length: top + 1 }, (_, i) => String(i)))];
   const part = (name: string, d: ImageDataset, from: ImageDataset) =>
     `${name}: ${d === from ? 'all ' : `${d.count.toLocaleString('en-US')} of `}${from.count.toLocaleString('en-US')} images` +
-    (d === from ? '' : `, stratified (seed ${seed})`);
+    (d === from ? '' : `, class-balanced (seed ${seed})`);
   const summary = `${part('train', train, parts.train)}: ${classMix(train.labels, classes)}; ${part('test', test, parts.test)}`;
   return { train, test, classes, summary };
 }

@@ -186,7 +186,7 @@ async function report(saved, rendered) {
   }
 }
 
-/** The issue's acceptance checks on the table: NWJ/DV/SMILE medians at 2 and 4 nats; InfoNCE ≤ log B. */
+/** The checks on the table: NWJ/DV/SMILE medians at 2 and 4 nats; InfoNCE ≤ log B. */
 function acceptance(summary, logB) {
   const lines = [];
   for (const s of summary) {
@@ -224,7 +224,7 @@ function renderDoc({ command, date, stepsText, jobs, wallMinutes, summary, check
     '',
     '![staircase](../../tools/bench/mi-gaussian/staircase.png)',
     '',
-    '### Acceptance (issue 3)',
+    '### Checks',
     '',
     ...checks.map((c) => `- ${c.text}`),
     '',

@@ -33,6 +33,9 @@ function loadConfig(file = process.env.INFOMAX_REPRESENTATIONS_CONFIG ?? CONFIG)
     if (!validSeeds(seeds)) throw new Error(`${file}: ${key} must be a non-empty list of distinct integers ≥ 0, got ${JSON.stringify(seeds)}`);
   }
   for (const m of cfg.methods) {
+    for (const key of ['method', 'settings']) {
+      if (typeof m[key] !== 'string' || m[key] === '') throw new Error(`${file}: method '${m.id}' needs '${key}', a non-empty string (the report's ${key} column)`);
+    }
     for (const d of m.datasets ?? cfg.defaultDatasets) {
       if (!cfg.datasets[d]) throw new Error(`${file}: method '${m.id}' names dataset '${d}', which 'datasets' lacks`);
     }
@@ -52,6 +55,9 @@ function validProbe(p) {
   const folds = Number.isInteger(p.folds) && p.folds >= 2;
   return grid && (p.folds === undefined ? fraction : folds && p.validationFraction === undefined);
 }
+
+/** A job's two report columns: `title` (what is trained: objective and views) and `settings` (how it is trained). */
+const named = (title, settings) => ({ title, settings });
 
 /**
  * Every job, in the order they are worth running: every method and baseline at its first
@@ -77,7 +83,7 @@ function jobsOf(cfg) {
     return arches.get(key);
   };
   for (const dataset of datasets) {
-    jobs.push({ id: `${dataset}/pixels`, kind: 'pixels', dataset, seed: 0, label: 'raw pixels' });
+    jobs.push({ id: `${dataset}/pixels`, kind: 'pixels', dataset, seed: 0, method: 'pixels', ...named('raw pixels', 'no encoder') });
   }
   for (const seedRank of [0, 1]) {
     for (const m of cfg.methods) {
@@ -85,7 +91,7 @@ function jobsOf(cfg) {
         const seeds = seedsOf(m, dataset);
         const chosen = seedRank === 0 ? seeds.slice(0, 1) : seeds.slice(1);
         for (const seed of chosen) {
-          jobs.push({ id: `${dataset}/${m.id}/s${seed}`, kind: 'unsupervised', dataset, seed, method: m.id, label: m.label, objective: m.objective, steps: m.steps, learningRate: m.learningRate, random: `random-${archOf(m)}` });
+          jobs.push({ id: `${dataset}/${m.id}/s${seed}`, kind: 'unsupervised', dataset, seed, method: m.id, ...named(m.method, m.settings), objective: m.objective, steps: m.steps, learningRate: m.learningRate, random: `random-${archOf(m)}` });
         }
       }
     }
@@ -99,12 +105,12 @@ function jobsOf(cfg) {
         const id = `${dataset}/random-${arch}/s${seed}`;
         if (seen.has(id)) continue;
         seen.add(id);
-        jobs.push({ id, kind: 'random', dataset, seed, method: `random-${arch}`, label: `random init (${arch === 'dim' ? 'DIM encoder' : m.label.replace(/, Adam [0-9.e-]+$/, '')})`, objective: m.objective });
+        jobs.push({ id, kind: 'random', dataset, seed, method: `random-${arch}`, ...named('random init', arch === 'dim' ? 'DIM encoder' : m.method), objective: m.objective });
       }
     }
   }
   for (const dataset of datasets) {
-    jobs.push({ id: `${dataset}/supervised/s0`, kind: 'supervised', dataset, seed: 0, method: 'supervised', label: cfg.supervised.label, objective: { kind: 'dim' }, steps: cfg.supervised.steps, random: 'random-dim' });
+    jobs.push({ id: `${dataset}/supervised/s0`, kind: 'supervised', dataset, seed: 0, method: 'supervised', ...named('supervised', cfg.supervised.settings), objective: { kind: 'dim' }, steps: cfg.supervised.steps, random: 'random-dim' });
   }
   jobs.push({ id: 'halves/random', kind: 'halves', dataset: cfg.halves.dataset, seed: cfg.halves.seed, critic: null, bound: null, label: 'random init' });
   for (const critic of Object.keys(cfg.halves.critics)) {

@@ -1,248 +1,222 @@
 // Writes docs/results.md (or <out>/results.md for a trial) and its two figures from the
-// job results: mean ± sample std over seeds, each trained layer beside the same layer of
-// the same encoder at random init.
+// record (record.js): a summary first (the best row of each method family and the
+// baselines), then every run, then how the numbers were made (protocol, reproduce, the
+// notes of notes.md), then the settings. Nothing in it depends on the time or the machine
+// that renders it, so rendering the same record twice writes the same bytes.
 const fs = require('fs');
 const path = require('path');
-const { writePng } = require('../../../apps/trainer/dist/plots');
-const { probedAsConfigured } = require('./jobs');
+const { barsSvg, scatterSvg } = require('./figures');
+const { keyOf, staleEntries } = require('./record');
 
 const ROOT = path.join(__dirname, '..', '..', '..');
+const NOTES = path.join(__dirname, 'notes.md');
+/**
+ * The Graphs hook: a markdown fragment another benchmark may write beside the figures. Where
+ * it exists it is inserted after the tables, as is (its links relative to docs/results.md);
+ * a fragment that does not start with a `## ` heading gets "## Graphs".
+ */
+const GRAPHS = 'graphs.md';
 const LAYERS = ['conv', 'fc', 'code'];
+const BASELINES = ['pixels', 'random', 'supervised'];
 
-function stats(values) {
-  const n = values.length;
-  const mean = values.reduce((a, b) => a + b, 0) / n;
-  const std = n > 1 ? Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1)) : null;
-  return { n, mean, std };
-}
+const fmt = (s) => (s ? (s.std === null ? s.mean.toFixed(1) : `${s.mean.toFixed(1)} ± ${s.std.toFixed(1)}`) : '—');
+const signed = (v) => (v === undefined ? '—' : `${v >= 0 ? '+' : ''}${v.toFixed(1)}`);
+const row = (cells) => `| ${cells.join(' | ')} |`;
+const header = (cells) => [row(cells), row(cells.map(() => '---'))];
 
-const fmt = (s, digits = 1) => (s === null ? '—' : s.std === null ? s.mean.toFixed(digits) : `${s.mean.toFixed(digits)} ± ${s.std.toFixed(digits)}`);
-const esc = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-
-/** Results of one dataset grouped by method, in the order of the job list. */
-function groups(jobs, results, dataset) {
-  const byId = new Map(results.map((r) => [r.id, r]));
-  const out = new Map();
+/** One row per (dataset, method) of the config, in job order: its first job, its recorded entry (or null) and its planned seeds. */
+function rowsOf(jobs, record, dataset, stale) {
+  const rows = new Map();
   for (const j of jobs) {
     if (j.dataset !== dataset || j.kind === 'halves') continue;
-    const key = j.kind === 'pixels' ? 'pixels' : j.method;
-    if (!out.has(key)) out.set(key, { key, kind: j.kind, label: j.label, steps: j.steps ?? 0, random: j.random ?? null, runs: [], planned: 0 });
-    const g = out.get(key);
-    g.planned += 1;
-    if (byId.has(j.id)) g.runs.push(byId.get(j.id));
-  }
-  for (const g of out.values()) {
-    g.layers = {};
-    for (const l of [...LAYERS, 'pixels']) {
-      const values = g.runs.filter((r) => r.layers?.[l]).map((r) => r.layers[l].test);
-      g.layers[l] = values.length ? { ...stats(values), dim: g.runs.find((r) => r.layers?.[l]).layers[l].dim } : null;
+    const key = keyOf(j);
+    if (!rows.has(key)) {
+      const entry = record.groups.find((g) => keyOf(g) === key && !stale.includes(key)) ?? null;
+      rows.set(key, { job: j, entry, planned: 0 });
     }
-    g.minutes = g.runs.length ? stats(g.runs.map((r) => r.trainMinutes)).mean : null;
+    rows.get(key).planned += 1;
   }
-  return [...out.values()];
+  return [...rows.values()];
 }
 
-/** The random-init group a trained method is compared with. */
-function randomFor(g, all) {
-  return all.find((x) => x.key === g.random) ?? null;
+const isBaseline = (r) => BASELINES.includes(r.job.kind);
+const name = (r) => (isBaseline(r) ? `*${r.job.title}*` : r.job.title);
+const codeOf = (r) => r.entry?.layers.code ?? r.entry?.layers.pixels ?? null;
+const seeds = (r) => `${r.entry?.seeds.length ?? 0}${(r.entry?.seeds.length ?? 0) < r.planned ? ` of ${r.planned}` : ''}`;
+const minutes = (r) => (r.entry?.trainMinutes === undefined ? '—' : r.entry.trainMinutes.toFixed(1));
+
+/** The summary of one dataset: the best trained row of each method family (the title before its first comma), then the baselines. */
+function summaryTable(rows) {
+  const best = new Map();
+  for (const r of rows.filter((x) => x.job.kind === 'unsupervised' && codeOf(x))) {
+    const family = r.job.title.split(',')[0];
+    if (!best.has(family) || codeOf(r).mean > codeOf(best.get(family)).mean) best.set(family, r);
+  }
+  const baselines = rows.filter((r) => (r.job.kind === 'random' ? r.job.method === 'random-dim' : isBaseline(r)) && codeOf(r));
+  const lines = header(['method', 'settings', 'code', 'code size', 'gain over random init', 'seeds', 'train min']);
+  for (const r of [...best.values(), ...baselines]) {
+    lines.push(row([name(r), r.job.settings, fmt(codeOf(r)), codeOf(r).dim, signed(r.entry.gain), r.job.kind === 'pixels' ? '—' : seeds(r), minutes(r)]));
+  }
+  return lines;
 }
 
-function datasetSection(cfg, jobs, results, dataset) {
-  const gs = groups(jobs, results, dataset);
-  const lines = [];
-  lines.push(`### ${cfg.datasets[dataset].label}`, '');
-  lines.push('| method | steps | train min | seeds | conv (7×7×128) | fc (1024) | code | code − random init |');
-  lines.push('|---|---|---|---|---|---|---|---|');
-  const trained = [];
-  for (const g of gs) {
-    const seeds = `${g.runs.length}${g.runs.length < g.planned ? ` of ${g.planned}` : ''}`;
-    if (g.kind === 'pixels') {
-      lines.push(`| raw pixels (${g.layers.pixels?.dim ?? 784}-d), logistic regression | — | — | — | — | — | ${fmt(g.layers.pixels)} | — |`);
-      continue;
-    }
-    const code = g.layers.code;
-    const codeCell = code ? `${fmt(code)} (${code.dim}-d)` : '—';
-    let gain = '—';
-    if (g.kind !== 'random') {
-      const r = randomFor(g, gs);
-      if (code && r?.layers.code) gain = `${code.mean - r.layers.code.mean >= 0 ? '+' : ''}${(code.mean - r.layers.code.mean).toFixed(1)}`;
-      if (code) trained.push({ g, code, gain: r?.layers.code ? code.mean - r.layers.code.mean : null });
-    }
-    const name = g.kind === 'random' ? `*${g.label}*` : g.kind === 'supervised' ? `*${g.label}*` : `**${g.label}**`;
-    lines.push(`| ${name} | ${g.kind === 'random' ? 0 : g.steps} | ${g.kind === 'random' ? '—' : g.minutes?.toFixed(1) ?? '—'} | ${seeds} | ${fmt(g.layers.conv)} | ${fmt(g.layers.fc)} | ${codeCell} | ${gain} |`);
+/** Every row of one dataset, then a line naming the best code, the best layer and the smallest gain. */
+function fullTable(rows) {
+  const lines = header(['method', 'settings', 'steps', 'train min', 'seeds', 'conv (7×7×128)', 'fc (1024)', 'code', 'code size', 'gain over random init']);
+  for (const r of rows) {
+    const code = codeOf(r);
+    const steps = r.job.kind === 'unsupervised' || r.job.kind === 'supervised' ? r.job.steps : r.job.kind === 'random' ? 0 : '—';
+    const layers = r.entry?.layers ?? {};
+    lines.push(row([name(r), r.job.settings, steps, minutes(r), r.job.kind === 'pixels' ? '—' : seeds(r), fmt(layers.conv), fmt(layers.fc), fmt(code), code?.dim ?? '—', signed(r.entry?.gain)]));
   }
-  lines.push('');
-  const unsup = trained.filter((t) => t.g.kind === 'unsupervised');
-  if (unsup.length) {
-    const best = (list) => list.reduce((a, b) => (b.code.mean > a.code.mean ? b : a));
-    const best64 = unsup.filter((t) => t.code.dim === 64);
-    let bestLayer = null;
-    for (const t of unsup) for (const l of LAYERS) if (t.g.layers[l] && (!bestLayer || t.g.layers[l].mean > bestLayer.s.mean)) bestLayer = { t, l, s: t.g.layers[l] };
-    const gains = unsup.filter((t) => t.gain !== null);
-    const minGain = gains.length ? gains.reduce((a, b) => (b.gain < a.gain ? b : a)) : null;
-    const sentences = [];
-    if (best64.length) sentences.push(`Best unsupervised 64-d code: ${best(best64).g.label}, ${fmt(best(best64).code)}%.`);
-    const any = best(unsup);
-    if (any.code.dim !== 64) sentences.push(`Best code of any size: ${any.g.label}, ${fmt(any.code)}% (${any.code.dim}-d).`);
-    sentences.push(`Best unsupervised layer: ${bestLayer.t.g.label} ${bestLayer.l}, ${fmt(bestLayer.s)}%.`);
-    if (minGain) sentences.push(`Smallest gain of a trained code over its random-init code: ${minGain.g.label}, ${minGain.gain >= 0 ? '+' : ''}${minGain.gain.toFixed(1)} points.`);
-    lines.push(sentences.join(' '), '');
+  const trained = rows.filter((r) => r.job.kind === 'unsupervised' && r.entry?.layers.code);
+  if (trained.length === 0) return lines;
+  const label = (r) => `${r.job.title}, ${r.job.settings}`;
+  const top = (list, value) => list.reduce((a, b) => (value(b) > value(a) ? b : a));
+  const sentences = [];
+  const of64 = trained.filter((r) => r.entry.layers.code.dim === 64);
+  if (of64.length) {
+    const best = top(of64, (r) => codeOf(r).mean);
+    sentences.push(`Best unsupervised 64-d code: ${label(best)}, ${fmt(codeOf(best))}%.`);
   }
-  return { lines, gs };
+  const layer = top(trained.flatMap((r) => LAYERS.filter((l) => r.entry.layers[l]).map((l) => ({ r, l, s: r.entry.layers[l] }))), (x) => x.s.mean);
+  sentences.push(`Best unsupervised layer: ${label(layer.r)} ${layer.l}, ${fmt(layer.s)}%.`);
+  const gains = trained.filter((r) => r.entry.gain !== undefined);
+  if (gains.length) {
+    const least = top(gains, (r) => -r.entry.gain);
+    sentences.push(`Smallest gain of a trained code over its random-init code: ${label(least)}, ${signed(least.entry.gain)} points.`);
+  }
+  return [...lines, '', sentences.join(' ')];
 }
 
-/** An estimate in nats; NWJ read off a critic trained with InfoNCE can overflow (that critic is free up to a per-x shift). */
-const nats = (v) => (v === null || !Number.isFinite(v) || Math.abs(v) > 1e6 ? 'diverges' : v.toFixed(2));
+/** An estimate in nats; null is one that overflowed (NWJ read off a critic trained with InfoNCE, which is free up to a per-x shift). */
+const nats = (v) => (v === null || Math.abs(v) > 1e6 ? 'diverges' : v.toFixed(2));
 
-function halvesSection(cfg, results) {
+function halvesSection(cfg, record, stale) {
   const h = cfg.halves;
-  const rows = results.filter((r) => r.kind === 'halves');
+  const rows = record.halves.filter((r) => !stale.includes(r.id));
   const lines = [`### ${h.label}`, ''];
   lines.push(`Encoders g1 (top half) and g2 (bottom half): MLP ${h.encoder.hidden.join('-')} → ${h.encoder.codeSize}-d, ReLU; ` +
-    `batch ${h.batchSize}, Adam ${h.learningRate}, ${h.steps} steps on the bundled MNIST training digits (a critic's own \`steps\` where the table says so: ` +
-    `the concat critic runs its MLP on all ${h.batchSize}² pairs, ~16× a separable step). ` +
-    `The critic scores (g1(top), g2(bottom)); the estimates are both bounds evaluated with the trained critic on held-out batches of ${h.batchSize} ` +
-    `(InfoNCE cannot exceed log ${h.batchSize} = ${Math.log(h.batchSize).toFixed(2)} nats); the accuracy is the linear probe of g1's code of the top half alone` +
-    (h.probe ? ` (this grid's own probe: ${probePhrase(h.probe)}).` : '.'), '');
-  lines.push('| critic | trained with | steps | trained bound, last 50 training batches | I_NCE (test) | I_NWJ (test) | probe accuracy, g1(top half) | train min |');
-  lines.push('|---|---|---|---|---|---|---|---|');
+    `batch ${h.batchSize}, Adam ${h.learningRate}, ${h.steps} steps on the bundled MNIST training digits (the concat critic fewer: ` +
+    `its MLP scores all ${h.batchSize}² pairs, ~16× a separable step). Both bounds are evaluated with the trained critic on held-out ` +
+    `batches of ${h.batchSize} (InfoNCE ≤ log ${h.batchSize} = ${Math.log(h.batchSize).toFixed(2)} nats); the accuracy is ` +
+    `g1's code of the top half alone${h.probe ? ` (${probePhrase(h.probe)})` : ''}.`, '');
+  lines.push(...header(['critic', 'trained with', 'steps', 'trained bound, last 50 batches', 'I_NCE (test)', 'I_NWJ (test)', 'probe accuracy', 'train min']));
   for (const r of rows) {
-    const acc = r.layers?.code ? r.layers.code.test.toFixed(1) : '—';
+    const acc = r.code === null ? '—' : r.code.toFixed(1);
     if (!r.critic) {
-      lines.push(`| *random init (no training)* | — | 0 | — | — | — | ${acc} | — |`);
+      lines.push(row(['*random init (no training)*', '—', 0, '—', '—', '—', acc, '—']));
       continue;
     }
     const spec = h.critics[r.critic];
     const desc = spec.kind === 'bilinear' ? 'bilinear xᵀWy' : spec.kind === 'separable' ? `separable, MLP ${spec.hidden.join('-')} → ${spec.embedDim}` : `concat MLP ${spec.hidden.join('-')}`;
-    lines.push(`| ${desc} | ${r.bound === 'infonce' ? 'InfoNCE' : 'NWJ'} | ${r.steps ?? h.steps} | ${nats(r.finalMetrics.estimate)} | ${nats(r.testEstimates.infonce)} | ${nats(r.testEstimates.nwj)} | ${acc} | ${r.trainMinutes.toFixed(1)} |`);
+    lines.push(row([desc, r.bound === 'infonce' ? 'InfoNCE' : 'NWJ', r.steps, nats(r.trainedEstimate), nats(r.testEstimates.infonce), nats(r.testEstimates.nwj), acc, r.trainMinutes.toFixed(1)]));
   }
-  lines.push('', 'NWJ needs a calibrated critic (its optimum is 1 + the log density ratio); InfoNCE fixes the critic only up to a shift per x, so NWJ read off an InfoNCE-trained critic can be far below zero or diverge. The gap between the training estimate and the test I_NCE is the critic and encoders fitting the 8,000 training digits.', '');
+  lines.push('', 'NWJ needs a calibrated critic (its optimum is 1 + the log density ratio); InfoNCE fixes the critic only up to a shift per x, ' +
+    'so NWJ read off an InfoNCE-trained critic can be far below zero or diverge. The gap between the training estimate and the test ' +
+    'I_NCE is the critic and encoders fitting the 8,000 training digits.', '');
   return { lines, rows };
 }
 
-/** Grouped bars: each trained code beside its random-init code, per dataset. */
-function barsSvg(sections) {
-  const bars = [];
-  for (const s of sections) {
-    for (const g of s.gs) {
-      if (g.kind === 'random' || !(g.layers.code || g.layers.pixels)) continue;
-      const r = g.kind === 'pixels' ? null : randomFor(g, s.gs);
-      bars.push({ dataset: s.dataset, label: g.kind === 'pixels' ? 'raw pixels' : g.label, value: (g.layers.code ?? g.layers.pixels).mean, random: r?.layers.code?.mean ?? null });
-    }
-  }
-  const W = 960;
-  const rowH = 22;
-  const left = 360;
-  const top = 40;
-  const H = top + bars.length * rowH + 50;
-  const lo = 50;
-  const x = (v) => left + ((Math.max(v, lo) - lo) / (100 - lo)) * (W - left - 30);
-  const parts = [`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="12"><rect width="100%" height="100%" fill="white"/>`,
-    `<text x="${W / 2}" y="20" text-anchor="middle" font-size="14">Linear-probe test accuracy of the code (%), trained (blue) vs same encoder at random init (grey)</text>`];
-  for (let v = lo; v <= 100; v += 10) parts.push(`<line x1="${x(v)}" x2="${x(v)}" y1="${top - 5}" y2="${H - 40}" stroke="#ddd"/><text x="${x(v)}" y="${H - 25}" text-anchor="middle">${v}</text>`);
-  bars.forEach((b, i) => {
-    const y = top + i * rowH;
-    parts.push(`<text x="${left - 8}" y="${y + 14}" text-anchor="end">${esc(`${b.dataset}: ${b.label}`)}</text>`);
-    parts.push(`<rect x="${left}" y="${y + 2}" width="${x(b.value) - left}" height="${b.random === null ? 16 : 9}" fill="#1f77b4"/>`);
-    if (b.random !== null) parts.push(`<rect x="${left}" y="${y + 11}" width="${x(b.random) - left}" height="7" fill="#aaa"/>`);
-    parts.push(`<text x="${x(b.value) + 4}" y="${y + 11}">${b.value.toFixed(1)}</text>`);
-  });
-  parts.push('</svg>');
-  return parts.join('\n');
+/** A probe protocol in a phrase: its epochs and how its L2 penalty is set. */
+function probePhrase(probe) {
+  const chosen = probe.folds ? `by ${probe.folds}-fold cross-validation on the training split` : `on ${100 * probe.validationFraction}% of the training split held out`;
+  return probe.weightDecays
+    ? `${probe.epochs} epochs, the L2 penalty chosen per layer from ${probe.weightDecays.join(', ')} ${chosen}, then refitted on the whole training split`
+    : `${probe.epochs} epochs at the fixed L2 penalty 1e-4`;
 }
 
-/** MI estimate (x) against probe accuracy (y) for each critic × bound. */
-function scatterSvg(rows) {
-  const pts = rows.filter((r) => r.critic && r.layers?.code && Number.isFinite(r.testEstimates?.infonce)).map((r) => ({ label: `${r.critic}, ${r.bound}`, mi: r.testEstimates.infonce, acc: r.layers.code.test }));
-  const base = rows.find((r) => !r.critic && r.layers?.code);
-  const W = 640;
-  const H = 420;
-  const L = 70;
-  const T = 40;
-  const R = 30;
-  const B = 60;
-  const accs = pts.map((p) => p.acc).concat(base ? [base.layers.code.test] : []);
-  const yLo = Math.floor(Math.min(...accs) - 2);
-  const yHi = Math.ceil(Math.max(...accs) + 2);
-  const xHi = Math.max(...pts.map((p) => p.mi), rows.find((r) => r.logB)?.logB ?? 0) * 1.12;
-  const X = (v) => L + (Math.max(0, v) / xHi) * (W - L - R);
-  const Y = (v) => T + (1 - (v - yLo) / (yHi - yLo)) * (H - T - B);
-  const colors = { infonce: '#1f77b4', nwj: '#d62728' };
-  const parts = [`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="12"><rect width="100%" height="100%" fill="white"/>`,
-    `<text x="${W / 2}" y="20" text-anchor="middle" font-size="14">MNIST halves: I_NCE estimate (test) vs probe accuracy of g1(top half)</text>`,
-    `<line x1="${L}" x2="${W - R}" y1="${H - B}" y2="${H - B}" stroke="black"/><line x1="${L}" x2="${L}" y1="${T}" y2="${H - B}" stroke="black"/>`,
-    `<text x="${(L + W - R) / 2}" y="${H - 20}" text-anchor="middle">I_NCE on held-out batches (nats)</text>`,
-    `<text x="18" y="${(T + H - B) / 2}" transform="rotate(-90 18 ${(T + H - B) / 2})" text-anchor="middle">probe accuracy (%)</text>`];
-  for (let v = 0; v <= xHi; v += 0.5) parts.push(`<text x="${X(v)}" y="${H - B + 15}" text-anchor="middle">${v.toFixed(1)}</text>`);
-  for (let v = yLo; v <= yHi; v += 2) parts.push(`<text x="${L - 6}" y="${Y(v) + 4}" text-anchor="end">${v}</text><line x1="${L}" x2="${W - R}" y1="${Y(v)}" y2="${Y(v)}" stroke="#eee"/>`);
-  const logB = rows.find((r) => r.logB)?.logB;
-  if (logB !== undefined) parts.push(`<line x1="${X(logB)}" x2="${X(logB)}" y1="${T}" y2="${H - B}" stroke="#888" stroke-dasharray="4 3"/><text x="${X(logB) - 4}" y="${T + 12}" text-anchor="end" fill="#555">log B</text>`);
-  if (base) parts.push(`<line x1="${L}" x2="${W - R}" y1="${Y(base.layers.code.test)}" y2="${Y(base.layers.code.test)}" stroke="#aaa" stroke-dasharray="2 2"/><text x="${W - R}" y="${Y(base.layers.code.test) - 4}" text-anchor="end" fill="#777">random init</text>`);
-  for (const p of pts) {
-    const bound = p.label.split(', ')[1];
-    parts.push(`<circle cx="${X(p.mi)}" cy="${Y(p.acc)}" r="5" fill="${colors[bound]}"/><text x="${X(p.mi) + 8}" y="${Y(p.acc) + 4}">${esc(p.label)}</text>`);
-  }
-  parts.push('</svg>');
-  return parts.join('\n');
+/** The protocol as a list, from the config. */
+function protocol(cfg, record) {
+  return [
+    `- **Training.** Each method trains its encoder for the steps in its row, batch ${cfg.batchSize}, Adam at the step size in its settings, ` +
+      `on the ${record.backend ?? cfg.backend} backend with infomax's kernels: two single-threaded jobs at a time on 2 shared cores, so minutes move with the load.`,
+    `- **Probe.** The encoder is frozen; a softmax regression on standardised features, Adam, ${probePhrase(cfg.probe)} ` +
+      '(`tunedLinearProbe` of `@infomax/eval`, SimCLR\'s linear evaluation). Test accuracy in %.',
+    ...Object.values(cfg.datasets).filter((d) => d.probe).map((d) => `- **${d.label}** has its own probe: ${probePhrase(d.probe)}.`),
+    '- **Baseline.** Each layer is shown beside the same layer of the same encoder at its random initialisation (same seed); ' +
+      'the gain is the code\'s difference. Several seeds give mean ± sample standard deviation.',
+    '- **CMC and CPC** have one encoder per view or patch, so only their code is probed: CMC\'s is its views\' codes concatenated ' +
+      '(crops: each encoder sees the whole image; one shared encoder: its own code), CPC\'s its patch codes averaged over the grid.',
+    `- **Supervised** trains the same encoder with a linear softmax layer on its code (cross-entropy, ${cfg.supervised.steps} steps, same optimiser).`,
+  ];
+}
+
+const REPRODUCE = [
+  '```sh',
+  'npm run build',
+  'node tools/bench/representations/run.js --report-only   # this page, from docs/results/results.json',
+  'node tools/bench/representations/run.js --list          # every job, and whether out/results/ holds it',
+  'node tools/bench/representations/run.js --only fashion-mnist/cpc   # run the jobs out/results/ lacks (here CPC\'s), then this page',
+  '```',
+  '',
+  'Each job trains in its own process and writes `tools/bench/representations/out/results/<job id>.json`; ' +
+    'the run folds those into `docs/results/results.json` (an entry per method, replaced when its jobs ran again) and renders this page from it. ' +
+    'Edit `config.json`, `notes.md` or `report.js`, not this page.',
+];
+
+/** The Graphs fragment, headed, or nothing where it is absent. */
+function graphs(figures) {
+  const file = path.join(figures, GRAPHS);
+  if (!fs.existsSync(file)) return [];
+  const text = fs.readFileSync(file, 'utf8').trim();
+  return [text.startsWith('## ') ? text : `## Graphs\n\n${text}`, ''];
 }
 
 /**
+ * The page and its figures, rendered without writing anything.
+ * @param record the record (record.js) to render
  * @param out null: docs/results.md and docs/results/*.png; else a trial's folder
- * @returns the files written
+ * @returns { md: the page's path, text, figures: [{ file, svg }] }
  */
-async function writeReport(cfg, jobs, results, out = null) {
+function renderReport(cfg, jobs, record, out = null) {
   const md = out ? path.join(out, 'results.md') : path.join(ROOT, 'docs', 'results.md');
-  const figures = out ?? path.join(ROOT, 'docs', 'results');
-  fs.mkdirSync(figures, { recursive: true });
+  const dir = out ?? path.join(ROOT, 'docs', 'results');
   const rel = (f) => path.relative(path.dirname(md), f).split(path.sep).join('/');
-  // One probe protocol per table: results probed another way wait for `run.js --reprobe`.
-  const stale = results.filter((r) => !probedAsConfigured(cfg, r));
-  results = results.filter((r) => !stale.includes(r));
-  const sections = Object.keys(cfg.datasets).map((d) => ({ dataset: d, ...datasetSection(cfg, jobs, results, d) }));
-  const halves = halvesSection(cfg, results);
-  const barsFile = path.join(figures, 'codes.png');
-  const scatterFile = path.join(figures, 'halves.png');
-  const written = [md];
-  if (sections.some((s) => s.gs.some((g) => g.runs.length))) {
-    await writePng(barsSvg(sections), barsFile);
-    written.push(barsFile);
-  }
-  if (halves.rows.some((r) => r.critic)) {
-    await writePng(scatterSvg(halves.rows), scatterFile);
-    written.push(scatterFile);
-  }
-  const machine = results.find((r) => r.backend)?.backend ?? cfg.backend;
+  // One probe protocol per table: entries probed another way wait for `run.js --reprobe`.
+  const stale = staleEntries(cfg, record);
+  const datasets = Object.keys(cfg.datasets).map((d) => ({ d, label: cfg.datasets[d].label, rows: rowsOf(jobs, record, d, stale) }));
+  const halves = halvesSection(cfg, record, stale);
+  const bars = datasets.flatMap(({ d, rows }) => rows.filter((r) => r.job.kind !== 'random' && codeOf(r)).map((r) => {
+    const random = rows.find((x) => x.job.method === r.job.random)?.entry?.layers.code ?? null;
+    return { label: `${d}: ${r.job.kind === 'pixels' ? 'raw pixels' : `${r.job.title}, ${r.job.settings}`}`, value: codeOf(r).mean, random: random?.mean ?? null };
+  }));
+  const codes = bars.length ? { file: path.join(dir, 'codes.png'), svg: barsSvg(bars) } : null;
+  const scatter = halves.rows.some((r) => r.critic) ? { file: path.join(dir, 'halves.png'), svg: scatterSvg(halves.rows, record.logB) } : null;
+  const notes = fs.existsSync(NOTES) && !out ? [fs.readFileSync(NOTES, 'utf8').trim(), ''] : [];
   const text = [
     '---',
     'title: "Results: Fashion-MNIST and MNIST"',
     'group: Guides',
     '---',
     '',
-    '# Results: linear-probe accuracy of what each objective learned on Fashion-MNIST and MNIST',
+    '# Results: linear-probe accuracy on Fashion-MNIST and MNIST',
     '',
-    '<!-- Written by tools/bench/representations/run.js; edit config.json or report.js, not this file. -->',
+    '<!-- Written by tools/bench/representations/run.js from docs/results/results.json; edit config.json, notes.md or report.js, not this file. -->',
     '',
-    'Regenerate with `npm run build && node tools/bench/representations/run.js` (resumable: finished jobs are kept in',
-    '`tools/bench/representations/out/results/`; `--parallel N` runs N jobs at once, each single-threaded).',
-    `Backend: ${machine}, 2 shared cores, two jobs at a time; minutes are wall-clock training time of one job and move with the load.`,
+    'Test accuracy (%) of a linear probe on what each objective taught an encoder, beside the same encoder at random initialisation. ' +
+      'See [Protocol](#protocol) for how, and [Reproduce](#reproduce) for the commands.',
     '',
-    `**Protocol.** Every method trains its encoder for a fixed number of steps (batch ${cfg.batchSize}, Adam ${cfg.learningRate} unless its label names another step size),`,
-    `then the encoder is frozen and a linear probe is fitted on each output: softmax regression on standardised features,`,
-    ...probeProtocol(cfg.probe),
-    ...Object.values(cfg.datasets).filter((d) => d.probe).map((d) => `${d.label}: its own probe, ${probePhrase(d.probe)}.`),
-    'Each layer is shown beside the same layer of the same encoder at its random initialisation (same seed),',
-    'the baseline any objective has to beat; the last column is the gain of the code. Rows with several seeds give',
-    'mean ± sample standard deviation. CMC and CPC have one encoder per view or per patch, so only their code is probed:',
-    'CMC\'s is the views\' codes concatenated, as CMC concatenates its views (crops: each encoder sees the whole image at',
-    'test time); CPC\'s is its patch codes averaged over the grid.',
-    'The supervised row trains the same encoder with a linear softmax layer on its code (cross-entropy, same steps and optimiser).',
+    ...(stale.length ? [`**Left out:** ${stale.length} entries probed under another protocol (${stale.join(', ')}); \`run.js --reprobe\` probes them again.`, ''] : []),
+    '## Summary',
     '',
-    ...(stale.length ? [`**Left out:** ${stale.length} result(s) probed under another protocol (${stale.map((r) => r.id).join(', ')}); \`run.js --reprobe\` probes them again.`, ''] : []),
-    ...(cfg.notes?.length ? ['**Notes on these runs.**', '', ...cfg.notes.map((n) => `- ${n}`), ''] : []),
-    ...sections.flatMap((s) => s.lines),
-    written.includes(barsFile) ? `![code accuracy, trained vs random init](${rel(barsFile)})\n` : '',
+    ...datasets.flatMap(({ label, rows }) => [`### ${label}`, '', ...summaryTable(rows), '']),
+    '## All runs',
+    '',
+    ...datasets.flatMap(({ label, rows }) => [`### ${label}`, '', ...fullTable(rows), '']),
+    codes ? `![code accuracy, trained vs random init](${rel(codes.file)})\n` : '',
     ...halves.lines,
-    written.includes(scatterFile) ? `![MI estimate vs accuracy](${rel(scatterFile)})\n` : '',
+    scatter ? `![MI estimate vs accuracy](${rel(scatter.file)})\n` : '',
+    ...graphs(dir),
+    '## Protocol',
+    '',
+    ...protocol(cfg, record),
+    '',
+    '## Reproduce',
+    '',
+    ...REPRODUCE,
+    '',
+    ...notes,
     '## Settings',
     '',
     'From `tools/bench/representations/config.json`:',
@@ -252,27 +226,23 @@ async function writeReport(cfg, jobs, results, out = null) {
     '```',
     '',
   ].join('\n');
+  return { md, text, figures: [codes, scatter].filter(Boolean) };
+}
+
+/**
+ * Writes the page and its figures (PNG, through the trainer's writePng).
+ * @returns the files written
+ */
+async function writeReport(cfg, jobs, record, out = null) {
+  // Loaded here, so that rendering alone needs no built trainer.
+  const { writePng } = require('../../../apps/trainer/dist/plots');
+  const { md, text, figures } = renderReport(cfg, jobs, record, out);
+  for (const f of figures) await writePng(f.svg, f.file);
+  fs.mkdirSync(path.dirname(md), { recursive: true });
   const tmp = `${md}.${process.pid}.tmp`;
   fs.writeFileSync(tmp, text);
   fs.renameSync(tmp, md);
-  return written;
+  return [md, ...figures.map((f) => f.file)];
 }
 
-/** The probe sentence of the protocol paragraph. */
-function probeProtocol(probe) {
-  if (!probe.weightDecays) return [`Adam, ${probePhrase(probe)} (\`@infomax/eval\` linearProbe); test accuracy in %.`];
-  return [
-    `Adam, ${probePhrase(probe)}, then refitted on the whole training split at that penalty`,
-    '(`@infomax/eval` tunedLinearProbe, the protocol of SimCLR\'s linear evaluation); test accuracy in %.',
-  ];
-}
-
-/** A probe protocol in a phrase: its epochs and how its L2 penalty is set. */
-function probePhrase(probe) {
-  const chosen = probe.folds ? `in ${probe.folds}-fold cross-validation on the training split` : `on ${100 * probe.validationFraction}% of the training split held out`;
-  return probe.weightDecays
-    ? `${probe.epochs} epochs over the training split, its L2 penalty chosen per layer from ${probe.weightDecays.join(', ')} by accuracy ${chosen}`
-    : `${probe.epochs} epochs over the training split at the fixed L2 penalty 1e-4`;
-}
-
-module.exports = { writeReport };
+module.exports = { renderReport, writeReport };

@@ -4,7 +4,8 @@
 // Tschannen et al.'s critic × bound grid on MNIST halves. One command, resumable:
 // each job writes out/results/<job id>.json when it finishes and is skipped next time;
 // a job another run.js is running (out/results/<job id>.json.lock, a live pid) is left to it.
-// Ends by writing docs/results.md and its plots from whatever results exist.
+// Ends by folding the results into the record (docs/results/results.json, committed) and
+// writing docs/results.md and its plots from it; --report-only renders the record alone.
 //
 // Build first: npm run build (or npx nx run-many -t build)
 // Usage: node tools/bench/representations/run.js [--parallel 2] [--only <id prefix>] [--report-only] [--list]
@@ -16,6 +17,8 @@ const path = require('path');
 const { spawn } = require('child_process');
 const { loadConfig, jobsOf, probedAsConfigured, checkpointsOf } = require('./jobs');
 const { writeReport } = require('./report');
+const { readRecord, updateRecord, formatRecord } = require('./record');
+const { writeFileAtomic } = require('@infomax/engine');
 
 function arg(name, fallback) {
   const i = process.argv.indexOf(`--${name}`);
@@ -27,6 +30,8 @@ if (arg('config', null)) process.env.INFOMAX_REPRESENTATIONS_CONFIG = path.resol
 const OUT = path.resolve(arg('out', path.join(__dirname, 'out')));
 const RESULTS = path.join(OUT, 'results');
 const LOGS = path.join(OUT, 'logs');
+// A trial keeps its own record beside its results; the benchmark's is committed beside the figures of docs/results.md.
+const RECORD = arg('out', null) === null ? path.join(__dirname, '..', '..', '..', 'docs', 'results', 'results.json') : path.join(OUT, 'results.json');
 
 const resultFile = (id) => path.join(RESULTS, `${id}.json`);
 
@@ -133,8 +138,12 @@ async function main() {
     failed = await schedule(todo, parallel, finished, cfg);
   }
   const results = all.filter((j) => fs.existsSync(resultFile(j.id))).map((j) => JSON.parse(fs.readFileSync(resultFile(j.id), 'utf8')));
-  const written = await writeReport(cfg, all, results, arg('out', null) === null ? null : OUT);
-  console.log(`${results.length} of ${all.length} results; wrote ${written.map((f) => path.relative(process.cwd(), f)).join(', ')}`);
+  const record = updateRecord(cfg, all, readRecord(RECORD), results);
+  fs.mkdirSync(path.dirname(RECORD), { recursive: true });
+  await writeFileAtomic(RECORD, formatRecord(record));
+  const written = await writeReport(cfg, all, record, arg('out', null) === null ? null : OUT);
+  console.log(`${results.length} of ${all.length} jobs' results in ${path.relative(process.cwd(), RESULTS)}, ${record.groups.length + record.halves.length} recorded entries; ` +
+    `wrote ${[RECORD, ...written].map((f) => path.relative(process.cwd(), f)).join(', ')}`);
   if (failed > 0) {
     console.error(`${failed} job(s) failed; run the command again to retry them`);
     process.exitCode = 1;

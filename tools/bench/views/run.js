@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Throughput of @infomax/views at batch 64 on 28×28×1 and 32×32×3 images (wasm by
-// default), against the budget the issue sets: a view must cost < 10% of a DIM
+// default), against the budget views must meet: a view must cost < 10% of a DIM
 // training step. Build first: npx tsc -p packages/engine/tsconfig.build.json &&
 // npx tsc -p packages/views/tsconfig.build.json. Usage:
 //   node tools/bench/views/run.js [--backend wasm|cpu] [--reps 20] [--step-ms 300]
