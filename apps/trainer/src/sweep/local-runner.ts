@@ -5,6 +5,7 @@
  */
 import { markFailed, runCell, type CellOutcome, type CellTask } from './cell';
 import type { Sweep } from './grid';
+import { runPool } from './pool';
 import { probeText } from './result';
 
 /** Options of {@link runLocal}. */
@@ -27,17 +28,12 @@ export interface LocalOptions {
  */
 export async function runLocal(sweep: Sweep, options: LocalOptions): Promise<Map<string, CellOutcome>> {
   const outcomes = new Map<string, CellOutcome>();
-  const pending = sweep.cells.map((cell) => ({ sweep: sweep.name, dir: sweep.dir, cell }));
-  let finished = 0;
-  const lane = async (): Promise<void> => {
-    for (let task = pending.shift(); task !== undefined && !options.signal?.aborted; task = pending.shift()) {
-      const outcome = await tryCell(task, options);
-      outcomes.set(task.cell.id, outcome);
-      finished += 1;
-      options.log(`[${finished}/${sweep.cells.length}] ${describe(task, outcome)}`);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, options.concurrency) }, lane));
+  const tasks = sweep.cells.map((cell) => ({ sweep: sweep.name, dir: sweep.dir, cell }));
+  await runPool(tasks, options.concurrency, async (task) => {
+    const outcome = await tryCell(task, options);
+    outcomes.set(task.cell.id, outcome);
+    options.log(`[${outcomes.size}/${sweep.cells.length}] ${describe(task, outcome)}`);
+  }, options.signal);
   return outcomes;
 }
 
