@@ -68,7 +68,11 @@ export async function runCell(task: CellTask, signal?: AbortSignal): Promise<Cel
   return { status: code === null || RETRY_CODES.includes(code) ? 'retry' : 'failed', code, reason };
 }
 
-/** Notes why a cell failed for good, for `--status`. */
+/**
+ * Notes why a cell failed for good, for `--status`.
+ * @example
+ * if (outcome.status === 'failed') await markFailed(task, outcome);
+ */
 export async function markFailed(task: CellTask, outcome: CellOutcome): Promise<void> {
   if (outcome.status === 'done') return;
   await writeFileAtomic(failureFile(cellDir(task)), `${JSON.stringify({ code: outcome.code, reason: outcome.reason }, null, 2)}\n`);

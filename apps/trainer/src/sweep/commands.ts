@@ -4,7 +4,7 @@
  * exit code of the first failed cell (in grid order).
  */
 import * as os from 'os';
-import { EXIT } from '../errors';
+import { ConfigError, EXIT } from '../errors';
 import { int, opt } from '../internal/validate';
 import type { CommandIo } from '../commands';
 import { readSweep, type Sweep } from './grid';
@@ -25,11 +25,17 @@ function onSignals(): { signal: AbortSignal; release: () => void } {
 
 const line = (io: CommandIo) => (s: string) => void io.stderr.write(`${s}\n`);
 
-/** `infomax sweep <file>`: run (embedded or on a queue), `--status` or `--report`. */
+/**
+ * `infomax sweep <file>`: run (embedded or on a queue), `--status` or `--report`.
+ * @throws ConfigError for a bad sweep file or option; QueueError, QueueBusyError for the queue
+ * @example
+ * process.exitCode = await runSweep('grid.yaml', { concurrency: 2 });
+ */
 export async function runSweep(file: string, opts: Record<string, unknown>, io: CommandIo = process): Promise<number> {
   const concurrency = opt(opts.concurrency, os.availableParallelism(), (v) => int('concurrency', v, 1, 1024));
   const attempts = opt(opts.attempts, 3, (v) => int('attempts', v, 1, 100));
   const url = opts.queue as string | undefined;
+  if (opts.detach && url === undefined) throw new ConfigError('--detach', 'needs --queue: the embedded runner runs the cells itself');
   const sweep = await readSweep(file, opts.out as string | undefined);
   if (url !== undefined) await checkQueue(url);
   if (opts.status) {
@@ -62,7 +68,9 @@ export async function runSweep(file: string, opts: Record<string, unknown>, io: 
     release();
   }
   if (signal.aborted) {
-    io.stderr.write(`infomax: sweep ${sweep.name} stopped; run the same command to continue (finished cells are kept, stopped ones resume)\n`);
+    io.stderr.write(url === undefined
+      ? `infomax: sweep ${sweep.name} stopped; run the same command to continue (finished cells are kept, stopped ones resume)\n`
+      : `infomax: stopped following sweep ${sweep.name}; its cells go on on the workers (--status --queue ${url} shows them)\n`);
     return EXIT.interrupted;
   }
   return report(sweep, io);
@@ -88,7 +96,12 @@ async function withQueue<T>(url: string, use: (q: ReturnType<typeof openQueue>) 
   }
 }
 
-/** `infomax worker --queue <url>`: runs cells until SIGINT / SIGTERM. */
+/**
+ * `infomax worker --queue <url>`: runs cells until SIGINT / SIGTERM.
+ * @throws QueueError when Redis cannot be reached
+ * @example
+ * await runWorkerCommand({ queue: 'redis://127.0.0.1:6379', concurrency: 2 });
+ */
 export async function runWorkerCommand(opts: Record<string, unknown>, io: CommandIo = process): Promise<number> {
   const url = opts.queue as string;
   const concurrency = opt(opts.concurrency, os.availableParallelism(), (v) => int('concurrency', v, 1, 1024));

@@ -101,6 +101,12 @@ describe('bad sweep files and options: one error line and the documented exit co
     expect(fs.existsSync(path.join(tmp, 'runs', name.replace(/ /g, '-')))).toBe(false);
   });
 
+  test('--detach without --queue is a usage error', async () => {
+    const r = await runInProcess(['sweep', grid('detach', 'seeds: [0]'), '--detach']);
+    expect(r.code).toBe(EXIT.usage);
+    expect(errorLines(r.stderr)).toEqual([expect.stringMatching(/config '--detach': needs --queue/)]);
+  });
+
   test('a queue URL that is not redis:// is a usage error; a Redis nobody serves is exit 7', async () => {
     const file = grid('queue-url', 'seeds: [0]');
     const notRedis = await runInProcess(['sweep', file, '--queue', 'http://127.0.0.1:1']);

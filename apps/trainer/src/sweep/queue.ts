@@ -7,10 +7,10 @@
  */
 import IORedis from 'ioredis';
 import { Queue, type JobType } from 'bullmq';
-import { existsSync } from 'fs';
+import { existsSync, promises as fsp } from 'fs';
 import * as path from 'path';
 import { ConfigError, QueueBusyError, QueueError } from '../errors';
-import type { CellTask } from './cell';
+import { failureFile, type CellTask } from './cell';
 import type { Sweep } from './grid';
 import { readResult, resultFile, type CellResult } from './result';
 
@@ -50,7 +50,11 @@ export async function checkQueue(url: string): Promise<void> {
   }
 }
 
-/** Opens the sweep queue; close it when done. */
+/**
+ * Opens the sweep queue; close it when done.
+ * @example
+ * const queue = openQueue('redis://127.0.0.1:6379'); try { … } finally { await queue.close(); }
+ */
 export const openQueue = (url: string): Queue<CellTask, CellResult> => new Queue<CellTask, CellResult>(QUEUE_NAME, { connection: connectionOf(url) });
 
 /**
@@ -59,6 +63,8 @@ export const openQueue = (url: string): Queue<CellTask, CellResult> => new Queue
  * @param attempts tries per cell while its runs end in a retryable way
  * @returns how many cells were queued now, and how many have a result already
  * @throws QueueBusyError when the queue holds unfinished cells of another sweep
+ * @example
+ * const { queued } = await submitSweep(queue, sweep, url, 3);
  */
 export async function submitSweep(queue: Queue<CellTask, CellResult>, sweep: Sweep, url: string, attempts: number): Promise<{ queued: number; done: number }> {
   const unfinished = await queue.getJobs(UNFINISHED);
@@ -82,6 +88,7 @@ export async function submitSweep(queue: Queue<CellTask, CellResult>, sweep: Swe
       if (state !== 'completed' && state !== 'failed') continue;
       await existing.remove();
     }
+    await fsp.rm(failureFile(path.join(sweep.dir, cell.id)), { force: true });
     await queue.add('cell', { sweep: sweep.name, dir: sweep.dir, cell }, { jobId, attempts, backoff: { type: 'fixed', delay: 1000 } });
     queued += 1;
   }
@@ -94,6 +101,8 @@ export type CellState = 'done' | 'running' | 'waiting' | 'failed';
 /**
  * Each cell's state from the queue (a recorded result is `done` whatever the queue says).
  * @returns state and, for a failed job, its reason, by cell id
+ * @example
+ * (await queueStates(queue, sweep)).get('seed-0'); // { state: 'running' }
  */
 export async function queueStates(queue: Queue<CellTask, CellResult>, sweep: Sweep): Promise<Map<string, { state: CellState; reason?: string }>> {
   const states = new Map<string, { state: CellState; reason?: string }>();
@@ -113,6 +122,8 @@ export async function queueStates(queue: Queue<CellTask, CellResult>, sweep: Swe
 /**
  * Follows the queued cells until each has a result or has failed, calling `onCell` once per cell as it gets there.
  * @param signal stops following (the cells go on on the workers)
+ * @example
+ * await followSweep(queue, sweep, (id, state) => console.log(state, id));
  */
 export async function followSweep(queue: Queue<CellTask, CellResult>, sweep: Sweep,
   onCell: (id: string, state: 'done' | 'failed', reason?: string) => void, signal?: AbortSignal): Promise<void> {

@@ -36,7 +36,12 @@ export const probeText = (r: CellResult): string => `linear probe ${(100 * r.eva
 /** The file a cell's result is recorded in. */
 export const resultFile = (cellDir: string): string => path.join(cellDir, 'result.json');
 
-/** Reads a cell's recorded result, or null when it has none. */
+/**
+ * Reads a cell's recorded result, or null when it has none.
+ * @throws CheckpointError when the file is not JSON
+ * @example
+ * const r = await readResult('runs/lr/seed-0'); // r?.evaluation.testAccuracy
+ */
 export async function readResult(cellDir: string): Promise<CellResult | null> {
   const file = resultFile(cellDir);
   if (!existsSync(file)) return null;
@@ -50,6 +55,8 @@ export async function readResult(cellDir: string): Promise<CellResult | null> {
 /**
  * Reads the final metrics of a finished run folder into a result.
  * @throws CheckpointError when the run has no final evaluation line (it did not finish)
+ * @example
+ * const result = await collectResult('lr', cell, 'runs/lr/seed-0');
  */
 export async function collectResult(sweep: string, cell: Cell, cellDir: string): Promise<CellResult> {
   const lines = await new RunFolder(cellDir).readMetrics();
@@ -72,6 +79,8 @@ export async function collectResult(sweep: string, cell: Cell, cellDir: string):
 /**
  * Records a result unless the cell has one.
  * @returns the recorded result and whether this call wrote it
+ * @example
+ * const { wrote } = await recordResult(dir, await collectResult('lr', cell, dir)); // false: another process recorded it first
  */
 export async function recordResult(cellDir: string, result: CellResult): Promise<{ result: CellResult; wrote: boolean }> {
   const file = resultFile(cellDir);

@@ -78,6 +78,22 @@ test('embedded runner, 2 at a time: 8 cells recorded, summary from their metrics
   expect(summaries('local')).toEqual(written);
 }, 300000);
 
+test('a cell the trainer refuses (batch larger than the data: exit 2) fails for good, once; the others finish; the sweep exits 2', async () => {
+  const bad = path.join(tmp, 'bad.yaml');
+  fs.writeFileSync(bad, ['name: tiny', 'base: tiny.yaml', 'axes:', '  train.batchSize: [16, 500]', '  train.steps: [2]'].join('\n'));
+  const r = await runCli(['sweep', bad, '-o', path.join(tmp, 'bad'), '--concurrency', '2']);
+  expect(r.code).toBe(EXIT.usage);
+  expect(r.stderr).toMatch(/^\[\d\/2\] FAILED batchSize-500_steps-2: exit 2: ConfigError: config 'train\.batchSize': is 500, more than the 160 training images/m);
+  expect(r.stderr).not.toMatch(/retry/);
+  expect(r.stderr).toMatch(/^\[\d\/2\] done batchSize-16_steps-2: /m);
+  expect(JSON.parse(fs.readFileSync(path.join(sweepDir('bad'), 'batchSize-500_steps-2', 'failed.json'), 'utf8')).code).toBe(EXIT.usage);
+  expect(runsIn('bad', 'batchSize-500_steps-2')).toBe(1);
+  const status = await runCli(['sweep', bad, '-o', path.join(tmp, 'bad'), '--status']);
+  expect(status.stdout).toMatch(/^failed   batchSize-500_steps-2: exit 2: ConfigError/m);
+  expect(status.stdout).toMatch(/tiny: 1 done, 0 running, 0 waiting, 1 failed of 2 cells/);
+  expect(fs.readFileSync(path.join(sweepDir('bad'), 'summary.md'), 'utf8')).toMatch(/^\| batchSize-500_steps-2 \| 500 \| 2 \| — \|/m);
+}, 120000);
+
 const missing = redisMissing();
 if (missing) console.log(`skipped the Redis tests: ${missing}`);
 const withRedis = missing ? describe.skip : describe;
