@@ -116,12 +116,19 @@ withRedis('on a Redis queue (a private redis-server on a free port, no persisten
   test('2 workers, one SIGKILLed mid-cell: every cell recorded once, the killed cell resumed bit for bit, the same summary as the embedded runner', async () => {
     const workers = [0, 1].map(() => startCli(['worker', '--queue', redis.url, '--concurrency', '1', '--stall-timeout', '4']));
     const sweep = startCli(['sweep', grid, '-o', path.join(tmp, 'queued'), '--queue', redis.url]);
-    // The victim: the worker running the first cell to pass its step-4 checkpoint (its trainer holds the folder's lock).
+    // The victim: the worker running the first cell whose latest checkpoint is at step 4, 8 or 12 of 24 (its trainer holds the folder's lock).
     let victim: { worker: number; cell: string } | null = null;
+    const latestStep = (dir: string) => {
+      try {
+        return Number(/^ckpt-(\d+)/.exec(fs.readFileSync(path.join(dir, 'checkpoints', 'latest'), 'utf8'))?.[1]);
+      } catch {
+        return NaN;
+      }
+    };
     await waitFor(() => {
       for (const id of ids) {
         const dir = path.join(sweepDir('queued'), id);
-        if (!fs.existsSync(path.join(dir, 'checkpoints', 'ckpt-4')) || fs.existsSync(path.join(dir, 'result.json'))) continue;
+        if (![4, 8, 12].includes(latestStep(dir))) continue;
         try {
           const trainer = JSON.parse(fs.readFileSync(path.join(dir, LOCK_FILE), 'utf8')).pid as number;
           const worker = workers.findIndex((w) => w.child.pid === parentOf(trainer));
@@ -158,6 +165,9 @@ withRedis('on a Redis queue (a private redis-server on a free port, no persisten
     const log = fs.readFileSync(path.join(sweepDir('queued'), cell, 'train.log'), 'utf8');
     const resumedAt = Number(/infomax: resumed \S+ at step (\d+)/.exec(log)?.[1]);
     expect(resumedAt).toBeGreaterThanOrEqual(4);
+    expect(resumedAt).toBeLessThan(24);
+    // Its orphaned trainer noticed the worker was gone, checkpointed at that step and stopped.
+    expect(Number(/infomax: interrupted at step (\d+); checkpoint saved/.exec(log)?.[1])).toBe(resumedAt);
     expect(runsIn('queued', cell)).toBe(2);
     expect(metricsWithoutTime(path.join(sweepDir('queued'), cell))).toEqual(metricsWithoutTime(path.join(sweepDir('local'), cell)));
     expect(summaries('queued')).toEqual(summaries('local'));
