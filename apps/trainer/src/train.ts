@@ -66,20 +66,20 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
     if (created !== null) await fsp.rm(created, { recursive: true, force: true });
     throw e;
   }
-  let begun = false;
+  // Whether the folder holds something to keep if this run fails: someone's run (until --overwrite
+  // clears it), or this run once it has taken a step.
+  let keep = run.exists();
   let objective: Objective | null = null;
   let optimizer: tf.Optimizer | null = null;
   try {
     let resumed: LoadedCheckpoint | null = null;
     if (options.resume) {
       resumed = await loadCheckpoint(run.dir);
-      begun = true;
       const saved = (resumed.config as TrainConfig).objective;
       if (canonicalJson(saved) !== canonicalJson(config.objective)) {
         throw new ConfigError('objective', `differs from the one of the checkpoint in '${resumed.dir}': a resumed run keeps its objective`);
       }
     } else if (run.exists() && !options.overwrite) {
-      begun = true; // someone else's run: never cleared on failure
       throw new ConfigError('out', `'${run.dir}' already holds a run: pass --resume to continue it, --overwrite to start again, or choose another --out`);
     }
     const engine = await initEngine({ backend: config.backend, log: null });
@@ -105,9 +105,10 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
       log.message(`infomax: resumed ${resumed.dir} at step ${pos.step} (epoch ${pos.epoch}, batch ${pos.position})`);
     } else {
       await run.clear();
+      keep = false;
     }
     await writeFileAtomic(run.configFile, `${JSON.stringify(config, null, 2)}\n`);
-    const ctx: RunContext = { config, objective, optimizer, data, run, pos, log, savedAt: resumed ? pos.step : -1, onStep: () => (begun = true) };
+    const ctx: RunContext = { config, objective, optimizer, data, run, pos, log, savedAt: resumed ? pos.step : -1, onStep: () => (keep = true) };
     if (!resumed) await checkpoint(ctx);
     log.message(`infomax: training ${objective.config.kind} on ${trainSet.name} (${trainSet.count} images ${inputShape.join('×')}), ` +
       `batch ${config.train.batchSize}, ${limitText(config)}; run folder ${run.dir}`);
@@ -122,7 +123,7 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
     return await finish(ctx);
   } catch (e) {
     // Nothing of a run that never took a step is worth keeping, and it would block the corrected command.
-    if (!begun) await discard(run, created);
+    if (!keep) await discard(run, created);
     throw e;
   } finally {
     objective?.dispose();

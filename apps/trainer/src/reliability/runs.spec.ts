@@ -115,11 +115,15 @@ test.each(['10', '1e3', '1e6'])('--lr %s diverges: exit 4, one line naming what 
   expect((await runInProcess(['inspect', run], 60000)).code).toBe(0);
 });
 
-test('a run that fails before its first step leaves nothing behind, and the corrected command then runs', async () => {
+test('a run that fails before its first step leaves nothing behind, the corrected command then runs, and a failed --overwrite keeps the old run', async () => {
   const cfg = writeTinyConfig(tmp);
   const run = path.join(tmp, 'early', 'run');
   const bad = await runInProcess(['train', '-c', cfg, '-o', run, '--set', 'data.count=20', '--batch-size', '64'], 60000);
   expect(bad.code).toBe(EXIT.usage);
   expect(fs.existsSync(path.join(tmp, 'early'))).toBe(false);
   expect((await runInProcess(['train', '-c', cfg, '-o', run, '--steps', '1'], 120000)).code).toBe(0);
+  // --overwrite that fails before it replaces the run (its data cannot load) leaves the old run whole.
+  const failed = await runInProcess(['train', '-c', cfg, '-o', run, '--overwrite', '--dataset', 'idx', '--data-path', path.join(tmp, 'no-idx')], 60000);
+  expect(failed.code).toBe(EXIT.data);
+  expect((await runInProcess(['inspect', run], 60000)).code).toBe(0);
 });
