@@ -1,13 +1,15 @@
 #!/usr/bin/env node
 /**
- * The `infomax` command: train, evaluate, estimate, inspect. Every error of the
+ * The `infomax` command: train, evaluate, estimate, inspect, sweep, worker. Every error of the
  * stack becomes one line and an exit code (0 ok, 2 usage/config, 3 data,
- * 4 numeric failure, 5 checkpoint/IO, 6 run folder in use, 130 interrupted); `--verbose` adds stacks.
+ * 4 numeric failure, 5 checkpoint/IO, 6 run folder or sweep queue in use, 7 job queue
+ * unreachable, 130 interrupted); `--verbose` adds stacks.
  */
 import { Command, CommanderError } from 'commander';
 import type { Writable } from 'stream';
 import { EXIT, exitCodeFor, formatError } from './errors';
 import { runEstimateCsv, runEstimateGaussian, runEvaluate, runInspect, runTrain } from './commands';
+import { runSweep, runWorkerCommand } from './sweep/commands';
 
 /** A number when the flag value is one; otherwise the raw text, so the schema names the key in its error. */
 const num = (v: string): number | string => (v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : v);
@@ -106,6 +108,28 @@ export function program(io: CliIo = { stdout: process.stdout, stderr: process.st
     .option('--json', 'print JSON')
     .action(async (target: string, opts) => {
       await runInspect(target, opts, io);
+    });
+
+  p.command('sweep <file>')
+    .description('one training run per combination of a sweep file\'s axes (and seeds), then a summary table; see docs/guides/sweeps.md')
+    .option('-o, --out <dir>', 'root of the sweep\'s folder <out>/<name> (default: the file\'s out, else runs)')
+    .option('--concurrency <n>', 'cells run at once on this machine (default: one per core)', num)
+    .option('--attempts <n>', 'tries per cell while its runs are interrupted, busy or hit an IO error (default 3)', num)
+    .option('--queue <url>', 'put the cells on the BullMQ queue of this Redis (redis://host:port) for `infomax worker`s')
+    .option('--detach', 'with --queue: return once the cells are queued')
+    .option('--status', 'print done / running / waiting / failed per cell')
+    .option('--report', 'write summary.md, .csv and .json from the recorded results')
+    .action(async (file: string, opts) => {
+      io.code = await runSweep(file, opts, io);
+    });
+
+  p.command('worker')
+    .description('run sweep cells from a BullMQ queue until SIGINT / SIGTERM')
+    .requiredOption('--queue <url>', 'the Redis of the queue (redis://host:port)')
+    .option('--concurrency <n>', 'cells run at once (default: one per core)', num)
+    .option('--stall-timeout <seconds>', 'a worker silent this long is presumed dead and its cells go to others (default 30)', num)
+    .action(async (opts) => {
+      io.code = await runWorkerCommand(opts, io);
     });
   return p;
 }

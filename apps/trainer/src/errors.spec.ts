@@ -1,7 +1,7 @@
 import { DatasetError } from '@infomax/data';
 import { ModelIOError } from '@infomax/engine';
 import { NonFiniteError } from '@infomax/estimators';
-import { CheckpointError, ConfigError, EXIT, exitCodeFor, formatError, NumericError, RunBusyError } from './errors';
+import { CheckpointError, ConfigError, EXIT, exitCodeFor, formatError, NumericError, QueueBusyError, QueueError, RunBusyError } from './errors';
 
 test("every package's typed errors map to the documented exit codes", () => {
   expect(exitCodeFor(new ConfigError('train.steps', 'x'))).toBe(EXIT.usage);
@@ -13,7 +13,9 @@ test("every package's typed errors map to the documented exit codes", () => {
   expect(exitCodeFor(Object.assign(new Error('no such file'), { code: 'ENOENT' }))).toBe(EXIT.io);
   expect(exitCodeFor(new TypeError('bug'))).toBe(EXIT.internal);
   expect(exitCodeFor(new RunBusyError('x'))).toBe(EXIT.busy);
-  expect([EXIT.ok, EXIT.usage, EXIT.data, EXIT.numeric, EXIT.io, EXIT.busy]).toEqual([0, 2, 3, 4, 5, 6]);
+  expect(exitCodeFor(new QueueBusyError('x'))).toBe(EXIT.busy);
+  expect(exitCodeFor(new QueueError('x'))).toBe(EXIT.queue);
+  expect([EXIT.ok, EXIT.usage, EXIT.data, EXIT.numeric, EXIT.io, EXIT.busy, EXIT.queue]).toEqual([0, 2, 3, 4, 5, 6, 7]);
 });
 
 test('messages are one line without a stack unless verbose', () => {

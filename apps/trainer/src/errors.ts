@@ -1,11 +1,12 @@
 /**
  * Typed errors of the trainer and the one place every package's errors become
  * an exit code and a one-line message: 0 ok, 2 usage/config, 3 data, 4 numeric
- * failure, 5 checkpoint/IO, 6 run folder in use, 130 interrupted (checkpoint saved).
+ * failure, 5 checkpoint/IO, 6 run folder (or sweep queue) in use, 7 job queue unreachable,
+ * 130 interrupted (checkpoint saved).
  */
 
 /** Exit codes of the `infomax` command, declared once. */
-export const EXIT = { ok: 0, internal: 1, usage: 2, data: 3, numeric: 4, io: 5, busy: 6, interrupted: 130 } as const;
+export const EXIT = { ok: 0, internal: 1, usage: 2, data: 3, numeric: 4, io: 5, busy: 6, queue: 7, interrupted: 130 } as const;
 
 /** Base class of the trainer's own errors. */
 export class TrainerError extends Error {
@@ -34,6 +35,12 @@ export class NumericError extends TrainerError {}
 /** Another live process holds the run folder's lock. */
 export class RunBusyError extends TrainerError {}
 
+/** A sweep's job queue holds unfinished cells of another sweep. */
+export class QueueBusyError extends TrainerError {}
+
+/** The job queue's server (Redis) cannot be reached or refused a command. */
+export class QueueError extends TrainerError {}
+
 /** Error names (across every @infomax package) and the exit code each maps to. */
 const CODES_BY_NAME: Record<string, number> = {
   ConfigError: EXIT.usage,
@@ -47,6 +54,8 @@ const CODES_BY_NAME: Record<string, number> = {
   CheckpointError: EXIT.io,
   ModelIOError: EXIT.io,
   RunBusyError: EXIT.busy,
+  QueueBusyError: EXIT.busy,
+  QueueError: EXIT.queue,
 };
 
 /** File-system error codes that mean "could not read or write", exit 5. */

@@ -2,8 +2,10 @@
 // The representations benchmark: every method of config.json trained for its step
 // budget and probed, beside raw-pixel, random-init and supervised baselines, and
 // Tschannen et al.'s critic × bound grid on MNIST halves. One command, resumable:
-// each job writes out/results/<job id>.json when it finishes and is skipped next time;
-// a job another run.js is running (out/results/<job id>.json.lock, a live pid) is left to it.
+// each job writes out/results/<job id>.json when it finishes and is skipped next time.
+// Jobs run in the trainer's sweep pool, --parallel at a time; each holds the trainer's
+// run-folder lock on out/locks/<job id>/ while it runs, so a job another live run.js holds
+// is left to it, and a job stops itself when its run.js dies.
 // Ends by folding the results into the record (docs/results/results.json, committed) and
 // writing docs/results.md and its plots from it; --report-only renders the record alone.
 //
@@ -19,6 +21,11 @@ const { loadConfig, jobsOf, probedAsConfigured, checkpointsOf } = require('./job
 const { writeReport } = require('./report');
 const { readRecord, updateRecord, formatRecord } = require('./record');
 const { writeFileAtomic } = require('@infomax/engine');
+const TRAINER = path.join(__dirname, '..', '..', '..', 'apps', 'trainer', 'dist');
+const { RunLock } = require(path.join(TRAINER, 'run-lock'));
+const { runPool } = require(path.join(TRAINER, 'sweep', 'pool'));
+/** Preloaded into each job: it stops when its run.js is gone. */
+const ORPHAN_GUARD = path.join(TRAINER, 'sweep', 'orphan-guard.js');
 
 function arg(name, fallback) {
   const i = process.argv.indexOf(`--${name}`);
@@ -35,19 +42,8 @@ const RECORD = arg('out', null) === null ? path.join(__dirname, '..', '..', '..'
 
 const resultFile = (id) => path.join(RESULTS, `${id}.json`);
 
-const lockFile = (id) => `${resultFile(id)}.lock`;
-
-/** The pid holding a job's lock when that process is alive (another run.js's job, or a stray one), else null. */
-function liveLock(id) {
-  let pid;
-  try {
-    pid = Number(fs.readFileSync(lockFile(id), 'utf8'));
-    process.kill(pid, 0);
-    return pid;
-  } catch {
-    return null;
-  }
-}
+/** The folder whose lock a running job holds. */
+const lockDir = (id) => path.join(OUT, 'locks', id);
 
 /** Whether a job's result exists and was probed under its protocol. */
 function current(job, cfg) {
@@ -67,8 +63,20 @@ function stateOf(job, cfg) {
 
 const STATE_LABELS = { todo: 'todo', done: 'done', reprobe: 'stale (probe again)', rerun: 'stale (run again)' };
 
-/** Starts one job in its own process (a fresh tfjs engine each), its output in out/logs/<id>.log; resolves to success. */
-function runJob(job, cfg) {
+/**
+ * Runs one job in its own process (a fresh tfjs engine each), its output in out/logs/<id>.log,
+ * holding the job's lock; resolves to success. A job whose lock another live process holds is left to it.
+ */
+async function runJob(job, cfg) {
+  fs.mkdirSync(lockDir(job.id), { recursive: true });
+  let lock;
+  try {
+    lock = RunLock.acquire(lockDir(job.id), 'the representations benchmark');
+  } catch (e) {
+    if (e.name !== 'RunBusyError') throw e;
+    console.log(`left   ${job.id} to the process running it (${/pid \d+ on [^,]+/.exec(e.message)?.[0] ?? 'starting now'})`);
+    return true;
+  }
   // Decided at launch: a job another process was training when this run started may have saved its checkpoint since.
   const reprobing = stateOf(job, cfg) === 'reprobe';
   const log = path.join(LOGS, `${job.id}${reprobing ? '.reprobe' : ''}.log`);
@@ -76,45 +84,13 @@ function runJob(job, cfg) {
   fs.mkdirSync(path.dirname(resultFile(job.id)), { recursive: true });
   const fd = fs.openSync(log, 'w');
   const started = Date.now();
-  const child = spawn(process.execPath, [path.join(__dirname, 'job.js'), job.id, resultFile(job.id), ...(reprobing ? ['--reprobe'] : [])], { stdio: ['ignore', fd, fd] });
-  fs.writeFileSync(lockFile(job.id), String(child.pid));
-  return new Promise((resolve) => {
-    child.on('close', (code) => {
-      fs.closeSync(fd);
-      fs.rmSync(lockFile(job.id), { force: true });
-      const minutes = ((Date.now() - started) / 60000).toFixed(1);
-      console.log(`${code === 0 ? 'done  ' : 'FAILED'} ${job.id}${reprobing ? ' (probed again)' : ''} (${minutes} min)${code === 0 ? '' : `: see ${path.relative(process.cwd(), log)}`}`);
-      resolve(code === 0);
-    });
-  });
-}
-
-/**
- * Runs the jobs that are not `finished`, at most `parallel` at a time, counting jobs that
- * another process holds (a lock with a live pid) against the limit and leaving them to it.
- * @returns the number of jobs that failed
- */
-async function schedule(todo, parallel, finished, cfg) {
-  let failed = 0;
-  const mine = new Map();
-  const pending = [...todo];
-  for (;;) {
-    const others = pending.filter((j) => !mine.has(j.id) && liveLock(j.id) !== null);
-    const ready = pending.filter((j) => !mine.has(j.id) && !finished(j) && liveLock(j.id) === null);
-    if (mine.size + others.length < parallel && ready.length > 0) {
-      const job = ready[0];
-      mine.set(job.id, runJob(job, cfg).then((ok) => {
-        if (!ok) failed += 1;
-        mine.delete(job.id);
-        pending.splice(pending.indexOf(job), 1);
-      }));
-      continue;
-    }
-    if (mine.size === 0 && others.length === 0 && ready.length === 0) return failed;
-    // Wait for one of ours to finish, or poll the others' locks.
-    await Promise.race([...mine.values(), new Promise((r) => setTimeout(r, 5000))]);
-    for (const j of [...pending]) if (!mine.has(j.id) && finished(j)) pending.splice(pending.indexOf(j), 1);
-  }
+  const child = spawn(process.execPath, ['-r', ORPHAN_GUARD, path.join(__dirname, 'job.js'), job.id, resultFile(job.id), ...(reprobing ? ['--reprobe'] : [])], { stdio: ['ignore', fd, fd] });
+  fs.closeSync(fd);
+  const code = await new Promise((resolve) => child.on('close', resolve));
+  lock.release();
+  const minutes = ((Date.now() - started) / 60000).toFixed(1);
+  console.log(`${code === 0 ? 'done  ' : 'FAILED'} ${job.id}${reprobing ? ' (probed again)' : ''} (${minutes} min)${code === 0 ? '' : `: see ${path.relative(process.cwd(), log)}`}`);
+  return code === 0;
 }
 
 async function main() {
@@ -135,7 +111,10 @@ async function main() {
     const finished = again ? (j) => current(j, cfg) : (j) => fs.existsSync(resultFile(j.id));
     const todo = wanted.filter((j) => !finished(j));
     console.log(`${todo.length} of ${wanted.length} jobs to run, ${parallel} at a time; logs in ${path.relative(process.cwd(), LOGS)}`);
-    failed = await schedule(todo, parallel, finished, cfg);
+    await runPool(todo, parallel, async (job) => {
+      // Another run.js may have finished it meanwhile.
+      if (!finished(job) && !(await runJob(job, cfg))) failed += 1;
+    });
   }
   const results = all.filter((j) => fs.existsSync(resultFile(j.id))).map((j) => JSON.parse(fs.readFileSync(resultFile(j.id), 'utf8')));
   const record = updateRecord(cfg, all, readRecord(RECORD), results);
