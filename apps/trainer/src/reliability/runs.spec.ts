@@ -55,22 +55,30 @@ test('stopped after every step of an 8-step run (3 steps an epoch, checkpoints e
 test('SIGKILL at 10 random moments: each run is loadable (inspect), resumes, and ends bit for bit as the uninterrupted run', async () => {
   const long = tinyVariant('kill.yaml', { 'steps: 12': 'steps: 24', 'checkpoint: { every: 4 }': 'checkpoint: { every: 3 }' });
   const reference = path.join(tmp, 'kill-reference');
-  const t0 = Date.now();
   const ref = await runCli(['train', '-c', long, '-o', reference]);
-  const duration = Date.now() - t0;
   expect(ref.code).toBe(0);
   const expected = metricsWithoutTime(reference);
+  const stepLines = (run: string) => {
+    try {
+      return fs.readFileSync(path.join(run, 'metrics.jsonl'), 'utf8').split('\n').filter((l) => l.startsWith('{"kind":"step"')).length;
+    } catch {
+      return 0;
+    }
+  };
   const rng = new Rng(2026);
   let killed = 0;
-  for (let i = 0; i < 10; i++) {
+  for (let i = 0; killed < 10; i++) {
+    expect(i).toBeLessThan(14);
     const run = path.join(tmp, `killed-${i}`);
     const p = startCli(['train', '-c', long, '-o', run]);
-    // Any moment from the first checkpoint on, mid-step and mid-checkpoint included.
-    await waitFor(() => fs.existsSync(path.join(run, 'checkpoints', 'latest')) || p.child.exitCode !== null, 120000, 'the first checkpoint');
-    await new Promise((r) => setTimeout(r, rng.int(Math.max(1, Math.floor(0.6 * duration)))));
+    // A random moment of a random step (1–22 of 24): mid-step, mid-checkpoint (every 3 steps) and between.
+    const step = 1 + rng.int(22);
+    await waitFor(() => stepLines(run) >= step || p.child.exitCode !== null, 120000, `step ${step}`);
+    await new Promise((r) => setTimeout(r, rng.int(250)));
     p.child.kill('SIGKILL');
     const k = await p.done;
-    if (k.signal === 'SIGKILL') killed += 1;
+    if (k.signal !== 'SIGKILL') continue; // it had finished: not a kill
+    killed += 1;
     const info = await runCli(['inspect', run, '--json']);
     expect({ i, code: info.code, stderr: info.stderr }).toEqual({ i, code: 0, stderr: '' });
     const resumed = await runCli(['train', '--resume', run]);
