@@ -14,7 +14,9 @@
 //     (webgpu's dataSync does not work under Node.js).
 // Prints a table and writes JSON to the file given with --json.
 // Usage: node tools/gpu-check/check.js [--backend webgpu|tensorflow] [--steps 50] [--batches 64,256] [--json out.json] [--allow-cpu]
-// Where no GPU backend is usable it says why and exits 3 (nothing checked).
+// Where no GPU backend is usable it says why and exits 3 (nothing checked). webgpu on a
+// software adapter runs every check (the real WebGPU path, on the CPU): with SwiftShader,
+//   node apps/webgpu-test/swiftshader.cjs node tools/gpu-check/check.js --backend webgpu --steps 1 --batches 8
 const fs = require('fs');
 const tf = require('@tensorflow/tfjs');
 const { initEngine, Rng } = require('@infomax/engine');
@@ -217,7 +219,9 @@ async function main() {
     process.exit(3);
   }
   // --allow-cpu: run the same checks on a CPU backend (to test this script where there is no GPU).
-  if (info.device !== 'gpu' && !process.argv.includes('--allow-cpu')) {
+  // webgpu on a software adapter (SwiftShader) is checked too: the real WebGPU path, run on
+  // the CPU; its img/s says nothing about a GPU.
+  if (info.device !== 'gpu' && info.backend !== 'webgpu' && !process.argv.includes('--allow-cpu')) {
     console.log(`gpu-check: backend ${backend} runs on ${info.device}, not a GPU; nothing to check`);
     process.exit(3);
   }
@@ -253,7 +257,7 @@ async function main() {
   for (const b of batches) {
     const t = await throughput(backend, steps, b);
     throughputs.push(t);
-    console.log(`DIM(L), JSD, DCGAN 28×28×1, batch ${b} on ${backend}: ${t.imgPerS.toFixed(0)} img/s (${steps} steps in ${t.seconds.toFixed(2)} s)`);
+    console.log(`DIM(L), JSD, DCGAN 28×28×1, batch ${b} on ${backend}: ${t.imgPerS.toFixed(t.imgPerS < 10 ? 2 : 0)} img/s (${steps} steps in ${t.seconds.toFixed(2)} s)`);
   }
   const passed = rows.filter((r) => r.pass).length;
   console.log(`${passed} passed, ${rows.length - passed} failed`);
