@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { cudaUnavailableReason, findNativeBinding, initEngine, nativeCandidates, NativeProbe, softwareAdapter, type AdapterLike } from './node';
+import { cudaUnavailableReason, findNativeBinding, initEngine, nativeCandidates, NativeProbe, softwareAdapter, vulkanLoaderMissing, type AdapterLike } from './node';
 import { initEngine as initWith } from './backend';
 import { BackendError, ConfigError } from './errors';
 
@@ -11,6 +11,8 @@ function machine(opts: {
   env?: Record<string, string>;
   loadFails?: boolean;
   adapter?: boolean | AdapterLike;
+  /** Whether the Vulkan loader is installed (default true). */
+  vulkan?: boolean;
 }): NativeProbe & { loaded: string[] } {
   const loaded: string[] = [];
   const pkgRoot = (name: string) => `/nm/${name}`;
@@ -19,7 +21,8 @@ function machine(opts: {
     resolvePackage: (name) => ((opts.packages ?? []).includes(name) ? `${pkgRoot(name)}/package.json` : null),
     exists: (file) =>
       (opts.bindings ?? []).some((b) => file === `${pkgRoot(b)}/lib/napi-v8/tfjs_binding.node`) ||
-      (file === '/dev/nvidia0' && !!opts.gpus),
+      (file === '/dev/nvidia0' && !!opts.gpus) ||
+      (file === '/usr/lib/x86_64-linux-gnu/libvulkan.so.1' && opts.vulkan !== false),
     list: (dir) => {
       const b = (opts.bindings ?? []).find((p) => dir === `${pkgRoot(p)}/lib`);
       if (b) return ['napi-v8'];
@@ -102,6 +105,16 @@ describe('backend selection', () => {
     expect(r[1]).toBe(`${WEBGPU}: no WebGPU adapter (Dawn found no Vulkan, Metal or D3D12 device)`);
     expect(r[2]).toBe(`${CPU}: ok`);
     expect(m.loaded).toEqual(['webgpu', CPU]);
+  });
+
+  it('webgpu installed on Linux without a Vulkan loader: falls through before Dawn starts, saying what to install', async () => {
+    const m = machine({ packages: WG_PKGS, adapter: true, vulkan: false });
+    const webgpu = nativeCandidates(m)[1];
+    if (process.platform !== 'linux') return;
+    expect(await webgpu.load({ requested: false })).toEqual({ ok: false, why: 'no Vulkan loader (libvulkan.so.1; on Debian/Ubuntu: apt-get install libvulkan1)' });
+    // A loader on LD_LIBRARY_PATH (as chromium's, for SwiftShader) counts.
+    expect(vulkanLoaderMissing({ ...m, env: { LD_LIBRARY_PATH: '/opt/x' }, exists: (f) => f === '/opt/x/libvulkan.so.1' }, 'linux')).toBeNull();
+    expect(vulkanLoaderMissing(m, 'darwin')).toBeNull();
   });
 
   it('webgpu with an adapter is chosen before tfjs-node, and loads tfjs-backend-webgpu', async () => {

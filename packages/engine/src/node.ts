@@ -84,6 +84,21 @@ export interface AdapterLike {
   isFallbackAdapter?: boolean;
 }
 
+/** Folders the dynamic linker searches for the Vulkan loader on Linux, besides LD_LIBRARY_PATH. */
+const LOADER_DIRS = ['/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/lib/x86_64-linux-gnu', '/lib/aarch64-linux-gnu', '/usr/lib64', '/lib64', '/usr/lib', '/usr/local/lib'];
+
+/**
+ * On Linux, why Dawn would find no Vulkan loader (`libvulkan.so.1`), or null when one is
+ * there (or on another system). Asked first because Dawn, lacking it, prints a native warning
+ * with a stack-like line on every start before it reports no adapter.
+ */
+export function vulkanLoaderMissing(probe: NativeProbe = realProbe, platform: string = process.platform): string | null {
+  if (platform !== 'linux') return null;
+  const dirs = [...(probe.env.LD_LIBRARY_PATH ?? '').split(':').filter((d) => d !== ''), ...LOADER_DIRS];
+  if (dirs.some((d) => probe.exists(path.join(d, 'libvulkan.so.1')))) return null;
+  return 'no Vulkan loader (libvulkan.so.1; on Debian/Ubuntu: apt-get install libvulkan1)';
+}
+
 /** CPU renderers that present themselves as Vulkan devices. */
 const SOFTWARE_RENDERERS = /swiftshader|llvmpipe|lavapipe|softpipe/i;
 
@@ -118,6 +133,8 @@ export function webgpuCandidate(probe: NativeProbe = realProbe): NativeCandidate
     load: async ({ requested } = { requested: false }) => {
       const missing = ['webgpu', '@tensorflow/tfjs-backend-webgpu'].filter((p) => probe.resolvePackage(p) === null);
       if (missing.length) return { ok: false, why: `not installed (optional: npm install ${missing.join(' ')})` };
+      const noLoader = vulkanLoaderMissing(probe);
+      if (noLoader !== null) return { ok: false, why: noLoader };
       let software: string | null;
       try {
         const dawn = (await probe.importModule('webgpu')) as {
