@@ -5,8 +5,10 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { type ImageDataset } from './dataset';
-import { DatasetError, optionError } from './errors';
-import { createPrng, permutation } from './internal/prng';
+import { optionError } from './errors';
+import { planBatches, resolvePlan, type PlannedBatch } from './internal/batch-plan';
+
+export { stepsPerEpoch } from './internal/batch-plan';
 
 /** One mini-batch. The consumer owns the tensors and must dispose them. */
 export interface Batch {
@@ -52,20 +54,6 @@ export interface BatchStreamOptions {
 }
 
 /**
- * Number of batches one epoch yields.
- *
- * @param count images in the dataset.
- * @param batchSize images per batch.
- * @param dropLast whether a last, smaller batch is dropped.
- * @returns `floor(count / batchSize)` when dropping, else `ceil(count / batchSize)`.
- * @example
- * stepsPerEpoch(60000, 64, true); // 937
- */
-export function stepsPerEpoch(count: number, batchSize: number, dropLast = false): number {
-  return dropLast ? Math.floor(count / batchSize) : Math.ceil(count / batchSize);
-}
-
-/**
  * Streams a dataset as `{ images, labels }` tensor batches, shuffled per epoch
  * with a seed. Options are checked when called, before the first batch.
  *
@@ -92,19 +80,7 @@ type Resolved = ReturnType<typeof resolveOptions>;
 
 function resolveOptions(dataset: ImageDataset, options: BatchStreamOptions) {
   const fn = 'batchStream';
-  const { batchSize } = options;
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw optionError(fn, 'batchSize', 'a positive integer', batchSize);
-  const seed = options.seed ?? 0;
-  if (!Number.isFinite(seed)) throw optionError(fn, 'seed', 'a finite number', seed);
-  const epochs = options.epochs ?? 1;
-  if (!(epochs === Infinity || (Number.isInteger(epochs) && epochs >= 1))) throw optionError(fn, 'epochs', 'a positive integer or Infinity', epochs);
-  const dropLast = options.dropLast ?? false;
-  if (dataset.count === 0 || (dropLast && dataset.count < batchSize)) {
-    throw new DatasetError(
-      'invalid-option',
-      `${fn}: ${dataset.name} has ${dataset.count} images, too few for one batch of ${batchSize}${dropLast ? ' with dropLast' : ''}`,
-    );
-  }
+  const plan = resolvePlan(fn, dataset.name, dataset.count, 'images', options);
   const normalize = options.normalize ?? 'unit';
   const c = dataset.channels;
   let mean: readonly number[] = new Array<number>(c).fill(0);
@@ -120,9 +96,7 @@ function resolveOptions(dataset: ImageDataset, options: BatchStreamOptions) {
   }
   // One 256-entry lookup table per channel turns normalising into a single array read per pixel.
   const lut = mean.map((m, ch) => Float32Array.from({ length: 256 }, (_, v) => (v / 255 - m) / std[ch]));
-  const startStep = options.startStep ?? 0;
-  if (!Number.isInteger(startStep) || startStep < 0) throw optionError(fn, 'startStep', 'an integer ≥ 0', startStep);
-  return { batchSize, seed, epochs, dropLast, shuffle: options.shuffle ?? true, startStep, lut };
+  return { ...plan, lut };
 }
 
 interface HostBatch {
@@ -157,18 +131,7 @@ async function* stream(dataset: ImageDataset, o: Resolved): AsyncGenerator<Batch
   }
 }
 
-function* planBatches(count: number, o: Resolved): Generator<{ indices: Int32Array; epoch: number; step: number }> {
-  const prng = createPrng(o.seed);
-  const steps = stepsPerEpoch(count, o.batchSize, o.dropLast);
-  for (let epoch = 0; epoch < o.epochs; epoch++) {
-    const order = o.shuffle ? permutation(count, prng) : Int32Array.from({ length: count }, (_, i) => i);
-    for (let step = epoch === 0 ? o.startStep : 0; step < steps; step++) {
-      yield { indices: order.slice(step * o.batchSize, Math.min(count, (step + 1) * o.batchSize)), epoch, step };
-    }
-  }
-}
-
-function gather(dataset: ImageDataset, batch: { indices: Int32Array; epoch: number; step: number }, lut: Float32Array[]): HostBatch {
+function gather(dataset: ImageDataset, batch: PlannedBatch, lut: Float32Array[]): HostBatch {
   const size = dataset.height * dataset.width * dataset.channels;
   const c = dataset.channels;
   const images = new Float32Array(batch.indices.length * size);
