@@ -16,7 +16,7 @@ import { storedConfig } from './internal/model-check';
  * Ids are 0-based within the batch; they are not read back to be checked (an id out of
  * range is an error on cpu and silently dropped or undefined on other backends).
  */
-export interface GraphInput {
+export type GraphInput = {
   /** `[nodes, featureSize]` float32 node features. */
   features: tf.Tensor2D;
   /** `[edges]` int32 source node of each edge (messages flow source → target). */
@@ -27,7 +27,7 @@ export interface GraphInput {
   segmentIds: tf.Tensor1D;
   /** Graphs in the batch. */
   numGraphs: number;
-}
+};
 
 /** What {@link GraphEncoder.encode} returns. The caller owns (and disposes) every tensor. */
 export interface GraphEncoderOutput {
