@@ -1,8 +1,10 @@
 /**
  * The custom tfjs layers of graph encoders: message passing over edge index lists
- * and per-graph sum pooling. Both are gathers and segment sums, so their gradients
- * are the same two ops the other way round (the engine registers wasm's missing
- * UnsortedSegmentSum). Registered for serialisation in `register.ts`.
+ * and per-graph sum pooling. Both are gathers and segment sums, and so are their
+ * gradients, written out: the adjoint of "sum the sources' rows into the targets" is
+ * "sum the targets' rows into the sources". The taped gradient of a segment sum
+ * instead gathers with negative ids dropped (a broadcast logical and plus a select over
+ * every gathered row: most of a step's time on wasm). Registered in `register.ts`.
  */
 import * as tf from '@tensorflow/tfjs';
 
@@ -22,8 +24,14 @@ export class NeighbourSum extends tf.layers.Layer {
   static readonly className = 'InfomaxNeighbourSum';
 
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
-    const [h, source, target] = inputs as tf.Tensor[];
-    return tf.tidy(() => tf.add(h, tf.unsortedSegmentSum(tf.gather(h, source), target as tf.Tensor1D, h.shape[0])));
+    const [h, source, target] = inputs as [tf.Tensor, tf.Tensor1D, tf.Tensor1D];
+    const n = h.shape[0];
+    /** `x + A x` for the adjacency A[t, s] = number of edges s → t. */
+    const spread = (x: tf.Tensor, from: tf.Tensor1D, to: tf.Tensor1D) => tf.add(x, tf.unsortedSegmentSum(tf.gather(x, from), to, n));
+    return tf.customGrad((x) => ({
+      value: spread(x as tf.Tensor, source, target),
+      gradFunc: (dy: tf.Tensor) => spread(dy, target, source), // (I + A)ᵀ dy
+    }))(h);
   }
 
   override computeOutputShape(inputShape: Shape | Shape[]): Shape {
@@ -41,8 +49,11 @@ export class SegmentSum extends tf.layers.Layer {
   static readonly className = 'InfomaxSegmentSum';
 
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
-    const [h, segmentIds, graphs] = inputs as tf.Tensor[];
-    return tf.unsortedSegmentSum(h, segmentIds as tf.Tensor1D, graphs.shape[0]);
+    const [h, segmentIds, graphs] = inputs as [tf.Tensor, tf.Tensor1D, tf.Tensor];
+    return tf.customGrad((x) => ({
+      value: tf.unsortedSegmentSum(x as tf.Tensor, segmentIds, graphs.shape[0]),
+      gradFunc: (dy: tf.Tensor) => tf.gather(dy, segmentIds), // each node gets its graph's gradient row
+    }))(h);
   }
 
   override computeOutputShape(inputShape: Shape | Shape[]): Shape {
