@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { type ImageDataset } from './dataset';
 import { optionError } from './errors';
-import { planBatches, resolvePlan, type PlannedBatch } from './internal/batch-plan';
+import { planBatches, resolvePlan, type BatchOrderOptions, type PlannedBatch } from './internal/batch-plan';
 
 export { stepsPerEpoch } from './internal/batch-plan';
 
@@ -32,23 +32,8 @@ export interface Standardize {
   std: readonly number[];
 }
 
-/** Options of {@link batchStream}. */
-export interface BatchStreamOptions {
-  /** Images per batch, ≥ 1. Required. */
-  batchSize: number;
-  /** Seed of the per-epoch shuffles; the same seed gives the same batches. Default 0. */
-  seed?: number;
-  /** Passes over the dataset, ≥ 1 (`Infinity` streams forever). Default 1. */
-  epochs?: number;
-  /** Drop each epoch's last, smaller batch. Default false. */
-  dropLast?: boolean;
-  /** Shuffle each epoch; false keeps dataset order (for evaluation). Default true. */
-  shuffle?: boolean;
-  /**
-   * Batches of the first epoch to skip without building them (resuming mid-epoch:
-   * the order is the same, the first `startStep` batches are never gathered). Default 0.
-   */
-  startStep?: number;
+/** Options of {@link batchStream}: the order options every stream takes, and the pixel scaling. */
+export interface BatchStreamOptions extends BatchOrderOptions {
   /** `'unit'` scales bytes to [0, 1]; a {@link Standardize} also subtracts and divides per channel. Default `'unit'`. */
   normalize?: 'unit' | Standardize;
 }

@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { optionError } from './errors';
 import type { GraphDataset } from './graph-dataset';
-import { planBatches, resolvePlan, type PlanOptions } from './internal/batch-plan';
+import { planBatches, resolvePlan, type BatchOrderOptions } from './internal/batch-plan';
 
 /** Graphs gathered into one disjoint union, as plain arrays. */
 export interface GraphBatchArrays {
@@ -129,29 +129,13 @@ export function graphBatch(dataset: GraphDataset, indices: ArrayLike<number>, po
   };
 }
 
-/** Options of {@link graphBatchStream}: the image stream's order options. */
-export interface GraphBatchStreamOptions extends PlanOptions {
-  /** Graphs per batch, ≥ 1. Required. */
-  batchSize: number;
-  /** Seed of the per-epoch shuffles; the same seed gives the same batches. Default 0. */
-  seed?: number;
-  /** Passes over the dataset, ≥ 1 (`Infinity` streams forever). Default 1. */
-  epochs?: number;
-  /** Drop each epoch's last, smaller batch. Default false. */
-  dropLast?: boolean;
-  /** Shuffle each epoch; false keeps dataset order (for embedding every graph). Default true. */
-  shuffle?: boolean;
-  /** Batches of the first epoch to skip without building them (resuming mid-epoch). Default 0. */
-  startStep?: number;
-}
-
 /**
  * Streams a graph dataset as {@link GraphBatch}es, every graph once per epoch in a
  * seeded order. Options are checked when called, before the first batch. A plain
  * generator (gathering graphs is cheap): `for … of` and `for await … of` both work.
  *
  * @param dataset the graphs.
- * @param options see {@link GraphBatchStreamOptions}.
+ * @param options the order: `batchSize` (graphs per batch), `seed`, `epochs`, `dropLast`, `shuffle`, `startStep` (see `BatchOrderOptions`).
  * @returns batches; the consumer owns each batch's tensors (`tf.dispose(batch)`).
  * @throws DatasetError `invalid-option` for a bad option, or when `dropLast` leaves no batch.
  * @example
@@ -160,7 +144,7 @@ export interface GraphBatchStreamOptions extends PlanOptions {
  *   tf.dispose(batch);
  * }
  */
-export function graphBatchStream(dataset: GraphDataset, options: GraphBatchStreamOptions): Generator<GraphBatch, void, undefined> {
+export function graphBatchStream(dataset: GraphDataset, options: BatchOrderOptions): Generator<GraphBatch, void, undefined> {
   const plan = resolvePlan('graphBatchStream', dataset.name, dataset.count, 'graphs', options);
   return (function* () {
     for (const { indices, epoch, step } of planBatches(dataset.count, plan)) yield graphBatch(dataset, indices, { epoch, step });

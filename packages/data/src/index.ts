@@ -50,6 +50,6 @@ export {
   graphBatchStream,
   type GraphBatch,
   type GraphBatchArrays,
-  type GraphBatchStreamOptions,
 } from './graph-batch';
+export type { BatchOrderOptions } from './internal/batch-plan';
 export { stratifiedFolds, type Fold, type StratifiedFoldsOptions } from './stratified-folds';

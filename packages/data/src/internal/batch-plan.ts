@@ -6,18 +6,27 @@
 import { DatasetError, optionError } from '../errors';
 import { createPrng, permutation } from './prng';
 
-/** The options of a stream's order, as every stream takes them. */
-export interface PlanOptions {
+/** The order of a batch stream, as the image and graph streams take it. */
+export interface BatchOrderOptions {
+  /** Items (images, graphs) per batch, ≥ 1. Required. */
   batchSize: number;
+  /** Seed of the per-epoch shuffles; the same seed gives the same batches. Default 0. */
   seed?: number;
+  /** Passes over the dataset, ≥ 1 (`Infinity` streams forever). Default 1. */
   epochs?: number;
+  /** Drop each epoch's last, smaller batch. Default false. */
   dropLast?: boolean;
+  /** Shuffle each epoch; false keeps dataset order (for evaluation). Default true. */
   shuffle?: boolean;
+  /**
+   * Batches of the first epoch to skip without building them (resuming mid-epoch:
+   * the order is the same, the first `startStep` batches are never gathered). Default 0.
+   */
   startStep?: number;
 }
 
-/** {@link PlanOptions} checked, defaults filled in. */
-export type ResolvedPlan = Required<PlanOptions>;
+/** {@link BatchOrderOptions} checked, defaults filled in. */
+export type ResolvedPlan = Required<BatchOrderOptions>;
 
 /** One planned batch: positions into the dataset. */
 export interface PlannedBatch {
@@ -44,7 +53,7 @@ export function stepsPerEpoch(count: number, batchSize: number, dropLast = false
  * Checks the order options for a dataset of `count` items (`what`: "images", "graphs").
  * @throws DatasetError `invalid-option` naming `fn` and the option.
  */
-export function resolvePlan(fn: string, name: string, count: number, what: string, options: PlanOptions): ResolvedPlan {
+export function resolvePlan(fn: string, name: string, count: number, what: string, options: BatchOrderOptions): ResolvedPlan {
   const { batchSize } = options;
   if (!Number.isInteger(batchSize) || batchSize < 1) throw optionError(fn, 'batchSize', 'a positive integer', batchSize);
   const seed = options.seed ?? 0;
