@@ -9,7 +9,9 @@ import { createPrng, permutation } from './internal/prng';
 
 /** One fold: the rows to fit on and the rows to score, each in increasing order. */
 export interface Fold {
+  /** Rows to fit on: every row outside this fold. */
   train: Int32Array;
+  /** Rows to score: this fold's part. */
   test: Int32Array;
 }
 

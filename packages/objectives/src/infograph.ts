@@ -106,6 +106,7 @@ export class InfographObjective implements GraphObjective {
     this.graphHead = infographHead(encoder.globalSize, { units: config.headUnits, seed: seeds[2] });
   }
 
+  /** The GIN's and both heads' trainable variables. */
   get variables(): tf.Variable[] {
     const weights = [...this.nodeHead.trainableWeights, ...this.graphHead.trainableWeights];
     return [...this.encoder.trainableVariables, ...weights.map((w) => w.read() as tf.Variable)];
@@ -139,6 +140,7 @@ export class InfographObjective implements GraphObjective {
     return tf.tidy(() => this.encoder.encode(graphs, { training: false }).global);
   }
 
+  /** Frees the encoder and both heads. */
   dispose(): void {
     this.encoder.dispose();
     this.nodeHead.dispose();
