@@ -5,8 +5,10 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { type ImageDataset } from './dataset';
-import { DatasetError, optionError } from './errors';
-import { createPrng, permutation } from './internal/prng';
+import { optionError } from './errors';
+import { planBatches, resolvePlan, type BatchOrderOptions, type PlannedBatch } from './internal/batch-plan';
+
+export { stepsPerEpoch } from './internal/batch-plan';
 
 /** One mini-batch. The consumer owns the tensors and must dispose them. */
 export interface Batch {
@@ -30,39 +32,10 @@ export interface Standardize {
   std: readonly number[];
 }
 
-/** Options of {@link batchStream}. */
-export interface BatchStreamOptions {
-  /** Images per batch, ≥ 1. Required. */
-  batchSize: number;
-  /** Seed of the per-epoch shuffles; the same seed gives the same batches. Default 0. */
-  seed?: number;
-  /** Passes over the dataset, ≥ 1 (`Infinity` streams forever). Default 1. */
-  epochs?: number;
-  /** Drop each epoch's last, smaller batch. Default false. */
-  dropLast?: boolean;
-  /** Shuffle each epoch; false keeps dataset order (for evaluation). Default true. */
-  shuffle?: boolean;
-  /**
-   * Batches of the first epoch to skip without building them (resuming mid-epoch:
-   * the order is the same, the first `startStep` batches are never gathered). Default 0.
-   */
-  startStep?: number;
+/** Options of {@link batchStream}: the order options every stream takes, and the pixel scaling. */
+export interface BatchStreamOptions extends BatchOrderOptions {
   /** `'unit'` scales bytes to [0, 1]; a {@link Standardize} also subtracts and divides per channel. Default `'unit'`. */
   normalize?: 'unit' | Standardize;
-}
-
-/**
- * Number of batches one epoch yields.
- *
- * @param count images in the dataset.
- * @param batchSize images per batch.
- * @param dropLast whether a last, smaller batch is dropped.
- * @returns `floor(count / batchSize)` when dropping, else `ceil(count / batchSize)`.
- * @example
- * stepsPerEpoch(60000, 64, true); // 937
- */
-export function stepsPerEpoch(count: number, batchSize: number, dropLast = false): number {
-  return dropLast ? Math.floor(count / batchSize) : Math.ceil(count / batchSize);
 }
 
 /**
@@ -92,19 +65,7 @@ type Resolved = ReturnType<typeof resolveOptions>;
 
 function resolveOptions(dataset: ImageDataset, options: BatchStreamOptions) {
   const fn = 'batchStream';
-  const { batchSize } = options;
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw optionError(fn, 'batchSize', 'a positive integer', batchSize);
-  const seed = options.seed ?? 0;
-  if (!Number.isFinite(seed)) throw optionError(fn, 'seed', 'a finite number', seed);
-  const epochs = options.epochs ?? 1;
-  if (!(epochs === Infinity || (Number.isInteger(epochs) && epochs >= 1))) throw optionError(fn, 'epochs', 'a positive integer or Infinity', epochs);
-  const dropLast = options.dropLast ?? false;
-  if (dataset.count === 0 || (dropLast && dataset.count < batchSize)) {
-    throw new DatasetError(
-      'invalid-option',
-      `${fn}: ${dataset.name} has ${dataset.count} images, too few for one batch of ${batchSize}${dropLast ? ' with dropLast' : ''}`,
-    );
-  }
+  const plan = resolvePlan(fn, dataset.name, dataset.count, 'images', options);
   const normalize = options.normalize ?? 'unit';
   const c = dataset.channels;
   let mean: readonly number[] = new Array<number>(c).fill(0);
@@ -120,9 +81,7 @@ function resolveOptions(dataset: ImageDataset, options: BatchStreamOptions) {
   }
   // One 256-entry lookup table per channel turns normalising into a single array read per pixel.
   const lut = mean.map((m, ch) => Float32Array.from({ length: 256 }, (_, v) => (v / 255 - m) / std[ch]));
-  const startStep = options.startStep ?? 0;
-  if (!Number.isInteger(startStep) || startStep < 0) throw optionError(fn, 'startStep', 'an integer ≥ 0', startStep);
-  return { batchSize, seed, epochs, dropLast, shuffle: options.shuffle ?? true, startStep, lut };
+  return { ...plan, lut };
 }
 
 interface HostBatch {
@@ -157,18 +116,7 @@ async function* stream(dataset: ImageDataset, o: Resolved): AsyncGenerator<Batch
   }
 }
 
-function* planBatches(count: number, o: Resolved): Generator<{ indices: Int32Array; epoch: number; step: number }> {
-  const prng = createPrng(o.seed);
-  const steps = stepsPerEpoch(count, o.batchSize, o.dropLast);
-  for (let epoch = 0; epoch < o.epochs; epoch++) {
-    const order = o.shuffle ? permutation(count, prng) : Int32Array.from({ length: count }, (_, i) => i);
-    for (let step = epoch === 0 ? o.startStep : 0; step < steps; step++) {
-      yield { indices: order.slice(step * o.batchSize, Math.min(count, (step + 1) * o.batchSize)), epoch, step };
-    }
-  }
-}
-
-function gather(dataset: ImageDataset, batch: { indices: Int32Array; epoch: number; step: number }, lut: Float32Array[]): HostBatch {
+function gather(dataset: ImageDataset, batch: PlannedBatch, lut: Float32Array[]): HostBatch {
   const size = dataset.height * dataset.width * dataset.channels;
   const c = dataset.channels;
   const images = new Float32Array(batch.indices.length * size);

@@ -36,6 +36,12 @@ export const DATASET_ERROR_CODES = [
   'download',
   /** An option or argument had a value outside what it accepts. */
   'invalid-option',
+  /** A line of a text file does not hold what its format expects (e.g. a non-numeric value). */
+  'bad-line',
+  /** An id in a file points outside the items it may refer to (a node id past the node count). */
+  'out-of-range',
+  /** A zip archive could not be read. */
+  'corrupt-zip',
 ] as const;
 
 /** One of {@link DATASET_ERROR_CODES}. */
@@ -56,17 +62,21 @@ export class DatasetError extends Error {
   readonly code: DatasetErrorCode;
   /** The file or folder at fault, when there is one. */
   readonly file: string | undefined;
+  /** The 1-based line of `file` at fault, for text formats. */
+  readonly line: number | undefined;
 
   /**
    * @param code what went wrong.
    * @param message names the function, the file or option, what was expected and what came.
    * @param file the file or folder at fault.
+   * @param line the 1-based line of `file` at fault.
    */
-  constructor(code: DatasetErrorCode, message: string, file?: string) {
+  constructor(code: DatasetErrorCode, message: string, file?: string, line?: number) {
     super(message);
     this.name = 'DatasetError';
     this.code = code;
     this.file = file;
+    this.line = line;
   }
 }
 

@@ -1,7 +1,8 @@
 /**
  * `@infomax/data`: image datasets held as bytes (bundled MNIST digits, IDX
  * files, CIFAR-10/100 and STL-10 binaries, image folders decoded by sharp,
- * synthetic patterns), checked downloads, and seeded batch streams of tfjs tensors.
+ * synthetic patterns), TU graph datasets, checked downloads, seeded batch streams
+ * of tfjs tensors and stratified cross-validation folds.
  *
  * @packageDocumentation
  */
@@ -37,3 +38,19 @@ export {
   type BatchStreamOptions,
   type Standardize,
 } from './batch-stream';
+export {
+  featureHistogram,
+  NODE_FEATURE_KINDS,
+  type GraphDataset,
+  type NodeFeatureKind,
+} from './graph-dataset';
+export { loadTuDataset, type TuDatasetOptions } from './tu-dataset';
+export {
+  gatherGraphs,
+  graphBatch,
+  graphBatchStream,
+  type GraphBatch,
+  type GraphBatchArrays,
+} from './graph-batch';
+export type { BatchOrderOptions } from './internal/batch-plan';
+export { stratifiedFolds, type Fold, type StratifiedFoldsOptions } from './stratified-folds';

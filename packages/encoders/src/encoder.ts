@@ -4,11 +4,11 @@
  * the JSON config it was built from.
  */
 import * as tf from '@tensorflow/tfjs';
-import { ConfigError, ShapeError } from './errors';
+import { ShapeError } from './errors';
 import type { EncoderConfig } from './config';
+import { storedConfig } from './internal/model-check';
 
-/** Key under which the encoder config travels in the model's `userDefinedMetadata`. */
-export const ENCODER_METADATA_KEY = 'infomaxEncoder';
+export { ENCODER_METADATA_KEY } from './internal/model-check';
 
 /** What {@link Encoder.encode} returns. The caller owns (and disposes) every tensor. */
 export interface EncoderOutput {
@@ -50,23 +50,10 @@ export class Encoder {
    *   `local` / `global` outputs.
    */
   constructor(model: tf.LayersModel) {
-    const meta = model.getUserDefinedMetadata() as Record<string, unknown> | undefined;
-    const config = meta?.[ENCODER_METADATA_KEY];
-    if (typeof config !== 'object' || config === null) {
-      throw new ConfigError(
-        `Encoder: argument model must carry '${ENCODER_METADATA_KEY}' in its userDefinedMetadata ` +
-          `(models built by @infomax/encoders do); got ${JSON.stringify(meta ?? null)}`,
-      );
-    }
-    const names = model.outputNames;
-    if (names[0] !== 'local' || names[1] !== 'global') {
-      throw new ConfigError(
-        `Encoder: argument model must have outputs 'local' and 'global' first; got ${JSON.stringify(names)}`,
-      );
-    }
+    const config = storedConfig('Encoder', model);
     this.model = model;
-    this.config = config as EncoderConfig;
-    this.taps = [...names];
+    this.config = config as unknown as EncoderConfig;
+    this.taps = [...model.outputNames];
   }
 
   /**

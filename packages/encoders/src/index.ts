@@ -1,7 +1,8 @@
 /**
  * @infomax/encoders: conv encoders mapping images to a local feature map and a
- * global vector (DCGAN-style, AlexNet-style, ResNet, MLP, CPC patch encoder),
- * and projection heads. Every model is a tfjs LayersModel that saves and loads.
+ * global vector (DCGAN-style, AlexNet-style, ResNet, MLP, CPC patch encoder), a
+ * graph encoder (GIN) mapping graphs to node and graph vectors, and projection
+ * heads. Every model is a tfjs LayersModel that saves and loads.
  * @packageDocumentation
  */
 import './register';
@@ -33,5 +34,10 @@ export type { PatchOptions } from './patch';
 export { projectionHead, HEAD_BLOCK_KINDS } from './projection-head';
 export type { HeadBlock, ProjectionHeadConfig } from './projection-head';
 export { localHead, globalHead } from './heads';
+export { GraphEncoder, GRAPH_INPUTS } from './graph-encoder';
+export type { GraphInput, GraphEncoderOutput } from './graph-encoder';
+export { ginEncoder } from './gin';
+export type { GinOptions, GinConfig } from './gin';
+export { infographHead } from './graph-heads';
 export type { HeadOptions } from './heads';
 export { ConfigError, ShapeError } from './errors';

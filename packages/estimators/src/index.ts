@@ -32,6 +32,7 @@ export type { Critic, CriticActivation, CriticBaseOptions } from './critics/type
 
 export { shuffleNegatives, derangement, permuteRows } from './negatives/shuffle';
 export { MemoryQueue } from './negatives/memory-queue';
+export { membershipMask } from './negatives/membership';
 export type { MemoryQueueOptions } from './negatives/memory-queue';
 
 export { gaussianMi, rhoForMi, correlatedGaussian, gaussianLogRatio } from './reference/gaussian';

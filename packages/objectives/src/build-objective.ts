@@ -5,16 +5,23 @@
 import { buildCmc, type CmcConfig } from './cmc';
 import { buildCpc, type CpcConfig } from './cpc';
 import { buildDim, type DimConfig } from './dim';
+import { buildInfograph, type InfographConfig, type InfographObjective } from './infograph';
 import { ConfigReader } from './internal/config-reader';
 import type { Objective } from './objective';
 
-/** Objective kinds `buildObjective` knows, declared once. */
-export const OBJECTIVE_KINDS = ['dim', 'cmc', 'cpc'] as const;
+/** Objective kinds `buildObjective` knows, declared once: the image objectives, then InfoGraph (graphs). */
+export const OBJECTIVE_KINDS = ['dim', 'cmc', 'cpc', 'infograph'] as const;
 /** One of {@link OBJECTIVE_KINDS}. */
 export type ObjectiveKind = (typeof OBJECTIVE_KINDS)[number];
 
 /** A resolved config of any objective (what `objective.config` holds). */
-export type ObjectiveConfig = DimConfig | CmcConfig | CpcConfig;
+export type ObjectiveConfig = DimConfig | CmcConfig | CpcConfig | InfographConfig;
+
+/**
+ * What {@link buildObjective} returns for a config of kind `K`: InfoGraph's objective on
+ * graphs for the literal `'infograph'`, an image {@link Objective} for any other kind.
+ */
+export type BuiltObjective<K extends string> = string extends K ? Objective : K extends 'infograph' ? InfographObjective : Objective;
 
 /**
  * Per kind, the config keys that shape only training (the bound, critics, heads, prior,
@@ -26,6 +33,7 @@ export const TRAINING_ONLY_KEYS: Readonly<Record<ObjectiveKind, readonly string[
   dim: ['estimator', 'alpha', 'beta', 'gamma', 'headUnits', 'localNegatives', 'globalHidden', 'prior'],
   cmc: ['mode', 'estimator', 'temperature', 'projectionHidden', 'projectionUnits', 'queueSize', 'momentum'],
   cpc: ['context', 'offsets', 'negatives', 'estimator'],
+  infograph: ['estimator', 'headUnits', 'temperature'],
 };
 
 /**
@@ -47,22 +55,30 @@ export function initialisationConfig<T extends { kind: string }>(config: T): Par
  *
  * - `{ kind: 'dim', inputShape }` — DIM(L) with JSD on the DCGAN encoder (see {@link DimConfig});
  * - `{ kind: 'cmc', inputShape, views: { kind: 'lab' | 'halves' | 'crops' | 'labChannels' }, mode }` — see {@link CmcConfig};
- * - `{ kind: 'cpc', inputShape, patch: { size, stride } }` — see {@link CpcConfig}.
+ * - `{ kind: 'cpc', inputShape, patch: { size, stride } }` — see {@link CpcConfig};
+ * - `{ kind: 'infograph', featureSize }` — InfoGraph on graphs, a GIN encoder (see {@link InfographConfig}):
+ *   typed as a `GraphObjective` when the kind is the literal `'infograph'`.
  *
  * Hjelm et al. 2019 (DIM), https://arxiv.org/abs/1808.06670; Tian et al. 2020 (CMC),
- * https://arxiv.org/abs/1906.05849; van den Oord et al. 2018 (CPC), https://arxiv.org/abs/1807.03748
+ * https://arxiv.org/abs/1906.05849; van den Oord et al. 2018 (CPC), https://arxiv.org/abs/1807.03748;
+ * Sun et al. 2020 (InfoGraph), https://arxiv.org/abs/1908.01000
  *
- * @param config `{ kind, inputShape: [height, width, channels], ...options }`
+ * @param config `{ kind, inputShape: [height, width, channels], ...options }`, or for graphs `{ kind: 'infograph', featureSize, ...options }`
  * @returns the objective; its `loss(batch)` takes images `[batch, height, width, channels]`
+ *   (InfoGraph's: a batch of graphs)
  * @throws ConfigError naming the key path (`prior.hidden[1]`, `encoder`) that is unknown, missing or out of range
  * @example
  * const objective = buildObjective({ kind: 'dim', inputShape: [28, 28, 1] });
  * const optimizer = adam(1e-4); // from @infomax/engine
  * const metrics = trainStep(objective, optimizer, { images }, 0); // { loss, mi_local }
  */
-export function buildObjective(config: { kind: string } & Record<string, unknown>): Objective {
+export function buildObjective<K extends string>(config: { kind: K } & Record<string, unknown>): BuiltObjective<K> {
   const r = new ConfigReader('buildObjective', config);
   const kind = r.choice('kind', OBJECTIVE_KINDS, undefined);
+  return build(kind, r) as BuiltObjective<K>;
+}
+
+function build(kind: ObjectiveKind, r: ConfigReader): Objective | InfographObjective {
   switch (kind) {
     case 'dim':
       return buildDim(r);
@@ -70,5 +86,7 @@ export function buildObjective(config: { kind: string } & Record<string, unknown
       return buildCmc(r);
     case 'cpc':
       return buildCpc(r);
+    case 'infograph':
+      return buildInfograph(r);
   }
 }

@@ -38,7 +38,7 @@ test("the default: { kind: 'dim' } at 28×28×1 is DIM(L) with JSD on the DCGAN 
   expect(o.encoder.localShape).toEqual([7, 7, 128]);
   expect(o.encoder.globalSize).toBe(64);
   expect(o.auxiliaryVariables).toEqual([]);
-  expect(OBJECTIVE_KINDS).toEqual(['dim', 'cmc', 'cpc']);
+  expect(OBJECTIVE_KINDS).toEqual(['dim', 'cmc', 'cpc', 'infograph']);
   o.dispose();
 });
 

@@ -1,10 +1,12 @@
 /**
- * @infomax/objectives: Deep InfoMax (global, local, prior matching), CMC and CPC as
- * compositions of views, encoders, critics and any bound of @infomax/estimators.
+ * @infomax/objectives: Deep InfoMax (global, local, prior matching), CMC, CPC and
+ * InfoGraph (on graphs) as compositions of views, encoders, critics and any bound of
+ * @infomax/estimators.
  * @packageDocumentation
  */
-export type { Batch, LossResult, Objective } from './objective';
+export type { Batch, GraphObjective, LossResult, Objective } from './objective';
 export { buildObjective, initialisationConfig, OBJECTIVE_KINDS, TRAINING_ONLY_KEYS } from './build-objective';
+export type { BuiltObjective } from './build-objective';
 export type { ObjectiveKind, ObjectiveConfig } from './build-objective';
 export { trainStep, trainStepAsync } from './train-step';
 export { applyEstimator, ESTIMATOR_KINDS } from './estimator';
@@ -17,6 +19,8 @@ export { CMC_VIEW_KINDS } from './cmc-views';
 export type { CmcViewKind, CmcViewsConfig } from './cmc-views';
 export { CpcObjective, CPC_NEGATIVES } from './cpc';
 export type { CpcConfig, CpcNegatives } from './cpc';
+export { InfographObjective } from './infograph';
+export type { InfographConfig, GinPart } from './infograph';
 export { PRIOR_DISTRIBUTIONS } from './dim-prior';
 export type { PriorConfig, PriorDistribution } from './dim-prior';
 export { ConfigError, ShapeError, NonFiniteError } from './errors';

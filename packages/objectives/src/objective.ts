@@ -2,10 +2,11 @@
  * The contract every objective fulfils, and the one training step the trainer
  * runs on any of them. An objective is views + encoders + critic + bound; it
  * owns its parts' variables (and, for adversarial pieces such as DIM's prior
- * discriminator, an auxiliary step with its own optimizer).
+ * discriminator, an auxiliary step with its own optimizer). Its type parameters
+ * default to images; a graph objective (InfoGraph) takes batches of graphs.
  */
 import type * as tf from '@tensorflow/tfjs';
-import type { Encoder } from '@infomax/encoders';
+import type { Encoder, GraphEncoder, GraphInput } from '@infomax/encoders';
 
 /** A batch as the data package yields it: images `[batch, height, width, channels]` in [0, 1]. */
 export interface Batch {
@@ -21,12 +22,17 @@ export interface LossResult {
   metrics: Record<string, tf.Scalar>;
 }
 
-/** A configured objective. */
-export interface Objective {
+/**
+ * A configured objective.
+ * @typeParam B the batch `loss` takes: images ({@link Batch}, the default) or graphs (`GraphInput`)
+ * @typeParam E the encoder whose representation is evaluated: `Encoder` or `GraphEncoder`
+ * @typeParam X what `embed` takes: images `[batch, height, width, channels]` or graphs
+ */
+export interface Objective<B = Batch, E = Encoder, X = tf.Tensor4D> {
   /** JSON-serialisable config (defaults filled in); `buildObjective(config)` rebuilds the same objective. */
   readonly config: { kind: string } & Record<string, unknown>;
   /** The encoder whose representation is evaluated (frozen features for the probe). */
-  readonly encoder: Encoder;
+  readonly encoder: E;
   /** Variables the main loss trains: encoders, heads, critics, context/predictor nets. */
   readonly variables: tf.Variable[];
   /**
@@ -40,20 +46,20 @@ export interface Objective {
    * the trainer calls it inside `optimizer.minimize` / `tf.variableGrads`.
    * `training` switches batch norm to batch statistics and randomised views on.
    */
-  loss(batch: Batch, options: { training: boolean; step: number }): LossResult;
+  loss(batch: B, options: { training: boolean; step: number }): LossResult;
   /**
    * Optional auxiliary update run after the main step (DIM prior matching trains its
    * discriminator here with its own optimizer). Returns its metrics as scalars (read back
    * with the step's own, in one read, then disposed by the caller) or plain numbers.
    */
-  auxiliaryStep?(batch: Batch, options: { step: number }): Record<string, tf.Scalar | number>;
+  auxiliaryStep?(batch: B, options: { step: number }): Record<string, tf.Scalar | number>;
   /**
    * The representation a probe evaluates, from raw images `[batch, height, width, channels]`
-   * to `[batch, D]` (inference mode). Optional for custom objectives; the built-in ones
-   * apply their own views first (CMC's Lab split — codes of every view concatenated —
-   * CPC's patch grid), which `encoder` alone does not. The caller owns the result.
+   * (or a batch of graphs) to `[batch, D]` (inference mode). Optional for custom objectives;
+   * the built-in ones apply their own views first (CMC's Lab split — codes of every view
+   * concatenated — CPC's patch grid), which `encoder` alone does not. The caller owns the result.
    */
-  embed?(images: tf.Tensor4D): tf.Tensor2D;
+  embed?(input: X): tf.Tensor2D;
   /**
    * State besides variables and optimizer slots that shapes the next steps: memory queues
    * (CMC), the generators of random views and prior samples (their state as four int32
@@ -72,3 +78,10 @@ export interface Objective {
   /** Frees every variable and model the objective owns. */
   dispose(): void;
 }
+
+/**
+ * An objective on graphs: `loss` and `embed` take a batch of graphs as one disjoint union
+ * (`GraphInput`: node features, edge index lists, node → graph segment ids; what
+ * `@infomax/data`'s `graphBatch` yields), `embed` returns one row per graph.
+ */
+export type GraphObjective = Objective<GraphInput, GraphEncoder, GraphInput>;

@@ -13,7 +13,8 @@ export type DvOptions = NegativeOptions;
  *
  * Donsker & Varadhan 1983; used by MINE, Belghazi et al. 2018, https://arxiv.org/abs/1801.04062
  *
- * @param scores [B, B] or [B, B, L], `scores[i, k] = T(x_i, y_k)`, positives on the diagonal.
+ * @param scores [B, B] or [B, B, L], `scores[i, k] = T(x_i, y_k)`, positives on the diagonal;
+ *   or [B, N] / [B, N, L] with `positiveMask` (e.g. nodes × graphs).
  * @param options see {@link NegativeOptions}.
  * @returns `{ estimate, loss }` scalars; `loss = −estimate`.
  * @throws ShapeError for a non-square or wrongly shaped argument (values are not read: NaN scores give a NaN estimate).

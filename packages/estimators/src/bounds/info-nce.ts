@@ -15,7 +15,8 @@ export type InfoNceOptions = NegativeOptions;
  * van den Oord et al. 2018 (CPC), https://arxiv.org/abs/1807.03748; Poole et al. 2019,
  * https://arxiv.org/abs/1905.06922
  *
- * @param scores [B, B] or [B, B, L], `scores[i, k] = T(x_i, y_k)`, positives on the diagonal.
+ * @param scores [B, B] or [B, B, L], `scores[i, k] = T(x_i, y_k)`, positives on the diagonal;
+ *   or [B, N] / [B, N, L] with `positiveMask` (e.g. nodes × graphs).
  * @param options see {@link NegativeOptions}; extra negatives raise K (and the log K ceiling).
  * @returns `{ estimate, loss }` scalars; `loss = −estimate` (the cross-entropy of picking the positive, minus log K).
  * @throws ShapeError for a non-square or wrongly shaped argument (values are not read: NaN scores give a NaN estimate).

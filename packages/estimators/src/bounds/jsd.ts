@@ -28,7 +28,8 @@ export interface JsdOptions extends NegativeOptions {
  * Nowozin et al. 2016 (f-GAN), https://arxiv.org/abs/1606.00709; Hjelm et al. 2019 (DIM),
  * https://arxiv.org/abs/1808.06670; Poole et al. 2019, https://arxiv.org/abs/1905.06922
  *
- * @param scores [B, B] or [B, B, L], `scores[i, k] = T(x_i, y_k)`, positives on the diagonal.
+ * @param scores [B, B] or [B, B, L], `scores[i, k] = T(x_i, y_k)`, positives on the diagonal;
+ *   or [B, N] / [B, N, L] with `positiveMask` (e.g. nodes × graphs).
  * @param options see {@link JsdOptions}.
  * @returns `{ estimate, loss }` scalars; `loss = −(f-GAN JSD value)`.
  * @throws ShapeError for a non-square or wrongly shaped argument (values are not read: NaN scores give a NaN estimate);

@@ -32,7 +32,8 @@ export interface SmileOptions extends NegativeOptions {
  * Song & Ermon 2020, "Understanding the Limitations of Variational Mutual Information
  * Estimators", https://arxiv.org/abs/1910.06222
  *
- * @param scores [B, B] or [B, B, L], `scores[i, k] = T(x_i, y_k)`, positives on the diagonal.
+ * @param scores [B, B] or [B, B, L], `scores[i, k] = T(x_i, y_k)`, positives on the diagonal;
+ *   or [B, N] / [B, N, L] with `positiveMask` (e.g. nodes × graphs).
  * @param options see {@link SmileOptions}.
  * @returns `{ estimate, loss }` scalars; the loss is −JSD or −SMILE (`train`).
  * @throws ShapeError for a non-square or wrongly shaped argument (values are not read: NaN scores give a NaN estimate);

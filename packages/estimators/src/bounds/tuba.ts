@@ -21,7 +21,8 @@ export interface TubaOptions extends NegativeOptions {
  *
  * Poole et al. 2019, "On Variational Bounds of Mutual Information", https://arxiv.org/abs/1905.06922
  *
- * @param scores [B, B] or [B, B, L], `scores[i, k] = T(x_i, y_k)`, positives on the diagonal.
+ * @param scores [B, B] or [B, B, L], `scores[i, k] = T(x_i, y_k)`, positives on the diagonal;
+ *   or [B, N] / [B, N, L] with `positiveMask` (e.g. nodes × graphs).
  * @param options see {@link TubaOptions}.
  * @returns `{ estimate, loss }` scalars; `loss = −estimate`.
  * @throws ShapeError for a non-square or wrongly shaped argument or baseline (values are not read: NaN scores give a NaN estimate).

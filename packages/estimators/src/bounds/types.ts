@@ -1,7 +1,8 @@
 /**
  * Types shared by every bound. One score layout everywhere: `scores[i, k, ...]` is
  * the critic's value T(x_i, y_k); positives (samples of the joint) are on the
- * diagonal `i == k`; every other pair is a sample of the product of marginals.
+ * diagonal `i == k` (or, for rectangular scores, where `positiveMask` says); every
+ * other pair is a sample of the product of marginals.
  */
 import type * as tf from '@tensorflow/tfjs';
 
@@ -21,12 +22,20 @@ export type BoundResult = {
   loss: tf.Scalar;
 };
 
-/** Which pairs count as negatives (product-of-marginals samples). */
+/** Which pairs count as positives (joint samples) and which as negatives (product-of-marginals samples). */
 export interface NegativeOptions {
   /**
-   * [B, B] of 0/1: 1 where the pair (x_i, y_k) is a negative. Default: every
-   * off-diagonal pair (all other pairs in the batch). {@link shuffleNegatives}
-   * gives the MINE choice of one shuffled partner per row. The diagonal must be 0.
+   * [B, N] of 0/1 with exactly one 1 per row: the column of row i's positive. With it,
+   * scores may be rectangular, [B, N] or [B, N, L] — e.g. nodes × graphs, positive
+   * where the node belongs to the graph (InfoGraph; {@link membershipMask} builds it).
+   * Default: the diagonal of square scores.
+   */
+  positiveMask?: tf.Tensor2D;
+  /**
+   * [B, N] of 0/1 (N = B for square scores): 1 where the pair (x_i, y_k) is a negative.
+   * Default: every pair that is not a positive (all other pairs in the batch).
+   * {@link shuffleNegatives} gives the MINE choice of one shuffled partner per row.
+   * It must be 0 on the positives.
    */
   negativeMask?: tf.Tensor2D;
   /**

@@ -8,45 +8,64 @@ import { ShapeError } from '../errors';
 import type { NegativeOptions } from '../bounds/types';
 import { checkFloat, checkScores, describe } from './validate';
 
-/** Scores arranged for the bounds: B rows, N = B + Q candidate columns, L positions. */
+/** Scores arranged for the bounds: B rows, N + Q candidate columns (N = B for square scores), L positions. */
 export interface ScoreLayout {
-  /** Positive scores T(x_i, y_i): [B, L]. */
+  /** Positive scores T(x_i, y_i) (or of row i's `positiveMask` column): [B, L]. */
   pos: tf.Tensor2D;
-  /** Every candidate score (the B columns of the batch, then Q extra columns): [B, N, L]. */
+  /** Every candidate score (the N columns of the batch, then Q extra columns): [B, N + Q, L]. */
   all: tf.Tensor3D;
-  /** 1 where the pair is a negative, else 0: [B, N, 1]. */
+  /** 1 where the pair is a negative, else 0: [B, N + Q, 1]. */
   neg: tf.Tensor3D;
-  /** 1 on the positives (column i of row i), else 0: [B, N, 1]. */
+  /** 1 on the positives (column i of row i, or the `positiveMask` column), else 0: [B, N + Q, 1]. */
   posMask: tf.Tensor3D;
 }
 
-/** Masks already checked, with their fewest negatives in a row. */
+/** Negative masks already checked against the diagonal, with their fewest negatives in a row. */
 const checkedMasks = new WeakMap<tf.Tensor, number>();
 
-/** One read-back for the three facts (each dataSync stalls a GPU backend). */
-function maskFacts(mask: tf.Tensor, b: number): Float32Array {
+/**
+ * One read-back for the facts of a 0/1 mask (each dataSync stalls a GPU backend): binary,
+ * its sum over `positives` (the diagonal when undefined; 0 when null), fewest and most 1s in a row.
+ */
+function maskFacts(mask: tf.Tensor, positives: tf.Tensor | undefined | null): Float32Array {
   return tf.tidy(() => {
     const m = mask.toFloat();
     const isBinary = tf.all(tf.logicalOr(tf.equal(m, 0), tf.equal(m, 1))).toFloat();
-    return tf.stack([isBinary, tf.sum(tf.mul(m, tf.eye(b))), tf.min(tf.sum(m, 1))]).dataSync() as Float32Array;
+    const onPositives = positives === null ? tf.scalar(0) : tf.sum(tf.mul(m, positives ? positives.toFloat() : tf.eye(m.shape[0])));
+    const rows = tf.sum(m, 1);
+    return tf.stack([isBinary, onPositives, tf.min(rows), tf.max(rows)]).dataSync() as Float32Array;
   });
 }
 
-/** Throws unless the mask is 0/1 with a zero diagonal; returns its fewest negatives in a row. */
-function checkMaskValues(fn: string, mask: tf.Tensor, b: number): number {
-  const [binary, diagonal, minRow] = maskFacts(mask, b);
+/** Throws unless the negative mask is 0/1 and 0 on the positives; returns its fewest negatives in a row. */
+function checkMaskValues(fn: string, mask: tf.Tensor, positives: tf.Tensor | undefined): number {
+  const [binary, onPositives, minRow] = maskFacts(mask, positives);
   if (!binary) throw new ShapeError(`${fn}: option 'negativeMask' must hold only 0 and 1`);
-  if (diagonal !== 0) {
-    throw new ShapeError(`${fn}: option 'negativeMask' must be 0 on the diagonal (those pairs are the positives)`);
+  if (onPositives !== 0) {
+    const where = positives ? "where 'positiveMask' is 1" : 'on the diagonal';
+    throw new ShapeError(`${fn}: option 'negativeMask' must be 0 ${where} (those pairs are the positives)`);
   }
   return minRow;
 }
 
+/** Throws unless `mask` is a 0/1 `[B, N]` tensor with exactly one 1 per row. */
+function checkPositiveMask(fn: string, mask: unknown, b: number, n: number): void {
+  if (!(mask instanceof tf.Tensor) || mask.rank !== 2 || mask.shape[0] !== b || mask.shape[1] !== n) {
+    throw new ShapeError(`${fn}: option 'positiveMask' must have shape [${b}, ${n}] to match the scores, got ${describe(mask)}`);
+  }
+  if (!canReadSync()) return;
+  const [binary, , minRow, maxRow] = maskFacts(mask, null);
+  if (!binary || minRow !== 1 || maxRow !== 1) {
+    throw new ShapeError(`${fn}: option 'positiveMask' must hold 0 and 1 with exactly one 1 per row (each row's positive)`);
+  }
+}
+
 /** Validates `scores` and the negative options (throws a typed error naming `fn`). */
 export function checkBoundArgs(fn: string, scores: unknown, options: NegativeOptions = {}): asserts scores is tf.Tensor {
-  checkScores(fn, scores);
-  const b = scores.shape[0];
-  const { negativeMask, extra } = options;
+  const { positiveMask, negativeMask, extra } = options;
+  checkScores(fn, scores, 'scores', positiveMask !== undefined);
+  const [b, n] = scores.shape;
+  if (positiveMask !== undefined) checkPositiveMask(fn, positiveMask, b, n);
   let q = 0;
   if (extra !== undefined) {
     if (!(extra instanceof tf.Tensor)) {
@@ -63,16 +82,17 @@ export function checkBoundArgs(fn: string, scores: unknown, options: NegativeOpt
     q = extra.shape[1] as number;
   }
   if (negativeMask !== undefined) {
-    if (!(negativeMask instanceof tf.Tensor) || negativeMask.rank !== 2 || negativeMask.shape[0] !== b || negativeMask.shape[1] !== b) {
-      throw new ShapeError(`${fn}: option 'negativeMask' must have shape [${b}, ${b}] to match scores [${scores.shape}], got ${describe(negativeMask)}`);
+    if (!(negativeMask instanceof tf.Tensor) || negativeMask.rank !== 2 || negativeMask.shape[0] !== b || negativeMask.shape[1] !== n) {
+      throw new ShapeError(`${fn}: option 'negativeMask' must have shape [${b}, ${n}] to match scores [${scores.shape}], got ${describe(negativeMask)}`);
     }
     // Its values need a synchronous read; where the backend has none (webgpu) only the shape is checked.
     if (!canReadSync()) return;
-    // Tensors are immutable: a mask checked once (an objective reuses one every step) needs no second pass.
-    let minRow = checkedMasks.get(negativeMask);
+    // Tensors are immutable: a mask checked once against the diagonal (an objective reuses one every
+    // step) needs no second pass; against a positive mask, the pair is checked.
+    let minRow = positiveMask === undefined ? checkedMasks.get(negativeMask) : undefined;
     if (minRow === undefined) {
-      minRow = checkMaskValues(fn, negativeMask, b);
-      checkedMasks.set(negativeMask, minRow);
+      minRow = checkMaskValues(fn, negativeMask, positiveMask);
+      if (positiveMask === undefined) checkedMasks.set(negativeMask, minRow);
     }
     if (minRow + q < 1) {
       throw new ShapeError(`${fn}: option 'negativeMask' leaves a row without negatives (and 'extra' adds none)`);
@@ -84,10 +104,9 @@ export function checkBoundArgs(fn: string, scores: unknown, options: NegativeOpt
 export function toLayout(scores: tf.Tensor, options: NegativeOptions = {}): ScoreLayout {
   const b = scores.shape[0];
   const s3 = (scores.rank === 2 ? scores.expandDims(2) : scores) as tf.Tensor3D;
-  const eye = tf.eye(b);
-  const pos = tf.sum(tf.mul(s3, eye.expandDims(2)), 1) as tf.Tensor2D;
-  let negCols: tf.Tensor2D = options.negativeMask ? options.negativeMask.toFloat() : tf.sub(1, eye);
-  let posCols: tf.Tensor2D = eye;
+  let posCols: tf.Tensor2D = options.positiveMask ? options.positiveMask.toFloat() : tf.eye(b);
+  const pos = tf.sum(tf.mul(s3, posCols.expandDims(2)), 1) as tf.Tensor2D;
+  let negCols: tf.Tensor2D = options.negativeMask ? options.negativeMask.toFloat() : tf.sub(1, posCols);
   let all = s3;
   const extra = options.extra;
   if (extra !== undefined && (extra.shape[1] as number) > 0) {

@@ -5,22 +5,27 @@
 import * as tf from '@tensorflow/tfjs';
 import { ConfigError, ShapeError } from '../errors';
 
-/** Throws unless `t` is a float tensor of rank 2 or 3 whose first two sizes are equal and ≥ 2. */
-export function checkScores(fn: string, t: unknown, name = 'scores'): asserts t is tf.Tensor {
+/**
+ * Throws unless `t` is a float tensor of rank 2 or 3 whose first two sizes are equal and ≥ 2,
+ * or, with `rectangular`, whose second size is ≥ 2 (a positive and a negative per row).
+ */
+export function checkScores(fn: string, t: unknown, name = 'scores', rectangular = false): asserts t is tf.Tensor {
   if (!(t instanceof tf.Tensor)) {
     throw new ShapeError(`${fn}: '${name}' must be a tf.Tensor, got ${describe(t)}`);
   }
+  const layout = rectangular ? '[B, N] or [B, N, L]' : '[B, B] or [B, B, L]';
   if (t.rank !== 2 && t.rank !== 3) {
-    throw new ShapeError(
-      `${fn}: '${name}' must have shape [B, B] or [B, B, L], got rank ${t.rank} [${t.shape}]`,
-    );
+    throw new ShapeError(`${fn}: '${name}' must have shape ${layout}, got rank ${t.rank} [${t.shape}]`);
   }
-  if (t.shape[0] !== t.shape[1]) {
+  if (rectangular) {
+    if (t.shape[0] < 1 || t.shape[1] < 2) {
+      throw new ShapeError(`${fn}: '${name}' needs at least one row and two columns (a positive and a negative), got [${t.shape}]`);
+    }
+  } else if (t.shape[0] !== t.shape[1]) {
     throw new ShapeError(
       `${fn}: '${name}' must be square in its first two axes ([B, B] or [B, B, L]; positives on the diagonal), got [${t.shape}]`,
     );
-  }
-  if (t.shape[0] < 2) {
+  } else if (t.shape[0] < 2) {
     throw new ShapeError(`${fn}: '${name}' needs a batch of at least 2 (one negative per row), got [${t.shape}]`);
   }
   checkFloat(fn, t, name);

@@ -4,11 +4,18 @@
  * moderate scores.
  */
 
-/** Scores [B][N][L] (N ≥ B: the batch, then extra columns) and the negative mask [B][N]. */
+/**
+ * Scores [B][N][L] (the batch's columns, then extra columns), the negative mask [B][N], and
+ * the column of each row's positive (default: column i of row i, the diagonal).
+ */
 export interface NaiveInput {
   s: number[][][];
   neg: number[][];
+  pos?: number[];
 }
+
+/** The column of row i's positive. */
+const posOf = (input: NaiveInput, i: number): number => input.pos?.[i] ?? i;
 
 /** Builds the default negative mask (off-diagonal of the batch, all extra columns). */
 export function defaultNeg(b: number, n: number): number[][] {
@@ -22,8 +29,8 @@ function perL(input: NaiveInput, f: (l: number) => number): number {
   return sum / l;
 }
 
-function posMean(s: number[][][], l: number, shift: (i: number) => number = () => 0): number {
-  return s.reduce((a, row, i) => a + row[i][l] - shift(i), 0) / s.length;
+function posMean(input: NaiveInput, l: number, shift: (i: number) => number = () => 0): number {
+  return input.s.reduce((a, row, i) => a + row[posOf(input, i)][l] - shift(i), 0) / input.s.length;
 }
 
 function negMean(input: NaiveInput, l: number, g: (v: number, i: number) => number): number {
@@ -41,11 +48,11 @@ function negMean(input: NaiveInput, l: number, g: (v: number, i: number) => numb
 }
 
 export function naiveDv(input: NaiveInput, clip = Infinity): number {
-  return perL(input, (l) => posMean(input.s, l) - Math.log(negMean(input, l, (v) => Math.exp(Math.max(-clip, Math.min(clip, v))))));
+  return perL(input, (l) => posMean(input, l) - Math.log(negMean(input, l, (v) => Math.exp(Math.max(-clip, Math.min(clip, v))))));
 }
 
 export function naiveTuba(input: NaiveInput, logBaseline: (i: number, l: number) => number): number {
-  return perL(input, (l) => 1 + posMean(input.s, l, (i) => logBaseline(i, l)) - negMean(input, l, (v, i) => Math.exp(v - logBaseline(i, l))));
+  return perL(input, (l) => 1 + posMean(input, l, (i) => logBaseline(i, l)) - negMean(input, l, (v, i) => Math.exp(v - logBaseline(i, l))));
 }
 
 export function naiveNwj(input: NaiveInput): number {
@@ -54,7 +61,7 @@ export function naiveNwj(input: NaiveInput): number {
 
 export function naiveJsd(input: NaiveInput): number {
   const softplus = (v: number) => Math.log(1 + Math.exp(v));
-  return perL(input, (l) => -input.s.reduce((a, row, i) => a + softplus(-row[i][l]), 0) / input.s.length - negMean(input, l, softplus));
+  return perL(input, (l) => -input.s.reduce((a, row, i) => a + softplus(-row[posOf(input, i)][l]), 0) / input.s.length - negMean(input, l, softplus));
 }
 
 export function naiveInfoNce(input: NaiveInput): number {
@@ -64,12 +71,12 @@ export function naiveInfoNce(input: NaiveInput): number {
       let z = 0;
       let k = 0;
       row.forEach((v, c) => {
-        if (c === i || input.neg[i][c]) {
+        if (c === posOf(input, i) || input.neg[i][c]) {
           z += Math.exp(v[l]);
           k++;
         }
       });
-      sum += row[i][l] - Math.log(z / k);
+      sum += row[posOf(input, i)][l] - Math.log(z / k);
     });
     return sum / input.s.length;
   });

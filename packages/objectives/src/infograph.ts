@@ -1,0 +1,149 @@
+/**
+ * InfoGraph: Deep InfoMax's local term on graphs. A GIN encodes every node (the
+ * "patches": each node's outputs of every layer) and every graph (each layer's nodes
+ * summed, concatenated); the MI between a graph's vector and each of its nodes' vectors
+ * is maximised, the batch's other graphs serving as negatives:
+ *
+ *   L = −(1/N) Σ_i Î(h_φ(x_i); g_ψ(G(i)))   scores[i, k] = h_φ(x_i) · g_ψ(G_k) / τ
+ *
+ * a `[nodes, graphs]` score matrix whose positives are each node's own graph (the
+ * estimators' `positiveMask`), with any bound of `@infomax/estimators` (JSD by default,
+ * InfoGraph's). h_φ and g_ψ are InfoGraph's heads. The representation is the graph vector.
+ *
+ * Sun et al. 2020, "InfoGraph: Unsupervised and Semi-supervised Graph-Level Representation
+ * Learning via Mutual Information Maximization", https://arxiv.org/abs/1908.01000
+ */
+import * as tf from '@tensorflow/tfjs';
+import { ginEncoder, infographHead, type GinConfig, type GraphEncoder, type GraphInput } from '@infomax/encoders';
+import { membershipMask } from '@infomax/estimators';
+import { ConfigError, ShapeError } from './errors';
+import { applyEstimator, ESTIMATOR_KINDS, type EstimatorKind } from './estimator';
+import type { ConfigReader } from './internal/config-reader';
+import { partSeeds } from './internal/encoder-part';
+import type { GraphObjective, LossResult } from './objective';
+
+/** The GIN inside an InfoGraph config: its options without the ones the objective sets. */
+export type GinPart = Omit<GinConfig, 'featureSize' | 'seed'>;
+
+/** An InfoGraph config with every default filled in (what `objective.config` holds). */
+export type InfographConfig = {
+  kind: 'infograph';
+  /** Width of each node's input features (e.g. a dataset's `featureSize`). Required. */
+  featureSize: number;
+  /** The GIN. Default `{ kind: 'gin', hidden: 32, layers: 5, batchNorm: true }` (InfoGraph's): 160-d node and graph vectors. */
+  encoder: GinPart;
+  /** The bound, one of ESTIMATOR_KINDS. Default 'jsd' (InfoGraph's). */
+  estimator: EstimatorKind;
+  /** Width of the node and graph heads. Default: the encoder's width, layers × hidden (InfoGraph's). */
+  headUnits: number;
+  /**
+   * Scores are divided by this τ > 0. Default 1 (InfoGraph's plain dot products). Graph
+   * vectors are sums over nodes, so untrained scores reach the hundreds: harmless for JSD,
+   * InfoNCE, DV and SMILE, but NWJ's E[e^T] overflows there; √headUnits keeps them near 1.
+   */
+  temperature: number;
+  /** Seed of every initialisation. Default 0. */
+  seed: number;
+};
+
+/** Reads the `encoder` key and builds the GIN on `featureSize` with `seed`. */
+function readGin(r: ConfigReader, featureSize: number, seed: number): { encoder: GraphEncoder; stored: GinPart } {
+  const value = r.raw('encoder') ?? { kind: 'gin' };
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) r.fail('encoder', "a GIN config object ({ kind: 'gin', ... })", value);
+  const given = value as Record<string, unknown>;
+  if (given.kind !== 'gin') r.fail('encoder.kind', "'gin'", given.kind);
+  for (const owned of ['featureSize', 'seed'] as const) {
+    if (given[owned] !== undefined) r.fail(`encoder.${owned}`, `absent (the objective sets it from its top-level '${owned}')`, given[owned]);
+  }
+  let encoder: GraphEncoder;
+  try {
+    encoder = ginEncoder({ ...given, featureSize, seed } as GinConfig);
+  } catch (err) {
+    if (err instanceof ConfigError) throw new ConfigError(`${r.fn}: config key '${r.path('encoder')}' is not a valid encoder config: ${err.message}`);
+    throw err;
+  }
+  const { featureSize: _f, seed: _s, ...stored } = encoder.config;
+  return { encoder, stored };
+}
+
+/** Reads and validates an InfoGraph config (the one place its defaults are set) and builds it. */
+export function buildInfograph(r: ConfigReader): InfographObjective {
+  const featureSize = r.int('featureSize', undefined);
+  const seed = r.number('seed', 0);
+  const seeds = partSeeds(seed, 3);
+  const { encoder, stored } = readGin(r, featureSize, seeds[0]);
+  try {
+    const config: InfographConfig = {
+      kind: 'infograph',
+      featureSize,
+      encoder: stored,
+      estimator: r.choice('estimator', ESTIMATOR_KINDS, 'jsd'),
+      headUnits: r.int('headUnits', encoder.globalSize),
+      temperature: r.number('temperature', 1, 0, Infinity, { loOpen: true }),
+      seed,
+    };
+    r.done();
+    return new InfographObjective(config, encoder, seeds);
+  } catch (err) {
+    encoder.dispose();
+    throw err;
+  }
+}
+
+/** InfoGraph as an objective on graphs; build it with `buildObjective({ kind: 'infograph', featureSize })`. */
+export class InfographObjective implements GraphObjective {
+  readonly auxiliaryOptimizers: Record<string, tf.Optimizer> = {};
+  readonly auxiliaryVariables: tf.Variable[] = [];
+  private readonly nodeHead: tf.LayersModel;
+  private readonly graphHead: tf.LayersModel;
+
+  constructor(
+    readonly config: InfographConfig,
+    readonly encoder: GraphEncoder,
+    seeds: number[],
+  ) {
+    this.nodeHead = infographHead(encoder.localSize, { units: config.headUnits, seed: seeds[1] });
+    this.graphHead = infographHead(encoder.globalSize, { units: config.headUnits, seed: seeds[2] });
+  }
+
+  /** The GIN's and both heads' trainable variables. */
+  get variables(): tf.Variable[] {
+    const weights = [...this.nodeHead.trainableWeights, ...this.graphHead.trainableWeights];
+    return [...this.encoder.trainableVariables, ...weights.map((w) => w.read() as tf.Variable)];
+  }
+
+  /**
+   * The InfoGraph loss of one batch of graphs.
+   * @param batch graphs as one disjoint union (see `GraphInput`), at least 2 graphs
+   * @returns loss and metric `mi_local` (the bound's estimate over node–graph pairs, nats)
+   * @throws ShapeError for a batch that is not a graph batch or has fewer than 2 graphs
+   */
+  loss(batch: GraphInput, options: { training: boolean; step: number }): LossResult {
+    if (!(batch?.features instanceof tf.Tensor)) {
+      throw new ShapeError(`InfographObjective.loss: argument batch must be a batch of graphs ({ features, source, target, segmentIds, numGraphs }); got keys ${JSON.stringify(Object.keys(batch ?? {}))}`);
+    }
+    return tf.tidy(() => {
+      const { local, global } = this.encoder.encode(batch, { training: options.training });
+      const nodes = this.nodeHead.apply(local, { training: options.training }) as tf.Tensor2D;
+      const graphs = this.graphHead.apply(global, { training: options.training }) as tf.Tensor2D;
+      const scores = tf.div(tf.matMul(nodes, graphs, false, true), this.config.temperature); // [nodes, graphs]
+      const bound = applyEstimator(this.config.estimator, scores, { positiveMask: membershipMask(batch.segmentIds, batch.numGraphs) });
+      return { loss: bound.loss, metrics: { mi_local: bound.estimate } };
+    });
+  }
+
+  /**
+   * The representation a probe evaluates: the graph vector (every layer's sum pooling), in inference mode.
+   * @param graphs a batch of graphs @returns `[numGraphs, layers · hidden]`
+   */
+  embed(graphs: GraphInput): tf.Tensor2D {
+    return tf.tidy(() => this.encoder.encode(graphs, { training: false }).global);
+  }
+
+  /** Frees the encoder and both heads. */
+  dispose(): void {
+    this.encoder.dispose();
+    this.nodeHead.dispose();
+    this.graphHead.dispose();
+  }
+}
