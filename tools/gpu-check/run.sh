@@ -28,7 +28,7 @@ if ! ldconfig -p | grep -q libvulkan.so.1 || ! ldconfig -p | grep -q libGLdispat
   for f in .gl/*.deb; do dpkg -x "$f" /; done
   ldconfig
 fi
-# The NVIDIA driver's Vulkan ICD lives under /usr/local/nvidia on the lent machines.
+# Container images with the NVIDIA driver mounted under /usr/local/nvidia keep its Vulkan ICD there.
 ICD=/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json
 if [ -f "$ICD" ] && [ -z "${VK_DRIVER_FILES:-}" ]; then export VK_DRIVER_FILES="$ICD"; fi
 
