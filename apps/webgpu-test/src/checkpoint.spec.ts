@@ -20,7 +20,7 @@ const CONFIGS: Array<[string, Record<string, unknown>]> = [
   ['DIM local + prior', { kind: 'dim', inputShape: [16, 16, 1], encoder: SMALL, headUnits: 8, gamma: 0.1, prior: { hidden: [8] }, seed: 2 }],
   ['CMC crops, queue of 16, momentum 0.9', { kind: 'cmc', inputShape: [16, 16, 1], views: { kind: 'crops', count: 2 }, encoder: SMALL, projectionUnits: 8, queueSize: 16, momentum: 0.9, seed: 2 }],
 ];
-const POSITION = { step: 2, epoch: 0, position: 2, epochSeed: 1, rng: [1, 2, 3, 4] as [number, number, number, number], metricsBytes: 0, elapsedMs: 0 };
+const POSITION = { step: 2, epoch: 0, position: 2, epochSeed: 1, rng: [1, 2, 3, 4] as [number, number, number, number], metricsBytes: 0, metricsSha256: '0'.repeat(64), elapsedMs: 0 };
 
 let dir: string;
 beforeAll(() => {
