@@ -105,7 +105,7 @@ describe('InfoGraph objective', () => {
       [{ ...BASE, encoder: { ...SMALL, featureSize: 3 } }, /config key 'encoder.featureSize' must be absent/],
       [{ ...BASE, encoder: { ...SMALL, layers: 0 } }, /config key 'encoder' is not a valid encoder config: ginEncoder: option 'layers'/],
       [{ ...BASE, inputShape: [28, 28, 1] }, /config key 'inputShape' must be absent \(unknown key/],
-      [{ ...BASE, estimator: 'mine' }, /config key 'estimator' must be one of/],
+      [{ ...BASE, estimator: 'interpolated' }, /config key 'estimator' must be one of/],
     ];
     const before = tf.memory().numTensors;
     for (const [config, message] of bad) {
