@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { FusedAdam, Rng } from '@infomax/engine';
 import { ConfigError } from './errors';
 import { countCorrect } from './internal/accuracy';
+import type { LinearProbeResult } from './linear-probe';
 import { gatherRows } from './internal/rows';
 import { checkInt, checkNumber, checkSplits, type LabelledSplits } from './internal/validate';
 import { standardize } from './standardize';
@@ -37,22 +38,16 @@ export interface MlpProbeOptions extends LabelledSplits {
   onEpoch?: (epoch: number, loss: number, validationAccuracy: number) => void;
 }
 
-/** What {@link mlpProbe} measured, with the weights of its best validation epoch. */
-export interface MlpProbeResult {
-  /** Accuracy on the training rows it fitted (the held-out ones excluded), in [0, 1]. */
-  trainAccuracy: number;
+/**
+ * What {@link mlpProbe} measured, with the weights of its best validation epoch: the linear
+ * probe's fields (`trainAccuracy` over the rows it fitted, the held-out ones excluded; `epochs`
+ * run, at most `maxEpochs`) and the early stopping's.
+ */
+export interface MlpProbeResult extends LinearProbeResult {
   /** Accuracy on the held-out training rows, in [0, 1]. */
   validationAccuracy: number;
-  /** Accuracy on the test split, in [0, 1]. */
-  testAccuracy: number;
-  /** Epochs run (≤ maxEpochs). */
-  epochs: number;
   /** The 1-based epoch whose weights were kept. */
   bestEpoch: number;
-  /** Mean training loss (cross-entropy + penalty) over the last epoch run. */
-  loss: number;
-  /** Wall-clock seconds, standardisation and evaluation included. */
-  seconds: number;
 }
 
 type Resolved = Required<Omit<MlpProbeOptions, 'onEpoch'>> & Pick<MlpProbeOptions, 'onEpoch'>;
