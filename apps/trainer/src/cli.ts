@@ -54,6 +54,7 @@ export function program(io: CliIo = { stdout: process.stdout, stderr: process.st
     .option('--backend <name>', 'auto | tensorflow | webgpu | wasm | cpu (default auto)')
     .option('--checkpoint-every <steps>', 'checkpoint interval (default 500; 0: only at the end)', num)
     .option('--log-every <steps>', 'metrics/log line interval (default 20)', num)
+    .option('--loggers <list>', 'besides metrics.jsonl: csv,tensorboard (default both; none for neither)')
     .option('--eval-every <steps>', 'linear-probe interval (default 0: only at the end)', num)
     .option('--layer <name>', 'probed encoder output: conv | fc | code (default code)')
     .option('--set <key=value>', 'set any config key, e.g. --set objective.beta=0.5 (repeatable)', collect)

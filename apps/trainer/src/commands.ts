@@ -43,6 +43,7 @@ const TRAIN_FLAGS: Record<string, string> = {
   backend: 'backend',
   checkpointEvery: 'checkpoint.every',
   logEvery: 'log.every',
+  loggers: 'log.loggers',
   evalEvery: 'eval.every',
   layer: 'eval.layer',
 };

@@ -7,6 +7,7 @@ import { promises as fsp } from 'fs';
 import * as path from 'path';
 import { parse as parseYaml } from 'yaml';
 import { ConfigError } from './errors';
+import { LOGGERS, type LoggerKind } from './loggers/logger';
 import { bool, deepMerge, fail, int, oneOf, opt, positive, section, setPath, text, type Raw } from './internal/validate';
 
 /** Datasets `data.dataset` accepts, declared once. */
@@ -70,10 +71,18 @@ export interface TrainConfig {
   train: OptimConfig;
   /** Checkpoint every `every` steps (0: only at the end); keep the last `keep`. Defaults 500 and 2. */
   checkpoint: { every: number; keep: number };
-  /** Log a metrics line every `every` steps. Default 20. */
-  log: { every: number };
+  /** Log a metrics line every `every` steps (default 20) to `metrics.jsonl` and the `loggers` (default CSV and TensorBoard). */
+  log: LogConfig;
   /** Probe every `every` steps (0: only at the end) on `layer`; `randomInit` also probes the untrained encoder. */
   eval: EvalConfig;
+}
+
+/** Metrics logging. `metrics.jsonl` is always written: it is the run's record. */
+export interface LogConfig {
+  /** Steps between metrics lines. Default 20. */
+  every: number;
+  /** Views of `metrics.jsonl` kept live: `csv` (`metrics.csv`), `tensorboard` (`tensorboard/` event files). Default both. */
+  loggers: LoggerKind[];
 }
 
 /** Evaluation settings. */
@@ -143,7 +152,7 @@ export function resolveConfig(raw: unknown, validateObjective?: (objective: Raw)
   };
 
   const c = section('checkpoint', top.checkpoint, ['every', 'keep']);
-  const l = section('log', top.log, ['every']);
+  const l = section('log', top.log, ['every', 'loggers']);
   const e = section('eval', top.eval, EVAL);
   const given = top.objective ?? {};
   if (typeof given !== 'object' || Array.isArray(given)) fail('objective', 'an object with a kind', given);
@@ -162,7 +171,10 @@ export function resolveConfig(raw: unknown, validateObjective?: (objective: Raw)
       every: opt(c.every, 500, (v) => int('checkpoint.every', v, 0)),
       keep: opt(c.keep, 2, (v) => int('checkpoint.keep', v, 1, 1000)),
     },
-    log: { every: opt(l.every, 20, (v) => int('log.every', v, 1)) },
+    log: {
+      every: opt(l.every, 20, (v) => int('log.every', v, 1)),
+      loggers: opt(l.loggers, [...LOGGERS], (v) => loggerList(v)),
+    },
     eval: {
       every: opt(e.every, 0, (v) => int('eval.every', v, 0)),
       layer: opt(e.layer, 'code' as ProbeLayer, (v) => oneOf('eval.layer', v, PROBE_LAYERS)),
@@ -215,4 +227,11 @@ export function applyOverrides(base: Raw, overrides: Record<string, unknown>, se
   }
   for (const [key, value] of Object.entries(overrides)) if (value !== undefined) setPath(over, key, value);
   return deepMerge(base, over);
+}
+
+/** `log.loggers`: a list of logger kinds (a comma-separated string from the flag; `none` for none). */
+function loggerList(value: unknown): LoggerKind[] {
+  const items = typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter((s) => s !== '' && s !== 'none') : value;
+  if (!Array.isArray(items)) fail('log.loggers', `a list of ${LOGGERS.join(', ')}`, value);
+  return [...new Set(items.map((v, i) => oneOf(`log.loggers[${i}]`, v, LOGGERS)))];
 }

@@ -6,6 +6,7 @@ import { appendFileSync, existsSync, promises as fsp, statSync } from 'fs';
 import * as path from 'path';
 import { CheckpointError, ConfigError } from './errors';
 import type { MetricLine } from './plots';
+import { LOGGER_PATHS, type MetricsLogger } from './loggers/logger';
 
 /**
  * Paths inside a run folder, and its append-only metrics file.
@@ -13,8 +14,15 @@ import type { MetricLine } from './plots';
  * const run = new RunFolder('runs/quickstart'); run.append({ kind: 'step', step: 1, loss: 0.7 });
  */
 export class RunFolder {
+  private loggers: MetricsLogger[] = [];
+
   /** @param dir the run folder (created by the trainer) */
   constructor(readonly dir: string) {}
+
+  /** Feeds every line appended from now on to `loggers` too (see `openLoggers`). */
+  attach(loggers: MetricsLogger[]): void {
+    this.loggers = loggers;
+  }
 
   /** `config.json`: the resolved config. */
   get configFile(): string {
@@ -40,8 +48,10 @@ export class RunFolder {
 
   /** Empties the folder's run files (for `--overwrite`, and for a run that failed before its first step); the lock stays. */
   async clear(): Promise<void> {
-    for (const f of [this.configFile, this.metricsFile, path.join(this.dir, 'eval.json')]) await fsp.rm(f, { force: true });
-    for (const d of [this.plotsDir, this.checkpointsDir]) await fsp.rm(d, { recursive: true, force: true });
+    for (const f of [this.configFile, this.metricsFile, path.join(this.dir, 'eval.json'), path.join(this.dir, LOGGER_PATHS.csv)]) {
+      await fsp.rm(f, { force: true });
+    }
+    for (const d of [this.plotsDir, this.checkpointsDir, path.join(this.dir, LOGGER_PATHS.tensorboard)]) await fsp.rm(d, { recursive: true, force: true });
   }
 
   /**
@@ -65,6 +75,7 @@ export class RunFolder {
   /** Appends one metrics line; returns the file's length afterwards (written synchronously: a checkpoint records it). */
   append(line: MetricLine): number {
     appendFileSync(this.metricsFile, `${JSON.stringify(line)}\n`);
+    for (const logger of this.loggers) logger.write(line);
     return this.metricsBytes();
   }
 

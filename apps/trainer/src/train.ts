@@ -22,6 +22,7 @@ import { canonicalJson, EMPTY_SHA256 } from './internal/checkpoint-format';
 import { restoreState, withState } from './internal/state';
 import { heldOutMetrics } from './internal/held-out';
 import { writeFileAtomic } from './internal/engine-node';
+import { openLoggers } from './loggers/logger';
 
 /** Options of {@link train} beyond the config. */
 export interface TrainOptions {
@@ -108,6 +109,7 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
       keep = false;
     }
     await writeFileAtomic(run.configFile, `${JSON.stringify(config, null, 2)}\n`);
+    run.attach(await openLoggers(run.dir, config.log.loggers, await run.readMetrics()));
     const ctx: RunContext = { config, objective, optimizer, data, run, pos, log, savedAt: resumed ? pos.step : -1, onStep: () => (keep = true) };
     if (!resumed) await checkpoint(ctx);
     log.message(`infomax: training ${objective.config.kind} on ${trainSet.name} (${trainSet.count} images ${inputShape.join('×')}), ` +
