@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * The `infomax` command: train, evaluate, estimate, inspect, sweep, worker. Every error of the
+ * The `infomax` command: train, evaluate, embed, export, estimate, inspect, sweep, worker. Every error of the
  * stack becomes one line and an exit code (0 ok, 2 usage/config, 3 data,
  * 4 numeric failure, 5 checkpoint/IO, 6 run folder or sweep queue in use, 7 job queue
  * unreachable, 130 interrupted); `--verbose` adds stacks.
@@ -8,7 +8,7 @@
 import { Command, CommanderError } from 'commander';
 import type { Writable } from 'stream';
 import { EXIT, exitCodeFor, formatError } from './errors';
-import { runEstimateCsv, runEstimateGaussian, runEvaluate, runInspect, runTrain } from './commands';
+import { runEmbed, runEstimateCsv, runEstimateGaussian, runEvaluate, runExport, runInspect, runTrain } from './commands';
 import { runSweep, runWorkerCommand } from './sweep/commands';
 
 /** A number when the flag value is one; otherwise the raw text, so the schema names the key in its error. */
@@ -65,13 +65,36 @@ export function program(io: CliIo = { stdout: process.stdout, stderr: process.st
     });
 
   p.command('evaluate <run>')
-    .description("freeze a run's encoder (latest checkpoint) and report linear-probe and kNN (k=20, cosine) test accuracy; writes eval.json")
+    .description("freeze a run's encoder (latest checkpoint) and report linear- or MLP-probe and kNN (k=20, cosine) test accuracy; writes eval.json")
     .option('--layer <name>', 'conv | fc | code (default: the run\'s eval.layer)')
+    .option('--probe <kind>', 'linear | mlp (one hidden ReLU layer of 256, early stopping on 10% of the training images) (default linear)')
     .option('--probe-epochs <n>', 'linear probe epochs (default 100)', num)
+    .option('--checkpoint <step>', 'use checkpoints/ckpt-<step> (default: the latest)', num)
     .option('--backend <name>', 'backend (default: the run\'s)')
     .option('--output <file>', 'JSON output (default <run>/eval.json)')
     .action(async (run: string, opts) => {
       await runEvaluate(run, opts, io);
+    });
+
+  p.command('embed <run>')
+    .description("write the embeddings of images under a run's frozen encoder: one float32 row per image")
+    .requiredOption('--input <path|name>', 'image folder (searched recursively), IDX images file, or dataset name (digits, fashion-mnist, ..., the run\'s own)')
+    .requiredOption('--out <file>', 'emb.npy (+ emb.index.csv with each row\'s source), emb.csv or emb.jsonl')
+    .option('--layer <name>', 'code | fc | conv (default code)')
+    .option('--checkpoint <step>', 'use checkpoints/ckpt-<step> (default: the latest)', num)
+    .option('--resize', 'stretch folder images to the encoder\'s size and convert their channels (default: refuse other shapes)')
+    .option('--backend <name>', 'backend (default: the run\'s)')
+    .action(async (run: string, opts) => {
+      await runEmbed(run, opts, io);
+    });
+
+  p.command('export <run>')
+    .description("write a run's encoder as a tfjs layers model (model.json + weights), safetensors, export.json and README.md")
+    .option('-o, --out <dir>', 'output folder (default <run>/export)')
+    .option('--checkpoint <step>', 'use checkpoints/ckpt-<step> (default: the latest)', num)
+    .option('--backend <name>', 'backend (default: the run\'s)')
+    .action(async (run: string, opts) => {
+      await runExport(run, opts, io);
     });
 
   const estimate = p.command('estimate').description('estimate mutual information with a trained critic');

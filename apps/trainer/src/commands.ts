@@ -8,7 +8,10 @@ import { applyOverrides, readConfigFile, resolveConfig, PROBE_LAYERS, BACKENDS }
 import { readState } from './checkpoint';
 import { CheckpointError } from './errors';
 import { estimateCsv, estimateGaussian, readCsv } from './estimate';
+import { embedRun } from './embed';
 import { evaluateRun } from './evaluate';
+import { PROBE_KINDS } from './evaluation';
+import { exportRun } from './export';
 import { describe, inspectRun } from './inspect';
 import { ESTIMATE_BOUNDS, ESTIMATE_CRITICS } from './internal/critic-fit';
 import { int, oneOf, opt, positive } from './internal/validate';
@@ -70,12 +73,41 @@ export async function runEvaluate(run: string, opts: Record<string, unknown>, io
   const r = await evaluateRun(run, {
     layer: opt(opts.layer, undefined, (v) => oneOf('layer', v, PROBE_LAYERS)),
     probeEpochs: opt(opts.probeEpochs, 100, (v) => int('probe-epochs', v, 1, 100000)),
+    probe: opt(opts.probe, undefined, (v) => oneOf('probe', v, PROBE_KINDS)),
+    checkpoint: checkpointStep(opts.checkpoint),
     backend: opt(opts.backend, undefined, (v) => oneOf('backend', v, BACKENDS)),
     output: opts.output as string | undefined,
   });
   const pct = (v: number | undefined) => `${(100 * (v ?? NaN)).toFixed(1)}%`;
-  io.stdout.write(`${r.dim}-d ${r.layer} at step ${r.step} on ${r.dataset}: linear probe ${pct(r.testAccuracy)} ` +
+  io.stdout.write(`${r.dim}-d ${r.layer} at step ${r.step} on ${r.dataset}: ${r.probe} probe ${pct(r.testAccuracy)} ` +
     `(train ${pct(r.trainAccuracy)}), kNN k=20 cosine ${pct(r.knnAccuracy)}; held-out ${Object.entries(r.heldOut).map(([k, v]) => `${k} ${v.toFixed(3)}`).join(', ')}; written to ${r.output}\n`);
+}
+
+const checkpointStep = (v: unknown) => opt(v, undefined, (s) => int('checkpoint', s, 0));
+
+/** `infomax embed <run>`. */
+export async function runEmbed(run: string, opts: Record<string, unknown>, io: CommandIo = process): Promise<void> {
+  const r = await embedRun(run, {
+    input: opts.input as string,
+    out: opts.out as string,
+    layer: opt(opts.layer, undefined, (v) => oneOf('layer', v, PROBE_LAYERS)),
+    checkpoint: checkpointStep(opts.checkpoint),
+    backend: opt(opts.backend, undefined, (v) => oneOf('backend', v, BACKENDS)),
+    resize: opts.resize === true,
+  });
+  io.stdout.write(`${r.rows} images → ${r.rows}×${r.dim} float32 (${r.layer}, step ${r.step}); written to ${r.files.join(' and ')}\n`);
+}
+
+/** `infomax export <run>`. */
+export async function runExport(run: string, opts: Record<string, unknown>, io: CommandIo = process): Promise<void> {
+  const r = await exportRun(run, {
+    out: opts.out as string | undefined,
+    checkpoint: checkpointStep(opts.checkpoint),
+    backend: opt(opts.backend, undefined, (v) => oneOf('backend', v, BACKENDS)),
+  });
+  const outputs = r.outputs.map((o) => `${o.index}: ${o.taps.join('/')} [${o.shape.slice(1)}]`).join(', ');
+  io.stdout.write(`encoder of step ${r.step} exported to ${r.dir} (model.json, encoder.safetensors, export.json, README.md); outputs ${outputs}` +
+    `${r.code === null ? '' : `; code = ${r.code}`}\n`);
 }
 
 async function estimateEngine(backend: unknown): Promise<void> {
