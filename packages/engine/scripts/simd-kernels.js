@@ -20,8 +20,8 @@
  *   adam(n, w, g, m, v, wOut, mOut, vOut, b1, b2, 1 − b1, 1 − b2, c1, c2, eps, negLr, keep)
  *     one Adam step, tfjs's formula and operation order (1 − β rounded from float64, as tfjs does),
  *     the weight first scaled by keep = 1 − lr·λ (AdamW's decoupled decay; 1 for Adam, exact).
- *   sgd(n, w, g, b, wOut, bOut, mu, wd, negLr, nesterov)
- *     one SGD step with momentum (PyTorch's formula): g' = g + wd·w, b' = b·mu + g',
+ *   sgd(n, w, g, b, wOut, bOut, mu, wd, negLr, scale, nesterov)
+ *     one SGD step with momentum (PyTorch's formula): g' = (g + wd·w)·scale (LARS's trust ratio; 1 for SGD), b' = b·mu + g',
  *     w' = w + negLr·(nesterov ? g' + b'·mu : b').
  */
 const fs = require('fs');
@@ -38,7 +38,7 @@ const WORK_FLOATS = KC * NC + MC * KC + MR * NR;
 /** The adam export's f32 parameters after its pointers, in order. */
 const ADAM_SCALARS = ['b1', 'b2', 'r1', 'r2', 'c1', 'c2', 'eps', 'negLr', 'keep'];
 /** The sgd export's f32 parameters after its pointers, in order. */
-const SGD_SCALARS = ['mu', 'wd', 'negLr'];
+const SGD_SCALARS = ['mu', 'wd', 'negLr', 'scale'];
 
 function wat(variant) {
   const madd = (a, b, c) =>
@@ -170,7 +170,7 @@ function wat(variant) {
     const direction = nesterov ? `(${T}.add (local.get ${g}) (${T}.mul (local.get ${b}) ${h('mu')}))` : `(local.get ${b})`;
     return `(block $d (loop $l
       (br_if $d (i32.ge_u (local.get $i) (local.get $end)))
-      (local.set ${g} (${T}.add (${mem}.load ${at('$g')}) (${T}.mul (${mem}.load ${at('$w')}) ${h('wd')})))
+      (local.set ${g} (${T}.mul (${T}.add (${mem}.load ${at('$g')}) (${T}.mul (${mem}.load ${at('$w')}) ${h('wd')})) ${h('scale')}))
       (local.set ${b} (${T}.add (${T}.mul (${mem}.load ${at('$b')}) ${h('mu')}) (local.get ${g})))
       (${mem}.store ${at('$bo')} (local.get ${b}))
       (${mem}.store ${at('$wo')} (${T}.add (${mem}.load ${at('$w')}) (${T}.mul ${direction} ${h('negLr')})))

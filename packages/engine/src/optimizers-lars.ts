@@ -7,6 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { ConfigError } from './errors';
+import { globalNorm } from './gradient-clip';
 import { MomentumSgd, sgdOptions, type SgdDirection, type SgdOptions } from './optimizers-sgd';
 
 /** Options of {@link lars}. */
@@ -34,18 +35,24 @@ export class Lars extends MomentumSgd {
   }
 
   /**
-   * (g + λ·w)·η‖w‖/(‖g‖ + λ‖w‖ + ε) where both norms are non-zero, g unchanged otherwise;
-   * the decay is then already in the gradient. Tensor math only: no read-back.
+   * (g + λ·w)·η‖w‖/(‖g‖ + λ‖w‖ + ε) where both norms are non-zero, g unchanged otherwise. Where the
+   * backend reads synchronously the two norms come back as numbers and the SGD kernel applies the
+   * factor in its one pass; elsewhere it is tensor math (no read-back).
    */
-  protected override direction(w: tf.Variable, g: tf.Tensor): SgdDirection {
-    if (this.excludeBiases && w.rank <= 1) return { gradient: g, weightDecay: 0 };
-    const wNorm = tf.norm(w);
-    const gNorm = tf.norm(g);
+  protected override direction(w: tf.Variable, g: tf.Tensor, readable: boolean): SgdDirection {
+    if (this.excludeBiases && w.rank <= 1) return { gradient: g, weightDecay: 0, scale: 1 };
+    const norms = tf.stack([globalNorm([w]), globalNorm([g])]);
+    if (readable) {
+      const [wNorm, gNorm] = norms.dataSync();
+      if (!(wNorm > 0 && gNorm > 0)) return { gradient: g, weightDecay: 0, scale: 1 };
+      return { gradient: g, weightDecay: this.weightDecay, scale: (this.trustCoefficient * wNorm) / (gNorm + this.weightDecay * wNorm + this.epsilon) };
+    }
+    const [wNorm, gNorm] = tf.unstack(norms);
     const adapt = tf.logicalAnd(tf.greater(wNorm, 0), tf.greater(gNorm, 0));
     const trust = tf.div(tf.mul(wNorm, this.trustCoefficient), tf.add(tf.add(gNorm, tf.mul(wNorm, this.weightDecay)), this.epsilon));
     const scale = tf.where(adapt, trust, tf.onesLike(trust));
     const decay = tf.where(adapt, tf.fill([], this.weightDecay), tf.zerosLike(trust));
-    return { gradient: tf.mul(tf.add(g, tf.mul(w, decay)), scale), weightDecay: 0 };
+    return { gradient: tf.mul(tf.add(g, tf.mul(w, decay)), scale), weightDecay: 0, scale: 1 };
   }
 
   override getConfig(): tf.serialization.ConfigDict {

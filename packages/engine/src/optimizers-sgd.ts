@@ -27,10 +27,11 @@ export interface SgdOptions {
   clipNorm?: number;
 }
 
-/** What one variable's step uses: its gradient after any rescaling, and the decay still to add. */
+/** What one variable's step uses: g' = (gradient + weightDecay·w)·scale. */
 export interface SgdDirection {
   gradient: tf.Tensor;
   weightDecay: number;
+  scale: number;
 }
 
 /** SGD with momentum and a fused update; construct with {@link sgd} (or `lars`, which extends it). */
@@ -53,9 +54,12 @@ export class MomentumSgd extends tf.Optimizer {
     this.clipNorm = options.clipNorm;
   }
 
-  /** One variable's gradient as the update takes it (tensor math inside the step's tidy); LARS rescales it here. */
-  protected direction(_weight: tf.Variable, gradient: tf.Tensor): SgdDirection {
-    return { gradient, weightDecay: this.weightDecay };
+  /**
+   * One variable's gradient as the update takes it (inside the step's tidy); LARS rescales it
+   * here. `readable`: the backend reads synchronously (the fused path), so a scale may be a number.
+   */
+  protected direction(_weight: tf.Variable, gradient: tf.Tensor, _readable: boolean): SgdDirection {
+    return { gradient, weightDecay: this.weightDecay, scale: 1 };
   }
 
   override applyGradients(variableGradients: Gradients): void {
@@ -66,8 +70,8 @@ export class MomentumSgd extends tf.Optimizer {
         this.buffers[i] ??= { originalName: `${name}/momentum`, variable: tf.tidy(() => tf.zerosLike(w).variable(false)) };
         if (tensor === null) return;
         const b = this.buffers[i]!.variable;
-        const { gradient: g, weightDecay } = this.direction(w, tensor);
-        const attrs: SgdAttrs = { learningRate: this.learningRate, momentum: this.momentum, weightDecay, nesterov: this.nesterov };
+        const { gradient: g, weightDecay, scale } = this.direction(w, tensor, fused);
+        const attrs: SgdAttrs = { learningRate: this.learningRate, momentum: this.momentum, weightDecay, scale, nesterov: this.nesterov };
         const [w2, b2] = fused
           ? (tf.engine().runKernel(SGD_KERNEL, { w, g, b }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[])
           : stockStep(w, g, b, attrs);
@@ -104,7 +108,7 @@ export class MomentumSgd extends tf.Optimizer {
 
 /** The kernel's arithmetic in tfjs ops, in its order (backends without the kernel). */
 function stockStep(w: tf.Tensor, g: tf.Tensor, b: tf.Tensor, a: SgdAttrs): [tf.Tensor, tf.Tensor] {
-  const gi = tf.add(g, tf.mul(w, a.weightDecay));
+  const gi = tf.mul(tf.add(g, tf.mul(w, a.weightDecay)), a.scale);
   const bi = tf.add(tf.mul(b, a.momentum), gi);
   const d = a.nesterov ? tf.add(gi, tf.mul(bi, a.momentum)) : bi;
   return [tf.add(w, tf.mul(d, -a.learningRate)), bi];

@@ -2,7 +2,8 @@
  * `InfomaxSgd`: one SGD-with-momentum step for one variable as a single kernel, on wasm
  * (WebAssembly SIMD, in place on the backend's memory) and cpu (one JS loop), where tfjs
  * ops take five or six passes over memory. PyTorch's formula and operation order:
- *   g' = g + w·λ, b' = b·μ + g', w' = w + d·(−lr), d = nesterov ? g' + b'·μ : b'.
+ *   g' = (g + w·λ)·s, b' = b·μ + g', w' = w + d·(−lr), d = nesterov ? g' + b'·μ : b',
+ * s being LARS's trust ratio (1 for SGD: exact).
  *
  * Inputs `{ w, g, b }` (same shape, float32; b is the momentum buffer), attrs
  * {@link SgdAttrs}; outputs `[w', b']`.
@@ -18,6 +19,8 @@ export interface SgdAttrs {
   momentum: number;
   /** λ, L2 weight decay added to the gradient. */
   weightDecay: number;
+  /** s, the factor of the decayed gradient (LARS's trust ratio; 1 for SGD). */
+  scale: number;
   /** Nesterov's look-ahead direction (Sutskever et al. 2013). */
   nesterov: boolean;
 }
@@ -53,9 +56,9 @@ export function sgdCpu(): tf.KernelFunc {
     const n = W.length;
     const [wo, bo] = [new Float32Array(n), new Float32Array(n)];
     const f = Math.fround;
-    const mu = f(a.momentum), wd = f(a.weightDecay), lr = f(-a.learningRate);
+    const mu = f(a.momentum), wd = f(a.weightDecay), lr = f(-a.learningRate), s = f(a.scale);
     for (let i = 0; i < n; i++) {
-      const gi = f(G[i] + f(W[i] * wd));
+      const gi = f(f(G[i] + f(W[i] * wd)) * s);
       const bi = f(f(B[i] * mu) + gi);
       bo[i] = bi;
       wo[i] = f(W[i] + f((a.nesterov ? f(gi + f(bi * mu)) : bi) * lr));

@@ -22,7 +22,7 @@ interface Exports {
   im2col(x: number, p: number, geom: number, mode: number): void;
   adam(n: number, w: number, g: number, m: number, v: number, wo: number, mo: number, vo: number,
     b1: number, b2: number, r1: number, r2: number, c1: number, c2: number, eps: number, negLr: number, keep: number): void;
-  sgd(n: number, w: number, g: number, b: number, wo: number, bo: number, mu: number, wd: number, negLr: number, nesterov: number): void;
+  sgd(n: number, w: number, g: number, b: number, wo: number, bo: number, mu: number, wd: number, negLr: number, scale: number, nesterov: number): void;
 }
 
 /** The kernels bound to one wasm backend. */
@@ -44,7 +44,7 @@ export interface SimdKernels {
     h: { beta1: number; beta2: number; oneMinusAccBeta1: number; oneMinusAccBeta2: number; epsilon: number; learningRate: number; keep: number }): void;
   /** One SGD step with momentum over `n` floats (PyTorch's formula, see kernels/sgd.ts); outputs must not alias inputs. */
   sgd(n: number, w: number, g: number, b: number, wOut: number, bOut: number,
-    h: { learningRate: number; momentum: number; weightDecay: number; nesterov: boolean }): void;
+    h: { learningRate: number; momentum: number; weightDecay: number; scale: number; nesterov: boolean }): void;
   /** Byte address of a tensor's data. */
   address(info: tf.TensorInfo): number;
 }
@@ -140,7 +140,7 @@ export function simdKernels(backend: tf.KernelBackend): SimdKernels | null {
     },
     adam: (n, w, g, m, v, wo, mo, vo, h) =>
       k.adam(n, w, g, m, v, wo, mo, vo, h.beta1, h.beta2, 1 - h.beta1, 1 - h.beta2, h.oneMinusAccBeta1, h.oneMinusAccBeta2, h.epsilon, -h.learningRate, h.keep),
-    sgd: (n, w, g, b, wo, bo, h) => k.sgd(n, w, g, b, wo, bo, h.momentum, h.weightDecay, -h.learningRate, h.nesterov ? 1 : 0),
+    sgd: (n, w, g, b, wo, bo, h) => k.sgd(n, w, g, b, wo, bo, h.momentum, h.weightDecay, -h.learningRate, h.scale, h.nesterov ? 1 : 0),
     address: (info) => {
       const offset = memoryOffset(be, info);
       if (offset === undefined) throw new Error('infomax simd kernels: tensor data is not on this wasm backend');
