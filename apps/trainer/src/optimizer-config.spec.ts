@@ -1,18 +1,7 @@
-import { ConfigError } from './errors';
+import { rejects } from './test-utils/config-errors';
 import { resolveConfig } from './config';
 import { scheduleFor } from './optimizer-config';
 
-const rejects = (raw: unknown, path: string, message?: RegExp) => {
-  let err: unknown;
-  try {
-    resolveConfig(raw);
-  } catch (e) {
-    err = e;
-  }
-  expect(err).toBeInstanceOf(ConfigError);
-  expect((err as ConfigError).path).toBe(path);
-  if (message) expect((err as ConfigError).message).toMatch(message);
-};
 
 test('defaults: adam 1e-4 at a constant rate; each kind fills in its own defaults and learning rate', () => {
   const c = resolveConfig({});

@@ -11,7 +11,9 @@ import { ConfigError } from './errors';
 export type NamedGradient = { name: string; tensor: tf.Tensor };
 
 /**
- * The global L2 norm of a list of tensors, √(Σ_t Σ_i t_i²).
+ * The global L2 norm of a list of tensors, √(Σ_t Σ_i t_i²). The per-tensor sums are stacked,
+ * not `addN`-ed: webgpu's AddN binds every input to one shader and fails past the device's
+ * storage-buffer limit (8 to 10 tensors); Pack splits.
  * @param gradients tensors of any shapes (at least one)
  * @returns a scalar (the caller owns it; call inside `tf.tidy` to free the intermediates)
  * @example
