@@ -9,6 +9,7 @@ import { parse as parseYaml } from 'yaml';
 import { ConfigError } from './errors';
 import { LOGGERS, type LoggerKind } from './loggers/logger';
 import { bool, deepMerge, fail, int, oneOf, opt, positive, section, setPath, text, type Raw } from './internal/validate';
+import { DEFAULT_LEARNING_RATE, resolveOptimizer, resolveSchedule, type OptimizerConfig, type ScheduleConfig } from './optimizer-config';
 
 /** Datasets `data.dataset` accepts, declared once. */
 export const DATASETS = ['digits', 'fashion-mnist', 'idx', 'cifar10', 'cifar100', 'stl10', 'folder', 'synthetic'] as const;
@@ -45,7 +46,7 @@ export interface DataConfig {
 export interface OptimConfig {
   /** Images per step. Default 64. */
   batchSize: number;
-  /** Adam learning rate. Default 1e-4 (DIM's). */
+  /** The optimizer's (base) learning rate, whatever its kind. Default 1e-4 for adam and adamw (DIM's), 0.01 for sgd, 0.1 for lars. */
   learningRate: number;
   /** Stop after this many steps. Default {@link QUICK_START_STEPS} when neither epochs nor timeBudget is given, else null. */
   steps: number | null;
@@ -69,6 +70,10 @@ export interface TrainConfig {
   objective: Raw & { kind: string };
   /** See {@link OptimConfig}. */
   train: OptimConfig;
+  /** The optimizer `{ kind, ... }` (see {@link OptimizerConfig}). Default `{ kind: 'adam' }`. */
+  optimizer: OptimizerConfig;
+  /** The learning-rate schedule `{ kind, warmupSteps, ... }` (see {@link ScheduleConfig}). Default `{ kind: 'constant' }`. */
+  schedule: ScheduleConfig;
   /** Checkpoint every `every` steps (0: only at the end); keep the last `keep`. Defaults 500 and 2. */
   checkpoint: { every: number; keep: number };
   /** Log a metrics line every `every` steps (default 20) to `metrics.jsonl` and the `loggers` (default CSV and TensorBoard). */
@@ -105,7 +110,7 @@ export interface EvalConfig {
  */
 export const QUICK_START_STEPS = 400;
 
-const TOP = ['seed', 'backend', 'out', 'data', 'objective', 'train', 'checkpoint', 'log', 'eval'] as const;
+const TOP = ['seed', 'backend', 'out', 'data', 'objective', 'train', 'optimizer', 'schedule', 'checkpoint', 'log', 'eval'] as const;
 const DATA = ['dataset', 'path', 'size', 'channels', 'count', 'pattern', 'trainLimit', 'testLimit'] as const;
 const TRAIN = ['batchSize', 'learningRate', 'steps', 'epochs', 'timeBudget'] as const;
 const EVAL = ['every', 'layer', 'probeEpochs', 'randomInit', 'knn'] as const;
@@ -139,12 +144,13 @@ export function resolveConfig(raw: unknown, validateObjective?: (objective: Raw)
     testLimit: opt(d.testLimit, null, (v) => int('data.testLimit', v, 1)),
   };
 
+  const optimizer = resolveOptimizer(top.optimizer);
   const t = section('train', top.train, TRAIN);
   const epochs = opt(t.epochs, null, (v) => int('train.epochs', v, 1));
   const timeBudget = opt(t.timeBudget, null, (v) => positive('train.timeBudget', v));
   const train: OptimConfig = {
     batchSize: opt(t.batchSize, 64, (v) => int('train.batchSize', v, 2, 65536)),
-    learningRate: opt(t.learningRate, 1e-4, (v) => positive('train.learningRate', v)),
+    learningRate: opt(t.learningRate, DEFAULT_LEARNING_RATE[optimizer.kind], (v) => positive('train.learningRate', v)),
     // A run with no limit is the quick start: a fixed number of steps.
     steps: opt(t.steps, epochs === null && timeBudget === null ? QUICK_START_STEPS : null, (v) => int('train.steps', v, 1)),
     epochs,
@@ -167,6 +173,8 @@ export function resolveConfig(raw: unknown, validateObjective?: (objective: Raw)
     data,
     objective,
     train,
+    optimizer,
+    schedule: resolveSchedule(top.schedule, train.learningRate),
     checkpoint: {
       every: opt(c.every, 500, (v) => int('checkpoint.every', v, 0)),
       keep: opt(c.keep, 2, (v) => int('checkpoint.keep', v, 1, 1000)),

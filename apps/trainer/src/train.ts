@@ -1,12 +1,12 @@
 /**
  * `infomax train`: locks the run folder, builds the objective a config describes,
- * trains it on a dataset with Adam, logs metrics, checkpoints atomically, resumes
+ * trains it on a dataset with the configured optimizer and learning-rate schedule, logs metrics, checkpoints atomically, resumes
  * bit for bit, evaluates with a linear probe and draws the plots.
  */
 import { promises as fsp } from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
-import { adam, initEngine, Rng } from '@infomax/engine';
+import { initEngine, Rng, type ScheduledOptimizer } from '@infomax/engine';
 import { batchStream, type ImageDataset } from '@infomax/data';
 import { buildObjective, trainStepAsync, type Objective } from '@infomax/objectives';
 import { loadCheckpoint, saveCheckpoint, type LoadedCheckpoint, type TrainingPosition } from './checkpoint';
@@ -21,6 +21,7 @@ import { RunLock } from './run-lock';
 import { canonicalJson, EMPTY_SHA256 } from './internal/checkpoint-format';
 import { restoreState, withState } from './internal/state';
 import { heldOutMetrics } from './internal/held-out';
+import { buildOptimizer, scheduleFor } from './optimizer-config';
 import { writeFileAtomic } from './internal/engine-node';
 import { openLoggers } from './loggers/logger';
 
@@ -71,7 +72,7 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
   // clears it), or this run once it has taken a step.
   let keep = run.exists();
   let objective: Objective | null = null;
-  let optimizer: tf.Optimizer | null = null;
+  let optimizer: ScheduledOptimizer | null = null;
   try {
     let resumed: LoadedCheckpoint | null = null;
     if (options.resume) {
@@ -79,6 +80,10 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
       const saved = (resumed.config as TrainConfig).objective;
       if (canonicalJson(saved) !== canonicalJson(config.objective)) {
         throw new ConfigError('objective', `differs from the one of the checkpoint in '${resumed.dir}': a resumed run keeps its objective`);
+      }
+      const savedKind = (resumed.config as Partial<TrainConfig>).optimizer?.kind ?? 'adam';
+      if (savedKind !== config.optimizer.kind) {
+        throw new ConfigError('optimizer.kind', `is ${config.optimizer.kind}, the checkpoint in '${resumed.dir}' holds ${savedKind}'s state: a resumed run keeps its optimizer`);
       }
     } else if (run.exists() && !options.overwrite) {
       throw new ConfigError('out', `'${run.dir}' already holds a run: pass --resume to continue it, --overwrite to start again, or choose another --out`);
@@ -95,7 +100,10 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
     objective = buildObjective({ seed: config.seed, inputShape, ...config.objective });
     // The filled-in objective config is what a checkpoint needs to rebuild the same objective.
     config = { ...config, objective: objective.config as TrainConfig['objective'] };
-    optimizer = adam(config.train.learningRate);
+    const schedule = scheduleFor(config.schedule, config.train.learningRate, config.train, Math.floor(trainSet.count / config.train.batchSize));
+    config = { ...config, schedule };
+    const built = buildOptimizer(config.optimizer, schedule, config.train.learningRate);
+    optimizer = built.optimizer;
     const rng = new Rng(config.seed);
     let pos: TrainingPosition = { step: 0, epoch: 0, position: 0, epochSeed: rng.int(2 ** 31 - 1), rng: rng.state(), metricsBytes: 0, metricsSha256: EMPTY_SHA256, elapsedMs: 0 };
     if (resumed) {
@@ -110,7 +118,7 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
     }
     await writeFileAtomic(run.configFile, `${JSON.stringify(config, null, 2)}\n`);
     run.attach(await openLoggers(run.dir, config.log.loggers, await run.readMetrics()));
-    const ctx: RunContext = { config, objective, optimizer, data, run, pos, log, savedAt: resumed ? pos.step : -1, onStep: () => (keep = true) };
+    const ctx: RunContext = { config, objective, optimizer, lrAt: built.lrAt, data, run, pos, log, savedAt: resumed ? pos.step : -1, onStep: () => (keep = true) };
     if (!resumed) await checkpoint(ctx);
     log.message(`infomax: training ${objective.config.kind} on ${trainSet.name} (${trainSet.count} images ${inputShape.join('×')}), ` +
       `batch ${config.train.batchSize}, ${limitText(config)}; run folder ${run.dir}`);
@@ -138,7 +146,9 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
 interface RunContext {
   config: TrainConfig;
   objective: Objective;
-  optimizer: tf.Optimizer;
+  optimizer: ScheduledOptimizer;
+  /** The learning rate of a step (the schedule's). */
+  lrAt: (step: number) => number;
   data: LoadedData;
   run: RunFolder;
   pos: TrainingPosition;
@@ -215,6 +225,7 @@ async function loop(ctx: RunContext): Promise<Stop> {
         }
         const t0 = performance.now();
         let metrics: Record<string, number>;
+        const lr = (optimizer.learningRate = ctx.lrAt(pos.step));
         try {
           metrics = await trainStepAsync(objective, optimizer, { images: batch.images }, pos.step);
         } catch (e) {
@@ -233,7 +244,7 @@ async function loop(ctx: RunContext): Promise<Stop> {
         lastTick = now;
         window.push(ms);
         if (window.length > 20) window.shift();
-        if (pos.step % config.log.every === 0) run.append({ kind: 'step', step: pos.step, epoch: pos.epoch, ...metrics, ms: Math.round(ms * 10) / 10 });
+        if (pos.step % config.log.every === 0) run.append({ kind: 'step', step: pos.step, epoch: pos.epoch, ...metrics, lr, ms: Math.round(ms * 10) / 10 });
         const fraction = Math.max(
           steps === null ? 0 : pos.step / steps,
           timeBudget === null ? 0 : pos.elapsedMs / 1000 / timeBudget,

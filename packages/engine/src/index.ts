@@ -16,6 +16,16 @@ export {
 } from './errors';
 export { registerEngineKernels, restoreStockKernels, stockKernel, KERNEL_BACKENDS } from './register';
 export type { KernelBackend } from './register';
-export { adam, ADAM_BETA_POWERS, FusedAdam } from './optimizers';
+export { adam, adamw, ADAM_BETA_POWERS, FusedAdam } from './optimizers';
+export type { AdamOptions } from './optimizers';
+export { sgd, MomentumSgd } from './optimizers-sgd';
+export type { SgdOptions } from './optimizers-sgd';
+export { lars, Lars } from './optimizers-lars';
+export type { LarsOptions } from './optimizers-lars';
+export { createOptimizer, OPTIMIZER_KINDS, OPTIMIZER_KEYS } from './optimizer-spec';
+export type { OptimizerKind, OptimizerSpec, ScheduledOptimizer } from './optimizer-spec';
+export { learningRateAt, checkSchedule, SCHEDULE_KINDS } from './lr-schedule';
+export type { ScheduleKind, ScheduleSpec } from './lr-schedule';
+export { clipByGlobalNorm, globalNorm } from './gradient-clip';
 export { canReadSync, registerAsyncOnlyBackend } from './readback';
 export { releaseTapeOnThrow } from './gradient-tape';
