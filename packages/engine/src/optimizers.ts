@@ -46,7 +46,7 @@ export class FusedAdam extends tf.AdamOptimizer {
   /** The step size of the next update; a schedule sets it before each step. */
   declare public learningRate: number;
 
-  constructor(learningRate: number, beta1: number, beta2: number, epsilon: number | undefined,
+  constructor(learningRate: number, beta1: number, beta2: number, epsilon?: number,
     readonly weightDecay = 0, readonly clipNorm?: number) {
     super(learningRate, beta1, beta2, epsilon);
   }
