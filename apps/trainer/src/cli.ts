@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * The `infomax` command: train, evaluate, embed, export, estimate, inspect, sweep, worker. Every error of the
+ * The `infomax` command: train, evaluate, embed, export, estimate, inspect, schema, sweep, worker. Every error of the
  * stack becomes one line and an exit code (0 ok, 2 usage/config, 3 data,
  * 4 numeric failure, 5 checkpoint/IO, 6 run folder or sweep queue in use, 7 job queue
  * unreachable, 130 interrupted); `--verbose` adds stacks.
@@ -10,6 +10,7 @@ import type { Writable } from 'stream';
 import { EXIT, exitCodeFor, formatError } from './errors';
 import { runEmbed, runEstimateCsv, runEstimateGaussian, runEvaluate, runExport, runInspect, runTrain } from './commands';
 import { runSweep, runWorkerCommand } from './sweep/commands';
+import { runConfigJsonSchema } from './config';
 
 /** A number when the flag value is one; otherwise the raw text, so the schema names the key in its error. */
 const num = (v: string): number | string => (v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : v);
@@ -136,6 +137,12 @@ export function program(io: CliIo = { stdout: process.stdout, stderr: process.st
     .option('--json', 'print JSON')
     .action(async (target: string, opts) => {
       await runInspect(target, opts, io);
+    });
+
+  p.command('schema')
+    .description('print the JSON Schema of run config files, for editors: infomax schema > run.schema.json')
+    .action(() => {
+      io.stdout.write(`${JSON.stringify(runConfigJsonSchema(), null, 2)}\n`);
     });
 
   p.command('sweep <file>')

@@ -3,10 +3,10 @@
  * default filled in, and turned into the engine's optimizer and the learning rate of each step.
  * The base learning rate stays `train.learningRate` (flag `--lr`) for every optimizer kind.
  */
-import { checkSchedule, createOptimizer, learningRateAt, OPTIMIZER_KEYS, OPTIMIZER_KINDS, SCHEDULE_KINDS,
-  type OptimizerKind, type ScheduledOptimizer, type ScheduleSpec } from '@infomax/engine';
+import { z } from 'zod';
+import { bool, checkSchedule, createOptimizer, finite, int, learningRateAt, list, nullish, object, oneOf, optional, OPTIMIZER_KINDS, reject, SCHEDULE_KINDS,
+  type CheckContext, type OptimizerKind, type ScheduledOptimizer, type ScheduleSpec } from '@infomax/engine';
 import { ConfigError } from './errors';
-import { bool, fail, int, oneOf, opt, positive, section, type Raw } from './internal/validate';
 
 /** The resolved `optimizer` section: its kind and every field that kind takes (see the engine's `createOptimizer`). */
 export interface OptimizerConfig {
@@ -36,68 +36,61 @@ export type ScheduleConfig = Required<Pick<ScheduleSpec, 'kind' | 'warmupSteps'>
 /** `train.learningRate` when not given, by optimizer kind: DIM's Adam rate, and common SGD / LARS base rates. */
 export const DEFAULT_LEARNING_RATE: Record<OptimizerKind, number> = { adam: 1e-4, adamw: 1e-4, sgd: 0.01, lars: 0.1 };
 
-const DEFAULTS: Record<OptimizerKind, Omit<OptimizerConfig, 'kind' | 'clipNorm'>> = {
-  adam: { betas: [0.9, 0.999] },
-  adamw: { betas: [0.9, 0.999], weightDecay: 0.01 },
-  sgd: { momentum: 0, nesterov: false, weightDecay: 0 },
-  lars: { momentum: 0.9, nesterov: false, weightDecay: 0, trustCoefficient: 0.001, excludeBiases: true },
+const unit = () => finite({ min: 0, below: 1 });
+const clipNorm = nullish(finite({ above: 0 }), null).describe('Clip the gradients to this global L2 norm. Default none.');
+const betas = optional(list(unit(), { length: 2 }), [0.9, 0.999]).describe('[β1, β2]. Default [0.9, 0.999].');
+const epsilon = finite({ above: 0 }).optional().describe("ε added to √v̂. Default: the backend's epsilon.");
+const nesterov = optional(bool(), false).describe("Nesterov's direction (needs momentum above 0).");
+
+/** Each optimizer kind's keys, their ranges and defaults. */
+const OPTIMIZER_SCHEMAS = {
+  adam: object({ kind: oneOf(['adam'] as const), betas, epsilon, clipNorm }),
+  adamw: object({ kind: oneOf(['adamw'] as const), betas, epsilon, weightDecay: optional(finite({ min: 0 }), 0.01), clipNorm }),
+  sgd: object({ kind: oneOf(['sgd'] as const), momentum: optional(unit(), 0), nesterov, weightDecay: optional(finite({ min: 0 }), 0), clipNorm }),
+  lars: object({
+    kind: oneOf(['lars'] as const), momentum: optional(unit(), 0.9), nesterov, weightDecay: optional(finite({ min: 0 }), 0),
+    trustCoefficient: optional(finite({ above: 0 }), 0.001), excludeBiases: optional(bool(), true), clipNorm,
+  }),
+};
+
+/** Each schedule kind's keys, their ranges and defaults (cosine's `minLr` is checked against the rate by the run config). */
+const SCHEDULE_SCHEMAS = {
+  constant: object({ kind: oneOf(['constant'] as const), warmupSteps: optional(int(0), 0) }),
+  cosine: object({ kind: oneOf(['cosine'] as const), warmupSteps: optional(int(0), 0), totalSteps: int(1).optional(), minLr: optional(finite({ min: 0 }), 0) }),
+  step: object({ kind: oneOf(['step'] as const), warmupSteps: optional(int(0), 0), every: int(1), gamma: optional(finite({ above: 0, max: 1 }), 0.1) }),
 };
 
 /**
- * Validates the `optimizer` section.
- * @throws ConfigError naming the key (`optimizer.momentum`: a key the kind does not take, or a value out of range)
- * @example
- * resolveOptimizer({ kind: 'sgd', momentum: 0.9 }); // { kind: 'sgd', momentum: 0.9, nesterov: false, weightDecay: 0, clipNorm: null }
+ * A section whose keys depend on its `kind` (default `fallback`): the kind's schema parses it,
+ * its issues reported under the section's path; `check` may refuse it first (returning true).
  */
-export function resolveOptimizer(raw: unknown): OptimizerConfig {
-  const kind = opt((raw as Raw | undefined)?.kind, 'adam' as OptimizerKind, (v) => oneOf('optimizer.kind', v, OPTIMIZER_KINDS));
-  if ((raw as Raw | undefined)?.lr !== undefined) throw new ConfigError('optimizer.lr', 'the learning rate is train.learningRate (flag --lr), for every optimizer kind');
-  const known = ['kind', ...OPTIMIZER_KEYS[kind]];
-  for (const key of Object.keys((raw as Raw | undefined) ?? {})) {
-    if (!known.includes(key)) throw new ConfigError(`optimizer.${key}`, `not a key of optimizer kind '${kind}'; its keys: ${known.join(', ')}`);
-  }
-  const o = section('optimizer', raw, known);
-  const unit = (key: string) => (v: unknown) => (typeof v === 'number' && v >= 0 && v < 1 ? v : fail(`optimizer.${key}`, 'a number in [0, 1)', v));
-  const d = DEFAULTS[kind];
-  const out: OptimizerConfig = { kind, ...d, clipNorm: opt(o.clipNorm, null, (v) => positive('optimizer.clipNorm', v)) };
-  if (o.betas !== undefined) {
-    if (!Array.isArray(o.betas) || o.betas.length !== 2) fail('optimizer.betas', '[β1, β2]', o.betas);
-    out.betas = [unit('betas[0]')(o.betas[0]), unit('betas[1]')(o.betas[1])];
-  }
-  if (o.epsilon !== undefined) out.epsilon = positive('optimizer.epsilon', o.epsilon);
-  out.weightDecay = opt(o.weightDecay, d.weightDecay, (v) => (typeof v === 'number' && v >= 0 && Number.isFinite(v) ? v : fail('optimizer.weightDecay', 'a finite number ≥ 0', v)));
-  out.momentum = opt(o.momentum, d.momentum, unit('momentum'));
-  out.nesterov = opt(o.nesterov, d.nesterov, (v) => bool('optimizer.nesterov', v));
-  if (out.nesterov && out.momentum === 0) throw new ConfigError('optimizer.nesterov', 'needs optimizer.momentum above 0');
-  out.trustCoefficient = opt(o.trustCoefficient, d.trustCoefficient, (v) => positive('optimizer.trustCoefficient', v));
-  out.excludeBiases = opt(o.excludeBiases, d.excludeBiases, (v) => bool('optimizer.excludeBiases', v));
-  for (const key of Object.keys(out) as (keyof OptimizerConfig)[]) if (out[key] === undefined) delete out[key];
-  return out;
+function byKind<K extends string, S extends Record<K, z.ZodType>>(kinds: readonly K[], schemas: S, fallback: K, check?: (raw: Record<string, unknown>, ctx: CheckContext) => boolean) {
+  return z.unknown().transform((raw, ctx): z.output<S[K]> => {
+    const given = raw ?? {};
+    if (typeof given !== 'object' || Array.isArray(given)) return reject(ctx, [], 'an object with a kind', raw);
+    const section = given as Record<string, unknown>;
+    const kind = section.kind ?? fallback;
+    if (!(kinds as readonly unknown[]).includes(kind)) return reject(ctx, ['kind'], `one of ${kinds.join(', ')}`, kind);
+    if (check?.(section, ctx)) return z.NEVER;
+    const parsed = schemas[kind as K].safeParse({ ...section, kind }, { reportInput: true });
+    if (parsed.success) return parsed.data as z.output<S[K]>;
+    for (const issue of parsed.error.issues) ctx.issues.push(issue as never);
+    return z.NEVER;
+  });
 }
 
-/**
- * Validates the `schedule` section against the base rate; cosine's `totalSteps` may stay
- * unset here (see {@link scheduleFor}).
- * @throws ConfigError naming the key (`schedule.every`, ...)
- * @example
- * resolveSchedule({ kind: 'cosine', warmupSteps: 500 }, 1e-3); // { kind: 'cosine', warmupSteps: 500, minLr: 0 }
- */
-export function resolveSchedule(raw: unknown, lr: number): ScheduleConfig {
-  const kind = opt((raw as Raw | undefined)?.kind, 'constant' as const, (v) => oneOf('schedule.kind', v, SCHEDULE_KINDS));
-  const keys = { constant: [], cosine: ['totalSteps', 'minLr'], step: ['every', 'gamma'] }[kind];
-  const s = section('schedule', raw, ['kind', 'warmupSteps', ...keys]);
-  const out: ScheduleConfig = { kind, warmupSteps: opt(s.warmupSteps, 0, (v) => int('schedule.warmupSteps', v, 0)) };
-  if (kind === 'cosine') {
-    if (s.totalSteps !== undefined) out.totalSteps = int('schedule.totalSteps', s.totalSteps, 1);
-    out.minLr = opt(s.minLr, 0, (v) => (typeof v === 'number' && v >= 0 && v <= lr ? v : fail('schedule.minLr', `a number in [0, train.learningRate = ${lr}]`, v)));
-  }
-  if (kind === 'step') {
-    if (s.every === undefined) throw new ConfigError('schedule.every', 'a step schedule needs the steps between decays');
-    out.every = int('schedule.every', s.every, 1);
-    out.gamma = opt(s.gamma, 0.1, (v) => (typeof v === 'number' && v > 0 && v <= 1 ? v : fail('schedule.gamma', 'a number in (0, 1]', v)));
-  }
-  return out;
-}
+/** The `optimizer` section: `{ kind: adam | adamw | sgd | lars, ... }`, each kind's keys only. */
+export const optimizerSchema = byKind(OPTIMIZER_KINDS, OPTIMIZER_SCHEMAS, 'adam', (raw, ctx) => {
+  if (raw.lr === undefined) return false;
+  reject(ctx, ['lr'], 'no lr here: the learning rate is train.learningRate (flag --lr), for every optimizer kind', raw.lr);
+  return true;
+}).transform((o, ctx): OptimizerConfig => ('nesterov' in o && o.nesterov && o.momentum === 0
+  ? reject(ctx, ['nesterov'], 'false while optimizer.momentum is 0 (Nesterov needs momentum)', o.nesterov) : o as OptimizerConfig))
+  .describe('The optimizer: { kind: adam (default) | adamw | sgd | lars, betas, epsilon, weightDecay, momentum, nesterov, trustCoefficient, excludeBiases, clipNorm }; its learning rate is train.learningRate.');
+
+/** The `schedule` section: `{ kind: constant | cosine | step, warmupSteps, ... }`. */
+export const scheduleSchema = byKind(SCHEDULE_KINDS, SCHEDULE_SCHEMAS, 'constant').transform((v): ScheduleConfig => v)
+  .describe('The learning-rate schedule: { kind: constant (default) | cosine (totalSteps, minLr) | step (every, gamma), warmupSteps }.');
 
 /**
  * The schedule with cosine's `totalSteps` filled in: the run's step limit, or its epochs × batches
