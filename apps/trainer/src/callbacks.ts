@@ -19,7 +19,7 @@ import type { Trainer, TrainerCallback } from './trainer';
 export function metricsRecord(run: RunFolder, every: number): TrainerCallback {
   return {
     onStep: (e) => {
-      if (e.step % every === 0) run.append({ kind: 'step', step: e.step, epoch: e.epoch, ...e.metrics, ms: Math.round(e.ms * 10) / 10 });
+      if (e.step % every === 0) run.append({ kind: 'step', step: e.step, epoch: e.epoch, ...e.metrics, lr: e.lr, ms: Math.round(e.ms * 10) / 10 });
     },
     onEval: (e) => {
       run.append(e.line);

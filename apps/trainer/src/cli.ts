@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * The `infomax` command: train, evaluate, estimate, inspect, sweep, worker. Every error of the
+ * The `infomax` command: train, evaluate, embed, export, estimate, inspect, schema, sweep, worker. Every error of the
  * stack becomes one line and an exit code (0 ok, 2 usage/config, 3 data,
  * 4 numeric failure, 5 checkpoint/IO, 6 run folder or sweep queue in use, 7 job queue
  * unreachable, 130 interrupted); `--verbose` adds stacks.
@@ -8,8 +8,9 @@
 import { Command, CommanderError } from 'commander';
 import type { Writable } from 'stream';
 import { EXIT, exitCodeFor, formatError } from './errors';
-import { runEstimateCsv, runEstimateGaussian, runEvaluate, runInspect, runTrain } from './commands';
+import { runEmbed, runEstimateCsv, runEstimateGaussian, runEvaluate, runExport, runInspect, runTrain } from './commands';
 import { runSweep, runWorkerCommand } from './sweep/commands';
+import { runConfigJsonSchema } from './config';
 
 /** A number when the flag value is one; otherwise the raw text, so the schema names the key in its error. */
 const num = (v: string): number | string => (v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : v);
@@ -38,7 +39,7 @@ export function program(io: CliIo = { stdout: process.stdout, stderr: process.st
     .option('-c, --config <file>', 'YAML or JSON config (flags override it)')
     .option('-o, --out <dir>', 'run folder (default runs/quickstart)')
     .option('--objective <kind>', 'objective: dim | cmc | cpc')
-    .option('--estimator <bound>', 'MI bound: jsd | infonce | dv | nwj | smile')
+    .option('--estimator <bound>', 'MI bound: jsd | infonce | dv | nwj | smile | mine | tuba | interpolated')
     .option('--encoder <kind>', 'encoder: dcgan | alexnet | resnet | mlp')
     .option('--views <kind>', 'CMC views: lab | labChannels | halves | crops')
     .option('--dataset <name>', 'digits | fashion-mnist | idx | cifar10 | cifar100 | stl10 | folder | synthetic')
@@ -49,7 +50,11 @@ export function program(io: CliIo = { stdout: process.stdout, stderr: process.st
     .option('--steps <n>', 'stop after n steps', num)
     .option('--time-budget <seconds>', 'stop after this much training time', num)
     .option('--batch-size <n>', 'images per step (default 64)', num)
-    .option('--lr <rate>', 'Adam learning rate (default 1e-4)', num)
+    .option('--lr <rate>', 'learning rate (default 1e-4 for adam and adamw, 0.01 sgd, 0.1 lars)', num)
+    .option('--optimizer <kind>', 'adam | adamw | sgd | lars (default adam)')
+    .option('--schedule <kind>', 'learning-rate schedule: constant | cosine | step (default constant)')
+    .option('--warmup-steps <n>', 'linear learning-rate warm-up steps (default 0)', num)
+    .option('--clip-norm <norm>', 'clip the gradients to this global L2 norm (default: none)', num)
     .option('--seed <n>', 'seed of everything random (default 0)', num)
     .option('--backend <name>', 'auto | tensorflow | webgpu | wasm | cpu (default auto)')
     .option('--checkpoint-every <steps>', 'checkpoint interval (default 500; 0: only at the end)', num)
@@ -65,13 +70,36 @@ export function program(io: CliIo = { stdout: process.stdout, stderr: process.st
     });
 
   p.command('evaluate <run>')
-    .description("freeze a run's encoder (latest checkpoint) and report linear-probe and kNN (k=20, cosine) test accuracy; writes eval.json")
+    .description("freeze a run's encoder (latest checkpoint) and report linear- or MLP-probe and kNN (k=20, cosine) test accuracy; writes eval.json")
     .option('--layer <name>', 'conv | fc | code (default: the run\'s eval.layer)')
+    .option('--probe <kind>', 'linear | mlp (one hidden ReLU layer of 256, early stopping on 10% of the training images) (default linear)')
     .option('--probe-epochs <n>', 'linear probe epochs (default 100)', num)
+    .option('--checkpoint <step>', 'use checkpoints/ckpt-<step> (default: the latest)', num)
     .option('--backend <name>', 'backend (default: the run\'s)')
     .option('--output <file>', 'JSON output (default <run>/eval.json)')
     .action(async (run: string, opts) => {
       await runEvaluate(run, opts, io);
+    });
+
+  p.command('embed <run>')
+    .description("write the embeddings of images under a run's frozen encoder: one float32 row per image")
+    .requiredOption('--input <path|name>', 'image folder (searched recursively), IDX images file, or dataset name (digits, fashion-mnist, ..., the run\'s own)')
+    .requiredOption('--out <file>', 'emb.npy (+ emb.index.csv with each row\'s source), emb.csv or emb.jsonl')
+    .option('--layer <name>', 'code | fc | conv (default code)')
+    .option('--checkpoint <step>', 'use checkpoints/ckpt-<step> (default: the latest)', num)
+    .option('--resize', 'stretch folder images to the encoder\'s size and convert their channels (default: refuse other shapes)')
+    .option('--backend <name>', 'backend (default: the run\'s)')
+    .action(async (run: string, opts) => {
+      await runEmbed(run, opts, io);
+    });
+
+  p.command('export <run>')
+    .description("write a run's encoder as a tfjs layers model (model.json + weights), safetensors, export.json and README.md")
+    .option('-o, --out <dir>', 'output folder (default <run>/export)')
+    .option('--checkpoint <step>', 'use checkpoints/ckpt-<step> (default: the latest)', num)
+    .option('--backend <name>', 'backend (default: the run\'s)')
+    .action(async (run: string, opts) => {
+      await runExport(run, opts, io);
     });
 
   const estimate = p.command('estimate').description('estimate mutual information with a trained critic');
@@ -93,7 +121,7 @@ export function program(io: CliIo = { stdout: process.stdout, stderr: process.st
     .description('MI between column groups of a CSV file (header row; columns by name or 0-based index)')
     .requiredOption('--x <cols>', 'columns of X, comma-separated', list)
     .requiredOption('--y <cols>', 'columns of Y, comma-separated', list)
-    .option('--bound <name>', 'dv | nwj | infonce | jsd | smile (default nwj)')
+    .option('--bound <name>', 'dv | nwj | infonce | jsd | smile | mine | tuba | interpolated (default nwj)')
     .option('--critic <kind>', 'separable | bilinear | concat (default separable)')
     .option('--steps <n>', 'training steps (default 500)', num)
     .option('--batch <n>', 'pairs per batch (default 128)', num)
@@ -109,6 +137,12 @@ export function program(io: CliIo = { stdout: process.stdout, stderr: process.st
     .option('--json', 'print JSON')
     .action(async (target: string, opts) => {
       await runInspect(target, opts, io);
+    });
+
+  p.command('schema')
+    .description('print the JSON Schema of run config files, for editors: infomax schema > run.schema.json')
+    .action(() => {
+      io.stdout.write(`${JSON.stringify(runConfigJsonSchema(), null, 2)}\n`);
     });
 
   p.command('sweep <file>')

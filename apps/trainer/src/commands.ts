@@ -3,15 +3,18 @@
  * results become printed lines. Each function returns the exit code.
  */
 import { existsSync } from 'fs';
-import { initEngine } from '@infomax/engine';
+import { finite, initEngine, int, list, oneOf, optional } from '@infomax/engine';
 import { applyOverrides, readConfigFile, resolveConfig, PROBE_LAYERS, BACKENDS } from './config';
 import { readState } from './checkpoint';
 import { CheckpointError } from './errors';
 import { estimateCsv, estimateGaussian, readCsv } from './estimate';
+import { embedRun } from './embed';
 import { evaluateRun } from './evaluate';
+import { PROBE_KINDS } from './evaluation';
+import { exportRun } from './export';
 import { describe, inspectRun } from './inspect';
 import { ESTIMATE_BOUNDS, ESTIMATE_CRITICS } from './internal/critic-fit';
-import { int, oneOf, opt, positive } from './internal/validate';
+import { parseFlags } from './internal/flags';
 import { train } from './train';
 
 /** Where a command writes (the CLI's streams, or a test's). */
@@ -36,6 +39,10 @@ const TRAIN_FLAGS: Record<string, string> = {
   timeBudget: 'train.timeBudget',
   batchSize: 'train.batchSize',
   lr: 'train.learningRate',
+  optimizer: 'optimizer.kind',
+  clipNorm: 'optimizer.clipNorm',
+  schedule: 'schedule.kind',
+  warmupSteps: 'schedule.warmupSteps',
   seed: 'seed',
   backend: 'backend',
   checkpointEvery: 'checkpoint.every',
@@ -67,34 +74,62 @@ export async function runTrain(opts: Record<string, unknown>, verbose: boolean, 
 
 /** `infomax evaluate <run>`. */
 export async function runEvaluate(run: string, opts: Record<string, unknown>, io: CommandIo = process): Promise<void> {
+  const f = parseFlags({
+    layer: oneOf(PROBE_LAYERS).optional(), 'probe-epochs': optional(int(1, 100000), 100), probe: oneOf(PROBE_KINDS).optional(),
+    checkpoint: int(0).optional(), backend: oneOf(BACKENDS).optional(),
+  }, opts);
   const r = await evaluateRun(run, {
-    layer: opt(opts.layer, undefined, (v) => oneOf('layer', v, PROBE_LAYERS)),
-    probeEpochs: opt(opts.probeEpochs, 100, (v) => int('probe-epochs', v, 1, 100000)),
-    backend: opt(opts.backend, undefined, (v) => oneOf('backend', v, BACKENDS)),
-    output: opts.output as string | undefined,
+    layer: f.layer, probeEpochs: f['probe-epochs'], probe: f.probe, checkpoint: f.checkpoint, backend: f.backend, output: opts.output as string | undefined,
   });
   const pct = (v: number | undefined) => `${(100 * (v ?? NaN)).toFixed(1)}%`;
-  io.stdout.write(`${r.dim}-d ${r.layer} at step ${r.step} on ${r.dataset}: linear probe ${pct(r.testAccuracy)} ` +
+  io.stdout.write(`${r.dim}-d ${r.layer} at step ${r.step} on ${r.dataset}: ${r.probe} probe ${pct(r.testAccuracy)} ` +
     `(train ${pct(r.trainAccuracy)}), kNN k=20 cosine ${pct(r.knnAccuracy)}; held-out ${Object.entries(r.heldOut).map(([k, v]) => `${k} ${v.toFixed(3)}`).join(', ')}; written to ${r.output}\n`);
 }
 
-async function estimateEngine(backend: unknown): Promise<void> {
-  await initEngine({ backend: opt(backend, 'wasm' as const, (v) => oneOf('backend', v, BACKENDS)), log: null });
+/** `infomax embed <run>`. */
+export async function runEmbed(run: string, opts: Record<string, unknown>, io: CommandIo = process): Promise<void> {
+  const f = parseFlags({ layer: oneOf(PROBE_LAYERS).optional(), checkpoint: int(0).optional(), backend: oneOf(BACKENDS).optional() }, opts);
+  const r = await embedRun(run, {
+    input: opts.input as string, out: opts.out as string, layer: f.layer, checkpoint: f.checkpoint, backend: f.backend, resize: opts.resize === true,
+  });
+  io.stdout.write(`${r.rows} images → ${r.rows}×${r.dim} float32 (${r.layer}, step ${r.step}); written to ${r.files.join(' and ')}\n`);
+}
+
+/** `infomax export <run>`. */
+export async function runExport(run: string, opts: Record<string, unknown>, io: CommandIo = process): Promise<void> {
+  const f = parseFlags({ checkpoint: int(0).optional(), backend: oneOf(BACKENDS).optional() }, opts);
+  const r = await exportRun(run, { out: opts.out as string | undefined, checkpoint: f.checkpoint, backend: f.backend });
+  const outputs = r.outputs.map((o) => `${o.index}: ${o.taps.join('/')} [${o.shape.slice(1)}]`).join(', ');
+  io.stdout.write(`encoder of step ${r.step} exported to ${r.dir} (model.json, encoder.safetensors, export.json, README.md); outputs ${outputs}` +
+    `${r.code === null ? '' : `; code = ${r.code}`}\n`);
+}
+
+async function estimateEngine(opts: Record<string, unknown>): Promise<void> {
+  await initEngine({ backend: parseFlags({ backend: optional(oneOf(BACKENDS), 'wasm') }, opts).backend, log: null });
+}
+
+/** Flags both `estimate` commands take, with each command's defaults. */
+function trainingFlags(defaults: { steps: number; batch: number; lr: number }) {
+  return {
+    critic: optional(oneOf(ESTIMATE_CRITICS), 'separable'),
+    steps: optional(int(1), defaults.steps),
+    batch: optional(int(2, 65536), defaults.batch),
+    lr: optional(finite({ above: 0 }), defaults.lr),
+    seed: optional(int(0), 0),
+  };
 }
 
 /** `infomax estimate gaussian`: prints the staircase table. */
 export async function runEstimateGaussian(opts: Record<string, unknown>, io: CommandIo = process): Promise<void> {
-  const o = {
-    dim: opt(opts.dim, 5, (v) => int('dim', v, 1, 4096)),
-    levels: ((opts.levels as string[] | undefined) ?? ['1', '2', '4']).map((s) => positive('levels', Number(s) || s)),
-    bounds: ((opts.bounds as string[] | undefined) ?? ['dv', 'nwj', 'infonce']).map((b) => oneOf('bounds', b, ESTIMATE_BOUNDS)),
-    critic: opt(opts.critic, 'separable' as const, (v) => oneOf('critic', v, ESTIMATE_CRITICS)),
-    steps: opt(opts.steps, 600, (v) => int('steps', v, 1)),
-    batchSize: opt(opts.batch, 64, (v) => int('batch', v, 2, 65536)),
-    learningRate: opt(opts.lr, 1e-3, (v) => positive('lr', v)),
-    seed: opt(opts.seed, 0, (v) => int('seed', v, 0)),
-  };
-  await estimateEngine(opts.backend);
+  const levels = (opts.levels as string[] | undefined)?.map((s) => Number(s) || s);
+  const f = parseFlags({
+    dim: optional(int(1, 4096), 5),
+    levels: optional(list(finite({ above: 0 }), { min: 1 }), [1, 2, 4]),
+    bounds: optional(list(oneOf(ESTIMATE_BOUNDS), { min: 1 }), ['dv', 'nwj', 'infonce']),
+    ...trainingFlags({ steps: 600, batch: 64, lr: 1e-3 }),
+  }, { ...opts, levels });
+  const o = { ...f, batchSize: f.batch, learningRate: f.lr };
+  await estimateEngine(opts);
   io.stdout.write(`Gaussian MI staircase: d=${o.dim}, batch ${o.batchSize}, ${o.steps} steps, ${o.critic} critic (estimate: mean ± sd of the last quarter)\n`);
   io.stdout.write(`${'bound'.padEnd(9)}${'true MI'.padStart(9)}${'estimate'.padStart(10)}${'± sd'.padStart(8)}\n`);
   await estimateGaussian(o, (r) =>
@@ -103,18 +138,10 @@ export async function runEstimateGaussian(opts: Record<string, unknown>, io: Com
 
 /** `infomax estimate csv <file>`. */
 export async function runEstimateCsv(file: string, opts: Record<string, unknown>, io: CommandIo = process): Promise<void> {
-  const o = {
-    x: opts.x as string[],
-    y: opts.y as string[],
-    bound: opt(opts.bound, 'nwj' as const, (v) => oneOf('bound', v, ESTIMATE_BOUNDS)),
-    critic: opt(opts.critic, 'separable' as const, (v) => oneOf('critic', v, ESTIMATE_CRITICS)),
-    steps: opt(opts.steps, 500, (v) => int('steps', v, 1)),
-    batchSize: opt(opts.batch, 128, (v) => int('batch', v, 2, 65536)),
-    learningRate: opt(opts.lr, 5e-4, (v) => positive('lr', v)),
-    seed: opt(opts.seed, 0, (v) => int('seed', v, 0)),
-  };
+  const f = parseFlags({ bound: optional(oneOf(ESTIMATE_BOUNDS), 'nwj'), ...trainingFlags({ steps: 500, batch: 128, lr: 5e-4 }) }, opts);
+  const o = { ...f, x: opts.x as string[], y: opts.y as string[], batchSize: f.batch, learningRate: f.lr };
   const table = await readCsv(file);
-  await estimateEngine(opts.backend);
+  await estimateEngine(opts);
   const r = await estimateCsv(table, o);
   const ksg = r.ksg === null ? '' : `; KSG (k=3) reference ${r.ksg.toFixed(3)} nats`;
   io.stdout.write(`I(${o.x.join(',')}; ${o.y.join(',')}) ≈ ${r.estimate.toFixed(3)} nats (${(r.estimate / Math.LN2).toFixed(3)} bits), ` +

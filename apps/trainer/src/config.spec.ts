@@ -1,17 +1,7 @@
 import { applyOverrides, QUICK_START_STEPS, resolveConfig } from './config';
 import { ConfigError } from './errors';
+import { rejects } from './test-utils/config-errors';
 
-const rejects = (raw: unknown, path: string) => {
-  let err: unknown;
-  try {
-    resolveConfig(raw);
-  } catch (e) {
-    err = e;
-  }
-  expect(err).toBeInstanceOf(ConfigError);
-  expect((err as ConfigError).path).toBe(path);
-  expect((err as ConfigError).message).toContain(`'${path}'`);
-};
 
 test('an empty config is the quick start: DIM on the bundled digits, batch 64, Adam 1e-4, 400 steps (no time budget)', () => {
   const c = resolveConfig({});

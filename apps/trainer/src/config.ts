@@ -1,14 +1,18 @@
 /**
  * The trainer's config schema: a YAML or JSON file plus flags that override it,
- * validated by hand into a typed config with every default resolved here, once.
- * Unknown keys and bad values throw a ConfigError naming the key path.
+ * validated by one schema into a typed config with every default resolved here, once.
+ * Unknown keys and bad values throw a ConfigError naming the key path; the same schema
+ * gives editors a JSON Schema of the file.
  */
 import { promises as fsp } from 'fs';
 import * as path from 'path';
 import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { bool, expectedOf, finite, int, jsonSchemaOf, list, nullish, object, oneOf, parseConfig, reject, text, type CheckContext, type Infer } from '@infomax/engine';
 import { ConfigError } from './errors';
 import { LOGGERS, type LoggerKind } from './loggers/logger';
-import { bool, deepMerge, fail, int, oneOf, opt, positive, section, setPath, text, type Raw } from './internal/validate';
+import { deepMerge, setPath, type Raw } from './internal/key-paths';
+import { DEFAULT_LEARNING_RATE, optimizerSchema, scheduleSchema } from './optimizer-config';
 
 /** Datasets `data.dataset` accepts, declared once. */
 export const DATASETS = ['digits', 'fashion-mnist', 'idx', 'cifar10', 'cifar100', 'stl10', 'folder', 'synthetic'] as const;
@@ -21,83 +25,8 @@ export const PROBE_LAYERS = ['conv', 'fc', 'code'] as const;
 /** One of {@link PROBE_LAYERS}. */
 export type ProbeLayer = (typeof PROBE_LAYERS)[number];
 
-/** Which images to train and evaluate on. */
-export interface DataConfig {
-  /** Dataset kind. Default `'digits'` (the bundled 10,000 MNIST digits, 8,000 / 2,000). */
-  dataset: DatasetName;
-  /** Folder for `idx`, `cifar10`, `cifar100`, `stl10`, `folder`; optional for `fashion-mnist`. Default null. */
-  path: string | null;
-  /** `folder` only: output size in pixels (square). Default null (the folder's most common size, scaled to at most 256 px a side). */
-  size: number | null;
-  /** `folder` / `synthetic`: 1 or 3 channels. Default null (folder: as stored; synthetic: 1). */
-  channels: 1 | 3 | null;
-  /** `synthetic` only: images generated (80% train / 20% test). Default 1000. */
-  count: number;
-  /** `synthetic` only: the pattern that encodes the class. Default `'grating'`. */
-  pattern: 'grating' | 'blobs';
-  /** Use n training images: a seeded class-balanced subset (the same number of every class), never the first n. Default null (all). */
-  trainLimit: number | null;
-  /** Use n test images, chosen as for `trainLimit`. Default null (all). */
-  testLimit: number | null;
-}
-
-/** How long and how to optimise. Training stops at the first limit reached. */
-export interface OptimConfig {
-  /** Images per step. Default 64. */
-  batchSize: number;
-  /** Adam learning rate. Default 1e-4 (DIM's). */
-  learningRate: number;
-  /** Stop after this many steps. Default {@link QUICK_START_STEPS} when neither epochs nor timeBudget is given, else null. */
-  steps: number | null;
-  /** Stop after this many epochs. Default null. */
-  epochs: number | null;
-  /** Stop once this many seconds of training have passed. Default null. A budget makes the result depend on the machine's speed. */
-  timeBudget: number | null;
-}
-
-/** The resolved config of a training run. */
-export interface TrainConfig {
-  /** Seed of every random choice (weights, data order, views). Default 0. */
-  seed: number;
-  /** tfjs backend. Default `'auto'` (tfjs-node-gpu → tfjs-node → wasm → cpu). */
-  backend: (typeof BACKENDS)[number];
-  /** Run folder. Default `'runs/quickstart'`. */
-  out: string;
-  /** See {@link DataConfig}. */
-  data: DataConfig;
-  /** The objective's own config `{ kind, ... }`, handed to `buildObjective` (which validates the rest). Default `{ kind: 'dim' }` (DIM(L), JSD, DCGAN). */
-  objective: Raw & { kind: string };
-  /** See {@link OptimConfig}. */
-  train: OptimConfig;
-  /** Checkpoint every `every` steps (0: only at the end); keep the last `keep`. Defaults 500 and 2. */
-  checkpoint: { every: number; keep: number };
-  /** Log a metrics line every `every` steps (default 20) to `metrics.jsonl` and the `loggers` (default CSV and TensorBoard). */
-  log: LogConfig;
-  /** Probe every `every` steps (0: only at the end) on `layer`; `randomInit` also probes the untrained encoder. */
-  eval: EvalConfig;
-}
-
-/** Metrics logging. `metrics.jsonl` is always written: it is the run's record. */
-export interface LogConfig {
-  /** Steps between metrics lines. Default 20. */
-  every: number;
-  /** Views of `metrics.jsonl` kept live: `csv` (`metrics.csv`), `tensorboard` (`tensorboard/` event files). Default both. */
-  loggers: LoggerKind[];
-}
-
-/** Evaluation settings. */
-export interface EvalConfig {
-  /** Steps between evaluations; 0 evaluates only at the end. Default 0. */
-  every: number;
-  /** Encoder output the probe reads. Default `'code'` (the 64-d global vector). */
-  layer: ProbeLayer;
-  /** Epochs of the softmax-regression probe. Default 100 (converged: 10 epochs gave 88.5 %, 30 gave 90.3 %, 100 gave 90.9 % on the same codes). */
-  probeEpochs: number;
-  /** At the end, also probe the same encoder at its random initialisation. Default true. */
-  randomInit: boolean;
-  /** Also report kNN (k=20, cosine) accuracy. Default false during training. */
-  knn: boolean;
-}
+/** Datasets that read a folder: `data.path` is required. */
+const NEEDS_PATH: readonly DatasetName[] = ['idx', 'cifar10', 'cifar100', 'stl10', 'folder'];
 
 /**
  * Steps of a run that names no limit (the quick start): a fixed count, so the same command
@@ -105,10 +34,85 @@ export interface EvalConfig {
  */
 export const QUICK_START_STEPS = 400;
 
-const TOP = ['seed', 'backend', 'out', 'data', 'objective', 'train', 'checkpoint', 'log', 'eval'] as const;
-const DATA = ['dataset', 'path', 'size', 'channels', 'count', 'pattern', 'trainLimit', 'testLimit'] as const;
-const TRAIN = ['batchSize', 'learningRate', 'steps', 'epochs', 'timeBudget'] as const;
-const EVAL = ['every', 'layer', 'probeEpochs', 'randomInit', 'knn'] as const;
+// One line per key: its type, range, default and documentation. `nullish`: absent or null is the default.
+const dataSchema = object({
+  dataset: nullish(oneOf(DATASETS), 'digits').describe('Dataset kind. Default digits (the bundled 10,000 MNIST digits, 8,000 / 2,000).'),
+  path: nullish(text(), null).describe('Folder for idx, cifar10, cifar100, stl10, folder; optional for fashion-mnist.'),
+  size: nullish(int(4, 1024), null).describe("folder only: output size in pixels (square). Default: the folder's most common size, scaled to at most 256 px a side."),
+  channels: nullish(oneOf([1, 3] as const, { what: '1 or 3' }), null).describe('folder / synthetic: 1 or 3 channels. Default: folder as stored, synthetic 1.'),
+  count: nullish(int(10), 1000).describe('synthetic only: images generated (80% train / 20% test).'),
+  pattern: nullish(oneOf(['grating', 'blobs'] as const), 'grating').describe('synthetic only: the pattern that encodes the class.'),
+  trainLimit: nullish(int(1), null).describe('Use n training images: a seeded class-balanced subset (the same number of every class), never the first n. Default all.'),
+  testLimit: nullish(int(1), null).describe('Use n test images, chosen as for trainLimit. Default all.'),
+}).transform((d, ctx) =>
+  d.path === null && NEEDS_PATH.includes(d.dataset)
+    ? reject(ctx, ['path'], `a folder: dataset '${d.dataset}' reads its files from data.path (flag --data-path)`, d.path)
+    : d,
+);
+
+const trainSchema = object({
+  batchSize: nullish(int(2, 65536), 64).describe('Images per step.'),
+  learningRate: nullish(finite({ above: 0 }), null)
+    .describe("The optimizer's (base) learning rate, whatever its kind. Default 1e-4 for adam and adamw (DIM's), 0.01 for sgd, 0.1 for lars."),
+  steps: nullish(int(1), null).describe(`Stop after this many steps. Default ${QUICK_START_STEPS} when neither epochs nor timeBudget is given.`),
+  epochs: nullish(int(1), null).describe('Stop after this many epochs.'),
+  timeBudget: nullish(finite({ above: 0 }), null).describe("Stop once this many seconds of training have passed (the result then depends on the machine's speed)."),
+  // A run with no limit is the quick start: a fixed number of steps.
+}).transform((t) => ({ ...t, steps: t.steps ?? (t.epochs === null && t.timeBudget === null ? QUICK_START_STEPS : null) }));
+
+const checkpointSchema = object({
+  every: nullish(int(0), 500).describe('Steps between checkpoints; 0: only at the end.'),
+  keep: nullish(int(1, 1000), 2).describe('Checkpoints kept (the last ones).'),
+});
+
+const logSchema = object({
+  every: nullish(int(1), 20).describe('Steps between metrics lines.'),
+  loggers: nullish(z.union([list(oneOf(LOGGERS)), z.string().transform(parseLoggerList)], { error: `a list of ${LOGGERS.join(', ')}` }), [...LOGGERS])
+    .transform((kinds) => [...new Set(kinds)])
+    .describe(`Views of metrics.jsonl kept live: csv (metrics.csv), tensorboard (tensorboard/ event files); a list, or a comma-separated string ('none': none). Default both.`),
+});
+
+const evalSchema = object({
+  every: nullish(int(0), 0).describe('Steps between evaluations; 0 evaluates only at the end.'),
+  layer: nullish(oneOf(PROBE_LAYERS), 'code').describe('Encoder output the probe reads (code: the 64-d global vector).'),
+  probeEpochs: nullish(int(1, 10000), 100).describe('Epochs of the softmax-regression probe (10 epochs gave 88.5 %, 30 gave 90.3 %, 100 gave 90.9 % on the same codes).'),
+  randomInit: nullish(bool(), true).describe('At the end, also probe the same encoder at its random initialisation.'),
+  knn: nullish(bool(), false).describe('Also report kNN (k=20, cosine) accuracy.'),
+});
+
+/** The run config's schema: every key, its default, its message and its JSON Schema. */
+const configSchema = object({
+  seed: nullish(int(0, 2 ** 31 - 1), 0).describe('Seed of every random choice (weights, data order, views).'),
+  backend: nullish(oneOf(BACKENDS), 'auto').describe('tfjs backend; auto: tfjs-node-gpu → tfjs-node → wasm → cpu.'),
+  out: nullish(text(), 'runs/quickstart').describe('Run folder.'),
+  data: nullish(dataSchema, {}).describe('Which images to train and evaluate on.'),
+  objective: nullish(object({ kind: nullish(text(), 'dim') }, { loose: true, what: 'an object with a kind' }), {})
+    .describe('The objective: { kind: dim | cmc | cpc | infograph, ... }, checked by @infomax/objectives. Default DIM(L), JSD, DCGAN.'),
+  train: nullish(trainSchema, {}).describe('How long and how to optimise; training stops at the first limit reached.'),
+  optimizer: nullish(optimizerSchema, {}),
+  schedule: nullish(scheduleSchema, {}),
+  checkpoint: nullish(checkpointSchema, {}).describe('Checkpointing.'),
+  log: nullish(logSchema, {}).describe('Metrics logging; metrics.jsonl is always written: it is the run record.'),
+  eval: nullish(evalSchema, {}).describe('Evaluation by a linear probe.'),
+}).transform((c, ctx) => {
+  // The learning rate's default depends on the optimizer; cosine's floor must stay below it.
+  const learningRate = c.train.learningRate ?? DEFAULT_LEARNING_RATE[c.optimizer.kind];
+  if (c.schedule.kind === 'cosine' && (c.schedule.minLr ?? 0) > learningRate) {
+    return reject(ctx, ['schedule', 'minLr'], `a number in [0, train.learningRate = ${learningRate}]`, c.schedule.minLr);
+  }
+  return { ...c, train: { ...c.train, learningRate } };
+});
+
+/** Which images to train and evaluate on. */
+export type DataConfig = Infer<typeof dataSchema>;
+/** How long and how to optimise. Training stops at the first limit reached. */
+export type OptimConfig = Omit<Infer<typeof trainSchema>, 'learningRate'> & { learningRate: number };
+/** Metrics logging. `metrics.jsonl` is always written: it is the run's record. */
+export type LogConfig = Infer<typeof logSchema>;
+/** Evaluation settings. */
+export type EvalConfig = Infer<typeof evalSchema>;
+/** The resolved config of a training run (see each key's description in {@link runConfigJsonSchema}). */
+export type TrainConfig = Omit<Infer<typeof configSchema>, 'objective'> & { objective: Raw & { kind: string } };
 
 /**
  * Validates a raw config object (file merged with flags) and resolves every default.
@@ -120,69 +124,19 @@ const EVAL = ['every', 'layer', 'probeEpochs', 'randomInit', 'knn'] as const;
  * resolveConfig({ train: { epochs: 2 } }).train.steps; // null (400 when no limit is given)
  */
 export function resolveConfig(raw: unknown, validateObjective?: (objective: Raw) => Raw & { kind: string }): TrainConfig {
-  const top = section('', raw, TOP);
-  const d = section('data', top.data, DATA);
-  const dataset = opt(d.dataset, 'digits' as DatasetName, (v) => oneOf('data.dataset', v, DATASETS));
-  const dataPath = opt(d.path, null, (v) => text('data.path', v));
-  if (dataPath === null && ['idx', 'cifar10', 'cifar100', 'stl10', 'folder'].includes(dataset)) {
-    throw new ConfigError('data.path', `dataset '${dataset}' needs a folder: give data.path (flag --data-path)`);
-  }
-  const channels = opt(d.channels, null, (v) => (v === 1 || v === 3 ? v : fail('data.channels', '1 or 3', v)));
-  const data: DataConfig = {
-    dataset,
-    path: dataPath,
-    size: opt(d.size, null, (v) => int('data.size', v, 4, 1024)),
-    channels,
-    count: opt(d.count, 1000, (v) => int('data.count', v, 10)),
-    pattern: opt(d.pattern, 'grating' as const, (v) => oneOf('data.pattern', v, ['grating', 'blobs'] as const)),
-    trainLimit: opt(d.trainLimit, null, (v) => int('data.trainLimit', v, 1)),
-    testLimit: opt(d.testLimit, null, (v) => int('data.testLimit', v, 1)),
-  };
+  const config = parseConfig(configSchema, raw, (at, message) => new ConfigError(at, message));
+  return validateObjective ? { ...config, objective: validateObjective(config.objective) } : config;
+}
 
-  const t = section('train', top.train, TRAIN);
-  const epochs = opt(t.epochs, null, (v) => int('train.epochs', v, 1));
-  const timeBudget = opt(t.timeBudget, null, (v) => positive('train.timeBudget', v));
-  const train: OptimConfig = {
-    batchSize: opt(t.batchSize, 64, (v) => int('train.batchSize', v, 2, 65536)),
-    learningRate: opt(t.learningRate, 1e-4, (v) => positive('train.learningRate', v)),
-    // A run with no limit is the quick start: a fixed number of steps.
-    steps: opt(t.steps, epochs === null && timeBudget === null ? QUICK_START_STEPS : null, (v) => int('train.steps', v, 1)),
-    epochs,
-    timeBudget,
-  };
-
-  const c = section('checkpoint', top.checkpoint, ['every', 'keep']);
-  const l = section('log', top.log, ['every', 'loggers']);
-  const e = section('eval', top.eval, EVAL);
-  const given = top.objective ?? {};
-  if (typeof given !== 'object' || Array.isArray(given)) fail('objective', 'an object with a kind', given);
-  const objectiveRaw: Raw = { kind: 'dim', ...(given as Raw) };
-  text('objective.kind', objectiveRaw.kind);
-  const objective = validateObjective ? validateObjective(objectiveRaw) : (objectiveRaw as Raw & { kind: string });
-
-  return {
-    seed: opt(top.seed, 0, (v) => int('seed', v, 0, 2 ** 31 - 1)),
-    backend: opt(top.backend, 'auto' as const, (v) => oneOf('backend', v, BACKENDS)),
-    out: opt(top.out, 'runs/quickstart', (v) => text('out', v)),
-    data,
-    objective,
-    train,
-    checkpoint: {
-      every: opt(c.every, 500, (v) => int('checkpoint.every', v, 0)),
-      keep: opt(c.keep, 2, (v) => int('checkpoint.keep', v, 1, 1000)),
-    },
-    log: {
-      every: opt(l.every, 20, (v) => int('log.every', v, 1)),
-      loggers: opt(l.loggers, [...LOGGERS], (v) => loggerList(v)),
-    },
-    eval: {
-      every: opt(e.every, 0, (v) => int('eval.every', v, 0)),
-      layer: opt(e.layer, 'code' as ProbeLayer, (v) => oneOf('eval.layer', v, PROBE_LAYERS)),
-      probeEpochs: opt(e.probeEpochs, 100, (v) => int('eval.probeEpochs', v, 1, 10000)),
-      randomInit: opt(e.randomInit, true, (v) => bool('eval.randomInit', v)),
-      knn: opt(e.knn, false, (v) => bool('eval.knn', v)),
-    },
-  };
+/**
+ * The JSON Schema of a run config file, for editors' completion and checks
+ * (`# yaml-language-server: $schema=<path>/run.schema.json` on a YAML file's first line).
+ * @returns a draft-07 JSON Schema; `infomax schema` prints it, `apps/trainer/run.schema.json` holds it
+ * @example
+ * JSON.stringify(runConfigJsonSchema(), null, 2);
+ */
+export function runConfigJsonSchema(): Record<string, unknown> {
+  return jsonSchemaOf(configSchema, { title: 'infomax run config', description: 'A run of `infomax train -c <file>`: every key is optional.' });
 }
 
 /**
@@ -229,9 +183,9 @@ export function applyOverrides(base: Raw, overrides: Record<string, unknown>, se
   return deepMerge(base, over);
 }
 
-/** `log.loggers`: a list of logger kinds (a comma-separated string from the flag; `none` for none). */
-function loggerList(value: unknown): LoggerKind[] {
-  const items = typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter((s) => s !== '' && s !== 'none') : value;
-  if (!Array.isArray(items)) fail('log.loggers', `a list of ${LOGGERS.join(', ')}`, value);
-  return [...new Set(items.map((v, i) => oneOf(`log.loggers[${i}]`, v, LOGGERS)))];
+/** `log.loggers` from the flag: comma-separated kinds, `none` for none. */
+function parseLoggerList(value: string, ctx: CheckContext): LoggerKind[] {
+  const items = value.split(',').map((s) => s.trim()).filter((s) => s !== '' && s !== 'none');
+  const bad = items.findIndex((v) => !(LOGGERS as readonly string[]).includes(v));
+  return bad < 0 ? (items as LoggerKind[]) : reject(ctx, [bad], expectedOf(oneOf(LOGGERS)), items[bad]);
 }

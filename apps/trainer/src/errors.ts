@@ -29,6 +29,9 @@ export class ConfigError extends TrainerError {
 /** A checkpoint or run folder is missing, incomplete or corrupt, or could not be written. */
 export class CheckpointError extends TrainerError {}
 
+/** An output file or folder (`--out` of embed or export) could not be written. */
+export class OutputError extends TrainerError {}
+
 /** The loss or an MI estimate became NaN or infinite. */
 export class NumericError extends TrainerError {}
 
@@ -52,6 +55,7 @@ const CODES_BY_NAME: Record<string, number> = {
   NumericError: EXIT.numeric,
   NonFiniteError: EXIT.numeric,
   CheckpointError: EXIT.io,
+  OutputError: EXIT.io,
   ModelIOError: EXIT.io,
   RunBusyError: EXIT.busy,
   QueueBusyError: EXIT.busy,

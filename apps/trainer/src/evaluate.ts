@@ -1,25 +1,26 @@
 /**
- * `infomax evaluate <run>`: rebuilds a run's objective with the weights of its latest
- * checkpoint, freezes the encoder, and reports linear-probe and kNN (k=20, cosine) test accuracy of
- * one of its outputs; writes `eval.json`.
+ * `infomax evaluate <run>`: rebuilds a run's objective with the weights of its latest (or a
+ * chosen) checkpoint, freezes the encoder, and reports linear- or MLP-probe and kNN (k=20,
+ * cosine) test accuracy of one of its outputs; writes `eval.json`.
  */
 import * as path from 'path';
-import { initEngine } from '@infomax/engine';
-import { buildObjective } from '@infomax/objectives';
-import { loadCheckpoint } from './checkpoint';
-import { resolveConfig, type ProbeLayer, type TrainConfig } from './config';
+import type { ProbeLayer, TrainConfig } from './config';
 import { loadData } from './datasets';
-import { evaluateEncoder, type EvaluationResult } from './evaluation';
+import { evaluateEncoder, type EvaluationResult, type ProbeKind } from './evaluation';
 import { writeFileAtomic } from './internal/engine-node';
 import { heldOutMetrics } from './internal/held-out';
-import { restoreVariables } from './internal/state';
+import { openRun } from './internal/open-run';
 
 /** Options of {@link evaluateRun}. */
 export interface EvaluateOptions {
   /** Encoder output to probe. Default: the run's `eval.layer`. */
   layer?: ProbeLayer;
-  /** Probe epochs. Default 100. */
+  /** Linear probe epochs. Default 100. */
   probeEpochs: number;
+  /** Probe to fit. Default 'linear'. */
+  probe?: ProbeKind;
+  /** Step of the checkpoint to evaluate. Default: the latest. */
+  checkpoint?: number;
   /** Backend. Default: the run's. */
   backend?: TrainConfig['backend'];
   /** Where to write the JSON. Default `<run>/eval.json`. */
@@ -40,21 +41,15 @@ export interface RunEvaluation extends EvaluationResult {
  * Evaluates the encoder of a run's latest checkpoint (or of the checkpoint folder given).
  * @throws CheckpointError when the checkpoint or its encoder is missing or corrupt; DatasetError when the run's dataset cannot be loaded
  * @example
- * const r = await evaluateRun('runs/quickstart', { layer: 'fc', probeEpochs: 100 });
+ * const r = await evaluateRun('runs/quickstart', { layer: 'fc', probeEpochs: 100, probe: 'mlp' });
  */
 export async function evaluateRun(target: string, o: EvaluateOptions): Promise<RunEvaluation> {
-  const ckpt = await loadCheckpoint(target);
-  const config = resolveConfig(ckpt.config);
-  await initEngine({ backend: o.backend ?? config.backend, log: null });
-  // The objective rebuilt from its config, with the checkpoint's weights: `code` then goes through its own views (CMC, CPC).
-  const objective = buildObjective(config.objective);
+  const { objective, config, checkpoint: ckpt, runDir } = await openRun(target, { checkpoint: o.checkpoint, backend: o.backend });
   try {
-    restoreVariables(objective, ckpt.groups, ckpt.dir);
     const data = await loadData(config.data, config.seed);
     const result = await evaluateEncoder(objective, data.train, data.test, data.classes.length, {
-      layer: o.layer ?? config.eval.layer, probeEpochs: o.probeEpochs, knn: true, seed: config.seed,
+      layer: o.layer ?? config.eval.layer, probeEpochs: o.probeEpochs, probe: o.probe, knn: true, seed: config.seed,
     });
-    const runDir = path.dirname(path.dirname(ckpt.dir));
     const output = o.output ?? path.join(runDir, 'eval.json');
     const heldOut = await heldOutMetrics(objective, data.test, config.train.batchSize, ckpt.step, config.seed);
     const record: RunEvaluation = { ...result, heldOut, checkpoint: ckpt.dir, step: ckpt.step, dataset: data.test.name, output };

@@ -1,24 +1,31 @@
 /**
  * Frozen-encoder evaluation: features of one encoder output for every train and
  * test image, then a linear probe (softmax regression on standardised features)
- * and optionally kNN (k=20, cosine), as every paper in the field reports it.
+ * or an MLP probe, and optionally kNN (k=20, cosine), as every paper in the field reports it.
  */
 import type * as tf from '@tensorflow/tfjs';
 import type { Objective } from '@infomax/objectives';
-import { extractFeatures, knn, linearProbe, pca2d } from '@infomax/eval';
+import { extractFeatures, knn, linearProbe, mlpProbe, pca2d } from '@infomax/eval';
 import type { ImageDataset } from '@infomax/data';
 import type { ProbeLayer } from './config';
 import { ConfigError } from './errors';
+
+/** Probes `evaluate --probe` can fit: softmax regression, or one hidden ReLU layer (`mlpProbe`'s defaults). */
+export const PROBE_KINDS = ['linear', 'mlp'] as const;
+/** One of {@link PROBE_KINDS}. */
+export type ProbeKind = (typeof PROBE_KINDS)[number];
 
 /** What {@link evaluateEncoder} measured. */
 export interface EvaluationResult {
   /** The encoder output probed. */
   layer: ProbeLayer;
+  /** The probe fitted. */
+  probe: ProbeKind;
   /** Feature size of that output. */
   dim: number;
-  /** Linear probe accuracy on the training part, in [0, 1]. */
+  /** Probe accuracy on the training part (the MLP probe: the rows it fitted), in [0, 1]. */
   trainAccuracy: number;
-  /** Linear probe accuracy on the test part, in [0, 1]. */
+  /** Probe accuracy on the test part, in [0, 1]. */
   testAccuracy: number;
   /** kNN (k=20, cosine) test accuracy, when asked for. */
   knnAccuracy?: number;
@@ -30,8 +37,10 @@ export interface EvaluationResult {
 export interface EvaluationOptions {
   /** Encoder output to read. */
   layer: ProbeLayer;
-  /** Probe epochs. */
+  /** Epochs of the linear probe (the MLP probe stops early, by validation accuracy). */
   probeEpochs: number;
+  /** Which probe. Default 'linear'. */
+  probe?: ProbeKind;
   /** Also run kNN. */
   knn: boolean;
   /** Seed of the probe's shuffles. */
@@ -74,7 +83,7 @@ export async function encoderFeatures(probed: Probed, data: ImageDataset, layer:
 }
 
 /**
- * Probes a frozen encoder: linear probe (and kNN) trained on `train`, scored on `test`.
+ * Probes a frozen encoder: a linear or MLP probe (and kNN) trained on `train`, scored on `test`.
  * @param probed the objective (its encoder is not modified)
  * @param train labelled images `[n, height, width, channels]`
  * @param test labelled images
@@ -89,8 +98,9 @@ export async function evaluateEncoder(probed: Probed, train: ImageDataset, test:
   const te = await encoderFeatures(probed, test, options.layer);
   options.onTestFeatures?.(te.features, te.dim);
   const common = { trainFeatures: tr.features, trainLabels: train.labels, testFeatures: te.features, testLabels: test.labels, dim: tr.dim, classes };
-  const probe = await linearProbe({ ...common, epochs: options.probeEpochs, seed: options.seed });
-  const result: EvaluationResult = { layer: options.layer, dim: tr.dim, trainAccuracy: probe.trainAccuracy, testAccuracy: probe.testAccuracy, seconds: 0 };
+  const kind = options.probe ?? 'linear';
+  const probe = kind === 'mlp' ? await mlpProbe({ ...common, seed: options.seed }) : await linearProbe({ ...common, epochs: options.probeEpochs, seed: options.seed });
+  const result: EvaluationResult = { layer: options.layer, probe: kind, dim: tr.dim, trainAccuracy: probe.trainAccuracy, testAccuracy: probe.testAccuracy, seconds: 0 };
   if (options.knn) result.knnAccuracy = (await knn({ ...common, k: 20, metric: 'cosine' })).testAccuracy;
   result.seconds = (Date.now() - start) / 1000;
   return result;

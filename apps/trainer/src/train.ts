@@ -4,8 +4,7 @@
  * command's callbacks (metrics record, progress line, plots, stop on a signal).
  */
 import { promises as fsp } from 'fs';
-import type * as tf from '@tensorflow/tfjs';
-import { adam, initEngine, Rng } from '@infomax/engine';
+import { initEngine, Rng, type ScheduledOptimizer } from '@infomax/engine';
 import { buildObjective, type Objective } from '@infomax/objectives';
 import { loadCheckpoint, type LoadedCheckpoint, type TrainingPosition } from './checkpoint';
 import type { TrainConfig } from './config';
@@ -19,6 +18,7 @@ import { Trainer } from './trainer';
 import { metricsRecord, progressLine, runPlots, stopOnSignal } from './callbacks';
 import { canonicalJson, EMPTY_SHA256 } from './internal/checkpoint-format';
 import { restoreState } from './internal/state';
+import { buildOptimizer, scheduleFor } from './optimizer-config';
 import { writeFileAtomic } from './internal/engine-node';
 import { openLoggers } from './loggers/logger';
 
@@ -69,7 +69,7 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
   // clears it), or this run once it has taken a step.
   let keep = run.exists();
   let objective: Objective | null = null;
-  let optimizer: tf.Optimizer | null = null;
+  let optimizer: ScheduledOptimizer | null = null;
   try {
     let resumed: LoadedCheckpoint | null = null;
     if (options.resume) {
@@ -77,6 +77,10 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
       const saved = (resumed.config as TrainConfig).objective;
       if (canonicalJson(saved) !== canonicalJson(config.objective)) {
         throw new ConfigError('objective', `differs from the one of the checkpoint in '${resumed.dir}': a resumed run keeps its objective`);
+      }
+      const savedKind = (resumed.config as Partial<TrainConfig>).optimizer?.kind ?? 'adam';
+      if (savedKind !== config.optimizer.kind) {
+        throw new ConfigError('optimizer.kind', `is ${config.optimizer.kind}, the checkpoint in '${resumed.dir}' holds ${savedKind}'s state: a resumed run keeps its optimizer`);
       }
     } else if (run.exists() && !options.overwrite) {
       throw new ConfigError('out', `'${run.dir}' already holds a run: pass --resume to continue it, --overwrite to start again, or choose another --out`);
@@ -93,7 +97,10 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
     objective = buildObjective({ seed: config.seed, inputShape, ...config.objective });
     // The filled-in objective config is what a checkpoint needs to rebuild the same objective.
     config = { ...config, objective: objective.config as TrainConfig['objective'] };
-    optimizer = adam(config.train.learningRate);
+    const schedule = scheduleFor(config.schedule, config.train.learningRate, config.train, Math.floor(trainSet.count / config.train.batchSize));
+    config = { ...config, schedule };
+    const built = buildOptimizer(config.optimizer, schedule, config.train.learningRate);
+    optimizer = built.optimizer;
     const rng = new Rng(config.seed);
     let pos: TrainingPosition = { step: 0, epoch: 0, position: 0, epochSeed: rng.int(2 ** 31 - 1), rng: rng.state(), metricsBytes: 0, metricsSha256: EMPTY_SHA256, elapsedMs: 0 };
     if (resumed) {
@@ -108,7 +115,7 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
     }
     await writeFileAtomic(run.configFile, `${JSON.stringify(config, null, 2)}\n`);
     run.attach(await openLoggers(run.dir, config.log.loggers, await run.readMetrics()));
-    const trainer = new Trainer({ config, objective, optimizer, data, run, pos }, [
+    const trainer = new Trainer({ config, objective, optimizer, lrAt: built.lrAt, data, run, pos }, [
       { onStep: () => void (keep = true) },
       metricsRecord(run, config.log.every),
       progressLine(log, config.train.batchSize),

@@ -5,7 +5,7 @@
  * builds one with the default callbacks; a program can build one with its own.
  */
 import * as tf from '@tensorflow/tfjs';
-import { Rng } from '@infomax/engine';
+import { Rng, type ScheduledOptimizer } from '@infomax/engine';
 import { batchStream, type ImageDataset } from '@infomax/data';
 import { buildObjective, trainStepAsync, type Objective } from '@infomax/objectives';
 import { saveCheckpoint, type TrainingPosition } from './checkpoint';
@@ -28,6 +28,8 @@ export interface StepEvent {
   epoch: number;
   /** The step's loss and MI estimates. */
   metrics: Record<string, number>;
+  /** The learning rate the step used (the schedule's). */
+  lr: number;
   /** Milliseconds the step itself took. */
   ms: number;
   /** Fraction of the run done by its binding limit, in [0, 1]. */
@@ -68,7 +70,10 @@ export interface TrainerCallback {
 export interface TrainerParts {
   config: TrainConfig;
   objective: Objective;
-  optimizer: tf.Optimizer;
+  /** The optimizer; its `learningRate` is set before each step. */
+  optimizer: ScheduledOptimizer;
+  /** The learning rate of a step (the schedule's; a constant `() => lr` without one). */
+  lrAt: (step: number) => number;
   data: LoadedData;
   run: RunFolder;
   /** Where training stands: a fresh position, or a checkpoint's. Advanced in place. */
@@ -86,7 +91,8 @@ export interface TrainerParts {
 export class Trainer {
   readonly config: TrainConfig;
   readonly objective: Objective;
-  readonly optimizer: tf.Optimizer;
+  readonly optimizer: ScheduledOptimizer;
+  readonly lrAt: (step: number) => number;
   readonly data: LoadedData;
   readonly run: RunFolder;
   readonly pos: TrainingPosition;
@@ -99,7 +105,7 @@ export class Trainer {
    * @param savedAt step of the checkpoint `pos` came from (-1: none yet)
    */
   constructor(parts: TrainerParts, private readonly callbacks: TrainerCallback[] = [], savedAt = -1) {
-    ({ config: this.config, objective: this.objective, optimizer: this.optimizer, data: this.data, run: this.run, pos: this.pos } = parts);
+    ({ config: this.config, objective: this.objective, optimizer: this.optimizer, lrAt: this.lrAt, data: this.data, run: this.run, pos: this.pos } = parts);
     this.savedAt = savedAt;
   }
 
@@ -235,6 +241,7 @@ export class Trainer {
         }
         const t0 = performance.now();
         let metrics: Record<string, number>;
+        const lr = (optimizer.learningRate = this.lrAt(pos.step));
         try {
           metrics = await trainStepAsync(objective, optimizer, { images: batch.images }, pos.step);
         } catch (e) {
@@ -249,7 +256,7 @@ export class Trainer {
         // Wall time since the previous step (checkpoints and in-loop evaluations included), so a budget bounds the run.
         pos.elapsedMs += now - lastTick;
         lastTick = now;
-        await this.emit((c) => c.onStep?.({ step: pos.step, epoch: pos.epoch, metrics, ms: now - t0, fraction: this.fraction() }, this));
+        await this.emit((c) => c.onStep?.({ step: pos.step, epoch: pos.epoch, metrics, lr, ms: now - t0, fraction: this.fraction() }, this));
         // The last step's evaluation and checkpoint are finish()'s. An evaluation due at a checkpoint
         // step is written before the checkpoint, so a resume from it keeps the line.
         if (this.limitReached()) continue;

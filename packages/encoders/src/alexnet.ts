@@ -11,7 +11,8 @@ import type { Rng } from '@infomax/engine';
 import type { Encoder } from './encoder';
 import { assemble, type Plan } from './internal/assemble';
 import { convBlock, fcTail, on, type Branches, type Sym } from './internal/build';
-import * as v from './internal/validate';
+import { bool, finite, int, list, object, oneOf, optional, reject } from '@infomax/engine';
+import { imageShape, parseOptions } from './internal/options';
 
 /** Options of {@link alexnetEncoder} (a `{ kind: 'alexnet', ... }` config without `kind`). */
 export interface AlexnetOptions {
@@ -34,32 +35,27 @@ export interface AlexnetOptions {
 /** {@link AlexnetOptions} with every default filled in. */
 export type ResolvedAlexnetOptions = Required<AlexnetOptions>;
 
-const KEYS = ['inputShape', 'filters', 'fc', 'codeSize', 'localLayer', 'batchNorm', 'seed'] as const;
 /** Conv layers followed by 3×3 stride-2 max pooling. */
 const POOLED = [0, 1, 4];
 
+const SCHEMA = object({
+  kind: oneOf(['alexnet'] as const).optional(),
+  inputShape: imageShape(),
+  filters: optional(list(int(1), { length: 5 }), [96, 192, 384, 384, 192]),
+  fc: optional(list(int(1)), [4096, 4096]),
+  codeSize: optional(int(1), 64),
+  localLayer: optional(int(0, 4), 2),
+  batchNorm: optional(bool(), false),
+  seed: optional(finite(), 0),
+}).transform(({ kind: _kind, ...o }, ctx): ResolvedAlexnetOptions =>
+  Math.min(o.inputShape[0], o.inputShape[1]) < 15
+    ? reject(ctx, ['inputShape'], 'at least 15 pixels high and wide (three 3×3 stride-2 poolings)', o.inputShape)
+    : { ...o, inputShape: o.inputShape as [number, number, number], filters: o.filters as ResolvedAlexnetOptions['filters'] },
+);
+
 /** Validates options and fills in defaults (the one place they are resolved). */
-export function resolveAlexnet(options: unknown, fn = 'alexnetEncoder'): ResolvedAlexnetOptions {
-  const o = v.optionsObject(fn, options);
-  v.knownKeys(fn, o, ['kind', ...KEYS]);
-  const inputShape = v.imageShape(fn, 'inputShape', o.inputShape);
-  if (Math.min(inputShape[0], inputShape[1]) < 15) {
-    v.fail(fn, 'inputShape', 'at least 15 pixels high and wide (three 3×3 stride-2 poolings)', o.inputShape);
-  }
-  let filters: number[] = [96, 192, 384, 384, 192];
-  if (o.filters !== undefined) {
-    filters = v.positiveInts(fn, 'filters', o.filters);
-    if (filters.length !== 5) v.fail(fn, 'filters', 'five positive integers (one per conv)', o.filters);
-  }
-  return {
-    inputShape,
-    filters: filters as ResolvedAlexnetOptions['filters'],
-    fc: o.fc === undefined ? [4096, 4096] : v.positiveInts(fn, 'fc', o.fc, 0),
-    codeSize: o.codeSize === undefined ? 64 : v.positiveInt(fn, 'codeSize', o.codeSize),
-    localLayer: o.localLayer === undefined ? 2 : v.layerIndex(fn, 'localLayer', o.localLayer, 5),
-    batchNorm: o.batchNorm === undefined ? false : v.bool(fn, 'batchNorm', o.batchNorm),
-    seed: o.seed === undefined ? 0 : v.finiteNumber(fn, 'seed', o.seed),
-  };
+export function resolveAlexnet(options: unknown, fn = 'alexnetEncoder', at: string[] = []): ResolvedAlexnetOptions {
+  return parseOptions(fn, SCHEMA, options, at);
 }
 
 /** The layers, on a symbolic input. Taps: `conv` (last conv map, pooled), `fc` (last hidden layer, if any), `code`. */

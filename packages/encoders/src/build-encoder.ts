@@ -1,11 +1,12 @@
 /**
  * `buildEncoder(config)`: one entry point from a JSON config to an {@link Encoder}.
  */
+import { object, oneOf } from '@infomax/engine';
 import { ENCODER_KINDS, type EncoderConfig } from './config';
 import type { Encoder } from './encoder';
 import { assemble } from './internal/assemble';
 import { imageEncoderPlan } from './internal/plan';
-import * as v from './internal/validate';
+import { parseOptions } from './internal/options';
 import { patchPlan } from './patch';
 
 /**
@@ -22,8 +23,6 @@ import { patchPlan } from './patch';
  * enc.localShape; // [7, 7, 128]
  */
 export function buildEncoder(config: EncoderConfig): Encoder {
-  const o = v.optionsObject('buildEncoder', config);
-  v.oneOf('buildEncoder', 'kind', o.kind, ENCODER_KINDS);
-  if (o.kind === 'patch') return assemble(patchPlan(o, 'buildEncoder'));
-  return assemble(imageEncoderPlan(o, 'buildEncoder'));
+  const { kind } = parseOptions('buildEncoder', object({ kind: oneOf(ENCODER_KINDS) }, { loose: true }), config);
+  return assemble(kind === 'patch' ? patchPlan(config, 'buildEncoder') : imageEncoderPlan(config, 'buildEncoder'));
 }

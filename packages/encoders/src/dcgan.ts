@@ -9,7 +9,8 @@ import type { Rng } from '@infomax/engine';
 import type { Encoder } from './encoder';
 import { assemble, type Plan } from './internal/assemble';
 import { convBlock, fcTail, type Branches, type Sym } from './internal/build';
-import * as v from './internal/validate';
+import { bool, finite, int, list, object, oneOf, optional, reject } from '@infomax/engine';
+import { imageShape, parseOptions } from './internal/options';
 
 /** Options of {@link dcganEncoder} (a `{ kind: 'dcgan', ... }` config without `kind`). */
 export interface DcganOptions {
@@ -45,30 +46,28 @@ export interface DcganOptions {
 /** {@link DcganOptions} with every default filled in. */
 export type ResolvedDcganOptions = Required<DcganOptions>;
 
-const KEYS = ['inputShape', 'filters', 'kernelSize', 'fc', 'codeSize', 'localLayer', 'batchNorm', 'seed'] as const;
+const SCHEMA = object({
+  kind: oneOf(['dcgan'] as const).optional(),
+  inputShape: imageShape(),
+  filters: list(int(1)).optional(),
+  kernelSize: optional(int(1), 4),
+  fc: optional(list(int(1)), [1024]),
+  codeSize: optional(int(1), 64),
+  localLayer: int(0).optional(),
+  batchNorm: optional(bool(), false),
+  seed: optional(finite(), 0),
+}).transform(({ kind: _kind, ...o }, ctx): ResolvedDcganOptions => {
+  const filters = o.filters ?? defaultFilters(Math.min(o.inputShape[0], o.inputShape[1]));
+  if (filters.length === 0) return reject(ctx, ['inputShape'], 'at least 8 pixels high and wide (or give filters)', o.inputShape);
+  const n = filters.length;
+  const localLayer = o.localLayer ?? Math.min(n - 1, Math.max(1, n - 2));
+  if (localLayer >= n) return reject(ctx, ['localLayer'], `an integer in 0..${n - 1} (an index into the conv layers)`, localLayer);
+  return { ...o, inputShape: o.inputShape as [number, number, number], filters, localLayer };
+});
 
 /** Validates options and fills in defaults (the one place they are resolved). */
-export function resolveDcgan(options: unknown, fn = 'dcganEncoder'): ResolvedDcganOptions {
-  const o = v.optionsObject(fn, options);
-  v.knownKeys(fn, o, ['kind', ...KEYS]);
-  const inputShape = v.imageShape(fn, 'inputShape', o.inputShape);
-  const filters =
-    o.filters === undefined ? defaultFilters(Math.min(inputShape[0], inputShape[1])) : v.positiveInts(fn, 'filters', o.filters);
-  if (filters.length === 0) {
-    v.fail(fn, 'inputShape', 'at least 8 pixels high and wide (or give filters)', o.inputShape);
-  }
-  const n = filters.length;
-  return {
-    inputShape,
-    filters,
-    kernelSize: o.kernelSize === undefined ? 4 : v.positiveInt(fn, 'kernelSize', o.kernelSize),
-    fc: o.fc === undefined ? [1024] : v.positiveInts(fn, 'fc', o.fc, 0),
-    codeSize: o.codeSize === undefined ? 64 : v.positiveInt(fn, 'codeSize', o.codeSize),
-    localLayer:
-      o.localLayer === undefined ? Math.min(n - 1, Math.max(1, n - 2)) : v.layerIndex(fn, 'localLayer', o.localLayer, n),
-    batchNorm: o.batchNorm === undefined ? false : v.bool(fn, 'batchNorm', o.batchNorm),
-    seed: o.seed === undefined ? 0 : v.finiteNumber(fn, 'seed', o.seed),
-  };
+export function resolveDcgan(options: unknown, fn = 'dcganEncoder', at: string[] = []): ResolvedDcganOptions {
+  return parseOptions(fn, SCHEMA, options, at);
 }
 
 function defaultFilters(size: number): number[] {

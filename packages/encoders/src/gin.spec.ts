@@ -163,9 +163,9 @@ describe('GIN: contract, save and load, errors', () => {
   });
 
   it('bad options and inputs are typed errors naming what was expected', () => {
-    expect(() => ginEncoder({} as { featureSize: number })).toThrow(/ginEncoder: option 'featureSize' must be a positive integer; got undefined/);
+    expect(() => ginEncoder({} as { featureSize: number })).toThrow(/ginEncoder: option 'featureSize': expected an integer in 1\.\.∞, got undefined/);
     expect(() => ginEncoder({ featureSize: 3, layers: 0 })).toThrow(ConfigError);
-    expect(() => ginEncoder({ featureSize: 3, width: 4 } as never)).toThrow(/unknown option 'width'/);
+    expect(() => ginEncoder({ featureSize: 3, width: 4 } as never)).toThrow(/ginEncoder: option 'width': unknown key; known keys: kind, featureSize, hidden, layers, batchNorm, seed/);
     const enc = ginEncoder({ featureSize: F, hidden: 2, layers: 1 });
     const g = graph(5);
     const wide = tf.zeros([8, 4]) as tf.Tensor2D;

@@ -10,13 +10,13 @@
  * each MLP dense → ReLU → dense, as InfoGraph's code builds it.
  */
 import * as tf from '@tensorflow/tfjs';
-import { Rng } from '@infomax/engine';
+import { bool, finite, int, object, oneOf, optional, Rng } from '@infomax/engine';
 import { GraphEncoder, GRAPH_INPUTS } from './graph-encoder';
 import { heInit, on, type Sym } from './internal/build';
 import { NeighbourSum, SegmentSum } from './internal/graph-layers';
 import { Tap } from './internal/layers';
 import { ENCODER_METADATA_KEY } from './internal/model-check';
-import * as v from './internal/validate';
+import { parseOptions } from './internal/options';
 
 /** Options of {@link ginEncoder} (a `{ kind: 'gin', ... }` config without `kind`). */
 export interface GinOptions {
@@ -35,21 +35,18 @@ export interface GinOptions {
 /** Config of the GIN encoder: {@link GinOptions} with `kind` and every default filled in. */
 export type GinConfig = { kind: 'gin' } & Required<GinOptions>;
 
-const KEYS = ['featureSize', 'hidden', 'layers', 'batchNorm', 'seed'] as const;
+const SCHEMA = object({
+  kind: optional(oneOf(['gin'] as const), 'gin'),
+  featureSize: int(1),
+  hidden: optional(int(1), 32),
+  layers: optional(int(1), 5),
+  batchNorm: optional(bool(), true),
+  seed: optional(finite(), 0),
+});
 
 /** Validates options and fills in defaults (the one place they are resolved). */
 export function resolveGin(options: unknown, fn = 'ginEncoder'): GinConfig {
-  const o = v.optionsObject(fn, options);
-  v.knownKeys(fn, o, ['kind', ...KEYS]);
-  if (o.kind !== undefined && o.kind !== 'gin') v.fail(fn, 'kind', "'gin'", o.kind);
-  return {
-    kind: 'gin',
-    featureSize: v.positiveInt(fn, 'featureSize', o.featureSize),
-    hidden: o.hidden === undefined ? 32 : v.positiveInt(fn, 'hidden', o.hidden),
-    layers: o.layers === undefined ? 5 : v.positiveInt(fn, 'layers', o.layers),
-    batchNorm: o.batchNorm === undefined ? true : v.bool(fn, 'batchNorm', o.batchNorm),
-    seed: o.seed === undefined ? 0 : v.finiteNumber(fn, 'seed', o.seed),
-  };
+  return parseOptions(fn, SCHEMA, options);
 }
 
 function concat(name: string, xs: Sym[]): Sym {

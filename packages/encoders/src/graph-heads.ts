@@ -6,7 +6,8 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import type { HeadOptions } from './heads';
-import * as v from './internal/validate';
+import { finite, int, object, optional } from '@infomax/engine';
+import { parseOptions, positiveIntArgument } from './internal/options';
 import { projectionHead } from './projection-head';
 
 /**
@@ -22,16 +23,15 @@ import { projectionHead } from './projection-head';
  */
 export function infographHead(size: number, options: HeadOptions = {}): tf.LayersModel {
   const fn = 'infographHead';
-  v.positiveIntArgument(fn, 'size', size);
-  const o = v.optionsObject(fn, options);
-  v.knownKeys(fn, o, ['units', 'seed']);
-  const units = o.units === undefined ? size : v.positiveInt(fn, 'units', o.units);
+  positiveIntArgument(fn, 'size', size);
+  const o = parseOptions(fn, object({ units: optional(int(1), size), seed: optional(finite(), 0) }), options);
+  const units = o.units;
   const layer = [{ kind: 'dense', units } as const, { kind: 'relu' } as const];
   return projectionHead({
     inputShape: [size],
     blocks: [...layer, ...layer, ...layer],
     shortcut: true,
-    seed: o.seed === undefined ? 0 : v.finiteNumber(fn, 'seed', o.seed),
+    seed: o.seed,
     name: 'infograph_head',
   });
 }

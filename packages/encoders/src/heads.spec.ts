@@ -96,13 +96,16 @@ test('projectionHead without a shortcut is exactly its blocks (dense → relu �
 
 test('bad head configs: ConfigError naming the function and the option or argument', () => {
   const cases: Array<[() => unknown, RegExp]> = [
-    [() => projectionHead({ inputShape: [8], blocks: [{ kind: 'conv1x1', filters: 4 }] }), /projectionHead: option 'inputShape' must be \[M, M, C\]/],
-    [() => projectionHead({ inputShape: [8], blocks: [{ kind: 'relu' }], shortcut: true }), /projectionHead: option 'shortcut'/],
-    [() => projectionHead({ inputShape: [8], blocks: [{ kind: 'gelu' } as never] }), /projectionHead: option 'blocks\[0\]\.kind' must be one of/],
-    [() => projectionHead({ inputShape: [8], blocks: [{ kind: 'dense', units: 0 }] }), /option 'blocks\[0\]\.units' must be a positive integer; got 0/],
-    [() => projectionHead({ inputShape: [8], blocks: [] }), /option 'blocks' must be an array of at least 1 blocks/],
-    [() => localHead(0), /localHead: argument channels must be a positive integer; got 0/],
-    [() => globalHead(4, { units: 2.5 }), /globalHead: option 'units' must be a positive integer; got 2.5/],
+    [() => projectionHead({ inputShape: [8], blocks: [{ kind: 'conv1x1', filters: 4 }] }), /projectionHead: option 'inputShape': expected \[M, M, C\] \(a map\) when a block is 'conv1x1', got \[8\]/],
+    [() => projectionHead({ inputShape: [8], blocks: [{ kind: 'relu' }], shortcut: true }), /projectionHead: option 'shortcut': expected false unless a 'dense' or 'conv1x1' block sets the output width, got true/],
+    [() => projectionHead({ inputShape: [8], blocks: [{ kind: 'gelu' } as never] }), /projectionHead: option 'blocks\[0\]\.kind': expected one of dense, conv1x1, relu, batchNorm, layerNorm, got 'gelu'/],
+    [() => projectionHead({ inputShape: [8], blocks: [{ kind: 'dense', units: 0 }] }), /option 'blocks\[0\]\.units': expected an integer in 1\.\.∞, got 0/],
+    [() => projectionHead({ inputShape: [8], blocks: [] }), /option 'blocks': expected a list of at least 1 block, got \[\]/],
+    [() => projectionHead({ inputShape: [8], blocks: [{ kind: 'dense' } as never] }), /option 'blocks\[0\]\.units': expected an integer in 1\.\.∞, got undefined/],
+    [() => projectionHead({ inputShape: [8, null], blocks: [{ kind: 'relu' }] }), /option 'inputShape': expected a shape whose last axis is a positive integer, got \[8, null\]/],
+    [() => projectionHead({ inputShape: [8], blocks: [{ kind: 'relu' }], sead: 1 } as never), /projectionHead: option 'sead': unknown key; known keys: inputShape, blocks, shortcut, post, seed, name/],
+    [() => localHead(0), /localHead: argument channels: expected an integer in 1\.\.∞, got 0/],
+    [() => globalHead(4, { units: 2.5 }), /globalHead: option 'units': expected an integer in 1\.\.∞, got 2\.5/],
   ];
   for (const [f, message] of cases) {
     expect(f).toThrow(ConfigError);

@@ -6,7 +6,8 @@
  * https://arxiv.org/abs/1808.06670 (their `MI1x1ConvNet` and `MIFCNet`).
  */
 import type * as tf from '@tensorflow/tfjs';
-import * as v from './internal/validate';
+import { finite, int, object, optional } from '@infomax/engine';
+import { parseOptions, positiveIntArgument } from './internal/options';
 import { projectionHead } from './projection-head';
 
 /** Options of {@link localHead} and {@link globalHead}. */
@@ -17,14 +18,7 @@ export interface HeadOptions {
   seed?: number;
 }
 
-function resolve(fn: string, options: HeadOptions): { units: number; seed: number } {
-  const o = v.optionsObject(fn, options);
-  v.knownKeys(fn, o, ['units', 'seed']);
-  return {
-    units: o.units === undefined ? 2048 : v.positiveInt(fn, 'units', o.units),
-    seed: o.seed === undefined ? 0 : v.finiteNumber(fn, 'seed', o.seed),
-  };
-}
+const SCHEMA = object({ units: optional(int(1), 2048), seed: optional(finite(), 0) });
 
 /**
  * DIM's local head: 1×1 conv (no bias) → batch norm → ReLU → 1×1 conv, plus a
@@ -39,8 +33,8 @@ function resolve(fn: string, options: HeadOptions): { units: number; seed: numbe
  * const l = head.apply(local) as tf.Tensor4D; // [B, 7, 7, 512]
  */
 export function localHead(channels: number, options: HeadOptions = {}): tf.LayersModel {
-  const { units, seed } = resolve('localHead', options);
-  v.positiveIntArgument('localHead', 'channels', channels);
+  const { units, seed } = parseOptions('localHead', SCHEMA, options);
+  positiveIntArgument('localHead', 'channels', channels);
   return projectionHead({
     inputShape: [null, null, channels],
     blocks: [
@@ -68,8 +62,8 @@ export function localHead(channels: number, options: HeadOptions = {}): tf.Layer
  * const g = head.apply(global) as tf.Tensor2D; // [B, 512]
  */
 export function globalHead(size: number, options: HeadOptions = {}): tf.LayersModel {
-  const { units, seed } = resolve('globalHead', options);
-  v.positiveIntArgument('globalHead', 'size', size);
+  const { units, seed } = parseOptions('globalHead', SCHEMA, options);
+  positiveIntArgument('globalHead', 'size', size);
   return projectionHead({
     inputShape: [size],
     blocks: [

@@ -9,7 +9,8 @@ import type { Rng } from '@infomax/engine';
 import type { Encoder } from './encoder';
 import { assemble, type Plan } from './internal/assemble';
 import { codeLayer, denseBlock, on, type Branches, type Sym } from './internal/build';
-import * as v from './internal/validate';
+import { bool, finite, int, list, object, oneOf, optional } from '@infomax/engine';
+import { imageShape, parseOptions } from './internal/options';
 
 /** Options of {@link mlpEncoder} (a `{ kind: 'mlp', ... }` config without `kind`). */
 export interface MlpOptions {
@@ -28,19 +29,18 @@ export interface MlpOptions {
 /** {@link MlpOptions} with every default filled in. */
 export type ResolvedMlpOptions = Required<MlpOptions>;
 
-const KEYS = ['inputShape', 'hidden', 'codeSize', 'batchNorm', 'seed'] as const;
+const SCHEMA = object({
+  kind: oneOf(['mlp'] as const).optional(),
+  inputShape: imageShape(),
+  hidden: optional(list(int(1), { min: 1 }), [512, 512]),
+  codeSize: optional(int(1), 64),
+  batchNorm: optional(bool(), false),
+  seed: optional(finite(), 0),
+}).transform(({ kind: _kind, ...o }): ResolvedMlpOptions => ({ ...o, inputShape: o.inputShape as [number, number, number] }));
 
 /** Validates options and fills in defaults (the one place they are resolved). */
-export function resolveMlp(options: unknown, fn = 'mlpEncoder'): ResolvedMlpOptions {
-  const o = v.optionsObject(fn, options);
-  v.knownKeys(fn, o, ['kind', ...KEYS]);
-  return {
-    inputShape: v.imageShape(fn, 'inputShape', o.inputShape),
-    hidden: o.hidden === undefined ? [512, 512] : v.positiveInts(fn, 'hidden', o.hidden),
-    codeSize: o.codeSize === undefined ? 64 : v.positiveInt(fn, 'codeSize', o.codeSize),
-    batchNorm: o.batchNorm === undefined ? false : v.bool(fn, 'batchNorm', o.batchNorm),
-    seed: o.seed === undefined ? 0 : v.finiteNumber(fn, 'seed', o.seed),
-  };
+export function resolveMlp(options: unknown, fn = 'mlpEncoder', at: string[] = []): ResolvedMlpOptions {
+  return parseOptions(fn, SCHEMA, options, at);
 }
 
 /**

@@ -14,7 +14,8 @@ import { assemble, type Plan } from './internal/assemble';
 import { on } from './internal/build';
 import { BatchToPatches, PatchesToBatch } from './internal/layers';
 import { imageEncoderPlan } from './internal/plan';
-import * as v from './internal/validate';
+import { int, list, object, oneOf } from '@infomax/engine';
+import { parseOptions } from './internal/options';
 
 /** Options of {@link patchEncoder} (a `{ kind: 'patch', ... }` config without `kind`). */
 export interface PatchOptions {
@@ -27,16 +28,18 @@ export interface PatchOptions {
   encoder: ImageEncoderConfig;
 }
 
-const KEYS = ['grid', 'encoder'] as const;
+const SCHEMA = object({
+  kind: oneOf(['patch'] as const).optional(),
+  grid: list(int(1), { length: 2, what: '[rows, cols] of positive integers' }),
+  // Checked by the inner encoder's own schema, its messages naming `encoder.<option>`.
+  encoder: object({}, { loose: true, what: 'an image encoder config { kind, ... }' }),
+});
 
 /** Validates options, fills in the inner encoder's defaults and plans the build. */
 export function patchPlan(options: unknown, fn = 'patchEncoder'): Plan {
-  const o = v.optionsObject(fn, options);
-  v.knownKeys(fn, o, ['kind', ...KEYS]);
-  const grid = v.positiveInts(fn, 'grid', o.grid);
-  if (grid.length !== 2) v.fail(fn, 'grid', '[rows, cols] of positive integers', o.grid);
-  const [rows, cols] = grid;
-  const inner = imageEncoderPlan(o.encoder, `${fn} (option 'encoder')`, 'encoder.kind');
+  const o = parseOptions(fn, SCHEMA, options);
+  const [rows, cols] = o.grid;
+  const inner = imageEncoderPlan(o.encoder, fn, ['encoder']);
   return {
     config: { kind: 'patch', grid: [rows, cols], encoder: inner.config as ImageEncoderConfig },
     inputShape: [rows, cols, ...inner.inputShape],

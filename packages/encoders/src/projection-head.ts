@@ -5,10 +5,10 @@
  * the blocks, as lightly's `ProjectionHead` does.
  */
 import * as tf from '@tensorflow/tfjs';
-import { Rng } from '@infomax/engine';
+import { bool, expectedOf, finite, int, list, object, oneOf, optional, reject, Rng, text } from '@infomax/engine';
 import { glorotInit, heInit, on, type Sym } from './internal/build';
 import { noisyIdentity } from './internal/noisy-identity';
-import * as v from './internal/validate';
+import { parseOptions } from './internal/options';
 
 /** Block kinds of a {@link projectionHead}, declared once. */
 export const HEAD_BLOCK_KINDS = ['dense', 'conv1x1', 'relu', 'batchNorm', 'layerNorm'] as const;
@@ -47,20 +47,34 @@ export interface ProjectionHeadConfig {
 
 const FN = 'projectionHead';
 
-function checkBlocks(option: string, value: unknown, minLength: number): HeadBlock[] {
-  if (!Array.isArray(value) || value.length < minLength) {
-    v.fail(FN, option, `an array of at least ${minLength} blocks`, value);
+const BLOCK = object({
+  kind: oneOf(HEAD_BLOCK_KINDS),
+  units: int(1).optional(),
+  filters: int(1).optional(),
+  useBias: bool().optional(),
+}).transform((b, ctx): HeadBlock => {
+  if (b.kind === 'dense' && b.units === undefined) return reject(ctx, ['units'], expectedOf(int(1)), b.units);
+  if (b.kind === 'conv1x1' && b.filters === undefined) return reject(ctx, ['filters'], expectedOf(int(1)), b.filters);
+  return b as HeadBlock;
+});
+
+const SCHEMA = object({
+  inputShape: list(int(1).nullable(), { min: 1, what: 'a shape without the batch axis, the last axis a positive integer' }),
+  blocks: list(BLOCK, { min: 1, what: 'a list of at least 1 block' }),
+  shortcut: optional(bool(), false),
+  post: optional(list(BLOCK, { what: 'a list of blocks' }), []),
+  seed: optional(finite(), 0),
+  name: optional(text(), 'projection_head'),
+}).transform((o, ctx) => {
+  if (o.inputShape[o.inputShape.length - 1] === null) return reject(ctx, ['inputShape'], 'a shape whose last axis is a positive integer', o.inputShape);
+  if (o.inputShape.length !== 3 && [...o.blocks, ...o.post].some((b) => b.kind === 'conv1x1')) {
+    return reject(ctx, ['inputShape'], "[M, M, C] (a map) when a block is 'conv1x1'", o.inputShape);
   }
-  value.forEach((b, i) => {
-    const at = `${option}[${i}]`;
-    const o = v.optionsObject(`${FN} (${at})`, b);
-    const kind = v.oneOf(FN, `${at}.kind`, o.kind, HEAD_BLOCK_KINDS);
-    if (kind === 'dense') v.positiveInt(FN, `${at}.units`, o.units);
-    if (kind === 'conv1x1') v.positiveInt(FN, `${at}.filters`, o.filters);
-    if (o.useBias !== undefined) v.bool(FN, `${at}.useBias`, o.useBias);
-  });
-  return value as HeadBlock[];
-}
+  if (o.shortcut && width(o.blocks) === undefined) {
+    return reject(ctx, ['shortcut'], "false unless a 'dense' or 'conv1x1' block sets the output width", o.shortcut);
+  }
+  return o;
+});
 
 function width(blocks: HeadBlock[]): number | undefined {
   let w: number | undefined;
@@ -113,32 +127,9 @@ function applyBlocks(h: Sym, blocks: HeadBlock[], prefix: string, rng: Rng): Sym
  * const z = head.apply(global) as tf.Tensor2D; // [B, 128]
  */
 export function projectionHead(config: ProjectionHeadConfig): tf.LayersModel {
-  const o = v.optionsObject(FN, config);
-  v.knownKeys(FN, o, ['inputShape', 'blocks', 'shortcut', 'post', 'seed', 'name']);
-  const inputShape = o.inputShape;
-  if (
-    !Array.isArray(inputShape) ||
-    inputShape.length === 0 ||
-    !inputShape.every((d) => d === null || (Number.isInteger(d) && d > 0)) ||
-    inputShape[inputShape.length - 1] === null
-  ) {
-    v.fail(FN, 'inputShape', 'a shape without the batch axis, the last axis a positive integer', inputShape);
-  }
-  const blocks = checkBlocks('blocks', o.blocks, 1);
-  const post = o.post === undefined ? [] : checkBlocks('post', o.post, 0);
-  const shortcut = o.shortcut === undefined ? false : v.bool(FN, 'shortcut', o.shortcut);
-  const seed = o.seed === undefined ? 0 : v.finiteNumber(FN, 'seed', o.seed);
-  const name = o.name === undefined ? 'projection_head' : String(o.name);
+  const { inputShape, blocks, post, shortcut, seed, name } = parseOptions(FN, SCHEMA, config);
   const rank = inputShape.length + 1;
-  for (const b of [...blocks, ...post]) {
-    if (b.kind === 'conv1x1' && rank !== 4) {
-      v.fail(FN, 'inputShape', "[M, M, C] (a map) when a block is 'conv1x1'", inputShape);
-    }
-  }
   const out = width(blocks);
-  if (shortcut && out === undefined) {
-    v.fail(FN, 'shortcut', "used with a 'dense' or 'conv1x1' block that sets the output width", shortcut);
-  }
 
   const rng = new Rng(seed);
   const input = tf.input({ shape: inputShape as number[], name: 'features' });

@@ -11,7 +11,8 @@ import type { Rng } from '@infomax/engine';
 import type { Encoder } from './encoder';
 import { assemble, type Plan } from './internal/assemble';
 import { codeLayer, convBlock, on, type Branches, type Sym } from './internal/build';
-import * as v from './internal/validate';
+import { bool, finite, int, list, object, oneOf, optional, reject } from '@infomax/engine';
+import { imageShape, parseOptions } from './internal/options';
 
 /** Stems {@link resnetEncoder} accepts: `small` = 3×3 stride-1 conv; `imagenet` = 7×7 stride-2 conv + 3×3 stride-2 max pool. */
 export const RESNET_STEMS = ['small', 'imagenet'] as const;
@@ -41,26 +42,26 @@ export interface ResnetOptions {
 /** {@link ResnetOptions} with every default filled in. */
 export type ResolvedResnetOptions = Required<ResnetOptions>;
 
-const KEYS = ['inputShape', 'width', 'blocks', 'stem', 'codeSize', 'localStage', 'batchNorm', 'seed'] as const;
+const SCHEMA = object({
+  kind: oneOf(['resnet'] as const).optional(),
+  inputShape: imageShape(),
+  width: optional(int(1), 16),
+  blocks: optional(list(int(1), { min: 1 }), [2, 2, 2, 2]),
+  stem: optional(oneOf(RESNET_STEMS), 'small'),
+  codeSize: optional(int(0), 64),
+  localStage: int(0).optional(),
+  batchNorm: optional(bool(), true),
+  seed: optional(finite(), 0),
+}).transform(({ kind: _kind, ...o }, ctx): ResolvedResnetOptions => {
+  const n = o.blocks.length;
+  const localStage = o.localStage ?? Math.max(0, n - 2);
+  if (localStage >= n) return reject(ctx, ['localStage'], `an integer in 0..${n - 1} (an index into the stages)`, localStage);
+  return { ...o, inputShape: o.inputShape as [number, number, number], localStage };
+});
 
 /** Validates options and fills in defaults (the one place they are resolved). */
-export function resolveResnet(options: unknown, fn = 'resnetEncoder'): ResolvedResnetOptions {
-  const o = v.optionsObject(fn, options);
-  v.knownKeys(fn, o, ['kind', ...KEYS]);
-  const inputShape = v.imageShape(fn, 'inputShape', o.inputShape);
-  const blocks = o.blocks === undefined ? [2, 2, 2, 2] : v.positiveInts(fn, 'blocks', o.blocks);
-  const stem = o.stem === undefined ? 'small' : v.oneOf(fn, 'stem', o.stem, RESNET_STEMS);
-  return {
-    inputShape,
-    width: o.width === undefined ? 16 : v.positiveInt(fn, 'width', o.width),
-    blocks,
-    stem,
-    codeSize: o.codeSize === undefined ? 64 : v.nonNegativeInt(fn, 'codeSize', o.codeSize),
-    localStage:
-      o.localStage === undefined ? Math.max(0, blocks.length - 2) : v.layerIndex(fn, 'localStage', o.localStage, blocks.length),
-    batchNorm: o.batchNorm === undefined ? true : v.bool(fn, 'batchNorm', o.batchNorm),
-    seed: o.seed === undefined ? 0 : v.finiteNumber(fn, 'seed', o.seed),
-  };
+export function resolveResnet(options: unknown, fn = 'resnetEncoder', at: string[] = []): ResolvedResnetOptions {
+  return parseOptions(fn, SCHEMA, options, at);
 }
 
 function basicBlock(x: Sym, rng: Rng, name: string, filters: number, strides: number, batchNorm: boolean): Sym {

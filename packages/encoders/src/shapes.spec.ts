@@ -131,15 +131,15 @@ describe('bad arguments', () => {
   };
 
   test('unknown kind, unknown option, bad values: ConfigError naming function and option', () => {
-    expectConfigError(() => buildEncoder({ kind: 'vgg' } as never), 'buildEncoder', "'kind'", "'vgg'");
-    expectConfigError(() => buildEncoder({ kind: 'dcgan', inputShape: [28, 28, 1], filter: [8] } as never), 'buildEncoder', "'filter'");
-    expectConfigError(() => dcganEncoder({ inputShape: [28, 28] as never }), 'dcganEncoder', "'inputShape'", '[28,28]');
-    expectConfigError(() => dcganEncoder({ inputShape: [28, 28, 1], filters: [8, -1] }), 'dcganEncoder', "'filters'");
-    expectConfigError(() => dcganEncoder({ inputShape: [28, 28, 1], localLayer: 2 }), 'dcganEncoder', "'localLayer'", '[0, 1]');
+    expectConfigError(() => buildEncoder({ kind: 'vgg' } as never), 'buildEncoder', "option 'kind': expected one of dcgan, alexnet, resnet, mlp, patch, got 'vgg'");
+    expectConfigError(() => buildEncoder({ kind: 'dcgan', inputShape: [28, 28, 1], filter: [8] } as never), 'buildEncoder', "option 'filter': unknown key; known keys: kind, inputShape, filters,");
+    expectConfigError(() => dcganEncoder({ inputShape: [28, 28] as never }), 'dcganEncoder', "option 'inputShape': expected [height, width, channels] of positive integers, got [28, 28]");
+    expectConfigError(() => dcganEncoder({ inputShape: [28, 28, 1], filters: [8, -1] }), 'dcganEncoder', "option 'filters[1]': expected an integer in 1..∞, got -1");
+    expectConfigError(() => dcganEncoder({ inputShape: [28, 28, 1], localLayer: 2 }), 'dcganEncoder', "option 'localLayer': expected an integer in 0..1 (an index into the conv layers), got 2");
     expectConfigError(() => dcganEncoder({ inputShape: [6, 6, 1] }), 'dcganEncoder', "'inputShape'");
     expectConfigError(() => alexnetEncoder({ inputShape: [14, 14, 3] }), 'alexnetEncoder', "'inputShape'", '15');
     expectConfigError(() => resnetEncoder({ inputShape: [32, 32, 3], stem: 'huge' as never }), 'resnetEncoder', "'stem'");
-    expectConfigError(() => mlpEncoder({ inputShape: [28, 28, 1], hidden: [] }), 'mlpEncoder', "'hidden'");
+    expectConfigError(() => mlpEncoder({ inputShape: [28, 28, 1], hidden: [] }), 'mlpEncoder', "option 'hidden': expected a list of at least 1 value, each an integer in 1..∞, got []");
     expectConfigError(() => buildEncoder({ kind: 'patch', grid: [3], encoder: inner2() } as never), 'buildEncoder', "'grid'");
     expectConfigError(
       () => buildEncoder({ kind: 'patch', grid: [2, 2], encoder: { kind: 'patch' } } as never),

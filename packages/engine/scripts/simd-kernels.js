@@ -17,8 +17,12 @@
  *   im2col(x, P, geom, mode)
  *     a convolution's patches as the rows of a matrix (mode 0), or their scatter-add back
  *     into the image (mode 1, col2im), so that Conv2D and both its gradients are GEMMs.
- *   adam(n, w, g, m, v, wOut, mOut, vOut, b1, b2, 1 − b1, 1 − b2, c1, c2, eps, negLr)
- *     one Adam step, tfjs's formula and operation order (1 − β rounded from float64, as tfjs does).
+ *   adam(n, w, g, m, v, wOut, mOut, vOut, b1, b2, 1 − b1, 1 − b2, c1, c2, eps, negLr, keep)
+ *     one Adam step, tfjs's formula and operation order (1 − β rounded from float64, as tfjs does),
+ *     the weight first scaled by keep = 1 − lr·λ (AdamW's decoupled decay; 1 for Adam, exact).
+ *   sgd(n, w, g, b, wOut, bOut, mu, wd, negLr, scale, nesterov)
+ *     one SGD step with momentum (PyTorch's formula): g' = (g + wd·w)·scale (LARS's trust ratio; 1 for SGD), b' = b·mu + g',
+ *     w' = w + negLr·(nesterov ? g' + b'·mu : b').
  */
 const fs = require('fs');
 const path = require('path');
@@ -32,7 +36,9 @@ const MC = MR * Math.floor(128 / MR); // rows of a packed A block
 const NC = 2048; // columns of a packed B block
 const WORK_FLOATS = KC * NC + MC * KC + MR * NR;
 /** The adam export's f32 parameters after its pointers, in order. */
-const ADAM_SCALARS = ['b1', 'b2', 'r1', 'r2', 'c1', 'c2', 'eps', 'negLr'];
+const ADAM_SCALARS = ['b1', 'b2', 'r1', 'r2', 'c1', 'c2', 'eps', 'negLr', 'keep'];
+/** The sgd export's f32 parameters after its pointers, in order. */
+const SGD_SCALARS = ['mu', 'wd', 'negLr', 'scale'];
 
 function wat(variant) {
   const madd = (a, b, c) =>
@@ -151,10 +157,31 @@ function wat(variant) {
           (${T}.mul
             (${T}.div (${T}.div (local.get ${mn}) ${h('c1')}) (${T}.add (${T}.sqrt (${T}.div (local.get ${vn}) ${h('c2')})) ${h('eps')}))
             ${h('negLr')})
-          (${mem}.load ${at('$w')})))
+          (${T}.mul (${mem}.load ${at('$w')}) ${h('keep')})))
       (local.set $i (i32.add (local.get $i) (i32.const ${bytes})))
       (br $l)))`;
   };
+
+  // The SGD update over [$i, $end), as adamLoop; `nesterov` picks the direction at generation time.
+  const sgdLoop = (T, prefix, g, b, nesterov, bytes) => {
+    const mem = T === 'f32' ? 'f32' : 'v128';
+    const at = (base) => `(i32.add (local.get ${base}) (local.get $i))`;
+    const h = (x) => `(local.get ${prefix}${x})`;
+    const direction = nesterov ? `(${T}.add (local.get ${g}) (${T}.mul (local.get ${b}) ${h('mu')}))` : `(local.get ${b})`;
+    return `(block $d (loop $l
+      (br_if $d (i32.ge_u (local.get $i) (local.get $end)))
+      (local.set ${g} (${T}.mul (${T}.add (${mem}.load ${at('$g')}) (${T}.mul (${mem}.load ${at('$w')}) ${h('wd')})) ${h('scale')}))
+      (local.set ${b} (${T}.add (${T}.mul (${mem}.load ${at('$b')}) ${h('mu')}) (local.get ${g})))
+      (${mem}.store ${at('$bo')} (local.get ${b}))
+      (${mem}.store ${at('$wo')} (${T}.add (${mem}.load ${at('$w')}) (${T}.mul ${direction} ${h('negLr')})))
+      (local.set $i (i32.add (local.get $i) (i32.const ${bytes})))
+      (br $l)))`;
+  };
+  const sgdHalf = (nesterov) => `(local.set $i (i32.const 0))
+      (local.set $end (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2)))
+      ${sgdLoop('f32x4', '$v', '$gv', '$bv', nesterov, 16)}
+      (local.set $end (i32.shl (local.get $n) (i32.const 2)))
+      ${sgdLoop('f32', '$', '$gs', '$bs', nesterov, 4)}`;
 
   return `(module
   (import "env" "memory" (memory 0))
@@ -365,6 +392,16 @@ ${pack('$packB', NR)}
     ${adamLoop('f32x4', '$v', '$gv', '$mn', '$vn', 16)}
     (local.set $end (i32.shl (local.get $n) (i32.const 2)))
     ${adamLoop('f32', '$', '$gs', '$ms', '$vs', 4)})
+
+  ;; One SGD step with momentum over n floats (see the header); outputs may not alias inputs.
+  (func (export "sgd") (param $n i32) (param $w i32) (param $g i32) (param $b i32) (param $wo i32) (param $bo i32)
+      ${SGD_SCALARS.map((x) => `(param $${x} f32)`).join(' ')} (param $nesterov i32)
+    (local $i i32) (local $end i32) (local $gv v128) (local $bv v128) (local $gs f32) (local $bs f32)
+    ${SGD_SCALARS.map((x) => `(local $v${x} v128)`).join(' ')}
+    ${SGD_SCALARS.map((x) => `(local.set $v${x} (f32x4.splat (local.get $${x})))`).join('\n    ')}
+    (if (local.get $nesterov)
+      (then ${sgdHalf(true)})
+      (else ${sgdHalf(false)})))
 )
 `;
 }

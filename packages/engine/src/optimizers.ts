@@ -1,6 +1,6 @@
 /**
- * Adam whose per-variable update is one kernel (`InfomaxAdam`, see kernels/adam.ts) where
- * the backend has it (wasm with SIMD, cpu), and tfjs's own update elsewhere. A drop-in
+ * Adam and AdamW whose per-variable update is one kernel (`InfomaxAdam`, see kernels/adam.ts)
+ * where the backend has it (wasm with SIMD, cpu), and tfjs's own update elsewhere. A drop-in
  * `tf.AdamOptimizer`: same class name, the same moment variables (`<name>/m`, `<name>/v`).
  * Its `getWeights` adds the two running products β1ᵗ, β2ᵗ ({@link ADAM_BETA_POWERS}), so a
  * restored optimizer continues bit for bit; `setWeights` also takes tfjs's own list.
@@ -8,6 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { ADAM_KERNEL, type AdamAttrs } from './kernels/adam';
 import { ConfigError } from './errors';
+import { checkClipNorm, gradientList } from './gradient-clip';
 
 /** The tfjs AdamOptimizer fields this class shares (private in tfjs's typings). */
 interface AdamState {
@@ -24,16 +25,46 @@ type Gradients = Parameters<tf.AdamOptimizer['applyGradients']>[0];
 /** Names under which {@link FusedAdam.getWeights} stores the running products β1ᵗ and β2ᵗ. */
 export const ADAM_BETA_POWERS = ['adam/accBeta1', 'adam/accBeta2'] as const;
 
-/** Adam with a fused update; construct with {@link adam}. */
+/** Options of {@link adam} and {@link adamw}. */
+export interface AdamOptions {
+  /** Step size. Default 0.001. A schedule may change it between steps (`optimizer.learningRate = …`). */
+  learningRate?: number;
+  /** Decay of the first moment, in [0, 1). Default 0.9. */
+  beta1?: number;
+  /** Decay of the second moment, in [0, 1). Default 0.999. */
+  beta2?: number;
+  /** Added to √v̂. Default: the backend's epsilon (tfjs's default). */
+  epsilon?: number;
+  /** Decoupled weight decay λ ≥ 0: each step first scales every weight by 1 − lr·λ (PyTorch's AdamW). Default 0 (`adam`), 0.01 (`adamw`). */
+  weightDecay?: number;
+  /** Clip the gradients to this global L2 norm first (see `clipByGlobalNorm`). Default: no clipping. */
+  clipNorm?: number;
+}
+
+/** Adam (and AdamW) with a fused update; construct with {@link adam} or {@link adamw}. */
 export class FusedAdam extends tf.AdamOptimizer {
+  /** The step size of the next update; a schedule sets it before each step. */
+  declare public learningRate: number;
+
+  constructor(learningRate: number, beta1: number, beta2: number, epsilon?: number,
+    readonly weightDecay = 0, readonly clipNorm?: number) {
+    super(learningRate, beta1, beta2, epsilon);
+  }
+
   override applyGradients(variableGradients: Gradients): void {
+    // 1 − lr·λ rounded to float32 as both paths multiply by it; exactly 1 without decay.
+    const keep = Math.fround(1 - this.learningRate * this.weightDecay);
     if (tf.getKernel(ADAM_KERNEL, tf.getBackend()) === undefined) {
-      super.applyGradients(variableGradients);
+      tf.tidy(() => {
+        const list = gradientList(variableGradients, this.clipNorm);
+        if (keep !== 1) {
+          for (const { name, tensor } of list) if (tensor) tf.engine().registeredVariables[name].assign(tf.mul(tf.engine().registeredVariables[name], keep));
+        }
+        super.applyGradients(list as NamedTensor[]);
+      });
       return;
     }
     const state = this as unknown as AdamState;
-    const list = Array.isArray(variableGradients);
-    const names = list ? (variableGradients as NamedTensor[]).map((v) => v.name) : Object.keys(variableGradients);
     // tfjs computes 1 − βᵗ in float32 from the float32 accumulators; so do we.
     const oneMinusAccBeta1 = Math.fround(1 - state.accBeta1.dataSync()[0]);
     const oneMinusAccBeta2 = Math.fround(1 - state.accBeta2.dataSync()[0]);
@@ -44,9 +75,10 @@ export class FusedAdam extends tf.AdamOptimizer {
       epsilon: this.epsilon,
       oneMinusAccBeta1,
       oneMinusAccBeta2,
+      keep,
     };
     tf.tidy(() => {
-      names.forEach((name, i) => {
+      gradientList(variableGradients, this.clipNorm).forEach(({ name, tensor: g }, i) => {
         const value = tf.engine().registeredVariables[name];
         const moment = (slot: AdamState['accumulatedFirstMoment'], suffix: string) => {
           slot[i] ??= { originalName: `${name}/${suffix}`, variable: tf.tidy(() => tf.zerosLike(value).variable(false)) };
@@ -54,9 +86,7 @@ export class FusedAdam extends tf.AdamOptimizer {
         };
         const m = moment(state.accumulatedFirstMoment, 'm');
         const v = moment(state.accumulatedSecondMoment, 'v');
-        const gradient = list ? (variableGradients as NamedTensor[])[i].tensor : (variableGradients as Record<string, tf.Tensor>)[name];
-        if (gradient == null) return;
-        const g = gradient.dtype === 'float32' ? gradient : tf.cast(gradient, 'float32');
+        if (g === null) return;
         const [w2, m2, v2] = tf.engine().runKernel(ADAM_KERNEL, { w: value, g, m, v }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
         m.assign(m2);
         v.assign(v2);
@@ -95,22 +125,47 @@ export class FusedAdam extends tf.AdamOptimizer {
 /**
  * `tf.train.adam` with a fused update on wasm and cpu (one kernel instead of ten per
  * variable); identical results to float32 rounding, and tfjs's own update elsewhere.
- * @param learningRate default 0.001
- * @param beta1 default 0.9
- * @param beta2 default 0.999
- * @param epsilon default: the backend's epsilon (tfjs's default)
- * @throws ConfigError for a learning rate or beta outside its range
+ * Kingma & Ba 2015, "Adam: A Method for Stochastic Optimization", arXiv:1412.6980.
+ * @param options see {@link AdamOptions}; a number is the learning rate (other fields default)
+ * @throws ConfigError for a learning rate, beta, epsilon, weight decay or clipNorm outside its range, naming it
  * @example
- * const optimizer = adam(1e-4);
+ * const optimizer = adam({ learningRate: 1e-4 });
  * optimizer.minimize(() => loss(model, batch));
  */
-export function adam(learningRate = 0.001, beta1 = 0.9, beta2 = 0.999, epsilon?: number): FusedAdam {
+export function adam(options: AdamOptions | number = {}): FusedAdam {
+  const o = typeof options === 'number' ? { learningRate: options } : options;
+  return make('adam', withDefaults({ weightDecay: 0 }, o));
+}
+
+/**
+ * AdamW: Adam with decoupled weight decay, each step w ← w·(1 − lr·λ) then the Adam update
+ * (PyTorch's form; with a schedule the decay follows the learning rate), in the same fused
+ * kernel as {@link adam}. Loshchilov & Hutter 2019, "Decoupled Weight Decay
+ * Regularization", arXiv:1711.05101.
+ * @param options see {@link AdamOptions}; `weightDecay` defaults to 0.01
+ * @throws ConfigError for an option outside its range, naming it
+ * @example
+ * const optimizer = adamw({ learningRate: 1e-3, weightDecay: 0.05 });
+ */
+export function adamw(options: AdamOptions = {}): FusedAdam {
+  return make('adamw', withDefaults({ weightDecay: 0.01 }, options));
+}
+
+/** `options` over `defaults`, where a field given as undefined keeps its default. */
+export function withDefaults<T extends object, U extends object>(defaults: T, options: U): T & U {
+  return { ...defaults, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) } as T & U;
+}
+
+function make(kind: string, o: AdamOptions): FusedAdam {
+  const { learningRate = 0.001, beta1 = 0.9, beta2 = 0.999, epsilon, weightDecay = 0, clipNorm } = o;
   const check = (name: string, x: number, ok: boolean, want: string) => {
-    if (!Number.isFinite(x) || !ok) throw new ConfigError(`adam: '${name}' must be ${want}, got ${x}`);
+    if (!Number.isFinite(x) || !ok) throw new ConfigError(`${kind}: '${name}' must be ${want}, got ${x}`);
   };
   check('learningRate', learningRate, learningRate > 0, 'a positive number');
   check('beta1', beta1, beta1 >= 0 && beta1 < 1, 'in [0, 1)');
   check('beta2', beta2, beta2 >= 0 && beta2 < 1, 'in [0, 1)');
   if (epsilon !== undefined) check('epsilon', epsilon, epsilon > 0, 'a positive number');
-  return new FusedAdam(learningRate, beta1, beta2, epsilon);
+  check('weightDecay', weightDecay, weightDecay >= 0, 'a number ≥ 0');
+  if (clipNorm !== undefined) checkClipNorm(clipNorm);
+  return new FusedAdam(learningRate, beta1, beta2, epsilon, weightDecay, clipNorm);
 }

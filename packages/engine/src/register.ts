@@ -12,6 +12,7 @@ import { unsortedSegmentSum } from './kernels/unsorted-segment-sum';
 import { simdBatchMatMul, simdFusedMatMul } from './kernels/simd-mat-mul';
 import { simdConv2d, simdConv2dBackpropFilter, simdConv2dBackpropInput, simdFusedConv2d } from './kernels/simd-conv';
 import { ADAM_KERNEL, adamCpu, adamWasm } from './kernels/adam';
+import { SGD_KERNEL, sgdCpu, sgdWasm } from './kernels/sgd';
 import { simdVariant } from './kernels/simd/module';
 import { ConfigError } from './errors';
 
@@ -39,11 +40,13 @@ const PLAN: Record<KernelBackend, Array<[string, Maker, boolean?]>> = {
     ['_FusedMatMul', (b, stock) => simdFusedMatMul(b, stock!.kernelFunc), SIMD], // dense layers' forward pass
     ['UnsortedSegmentSum', () => unsortedSegmentSum()], // missing on wasm (gather's gradient)
     [ADAM_KERNEL, () => adamWasm(), SIMD], // one pass instead of ten (engine's adam())
+    [SGD_KERNEL, () => sgdWasm(), SIMD], // one pass instead of five or six (engine's sgd(), lars())
   ],
   cpu: [
     ['Conv2DBackpropFilter', (b) => conv2dBackpropFilter(b)], // stock: ~20 s for one conv layer
     ['Conv2DBackpropInput', (b) => conv2dBackpropInput(b)],
     [ADAM_KERNEL, () => adamCpu()],
+    [SGD_KERNEL, () => sgdCpu()],
   ],
 };
 

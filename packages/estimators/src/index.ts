@@ -19,6 +19,10 @@ export { smile, SMILE_TRAINING } from './bounds/smile';
 export type { SmileOptions, SmileTraining } from './bounds/smile';
 export { Mine } from './bounds/mine';
 export type { MineOptions } from './bounds/mine';
+export { ntXent, twoViewScores, twoViewNegatives } from './bounds/nt-xent';
+export type { NtXentOptions } from './bounds/nt-xent';
+export { NamedBound, BOUND_KINDS } from './bounds/named-bound';
+export type { BoundKind } from './bounds/named-bound';
 export type { BoundResult, NegativeOptions } from './bounds/types';
 
 export { separableCritic } from './critics/separable-critic';

@@ -1,12 +1,14 @@
 /**
  * @infomax/eval: frozen-feature evaluation of a representation (linear probe,
- * kNN, standardisation, 2-D PCA projection, batched feature extraction).
+ * MLP probe, kNN, standardisation, 2-D PCA projection, batched feature extraction).
  * @packageDocumentation
  */
 export { linearProbe, PROBE_SCHEDULES } from './linear-probe';
 export type { LinearProbeOptions, LinearProbeResult, ProbeSchedule } from './linear-probe';
 export { tunedLinearProbe, DEFAULT_WEIGHT_DECAYS } from './tuned-linear-probe';
 export type { TunedLinearProbeOptions, TunedLinearProbeResult, ValidationScore } from './tuned-linear-probe';
+export { mlpProbe } from './mlp-probe';
+export type { MlpProbeOptions, MlpProbeResult } from './mlp-probe';
 export { knn, KNN_METRICS } from './knn';
 export type { KnnOptions, KnnResult, KnnMetric } from './knn';
 export { standardize, STD_FLOOR } from './standardize';

@@ -161,8 +161,9 @@ export async function linearProbe(options: LinearProbeOptions): Promise<LinearPr
       lossSum = null;
       o.onEpoch?.(epoch, loss);
     }
-    const trainCorrect = await countCorrect(train, o.trainLabels, o.dim, w, b);
-    const testCorrect = await countCorrect(test, o.testLabels, o.dim, w, b);
+    const logits = (x: tf.Tensor2D) => x.matMul(w).add(b) as tf.Tensor2D;
+    const trainCorrect = await countCorrect(train, o.trainLabels, o.dim, logits);
+    const testCorrect = await countCorrect(test, o.testLabels, o.dim, logits);
     return {
       trainAccuracy: trainCorrect / o.nTrain,
       testAccuracy: testCorrect / o.nTest,

@@ -6,16 +6,17 @@ import { buildCmc, type CmcConfig } from './cmc';
 import { buildCpc, type CpcConfig } from './cpc';
 import { buildDim, type DimConfig } from './dim';
 import { buildInfograph, type InfographConfig, type InfographObjective } from './infograph';
+import { buildSimclr, type SimclrConfig } from './simclr';
 import { ConfigReader } from './internal/config-reader';
 import type { Objective } from './objective';
 
 /** Objective kinds `buildObjective` knows, declared once: the image objectives, then InfoGraph (graphs). */
-export const OBJECTIVE_KINDS = ['dim', 'cmc', 'cpc', 'infograph'] as const;
+export const OBJECTIVE_KINDS = ['dim', 'cmc', 'cpc', 'simclr', 'infograph'] as const;
 /** One of {@link OBJECTIVE_KINDS}. */
 export type ObjectiveKind = (typeof OBJECTIVE_KINDS)[number];
 
 /** A resolved config of any objective (what `objective.config` holds). */
-export type ObjectiveConfig = DimConfig | CmcConfig | CpcConfig | InfographConfig;
+export type ObjectiveConfig = DimConfig | CmcConfig | CpcConfig | SimclrConfig | InfographConfig;
 
 /**
  * What {@link buildObjective} returns for a config of kind `K`: InfoGraph's objective on
@@ -25,14 +26,15 @@ export type BuiltObjective<K extends string> = string extends K ? Objective : K 
 
 /**
  * Per kind, the config keys that shape only training (the bound, critics, heads, prior,
- * queue, momentum), never the encoders' initial weights nor what `embed` computes from
+ * queue, momentum, augmentations), never the encoders' initial weights nor what `embed` computes from
  * them: every part's seed is drawn before any of these keys is read. Checked key by key
  * in `init-config.spec.ts`.
  */
 export const TRAINING_ONLY_KEYS: Readonly<Record<ObjectiveKind, readonly string[]>> = {
-  dim: ['estimator', 'alpha', 'beta', 'gamma', 'headUnits', 'localNegatives', 'globalHidden', 'prior'],
-  cmc: ['mode', 'estimator', 'temperature', 'projectionHidden', 'projectionUnits', 'queueSize', 'momentum'],
-  cpc: ['context', 'offsets', 'negatives', 'estimator'],
+  dim: ['estimator', 'alpha', 'beta', 'gamma', 'headUnits', 'localNegatives', 'globalHidden', 'prior', 'augment'],
+  cmc: ['mode', 'estimator', 'temperature', 'projectionHidden', 'projectionUnits', 'queueSize', 'momentum', 'augment'],
+  cpc: ['context', 'offsets', 'negatives', 'estimator', 'augment'],
+  simclr: ['augment', 'projectionHidden', 'projectionUnits', 'temperature', 'estimator'],
   infograph: ['estimator', 'headUnits', 'temperature'],
 };
 
@@ -56,11 +58,13 @@ export function initialisationConfig<T extends { kind: string }>(config: T): Par
  * - `{ kind: 'dim', inputShape }` — DIM(L) with JSD on the DCGAN encoder (see {@link DimConfig});
  * - `{ kind: 'cmc', inputShape, views: { kind: 'lab' | 'halves' | 'crops' | 'labChannels' }, mode }` — see {@link CmcConfig};
  * - `{ kind: 'cpc', inputShape, patch: { size, stride } }` — see {@link CpcConfig};
+ * - `{ kind: 'simclr', inputShape, augment, temperature }` — SimCLR's NT-Xent, see {@link SimclrConfig};
  * - `{ kind: 'infograph', featureSize }` — InfoGraph on graphs, a GIN encoder (see {@link InfographConfig}):
  *   typed as a `GraphObjective` when the kind is the literal `'infograph'`.
  *
  * Hjelm et al. 2019 (DIM), https://arxiv.org/abs/1808.06670; Tian et al. 2020 (CMC),
  * https://arxiv.org/abs/1906.05849; van den Oord et al. 2018 (CPC), https://arxiv.org/abs/1807.03748;
+ * Chen et al. 2020 (SimCLR), https://arxiv.org/abs/2002.05709;
  * Sun et al. 2020 (InfoGraph), https://arxiv.org/abs/1908.01000
  *
  * @param config `{ kind, inputShape: [height, width, channels], ...options }`, or for graphs `{ kind: 'infograph', featureSize, ...options }`
@@ -86,6 +90,8 @@ function build(kind: ObjectiveKind, r: ConfigReader): Objective | InfographObjec
       return buildCmc(r);
     case 'cpc':
       return buildCpc(r);
+    case 'simclr':
+      return buildSimclr(r);
     case 'infograph':
       return buildInfograph(r);
   }

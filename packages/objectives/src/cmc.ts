@@ -21,7 +21,9 @@ import { Rng } from '@infomax/engine';
 import { buildEncoder, type Encoder, type EncoderConfig } from '@infomax/encoders';
 import { MemoryQueue, separableCritic, type Critic } from '@infomax/estimators';
 import { readViews, viewFunction, viewsAlikeAtTest, type CmcViewsConfig } from './cmc-views';
-import { applyEstimator, ESTIMATOR_KINDS, type EstimatorKind } from './estimator';
+import { augment, type AugmentStep } from '@infomax/views';
+import { ESTIMATOR_KINDS, MASKED_ESTIMATOR_KINDS, ObjectiveBounds, type EstimatorKind } from './estimator';
+import { readAugment, stepRng } from './internal/augment-config';
 import { checkBuffers, rngBuffer, setRng } from './internal/buffers';
 import type { ConfigReader } from './internal/config-reader';
 import { buildEncoderAt, partSeeds, readEncoder, readInputShape, type EncoderPart } from './internal/encoder-part';
@@ -68,7 +70,14 @@ export type CmcConfig = {
    * then that encoder's code of the whole image. Default false.
    */
   sharedEncoder: boolean;
-  /** Seed of every initialisation and crop. Default 0. */
+  /**
+   * Augmentations in training (@infomax/views steps keeping the shape), drawn per step from
+   * the seed: with `crops`, applied to each crop independently (SimCLR-style views); with
+   * the other views, to the image before it is split, so both views see one augmentation
+   * (a crop before Lab's L | ab split, as CMC's). Default [].
+   */
+  augment: AugmentStep[];
+  /** Seed of every initialisation, crop and augmentation. Default 0. */
   seed: number;
 };
 
@@ -80,7 +89,7 @@ export function buildCmc(r: ConfigReader): CmcObjective {
   // The views' shapes size each view's encoder: run the (inference-mode) views on one blank image.
   const viewOf = viewFunction(views, new Rng(0));
   const shapes = tf.tidy(() => viewOf(tf.zeros([1, ...inputShape]) as tf.Tensor4D, false).map((t) => t.shape.slice(1)));
-  const seeds = partSeeds(seed, 2 * shapes.length + 1);
+  const seeds = partSeeds(seed, 2 * shapes.length + 2);
   const sharedEncoder = r.bool('sharedEncoder', false);
   if (sharedEncoder && shapes.some((s) => s.join('x') !== shapes[0].join('x'))) {
     r.fail('sharedEncoder', `false for views of different shapes (${shapes.map((s) => `[${s.join(', ')}]`).join(' vs ')})`, true);
@@ -104,8 +113,12 @@ export function buildCmc(r: ConfigReader): CmcObjective {
       queueSize: r.int('queueSize', 0, 0),
       momentum: r.number('momentum', 0, 0, 1, { hiOpen: true }),
       sharedEncoder,
+      augment: readAugment(r, 'augment', inputShape),
       seed,
     };
+    if (config.queueSize > 0 && !(MASKED_ESTIMATOR_KINDS as readonly string[]).includes(config.estimator)) {
+      r.fail('estimator', `one of ${MASKED_ESTIMATOR_KINDS.map((k) => `'${k}'`).join(', ')} with a queue (queued codes are extra negatives)`, config.estimator);
+    }
     r.done();
     if (config.momentum > 0) encoders.push(...momentumCopies(encoders));
     return new CmcObjective(config, encoders.slice(0, shapes.length), seeds.slice(shapes.length), encoders.slice(shapes.length));
@@ -138,6 +151,8 @@ export class CmcObjective implements Objective {
   private readonly views: (images: tf.Tensor4D, training: boolean) => tf.Tensor4D[];
   /** The generator of the random views (crops). */
   private readonly viewRng: Rng;
+  private readonly bounds: ObjectiveBounds;
+  private readonly augmentSeed: number;
   /** Keys of the last training batch (its codes, without momentum), pushed into the queues by {@link auxiliaryStep}. */
   private pending: tf.Tensor2D[] = [];
 
@@ -151,7 +166,8 @@ export class CmcObjective implements Objective {
     if (keyEncoders.length !== 0 && keyEncoders.length !== encoders.length) {
       throw new Error(`CmcObjective: ${keyEncoders.length} key encoders for ${encoders.length} views`);
     }
-    this.viewRng = new Rng(seeds[seeds.length - 1]);
+    this.viewRng = new Rng(seeds[encoders.length]);
+    this.augmentSeed = seeds[encoders.length + 1];
     this.views = viewFunction(config.views, this.viewRng);
     const n = encoders.length;
     for (let a = 0; a < n; a++) {
@@ -169,6 +185,7 @@ export class CmcObjective implements Objective {
         this.pairs.push({ a, b, critic });
       }
     }
+    this.bounds = new ObjectiveBounds(config.estimator, 'CmcObjective', this.pairs.flatMap(({ a, b }) => [`${a}_${b}`, `${b}_${a}`]));
     if (config.queueSize > 0) encoders.forEach((e) => this.queues.push(new MemoryQueue({ capacity: config.queueSize, dim: e.globalSize })));
   }
 
@@ -195,7 +212,7 @@ export class CmcObjective implements Objective {
     const { training } = options;
     // One tidy for everything: the tape needs the codes until the gradients are taken.
     return tf.tidy(() => {
-      const views = this.views(batch.images, training);
+      const views = this.augmentedViews(batch.images, training, options.step);
       const codes = views.map((x, v) => this.encoders[v].encode(x, { training }).global);
       // What each view's codes are scored against: the key encoders' codes (no gradient
       // reaches those: their weights are not among `variables`), else the codes themselves.
@@ -209,8 +226,8 @@ export class CmcObjective implements Objective {
         const reverse = momentum ? tf.transpose(critic.scores(keys[a], codes[b])) : tf.transpose(scores); // view b against a's
         const qa = queued[a];
         const qb = queued[b];
-        const ab = applyEstimator(this.config.estimator, scores, qb ? { extra: critic.scores(codes[a], qb) } : {});
-        const ba = applyEstimator(this.config.estimator, reverse, qa ? { extra: tf.transpose(critic.scores(qa, codes[b])) } : {});
+        const ab = this.bounds.apply(`${a}_${b}`, scores, qb ? { extra: critic.scores(codes[a], qb) } : {}, training);
+        const ba = this.bounds.apply(`${b}_${a}`, reverse, qa ? { extra: tf.transpose(critic.scores(qa, codes[b])) } : {}, training);
         metrics[`mi_${a}_${b}`] = tf.mul(0.5, tf.add(ab.estimate, ba.estimate)) as tf.Scalar;
         losses.push(tf.mul(0.5, tf.add(ab.loss, ba.loss)) as tf.Scalar);
       }
@@ -221,6 +238,15 @@ export class CmcObjective implements Objective {
       }
       return { loss: tf.addN(losses) as tf.Scalar, metrics };
     });
+  }
+
+  /** The views of a batch; in training with `augment`, each crop augmented, or the image before it is split. */
+  private augmentedViews(images: tf.Tensor4D, training: boolean, step: number): tf.Tensor4D[] {
+    const steps = this.config.augment;
+    if (!training || steps.length === 0) return this.views(images, training);
+    const rng = stepRng(this.augmentSeed, step);
+    if (viewsAlikeAtTest(this.config.views)) return this.views(images, training).map((v) => augment(v, { rng, steps }));
+    return this.views(augment(images, { rng, steps }), training);
   }
 
   /**
@@ -245,19 +271,20 @@ export class CmcObjective implements Objective {
     return this.queues.length > 0 ? { queue_size: this.queues[0].size } : {};
   }
 
-  /** The views' generator (`views_rng`) and each view's queue (`queue_<v>`, newest first). */
+  /** The views' generator (`views_rng`), each view's queue (`queue_<v>`, newest first), MINE's averages (`bound_<a>_<b>`). */
   buffers(): Record<string, tf.Tensor> {
-    const out: Record<string, tf.Tensor> = { views_rng: rngBuffer(this.viewRng) };
+    const out: Record<string, tf.Tensor> = { views_rng: rngBuffer(this.viewRng), ...this.bounds.buffers() };
     this.queues.forEach((q, v) => (out[`queue_${v}`] = q.values()));
     return out;
   }
 
   /** Puts back what {@link buffers} returned. @throws ShapeError naming the buffer at fault */
   setBuffers(buffers: Record<string, tf.Tensor>): void {
-    const expected: Record<string, (number | null)[]> = { views_rng: [4] };
+    const expected: Record<string, (number | null)[]> = { views_rng: [4], ...this.bounds.bufferShapes() };
     this.queues.forEach((_q, v) => (expected[`queue_${v}`] = [null, this.encoders[v].globalSize]));
     checkBuffers('CmcObjective.setBuffers', buffers, expected);
     setRng(this.viewRng, buffers.views_rng);
+    this.bounds.setBuffers(buffers);
     this.queues.forEach((q, v) => q.load(buffers[`queue_${v}`] as tf.Tensor2D));
   }
 
@@ -275,6 +302,7 @@ export class CmcObjective implements Objective {
   dispose(): void {
     distinct([...this.encoders, ...this.keyEncoders]).forEach((e) => e.dispose());
     this.pairs.forEach((p) => p.critic.dispose());
+    this.bounds.dispose();
     this.queues.forEach((q) => q.dispose());
     tf.dispose(this.pending);
     this.pending = [];

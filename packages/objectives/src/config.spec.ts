@@ -38,7 +38,7 @@ test("the default: { kind: 'dim' } at 28×28×1 is DIM(L) with JSD on the DCGAN 
   expect(o.encoder.localShape).toEqual([7, 7, 128]);
   expect(o.encoder.globalSize).toBe(64);
   expect(o.auxiliaryVariables).toEqual([]);
-  expect(OBJECTIVE_KINDS).toEqual(['dim', 'cmc', 'cpc', 'infograph']);
+  expect(OBJECTIVE_KINDS).toEqual(['dim', 'cmc', 'cpc', 'simclr', 'infograph']);
   o.dispose();
 });
 
@@ -51,7 +51,19 @@ describe('bad configs throw a ConfigError naming the key path, and leak nothing'
     [{ kind: 'dim', inputShape: [16, 16, 1], encoder: SMALL, prior: { hidden: [8, 0] } }, "'prior.hidden[1]'"],
     [{ kind: 'dim', inputShape: [16, 16, 1], encoder: SMALL, alpha: -1 }, "'alpha'"],
     [{ kind: 'dim', inputShape: [16, 16, 1], encoder: SMALL, beta: 0 }, "'beta'"],
-    [{ kind: 'dim', inputShape: [16, 16, 1], encoder: SMALL, estimator: 'mine' }, "'estimator'"],
+    [{ kind: 'dim', inputShape: [16, 16, 1], encoder: SMALL, estimator: 'mind' }, "'estimator'"],
+    [{ kind: 'dim', inputShape: [16, 16, 1], encoder: SMALL, localNegatives: 'batch+locations', estimator: 'interpolated' }, "'estimator'"],
+    [{ kind: 'dim', inputShape: [16, 16, 1], encoder: SMALL, augment: { kind: 'horizontalFlip' } }, "'augment'"],
+    [{ kind: 'dim', inputShape: [16, 16, 1], encoder: SMALL, augment: [{ kind: 'horizontalFlip' }, { kind: 'blur' }] }, "'augment[1].kind'"],
+    [{ kind: 'dim', inputShape: [16, 16, 1], encoder: SMALL, augment: [{ kind: 'horizontalFlip', prob: 0.5 }] }, "'augment[0].prob'"],
+    [{ kind: 'dim', inputShape: [16, 16, 1], encoder: SMALL, augment: [{ kind: 'horizontalFlip', p: 2 }] }, "'augment[0]' is not a valid step: horizontalFlip: option 'p'"],
+    [{ kind: 'dim', inputShape: [16, 16, 1], encoder: SMALL, augment: [{ kind: 'randomGrayscale' }] }, "'augment[0]' is not a valid step"],
+    [{ kind: 'dim', inputShape: [16, 16, 1], encoder: SMALL, augment: [{ kind: 'randomResizedCrop', size: 8 }] }, "'augment[0]' must be a step keeping the image shape"],
+    [{ kind: 'cmc', inputShape: [16, 16, 1], encoder: SMALL, views: { kind: 'halves' }, queueSize: 8, estimator: 'interpolated' }, "'estimator'"],
+    [{ kind: 'cmc', inputShape: [16, 16, 3], encoder: SMALL, augment: [{ kind: 'colorJitter', hue: 0.7 }] }, "'augment[0]' is not a valid step"],
+    [{ kind: 'simclr', inputShape: [16, 16, 1], encoder: SMALL, estimator: 'interpolated' }, "'estimator'"],
+    [{ kind: 'simclr', inputShape: [16, 16, 1], encoder: SMALL, temperature: 0 }, "'temperature'"],
+    [{ kind: 'simclr', inputShape: [16, 16, 1], encoder: SMALL, augment: [{ kind: 'gaussianNoise' }] }, "'augment[0]' is not a valid step: gaussianNoise: option 'std'"],
     [{ kind: 'dim', inputShape: [16, 16, 1], encoder: { kind: 'dcgan', filterz: [8] } }, "'encoder'"],
     [{ kind: 'dim', inputShape: [16, 16, 1], encoder: { ...SMALL, seed: 1 } }, "'encoder.seed'"],
     [{ kind: 'dim', inputShape: [16, 16, 1], encoder: { kind: 'patch' } }, "'encoder.kind'"],

@@ -19,7 +19,10 @@ import * as tf from '@tensorflow/tfjs';
 import { Rng } from '@infomax/engine';
 import type { Encoder, ImageEncoderConfig } from '@infomax/encoders';
 import { patchGrid } from '@infomax/views';
-import { applyEstimator, ESTIMATOR_KINDS, type EstimatorKind } from './estimator';
+import type { AugmentStep } from '@infomax/views';
+import { ESTIMATOR_KINDS, ObjectiveBounds, type EstimatorKind } from './estimator';
+import { augmentAt, readAugment } from './internal/augment-config';
+import { checkBuffers } from './internal/buffers';
 import type { ConfigReader } from './internal/config-reader';
 import { buildEncoderAt, partSeeds, readEncoder, readInputShape, type EncoderPart } from './internal/encoder-part';
 import { MaskedConvStack } from './internal/masked-conv';
@@ -48,6 +51,8 @@ export type CpcConfig = {
   negatives: CpcNegatives;
   /** The bound. Default 'infonce' (CPC's). */
   estimator: EstimatorKind;
+  /** Augmentations of the training images before they are cut into patches (@infomax/views steps keeping the shape), drawn per step from the seed. Default []. */
+  augment: AugmentStep[];
   /** Seed of every initialisation. Default 0. */
   seed: number;
 };
@@ -69,7 +74,7 @@ export function buildCpc(r: ConfigReader): CpcObjective {
   const context = { channels: c.ints('channels', [64, 64], 1, 1), rows: c.int('rows', 3), cols: c.int('cols', 3) };
   if (context.cols % 2 === 0) c.fail('cols', 'an odd integer (a centred kernel)', context.cols);
   c.done();
-  const seeds = partSeeds(seed, 3);
+  const seeds = partSeeds(seed, 4);
   const patchShape = [patch.size, patch.size, inputShape[2]];
   // Resolve and validate the patch encoder's config on its own, then build it over the grid.
   const probe = readEncoder(r, 'encoder', patchShape, seeds[0], { kind: 'dcgan', filters: [32, 64], fc: [] } as EncoderPart);
@@ -86,6 +91,7 @@ export function buildCpc(r: ConfigReader): CpcObjective {
       offsets: r.int('offsets', 2, 1, grid[0] - 1),
       negatives: r.choice('negatives', CPC_NEGATIVES, 'batch+locations'),
       estimator: r.choice('estimator', ESTIMATOR_KINDS, 'infonce'),
+      augment: readAugment(r, 'augment', inputShape),
       seed,
     };
     r.done();
@@ -103,6 +109,8 @@ export class CpcObjective implements Objective {
   private readonly contextNet: MaskedConvStack;
   /** W_k `[contextSize, codeSize]` for k = 1..K. */
   private readonly predictors: tf.Variable[] = [];
+  private readonly bounds: ObjectiveBounds;
+  private readonly augmentSeed: number;
 
   /** @param encoder the patch encoder: grids `[B, rows, cols, p, p, c]` → codes `[B, rows, cols, D]` */
   constructor(
@@ -116,6 +124,8 @@ export class CpcObjective implements Objective {
     const h = channels[channels.length - 1];
     const rng = new Rng(seeds[1]);
     for (let k = 1; k <= config.offsets; k++) this.predictors.push(glorot(rng, [h, d], h, d));
+    this.bounds = new ObjectiveBounds(config.estimator, 'CpcObjective', this.predictors.map((_w, i) => `k${i + 1}`));
+    this.augmentSeed = seeds[2];
   }
 
   get variables(): tf.Variable[] {
@@ -129,7 +139,8 @@ export class CpcObjective implements Objective {
    */
   loss(batch: Batch, options: { training: boolean; step: number }): LossResult {
     return tf.tidy(() => {
-      const z = this.encoder.encode(this.grid(batch.images), { training: options.training }).local; // [B, R, C, D]
+      const images = options.training ? augmentAt(batch.images, this.config.augment, this.augmentSeed, options.step) : batch.images;
+      const z = this.encoder.encode(this.grid(images), { training: options.training }).local; // [B, R, C, D]
       const [b, rows, cols, d] = z.shape;
       const ctx = this.contextNet.apply(z); // [B, R, C, H]
       const h = ctx.shape[3];
@@ -148,7 +159,7 @@ export class CpcObjective implements Objective {
           const byLoc = (t: tf.Tensor) => tf.transpose(tf.reshape(t, [b, l, d]), [1, 0, 2]) as tf.Tensor3D; // [L, B, D]
           scores = tf.transpose(tf.matMul(byLoc(pred), byLoc(target), false, true), [1, 2, 0]); // [B, B, L]
         }
-        const bound = applyEstimator(this.config.estimator, scores);
+        const bound = this.bounds.apply(`k${k}`, scores, {}, options.training);
         metrics[`mi_k${k}`] = bound.estimate;
         losses.push(bound.loss);
       });
@@ -170,7 +181,19 @@ export class CpcObjective implements Objective {
     return patchGrid(images, { size: this.config.patch.size, stride: this.config.patch.stride });
   }
 
+  /** MINE's moving averages (`bound_k<k>` per offset) with `estimator: 'mine'`; else none. */
+  buffers(): Record<string, tf.Tensor> {
+    return this.bounds.buffers();
+  }
+
+  /** Puts back what {@link buffers} returned. @throws ShapeError naming the buffer at fault */
+  setBuffers(buffers: Record<string, tf.Tensor>): void {
+    checkBuffers('CpcObjective.setBuffers', buffers, this.bounds.bufferShapes());
+    this.bounds.setBuffers(buffers);
+  }
+
   dispose(): void {
+    this.bounds.dispose();
     this.encoder.dispose();
     this.contextNet.dispose();
     tf.dispose(this.predictors);

@@ -22,7 +22,9 @@ import * as tf from '@tensorflow/tfjs';
 import { Rng } from '@infomax/engine';
 import type { Encoder } from '@infomax/encoders';
 import { separableCritic, type Critic } from '@infomax/estimators';
-import { applyEstimator, ESTIMATOR_KINDS, type EstimatorKind } from './estimator';
+import type { AugmentStep } from '@infomax/views';
+import { ESTIMATOR_KINDS, MASKED_ESTIMATOR_KINDS, ObjectiveBounds, type EstimatorKind } from './estimator';
+import { augmentAt, readAugment } from './internal/augment-config';
 import { PRIOR_DISTRIBUTIONS, PriorMatcher, type PriorConfig } from './dim-prior';
 import { checkBuffers, rngBuffer, setRng } from './internal/buffers';
 import type { ConfigReader } from './internal/config-reader';
@@ -63,6 +65,8 @@ export type DimConfig = {
   globalHidden: number[];
   /** Prior matching settings (used when γ > 0). */
   prior: PriorConfig;
+  /** Augmentations of the training images (@infomax/views steps keeping the shape), drawn per step from the seed. Default [] (DIM's). */
+  augment: AugmentStep[];
   /** Seed of every initialisation and prior sample. Default 0. */
   seed: number;
 };
@@ -71,7 +75,7 @@ export type DimConfig = {
 export function buildDim(r: ConfigReader): DimObjective {
   const inputShape = readInputShape(r);
   const seed = r.number('seed', 0);
-  const seeds = partSeeds(seed, 5);
+  const seeds = partSeeds(seed, 6);
   const { encoder, stored } = readEncoder(r, 'encoder', inputShape, seeds[0], { kind: 'dcgan' });
   try {
     const p = r.sub('prior');
@@ -93,8 +97,12 @@ export function buildDim(r: ConfigReader): DimObjective {
       localNegatives: r.choice('localNegatives', DIM_LOCAL_NEGATIVES, 'batch'),
       globalHidden: r.ints('globalHidden', [512]),
       prior,
+      augment: readAugment(r, 'augment', inputShape),
       seed,
     };
+    if (config.localNegatives === 'batch+locations' && !(MASKED_ESTIMATOR_KINDS as readonly string[]).includes(config.estimator)) {
+      r.fail('estimator', `one of ${MASKED_ESTIMATOR_KINDS.map((k) => `'${k}'`).join(', ')} with localNegatives 'batch+locations' (a negative mask)`, config.estimator);
+    }
     if (config.alpha + config.beta + config.gamma === 0) r.fail('beta', 'positive when alpha and gamma are 0 (nothing to train)', 0);
     r.done();
     return new DimObjective(config, encoder, seeds);
@@ -121,12 +129,14 @@ export class DimObjective implements Objective {
   private pendingCodes: tf.Tensor2D | null = null;
   /** The `batch+locations` negative mask for the last (B, L): a constant, built once rather than tiled every step. */
   private negativeMask: { b: number; l: number; mask: tf.Tensor2D } | null = null;
+  private readonly bounds: ObjectiveBounds;
 
   constructor(
     readonly config: DimConfig,
     readonly encoder: Encoder,
-    seeds: number[],
+    private readonly seeds: number[],
   ) {
+    this.bounds = new ObjectiveBounds(config.estimator, 'DimObjective', ['local', 'global']);
     const [m1, m2, c] = encoder.localShape;
     const d = encoder.globalSize;
     if (config.beta > 0) {
@@ -164,7 +174,8 @@ export class DimObjective implements Objective {
   loss(batch: Batch, options: { training: boolean; step: number }): LossResult {
     const { training } = options;
     return tf.tidy(() => {
-      const { local, global } = this.encoder.encode(batch.images, { training });
+      const images = training ? augmentAt(batch.images, this.config.augment, this.seeds[5], options.step) : batch.images;
+      const { local, global } = this.encoder.encode(images, { training });
       const metrics: Record<string, tf.Scalar> = {};
       const terms: tf.Scalar[] = [];
       if (this.localHead && this.globalHead) {
@@ -177,17 +188,17 @@ export class DimObjective implements Objective {
         const s = tf.div(tf.matMul(g, flat, false, true), Math.sqrt(u)); // [B, B·L]: s[i, k·L + l]
         const bound =
           this.config.localNegatives === 'batch'
-            ? applyEstimator(this.config.estimator, tf.reshape(s, [b, b, l]))
-            : applyEstimator(this.config.estimator, tf.reshape(tf.tile(tf.expandDims(s, 1), [1, l, 1]), [b * l, b * l]), {
+            ? this.bounds.apply('local', tf.reshape(s, [b, b, l]), {}, training)
+            : this.bounds.apply('local', tf.reshape(tf.tile(tf.expandDims(s, 1), [1, l, 1]), [b * l, b * l]), {
                 // Row (i, l) repeats image i's global row for each of its locations; every
                 // location of another image is a negative, the image's own other locations are neither.
                 negativeMask: this.otherImagesMask(b, l),
-              });
+              }, training);
         metrics.mi_local = bound.estimate;
         terms.push(tf.mul(this.config.beta, bound.loss));
       }
       if (this.globalCritic) {
-        const bound = applyEstimator(this.config.estimator, this.globalCritic.scores(global, tf.reshape(local, [local.shape[0], -1])));
+        const bound = this.bounds.apply('global', this.globalCritic.scores(global, tf.reshape(local, [local.shape[0], -1])), {}, training);
         metrics.mi_global = bound.estimate;
         terms.push(tf.mul(this.config.alpha, bound.loss));
       }
@@ -244,15 +255,16 @@ export class DimObjective implements Objective {
     return this.negativeMask.mask;
   }
 
-  /** The prior sampler's generator (`prior_rng`), with prior matching; else none. */
+  /** The prior sampler's generator (`prior_rng`), with prior matching; MINE's moving averages (`bound_local`, `bound_global`). */
   buffers(): Record<string, tf.Tensor> {
-    return this.prior ? { prior_rng: rngBuffer(this.prior.rng) } : {};
+    return { ...(this.prior ? { prior_rng: rngBuffer(this.prior.rng) } : {}), ...this.bounds.buffers() };
   }
 
   /** Puts back what {@link buffers} returned. @throws ShapeError naming the buffer at fault */
   setBuffers(buffers: Record<string, tf.Tensor>): void {
-    checkBuffers('DimObjective.setBuffers', buffers, this.prior ? { prior_rng: [4] } : {});
+    checkBuffers('DimObjective.setBuffers', buffers, { ...(this.prior ? { prior_rng: [4] } : {}), ...this.bounds.bufferShapes() });
     if (this.prior) setRng(this.prior.rng, buffers.prior_rng);
+    this.bounds.setBuffers(buffers);
   }
 
   dispose(): void {
@@ -263,6 +275,7 @@ export class DimObjective implements Objective {
     this.globalHead?.dispose();
     this.globalCritic?.dispose();
     this.prior?.dispose();
+    this.bounds.dispose();
     this.pendingCodes?.dispose();
     this.pendingCodes = null;
   }

@@ -1,5 +1,5 @@
 /**
- * @infomax/objectives: Deep InfoMax (global, local, prior matching), CMC, CPC and
+ * @infomax/objectives: Deep InfoMax (global, local, prior matching), CMC, CPC, SimCLR and
  * InfoGraph (on graphs) as compositions of views, encoders, critics and any bound of
  * @infomax/estimators.
  * @packageDocumentation
@@ -9,7 +9,7 @@ export { buildObjective, initialisationConfig, OBJECTIVE_KINDS, TRAINING_ONLY_KE
 export type { BuiltObjective } from './build-objective';
 export type { ObjectiveKind, ObjectiveConfig } from './build-objective';
 export { trainStep, trainStepAsync } from './train-step';
-export { applyEstimator, ESTIMATOR_KINDS } from './estimator';
+export { ObjectiveBounds, ESTIMATOR_KINDS, MASKED_ESTIMATOR_KINDS } from './estimator';
 export type { EstimatorKind } from './estimator';
 export { DimObjective, DIM_LOCAL_NEGATIVES } from './dim';
 export type { DimConfig, DimLocalNegatives } from './dim';
@@ -19,6 +19,8 @@ export { CMC_VIEW_KINDS } from './cmc-views';
 export type { CmcViewKind, CmcViewsConfig } from './cmc-views';
 export { CpcObjective, CPC_NEGATIVES } from './cpc';
 export type { CpcConfig, CpcNegatives } from './cpc';
+export { SimclrObjective } from './simclr';
+export type { SimclrConfig } from './simclr';
 export { InfographObjective } from './infograph';
 export type { InfographConfig, GinPart } from './infograph';
 export { PRIOR_DISTRIBUTIONS } from './dim-prior';

@@ -17,7 +17,8 @@ import * as tf from '@tensorflow/tfjs';
 import { ginEncoder, infographHead, type GinConfig, type GraphEncoder, type GraphInput } from '@infomax/encoders';
 import { membershipMask } from '@infomax/estimators';
 import { ConfigError, ShapeError } from './errors';
-import { applyEstimator, ESTIMATOR_KINDS, type EstimatorKind } from './estimator';
+import { MASKED_ESTIMATOR_KINDS, ObjectiveBounds, type EstimatorKind } from './estimator';
+import { checkBuffers } from './internal/buffers';
 import type { ConfigReader } from './internal/config-reader';
 import { partSeeds } from './internal/encoder-part';
 import type { GraphObjective, LossResult } from './objective';
@@ -32,7 +33,7 @@ export type InfographConfig = {
   featureSize: number;
   /** The GIN. Default `{ kind: 'gin', hidden: 32, layers: 5, batchNorm: true }` (InfoGraph's): 160-d node and graph vectors. */
   encoder: GinPart;
-  /** The bound, one of ESTIMATOR_KINDS. Default 'jsd' (InfoGraph's). */
+  /** The bound, one of MASKED_ESTIMATOR_KINDS (its scores are nodes × graphs, with a positive mask). Default 'jsd' (InfoGraph's). */
   estimator: EstimatorKind;
   /** Width of the node and graph heads. Default: the encoder's width, layers × hidden (InfoGraph's). */
   headUnits: number;
@@ -77,7 +78,7 @@ export function buildInfograph(r: ConfigReader): InfographObjective {
       kind: 'infograph',
       featureSize,
       encoder: stored,
-      estimator: r.choice('estimator', ESTIMATOR_KINDS, 'jsd'),
+      estimator: r.choice('estimator', MASKED_ESTIMATOR_KINDS, 'jsd'),
       headUnits: r.int('headUnits', encoder.globalSize),
       temperature: r.number('temperature', 1, 0, Infinity, { loOpen: true }),
       seed,
@@ -96,6 +97,7 @@ export class InfographObjective implements GraphObjective {
   readonly auxiliaryVariables: tf.Variable[] = [];
   private readonly nodeHead: tf.LayersModel;
   private readonly graphHead: tf.LayersModel;
+  private readonly bounds: ObjectiveBounds;
 
   constructor(
     readonly config: InfographConfig,
@@ -104,6 +106,7 @@ export class InfographObjective implements GraphObjective {
   ) {
     this.nodeHead = infographHead(encoder.localSize, { units: config.headUnits, seed: seeds[1] });
     this.graphHead = infographHead(encoder.globalSize, { units: config.headUnits, seed: seeds[2] });
+    this.bounds = new ObjectiveBounds(config.estimator, 'InfographObjective', ['nodes']);
   }
 
   /** The GIN's and both heads' trainable variables. */
@@ -127,7 +130,7 @@ export class InfographObjective implements GraphObjective {
       const nodes = this.nodeHead.apply(local, { training: options.training }) as tf.Tensor2D;
       const graphs = this.graphHead.apply(global, { training: options.training }) as tf.Tensor2D;
       const scores = tf.div(tf.matMul(nodes, graphs, false, true), this.config.temperature); // [nodes, graphs]
-      const bound = applyEstimator(this.config.estimator, scores, { positiveMask: membershipMask(batch.segmentIds, batch.numGraphs) });
+      const bound = this.bounds.apply('nodes', scores, { positiveMask: membershipMask(batch.segmentIds, batch.numGraphs) }, options.training);
       return { loss: bound.loss, metrics: { mi_local: bound.estimate } };
     });
   }
@@ -140,8 +143,20 @@ export class InfographObjective implements GraphObjective {
     return tf.tidy(() => this.encoder.encode(graphs, { training: false }).global);
   }
 
-  /** Frees the encoder and both heads. */
+  /** MINE's moving average (`bound_nodes`) with `estimator: 'mine'`; else none. */
+  buffers(): Record<string, tf.Tensor> {
+    return this.bounds.buffers();
+  }
+
+  /** Puts back what {@link buffers} returned. @throws ShapeError naming the buffer at fault */
+  setBuffers(buffers: Record<string, tf.Tensor>): void {
+    checkBuffers('InfographObjective.setBuffers', buffers, this.bounds.bufferShapes());
+    this.bounds.setBuffers(buffers);
+  }
+
+  /** Frees the encoder, both heads and the bound's state. */
   dispose(): void {
+    this.bounds.dispose();
     this.encoder.dispose();
     this.nodeHead.dispose();
     this.graphHead.dispose();

@@ -12,12 +12,15 @@ const BASES = {
   dim: { kind: 'dim', inputShape: [16, 16, 1], encoder: SMALL },
   cmc: { kind: 'cmc', inputShape: [16, 16, 1], encoder: SMALL, views: { kind: 'crops', count: 3 } },
   cpc: { kind: 'cpc', inputShape: [16, 16, 1], encoder: { kind: 'mlp', hidden: [8], codeSize: 6 }, context: { channels: [4] } },
+  simclr: { kind: 'simclr', inputShape: [16, 16, 1], encoder: SMALL },
 };
+const FLIP = { augment: [{ kind: 'horizontalFlip' }] };
 // Another value for every training-only key (two at once where one alone is not a valid config).
 const VARIANTS: Record<keyof typeof BASES, Record<string, unknown>[]> = {
-  dim: [{ estimator: 'infonce' }, { alpha: 1, beta: 0 }, { alpha: 0.5 }, { gamma: 0.1 }, { headUnits: 16 }, { localNegatives: 'batch+locations' }, { alpha: 1, globalHidden: [8] }, { gamma: 0.1, prior: { hidden: [4], distribution: 'gaussian' } }],
-  cmc: [{ mode: 'full' }, { estimator: 'nwj' }, { temperature: 0.5 }, { projectionHidden: [8] }, { projectionUnits: 8 }, { queueSize: 16 }, { momentum: 0.9 }],
-  cpc: [{ context: { channels: [6], rows: 2 } }, { offsets: 1 }, { negatives: 'batch' }, { estimator: 'nwj' }],
+  dim: [{ estimator: 'infonce' }, { alpha: 1, beta: 0 }, { alpha: 0.5 }, { gamma: 0.1 }, { headUnits: 16 }, { localNegatives: 'batch+locations' }, { alpha: 1, globalHidden: [8] }, { gamma: 0.1, prior: { hidden: [4], distribution: 'gaussian' } }, FLIP],
+  cmc: [{ mode: 'full' }, { estimator: 'nwj' }, { temperature: 0.5 }, { projectionHidden: [8] }, { projectionUnits: 8 }, { queueSize: 16 }, { momentum: 0.9 }, FLIP],
+  cpc: [{ context: { channels: [6], rows: 2 } }, { offsets: 1 }, { negatives: 'batch' }, { estimator: 'nwj' }, FLIP],
+  simclr: [FLIP, { projectionHidden: [] }, { projectionUnits: 8 }, { temperature: 0.1 }, { estimator: 'mine' }],
 };
 
 /** What a random-init baseline measures: `embed` of a fixed batch. */

@@ -2,10 +2,10 @@
  * One training step of any {@link Objective}: the step the trainer runs.
  */
 import * as tf from '@tensorflow/tfjs';
-import { releaseTapeOnThrow } from '@infomax/engine';
+import { globalNorm, releaseTapeOnThrow } from '@infomax/engine';
 import { NonFiniteError } from './errors';
 import type { Batch, Objective } from './objective';
-import { globalNorm, nonFiniteFacts, nonFiniteKind, stateSums, stepState, type Watched } from './internal/step-health';
+import { nonFiniteFacts, nonFiniteKind, stateSums, stepState, type Watched } from './internal/step-health';
 
 /**
  * A step's results before they are read back, all in `values`: the metric scalars (named

@@ -27,5 +27,7 @@ export { randomGrayscale } from './random-grayscale';
 export type { RandomGrayscaleOptions } from './random-grayscale';
 export { gaussianNoise } from './gaussian-noise';
 export type { GaussianNoiseOptions } from './gaussian-noise';
+export { augment, AUGMENT_KINDS, AUGMENT_OPTIONS } from './augment';
+export type { AugmentKind, AugmentOptions, AugmentStep } from './augment';
 export type { SeedOrRng } from './internal/seed';
 export { ShapeError, ConfigError } from './errors';

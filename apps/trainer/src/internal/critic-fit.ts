@@ -4,12 +4,12 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { adam, type Rng } from '@infomax/engine';
-import { bilinearCritic, concatCritic, dv, infoNce, jsd, nwj, separableCritic, smile, type BoundResult, type Critic } from '@infomax/estimators';
+import { BOUND_KINDS, bilinearCritic, concatCritic, NamedBound, separableCritic, type BoundKind, type Critic } from '@infomax/estimators';
 
-/** Bounds `estimate` offers, declared once. */
-export const ESTIMATE_BOUNDS = ['dv', 'nwj', 'infonce', 'jsd', 'smile'] as const;
+/** Bounds `estimate` offers: every bound of @infomax/estimators (MINE, TUBA and I_α with a constant baseline). */
+export const ESTIMATE_BOUNDS = BOUND_KINDS;
 /** One of {@link ESTIMATE_BOUNDS}. */
-export type EstimateBound = (typeof ESTIMATE_BOUNDS)[number];
+export type EstimateBound = BoundKind;
 /** Critics `estimate` offers. */
 export const ESTIMATE_CRITICS = ['separable', 'bilinear', 'concat'] as const;
 /** One of {@link ESTIMATE_CRITICS}. */
@@ -34,22 +34,6 @@ export interface FitOptions {
   /** Draws the next training batch. */
   sample: (rng: Rng) => PairBatch;
   rng: Rng;
-}
-
-/** The bound's MI estimate (nats) and training loss for scores `[B, B]`. JSD trains with JSD and reports NWJ (its usual pairing). */
-function bound(kind: EstimateBound, scores: tf.Tensor2D): BoundResult {
-  switch (kind) {
-    case 'dv':
-      return dv(scores);
-    case 'nwj':
-      return nwj(scores);
-    case 'infonce':
-      return infoNce(scores);
-    case 'jsd':
-      return jsd(scores, { report: 'nwj' });
-    case 'smile':
-      return smile(scores);
-  }
 }
 
 function makeCritic(kind: EstimateCritic, dx: number, dy: number, seed: number): Critic {
@@ -79,6 +63,8 @@ export interface FittedCritic {
  */
 export async function fitCritic(o: FitOptions): Promise<FittedCritic> {
   const critic = makeCritic(o.critic, o.dx, o.dy, o.seed);
+  // One bound for the whole fit: MINE's moving average runs across its steps.
+  const bound = new NamedBound(o.bound, 'estimate');
   const optimizer = adam(o.learningRate);
   const trace: number[] = [];
   const tensors = (b: PairBatch) => [tf.tensor2d(b.x, [b.size, o.dx]), tf.tensor2d(b.y, [b.size, o.dy])] as const;
@@ -87,7 +73,7 @@ export async function fitCritic(o: FitOptions): Promise<FittedCritic> {
     const [x, y] = tensors(batch);
     let estimate: tf.Scalar | null = null;
     optimizer.minimize(() => {
-      const r = bound(o.bound, critic.scores(x, y));
+      const r = bound.apply(critic.scores(x, y));
       // Kept past minimize's scope to be read after the update, then freed here.
       estimate = tf.keep(r.estimate);
       return r.loss;
@@ -103,7 +89,9 @@ export async function fitCritic(o: FitOptions): Promise<FittedCritic> {
     estimate: async (b) => {
       const value = tf.tidy(() => {
         const [x, y] = tensors(b);
-        return bound(o.bound, critic.scores(x, y)).estimate;
+        const r = bound.apply(critic.scores(x, y), {}, { training: false });
+        r.loss.dispose();
+        return r.estimate;
       });
       const [v] = await value.data();
       value.dispose();
@@ -111,6 +99,7 @@ export async function fitCritic(o: FitOptions): Promise<FittedCritic> {
     },
     dispose: () => {
       critic.dispose();
+      bound.dispose();
       optimizer.dispose();
     },
   };

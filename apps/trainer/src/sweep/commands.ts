@@ -4,8 +4,9 @@
  * exit code of the first failed cell (in grid order).
  */
 import * as os from 'os';
+import { int, optional } from '@infomax/engine';
 import { ConfigError, EXIT } from '../errors';
-import { int, opt } from '../internal/validate';
+import { parseFlags } from '../internal/flags';
 import type { CommandIo } from '../commands';
 import { readSweep, type Sweep } from './grid';
 import { runLocal } from './local-runner';
@@ -32,8 +33,7 @@ const line = (io: CommandIo) => (s: string) => void io.stderr.write(`${s}\n`);
  * process.exitCode = await runSweep('grid.yaml', { concurrency: 2 });
  */
 export async function runSweep(file: string, opts: Record<string, unknown>, io: CommandIo = process): Promise<number> {
-  const concurrency = opt(opts.concurrency, os.availableParallelism(), (v) => int('concurrency', v, 1, 1024));
-  const attempts = opt(opts.attempts, 3, (v) => int('attempts', v, 1, 100));
+  const { concurrency, attempts } = parseFlags({ concurrency: optional(int(1, 1024), os.availableParallelism()), attempts: optional(int(1, 100), 3) }, opts);
   const url = opts.queue as string | undefined;
   if (opts.detach && url === undefined) throw new ConfigError('--detach', 'needs --queue: the embedded runner runs the cells itself');
   const sweep = await readSweep(file, opts.out as string | undefined);
@@ -104,8 +104,8 @@ async function withQueue<T>(url: string, use: (q: ReturnType<typeof openQueue>) 
  */
 export async function runWorkerCommand(opts: Record<string, unknown>, io: CommandIo = process): Promise<number> {
   const url = opts.queue as string;
-  const concurrency = opt(opts.concurrency, os.availableParallelism(), (v) => int('concurrency', v, 1, 1024));
-  const stallSeconds = opt(opts.stallTimeout, 30, (v) => int('stall-timeout', v, 1, 86400));
+  const f = parseFlags({ concurrency: optional(int(1, 1024), os.availableParallelism()), 'stall-timeout': optional(int(1, 86400), 30) }, opts);
+  const { concurrency, 'stall-timeout': stallSeconds } = f;
   await checkQueue(url);
   const { signal, release } = onSignals();
   try {

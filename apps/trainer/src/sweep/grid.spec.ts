@@ -84,14 +84,14 @@ describe('bad sweep files and options: one error line and the documented exit co
   const cases: Array<[string, string[], number, RegExp]> = [
     ['unknown axis path', ['axes:', '  train.stpes: [1, 2]'], EXIT.usage, /config 'axes\.train\.stpes'.*unknown key/],
     ['unknown objective key', ['axes:', '  objective.estimatr: [jsd]'], EXIT.usage, /config 'axes\.objective\.estimatr'.*no such key/],
-    ['unknown encoder key', ['axes:', '  objective.encoder.filtrs: [[8, 16]]'], EXIT.usage, /config 'axes\.objective\.encoder\.filtrs'.*unknown option 'filtrs'/],
-    ['empty axis', ['axes:', '  train.learningRate: []'], EXIT.usage, /config 'axes\.train\.learningRate'.*is empty/],
+    ['unknown encoder key', ['axes:', '  objective.encoder.filtrs: [[8, 16]]'], EXIT.usage, /config 'axes\.objective\.encoder\.filtrs'.*option 'filtrs': unknown key/],
+    ['empty axis', ['axes:', '  train.learningRate: []'], EXIT.usage, /config 'axes\.train\.learningRate': expected a list of at least one value, got \[\]/],
     ['bad axis value', ['axes:', '  train.learningRate: [1.0e-3, -1]'], EXIT.usage, /config 'axes\.train\.learningRate'.*positive|config 'axes\.train\.learningRate'.*expected/],
-    ['value listed twice', ['seeds: [0, 0]'], EXIT.usage, /config 'axes\.seed'.*twice/],
-    ['out as an axis', ['axes:', '  out: [a, b]'], EXIT.usage, /config 'axes\.out'/],
-    ['seeds twice', ['axes:', '  seed: [0]', 'seeds: [1]'], EXIT.usage, /config 'seeds'/],
-    ['unknown sweep key', ['axis:', '  seed: [0]'], EXIT.usage, /config 'axis'.*unknown key in the sweep file/],
-    ['axis not a list', ['axes:', '  seed: 3'], EXIT.usage, /config 'axes\.seed'.*list of values/],
+    ['value listed twice', ['seeds: [0, 0]'], EXIT.usage, /config 'axes\.seed': expected each value once \(0 is listed twice\), got \[0, 0\]/],
+    ['out as an axis', ['axes:', '  out: [a, b]'], EXIT.usage, /config 'axes\.out': expected an axis other than 'out'/],
+    ['seeds twice', ['axes:', '  seed: [0]', 'seeds: [1]'], EXIT.usage, /config 'seeds': expected no 'seed' axis beside it/],
+    ['unknown sweep key', ['axis:', '  seed: [0]'], EXIT.usage, /config 'axis': unknown key; known keys: name, out, base, axes, seeds \(in the sweep file '.*'\)/],
+    ['axis not a list', ['axes:', '  seed: 3'], EXIT.usage, /config 'axes\.seed': expected a list of at least one value, got 3/],
   ];
   test.each(cases)('%s', async (name, lines, code, message) => {
     const r = await runInProcess(['sweep', grid(name.replace(/ /g, '-'), ...lines), '--status']);

@@ -9,7 +9,9 @@ import * as path from 'path';
 import { readConfigFile, resolveConfig } from '../config';
 import { ConfigError } from '../errors';
 import { canonicalJson } from '../internal/checkpoint-format';
-import { section, setPath, text, type Raw } from '../internal/validate';
+import { z } from 'zod';
+import { list, object, optional, parseConfig, reject, text } from '@infomax/engine';
+import { setPath, type Raw } from '../internal/key-paths';
 import { checkObjectiveKeys } from './objective-keys';
 
 /** One run of a sweep: its id, what it changes from the base config, and the whole config. */
@@ -34,11 +36,35 @@ export interface Sweep {
   cells: Cell[];
 }
 
-const KEYS = ['name', 'out', 'base', 'axes', 'seeds'] as const;
 /** Characters a sweep name may hold (it names a folder and a queue job). */
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 /** A value written into a cell id as it is (else a short hash of it stands in). */
 const PLAIN = /^[A-Za-z0-9.+-]{1,32}$/;
+
+const sweepName = text().regex(NAME, { error: "letters, digits, '.', '_' or '-' (it names a folder and queue jobs)" });
+const values = () => list(z.unknown(), { min: 1, what: 'a list of at least one value' });
+
+/** A sweep file's keys; `name` defaults to the file's name. */
+const sweepSchema = object({
+  name: sweepName.optional(),
+  out: optional(text(), 'runs'),
+  base: z.union([text(), object({}, { loose: true })], { error: 'a run config file name or an inline run config' }).optional(),
+  axes: optional(z.record(z.string(), values(), { error: "an object mapping config key paths to lists of values, e.g. 'train.learningRate: [1.0e-4, 1.0e-3]'" }), {}),
+  seeds: values().optional(),
+}).transform((top, ctx) => {
+  const axes = Object.entries(top.axes);
+  if (top.seeds !== undefined) {
+    if (top.axes.seed !== undefined) return reject(ctx, ['seeds'], "no 'seed' axis beside it (give the seeds once)", top.seeds);
+    axes.push(['seed', top.seeds]);
+  }
+  if (top.axes.out !== undefined) return reject(ctx, ['axes', 'out'], "an axis other than 'out' (each cell's run folder is <out>/<name>/<cell>)", top.axes.out);
+  for (const [p, vs] of axes) {
+    const keys = vs.map((v) => canonicalJson(v));
+    const twice = keys.find((k, i) => keys.indexOf(k) !== i);
+    if (twice !== undefined) return reject(ctx, ['axes', p], `each value once (${twice} is listed twice)`, vs);
+  }
+  return { ...top, axes };
+});
 
 /**
  * Reads and expands a sweep file (YAML or JSON):
@@ -61,17 +87,11 @@ const PLAIN = /^[A-Za-z0-9.+-]{1,32}$/;
  */
 export async function readSweep(file: string, outOverride?: string): Promise<Sweep> {
   const raw = await readConfigFile(file);
-  let top: Raw;
-  try {
-    top = section('', raw, KEYS);
-  } catch (e) {
-    throw new ConfigError((e as ConfigError).path, `unknown key in the sweep file '${file}'; known keys: ${KEYS.join(', ')}`);
-  }
-  const name = top.name === undefined ? path.basename(file).replace(/\.[^.]*$/, '') : text('name', top.name);
-  if (!NAME.test(name)) throw new ConfigError('name', `'${name}' in '${file}' must be letters, digits, '.', '_' or '-' (it names a folder and queue jobs)`);
-  const base = await readBase(file, top.base);
-  const axes = readAxes(file, top.axes, top.seeds);
-  const out = outOverride ?? (top.out === undefined ? 'runs' : text('out', top.out));
+  const top = parseConfig(sweepSchema, raw, (at, message) => new ConfigError(at, `${message} (in the sweep file '${file}')`));
+  const name = top.name ?? parseConfig(sweepName, path.basename(file).replace(/\.[^.]*$/, ''), (_, message) => new ConfigError('name', `${message}, the name of '${file}': give a name`));
+  const base = typeof top.base === 'string' ? await readConfigFile(path.resolve(path.dirname(file), top.base)) : (top.base ?? {});
+  const axes = top.axes;
+  const out = outOverride ?? top.out;
   const dir = path.resolve(out, name);
   const cells = expand(axes).map((values) => {
     const diff = Object.fromEntries(axes.map(([p], i) => [p, values[i]]));
@@ -84,40 +104,6 @@ export async function readSweep(file: string, outOverride?: string): Promise<Swe
   checkCells(file, cells, axes.map(([p]) => p));
   if (axes.some(([p]) => p.startsWith('objective.'))) await checkObjectiveKeys(cells, axes.map(([p]) => p));
   return { name, dir, axes: axes.map(([p]) => p), cells };
-}
-
-async function readBase(file: string, base: unknown): Promise<Raw> {
-  if (base === undefined) return {};
-  if (typeof base === 'string') return readConfigFile(path.resolve(path.dirname(file), base));
-  if (typeof base !== 'object' || base === null || Array.isArray(base)) {
-    throw new ConfigError('base', `in '${file}' must be a run config file name or an inline run config, got ${JSON.stringify(base)}`);
-  }
-  return base as Raw;
-}
-
-/** The axes as [key path, values], `seed` from `seeds` last. */
-function readAxes(file: string, axes: unknown, seeds: unknown): Array<[string, unknown[]]> {
-  if (axes !== undefined && (typeof axes !== 'object' || axes === null || Array.isArray(axes))) {
-    throw new ConfigError('axes', `in '${file}' must map config key paths to lists of values, e.g. 'train.learningRate: [1.0e-4, 1.0e-3]'`);
-  }
-  const list: Array<[string, unknown]> = Object.entries((axes ?? {}) as Raw);
-  if (seeds !== undefined) {
-    if (list.some(([p]) => p === 'seed')) throw new ConfigError('seeds', `in '${file}': give the seeds either as 'seeds' or as the axis 'seed', not both`);
-    list.push(['seed', seeds]);
-  }
-  return list.map(([p, values]) => {
-    const at = `axes.${p}`;
-    if (p === 'out') throw new ConfigError(at, `in '${file}': each cell's run folder is set by the sweep (<out>/<name>/<cell>), it cannot be an axis`);
-    if (!Array.isArray(values)) throw new ConfigError(at, `in '${file}' must be a list of values, got ${JSON.stringify(values)}`);
-    if (values.length === 0) throw new ConfigError(at, `in '${file}' is empty: an axis needs at least one value`);
-    const seen = new Set<string>();
-    for (const v of values) {
-      const key = canonicalJson(v);
-      if (seen.has(key)) throw new ConfigError(at, `in '${file}' lists ${key} twice`);
-      seen.add(key);
-    }
-    return [p, values];
-  });
 }
 
 /** Every combination of the axes' values, the first axis varying slowest (one empty combination when there is no axis). */

@@ -10,7 +10,7 @@ import { initEngine } from '@infomax/engine';
 import { buildObjective } from '@infomax/objectives';
 import { ConfigError } from '../errors';
 import { canonicalJson } from '../internal/checkpoint-format';
-import type { Raw } from '../internal/validate';
+import type { Raw } from '../internal/key-paths';
 import type { Cell } from './grid';
 
 /** 32×32 RGB: every objective kind and view builds on it with its defaults. */
@@ -45,11 +45,11 @@ export async function checkObjectiveKeys(cells: readonly Cell[], axes: readonly 
 /**
  * Whether an objective's error says `key` (a path inside it, `encoder.filters`) is unknown:
  * the objectives' reader says "'estimatr' must be absent (unknown key", the encoders'
- * "config key 'encoder' …: unknown option 'filtrs'".
+ * "config key 'encoder' …: option 'filtrs': unknown key".
  */
 function unknownKey(message: string, key: string): boolean {
   const parts = key.split('.');
   const parent = parts.slice(0, -1).join('.');
   return message.includes(`'${key}' must be absent (unknown key`) ||
-    (parent !== '' && message.includes(`'${parent}'`) && message.includes(`unknown option '${parts[parts.length - 1]}'`));
+    (parent !== '' && message.includes(`'${parent}'`) && message.includes(`option '${parts[parts.length - 1]}': unknown key`));
 }

@@ -2,27 +2,27 @@
  * Dispatch from an image-encoder config (`{ kind, ... }`) to its validated
  * build plan; shared by `buildEncoder` and the patch encoder's inner encoder.
  */
+import { object, oneOf } from '@infomax/engine';
 import { alexnetPlan, resolveAlexnet } from '../alexnet';
 import { dcganPlan, resolveDcgan } from '../dcgan';
 import { mlpPlan, resolveMlp } from '../mlp';
 import { resnetPlan, resolveResnet } from '../resnet';
 import type { Plan } from './assemble';
-import * as v from './validate';
+import { parseOptions } from './options';
 
 const IMAGE_KINDS = ['dcgan', 'alexnet', 'resnet', 'mlp'] as const;
+const KIND = object({ kind: oneOf(IMAGE_KINDS) }, { loose: true });
 
-/** Validates an image-encoder config; errors name `fn` and `option` (prefixed to nested options). */
-export function imageEncoderPlan(config: unknown, fn: string, option = 'kind'): Plan {
-  const o = v.optionsObject(fn, config);
-  const kind = v.oneOf(fn, option, o.kind, IMAGE_KINDS);
-  switch (kind) {
+/** Validates an image-encoder config; errors name `fn` and the option's key path below `at`. */
+export function imageEncoderPlan(config: unknown, fn: string, at: string[] = []): Plan {
+  switch (parseOptions(fn, KIND, config, at).kind) {
     case 'dcgan':
-      return dcganPlan(resolveDcgan(o, fn));
+      return dcganPlan(resolveDcgan(config, fn, at));
     case 'alexnet':
-      return alexnetPlan(resolveAlexnet(o, fn));
+      return alexnetPlan(resolveAlexnet(config, fn, at));
     case 'resnet':
-      return resnetPlan(resolveResnet(o, fn));
+      return resnetPlan(resolveResnet(config, fn, at));
     case 'mlp':
-      return mlpPlan(resolveMlp(o, fn));
+      return mlpPlan(resolveMlp(config, fn, at));
   }
 }

@@ -7,7 +7,8 @@
  * Inputs `{ w, g, m, v }` (same shape, float32), attrs {@link AdamAttrs}; outputs
  * `[w', m', v']` with tfjs's formula and operation order:
  *   m' = m·β1 + g·(1−β1), v' = v·β2 + g²·(1−β2),
- *   w' = (m'/(1−β1ᵗ)) / (√(v'/(1−β2ᵗ)) + ε) · (−lr) + w.
+ *   w' = (m'/(1−β1ᵗ)) / (√(v'/(1−β2ᵗ)) + ε) · (−lr) + w·keep,
+ * where keep = 1 − lr·λ is AdamW's decoupled weight decay (1 for Adam: w·1 = w exactly).
  */
 import * as tf from '@tensorflow/tfjs';
 import { simdKernels, type WasmBackendLike } from './simd/module';
@@ -23,6 +24,8 @@ export interface AdamAttrs {
   oneMinusAccBeta1: number;
   /** 1 − β2ᵗ. */
   oneMinusAccBeta2: number;
+  /** The factor of the weight before the step: 1 − lr·λ for AdamW, 1 for Adam. */
+  keep: number;
 }
 
 interface Inputs {
@@ -60,13 +63,13 @@ export function adamCpu(): tf.KernelFunc {
     const [wo, mo, vo] = [new Float32Array(n), new Float32Array(n), new Float32Array(n)];
     const f = Math.fround;
     const b1 = f(a.beta1), b2 = f(a.beta2), c1 = f(a.oneMinusAccBeta1), c2 = f(a.oneMinusAccBeta2);
-    const r1 = f(1 - a.beta1), r2 = f(1 - a.beta2), eps = f(a.epsilon), lr = f(-a.learningRate);
+    const r1 = f(1 - a.beta1), r2 = f(1 - a.beta2), eps = f(a.epsilon), lr = f(-a.learningRate), keep = f(a.keep);
     for (let i = 0; i < n; i++) {
       const mn = f(f(M[i] * b1) + f(G[i] * r1));
       const vn = f(f(V[i] * b2) + f(f(G[i] * G[i]) * r2));
       mo[i] = mn;
       vo[i] = vn;
-      wo[i] = f(f(f(f(mn / c1) / f(f(Math.sqrt(f(vn / c2))) + eps)) * lr) + W[i]);
+      wo[i] = f(f(f(f(mn / c1) / f(f(Math.sqrt(f(vn / c2))) + eps)) * lr) + f(W[i] * keep));
     }
     return [wo, mo, vo].map((values) => ({ dataId: backend.write(values, w.shape, 'float32'), shape: w.shape, dtype: 'float32' as const }));
   };

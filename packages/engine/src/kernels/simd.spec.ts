@@ -195,7 +195,7 @@ describe('infomax SIMD kernels', () => {
       tf.dispose([w, y]);
       return out;
     };
-    const ours = adam(0.05, 0.8, 0.99, 1e-7);
+    const ours = adam({ learningRate: 0.05, beta1: 0.8, beta2: 0.99, epsilon: 1e-7 });
     const stock = tf.train.adam(0.05, 0.8, 0.99, 1e-7);
     const a = run(ours);
     const b = run(stock);
@@ -220,7 +220,7 @@ describe('infomax SIMD kernels', () => {
 
   it('adam() rejects a bad learning rate or beta with a ConfigError naming it', () => {
     expect(() => adam(0)).toThrow(/adam: 'learningRate' must be a positive number, got 0/);
-    expect(() => adam(1e-3, 1)).toThrow(/adam: 'beta1' must be in \[0, 1\), got 1/);
-    expect(() => adam(1e-3, 0.9, Number.NaN)).toThrow(/'beta2'/);
+    expect(() => adam({ beta1: 1 })).toThrow(/adam: 'beta1' must be in \[0, 1\), got 1/);
+    expect(() => adam({ beta2: Number.NaN })).toThrow(/'beta2'/);
   });
 });

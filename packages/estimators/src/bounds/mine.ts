@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { ShapeError } from '../errors';
 import { checkBoundArgs, toLayout } from '../internal/layout';
-import { checkNumber } from '../internal/validate';
+import { checkNumber, describe } from '../internal/validate';
 import { maskedLogMeanExp, stopGradient } from '../internal/score-math';
 import type { BoundResult, NegativeOptions } from './types';
 
@@ -85,6 +85,29 @@ export class Mine {
    */
   average(): number[] | null {
     return this.logAverage === null ? null : Array.from(this.logAverage.dataSync(), Math.exp);
+  }
+
+  /**
+   * The log of the moving average of E_q[e^T] per position, `[L]` (`[0]` before the first
+   * step): the state a checkpoint saves so that a resumed run takes the same steps. The
+   * caller owns the tensor.
+   * @example
+   * const saved = mine.state(); // later: mine.load(saved)
+   */
+  state(): tf.Tensor1D {
+    return this.logAverage === null ? tf.tensor1d([]) : this.logAverage.clone();
+  }
+
+  /**
+   * Puts back what {@link state} returned (the caller keeps the tensor); `[0]` forgets the average.
+   * @throws ShapeError when `logAverage` is not a float32 tensor `[L]`
+   */
+  load(logAverage: tf.Tensor): void {
+    if (!(logAverage instanceof tf.Tensor) || logAverage.rank !== 1 || logAverage.dtype !== 'float32') {
+      throw new ShapeError(`Mine.load: argument 'logAverage' must be a float32 tensor [L] (what state() returns), got ${describe(logAverage)}`);
+    }
+    this.reset();
+    if (logAverage.shape[0] > 0) this.logAverage = logAverage.clone() as tf.Tensor1D;
   }
 
   /** Forgets the moving average (e.g. when L changes). */

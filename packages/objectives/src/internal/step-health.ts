@@ -51,15 +51,6 @@ export function stepState(objective: Objective, optimizer: tf.Optimizer): Watche
 }
 
 /**
- * √(Σ g²) over every gradient: a scalar (plain tensor math; call inside `tf.tidy`). The
- * per-tensor sums are stacked, not `addN`-ed: webgpu's AddN binds every input to one
- * shader and fails past the device's storage-buffer limit (8 to 10 tensors), Pack splits.
- */
-export function globalNorm(gradients: tf.Tensor[]): tf.Scalar {
-  return tf.sqrt(tf.sum(tf.stack(gradients.map((g) => tf.sum(tf.square(g)))))) as tf.Scalar;
-}
-
-/**
  * The sum of each tensor: `[watched.length]` float32 (plain tensor math; call inside
  * `tf.tidy`). A sum is finite when its tensor is, unless finite values overflow it
  * (entries past ~1e31), which {@link nonFiniteFacts} then tells apart. One pass over the

@@ -1,5 +1,5 @@
 /**
- * infomax's WebAssembly SIMD kernels (a GEMM, im2col/col2im and a fused Adam step), instantiated on the
+ * infomax's WebAssembly SIMD kernels (a GEMM, im2col/col2im, fused Adam and SGD steps), instantiated on the
  * tfjs wasm backend's own memory so that they read and write tensors in place: no copies
  * in or out. The module is built by `scripts/simd-kernels.js`; see there for the layout.
  *
@@ -21,7 +21,8 @@ interface Exports {
   gemm(M: number, N: number, K: number, A: number, rsA: number, csA: number, B: number, rsB: number, csB: number, C: number, ldc: number, acc: number, work: number): void;
   im2col(x: number, p: number, geom: number, mode: number): void;
   adam(n: number, w: number, g: number, m: number, v: number, wo: number, mo: number, vo: number,
-    b1: number, b2: number, r1: number, r2: number, c1: number, c2: number, eps: number, negLr: number): void;
+    b1: number, b2: number, r1: number, r2: number, c1: number, c2: number, eps: number, negLr: number, keep: number): void;
+  sgd(n: number, w: number, g: number, b: number, wo: number, bo: number, mu: number, wd: number, negLr: number, scale: number, nesterov: number): void;
 }
 
 /** The kernels bound to one wasm backend. */
@@ -38,9 +39,12 @@ export interface SimdKernels {
    * image; or, with `scatter`, the reverse: `x` = Σ of the rows of `p` at their patches (col2im).
    */
   im2col(x: number, p: number, g: PatchGeometry, scatter: boolean): void;
-  /** One Adam step over `n` floats (tfjs's formula); outputs must not alias inputs. */
+  /** One Adam step over `n` floats (tfjs's formula; the weight first scaled by `keep`); outputs must not alias inputs. */
   adam(n: number, w: number, g: number, m: number, v: number, wOut: number, mOut: number, vOut: number,
-    h: { beta1: number; beta2: number; oneMinusAccBeta1: number; oneMinusAccBeta2: number; epsilon: number; learningRate: number }): void;
+    h: { beta1: number; beta2: number; oneMinusAccBeta1: number; oneMinusAccBeta2: number; epsilon: number; learningRate: number; keep: number }): void;
+  /** One SGD step with momentum over `n` floats (PyTorch's formula, see kernels/sgd.ts); outputs must not alias inputs. */
+  sgd(n: number, w: number, g: number, b: number, wOut: number, bOut: number,
+    h: { learningRate: number; momentum: number; weightDecay: number; scale: number; nesterov: boolean }): void;
   /** Byte address of a tensor's data. */
   address(info: tf.TensorInfo): number;
 }
@@ -135,7 +139,8 @@ export function simdKernels(backend: tf.KernelBackend): SimdKernels | null {
       k.im2col(x, p, geom, scatter ? 1 : 0);
     },
     adam: (n, w, g, m, v, wo, mo, vo, h) =>
-      k.adam(n, w, g, m, v, wo, mo, vo, h.beta1, h.beta2, 1 - h.beta1, 1 - h.beta2, h.oneMinusAccBeta1, h.oneMinusAccBeta2, h.epsilon, -h.learningRate),
+      k.adam(n, w, g, m, v, wo, mo, vo, h.beta1, h.beta2, 1 - h.beta1, 1 - h.beta2, h.oneMinusAccBeta1, h.oneMinusAccBeta2, h.epsilon, -h.learningRate, h.keep),
+    sgd: (n, w, g, b, wo, bo, h) => k.sgd(n, w, g, b, wo, bo, h.momentum, h.weightDecay, -h.learningRate, h.scale, h.nesterov ? 1 : 0),
     address: (info) => {
       const offset = memoryOffset(be, info);
       if (offset === undefined) throw new Error('infomax simd kernels: tensor data is not on this wasm backend');

@@ -1,0 +1,52 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import Ajv from 'ajv';
+import { readConfigFile, resolveConfig, runConfigJsonSchema } from './config';
+import { ConfigError } from './errors';
+import { APP, runInProcess } from './test-utils/cli';
+
+const SCHEMA_FILE = path.join(APP, 'run.schema.json');
+const EXAMPLES = path.join(APP, 'examples');
+const examples = fs.readdirSync(EXAMPLES).filter((f) => f.endsWith('.yaml'));
+const validate = new Ajv({ strict: false }).compile(runConfigJsonSchema());
+
+test('run.schema.json is the schema of resolveConfig (regenerate: node apps/trainer/dist/cli.js schema > apps/trainer/run.schema.json)', () => {
+  expect(JSON.parse(fs.readFileSync(SCHEMA_FILE, 'utf8'))).toEqual(runConfigJsonSchema());
+});
+
+test('`infomax schema` prints it', async () => {
+  const r = await runInProcess(['schema']);
+  expect(r.code).toBe(0);
+  expect(JSON.parse(r.stdout)).toEqual(runConfigJsonSchema());
+});
+
+test.each(examples)('%s: names the schema on its first line, and the JSON Schema accepts it', async (file) => {
+  expect(fs.readFileSync(path.join(EXAMPLES, file), 'utf8').split('\n')[0]).toBe('# yaml-language-server: $schema=../run.schema.json');
+  const raw = await readConfigFile(path.join(EXAMPLES, file));
+  expect(validate(raw)).toBe(true);
+  expect(resolveConfig(raw).out).toBe(raw.out);
+});
+
+test('the JSON Schema accepts a resolved config (config.json) and the empty one', () => {
+  expect(validate({})).toBe(true);
+  expect(validate(JSON.parse(JSON.stringify(resolveConfig({ log: { loggers: 'csv' } }))))).toBe(true);
+});
+
+test.each([
+  [{ train: { stpes: 3 } }, 'train.stpes'],
+  [{ trian: {} }, 'trian'],
+  [{ data: { channels: 2 } }, 'data.channels'],
+  [{ seed: -1 }, 'seed'],
+  [{ train: { learningRate: 0 } }, 'train.learningRate'],
+  [{ eval: { layer: 'pool' } }, 'eval.layer'],
+  [{ log: { loggers: ['csv', 'xml'] } }, 'log.loggers[1]'],
+  [{ objective: 3 }, 'objective'],
+])('%p: rejected by the JSON Schema and by resolveConfig (at %s)', (raw, at) => {
+  expect(validate(raw)).toBe(false);
+  expect(() => resolveConfig(raw)).toThrow(ConfigError);
+  try {
+    resolveConfig(raw);
+  } catch (e) {
+    expect((e as ConfigError).path).toBe(at);
+  }
+});
