@@ -10,7 +10,7 @@ import { ConfigError } from './errors';
 import { bool, deepMerge, fail, int, oneOf, opt, positive, section, setPath, text, type Raw } from './internal/validate';
 
 /** Datasets `data.dataset` accepts, declared once. */
-export const DATASETS = ['digits', 'fashion-mnist', 'idx', 'cifar10', 'cifar100', 'stl10', 'folder', 'synthetic'] as const;
+export const DATASETS = ['digits', 'fashion-mnist', 'idx', 'cifar10', 'cifar100', 'stl10', 'folder', 'synthetic', 'tu'] as const;
 /** One of {@link DATASETS}. */
 export type DatasetName = (typeof DATASETS)[number];
 /** Backends `backend` accepts (those of `initEngine`). */
@@ -22,9 +22,9 @@ export type ProbeLayer = (typeof PROBE_LAYERS)[number];
 
 /** Which images to train and evaluate on. */
 export interface DataConfig {
-  /** Dataset kind. Default `'digits'` (the bundled 10,000 MNIST digits, 8,000 / 2,000). */
+  /** Dataset kind. Default `'digits'` (the bundled 10,000 MNIST digits, 8,000 / 2,000); `'tu'`: graphs in the TU format (InfoGraph). */
   dataset: DatasetName;
-  /** Folder for `idx`, `cifar10`, `cifar100`, `stl10`, `folder`; optional for `fashion-mnist`. Default null. */
+  /** Folder for `idx`, `cifar10`, `cifar100`, `stl10`, `folder`, and a TU graph folder or `.zip` for `tu`; optional for `fashion-mnist`. Default null. */
   path: string | null;
   /** `folder` only: output size in pixels (square). Default null (the folder's most common size, scaled to at most 256 px a side). */
   size: number | null;
@@ -64,7 +64,7 @@ export interface TrainConfig {
   out: string;
   /** See {@link DataConfig}. */
   data: DataConfig;
-  /** The objective's own config `{ kind, ... }`, handed to `buildObjective` (which validates the rest). Default `{ kind: 'dim' }` (DIM(L), JSD, DCGAN). */
+  /** The objective's own config `{ kind, ... }`, handed to `buildObjective` (which validates the rest). Default `{ kind: 'dim' }` (DIM(L), JSD, DCGAN); `{ kind: 'infograph' }` for `data.dataset: tu`, which takes only graph objectives. */
   objective: Raw & { kind: string };
   /** See {@link OptimConfig}. */
   train: OptimConfig;
@@ -115,7 +115,7 @@ export function resolveConfig(raw: unknown, validateObjective?: (objective: Raw)
   const d = section('data', top.data, DATA);
   const dataset = opt(d.dataset, 'digits' as DatasetName, (v) => oneOf('data.dataset', v, DATASETS));
   const dataPath = opt(d.path, null, (v) => text('data.path', v));
-  if (dataPath === null && ['idx', 'cifar10', 'cifar100', 'stl10', 'folder'].includes(dataset)) {
+  if (dataPath === null && ['idx', 'cifar10', 'cifar100', 'stl10', 'folder', 'tu'].includes(dataset)) {
     throw new ConfigError('data.path', `dataset '${dataset}' needs a folder: give data.path (flag --data-path)`);
   }
   const channels = opt(d.channels, null, (v) => (v === 1 || v === 3 ? v : fail('data.channels', '1 or 3', v)));
@@ -147,8 +147,12 @@ export function resolveConfig(raw: unknown, validateObjective?: (objective: Raw)
   const e = section('eval', top.eval, EVAL);
   const given = top.objective ?? {};
   if (typeof given !== 'object' || Array.isArray(given)) fail('objective', 'an object with a kind', given);
-  const objectiveRaw: Raw = { kind: 'dim', ...(given as Raw) };
+  const objectiveRaw: Raw = { kind: dataset === 'tu' ? 'infograph' : 'dim', ...(given as Raw) };
   text('objective.kind', objectiveRaw.kind);
+  if (dataset === 'tu') checkGraphRun(objectiveRaw.kind as string, d, e);
+  else if (GRAPH_OBJECTIVES.includes(objectiveRaw.kind as string)) {
+    throw new ConfigError('objective.kind', `'${objectiveRaw.kind}' trains on graphs, but data.dataset '${dataset}' holds images: use data.dataset 'tu' (with data.path) for it`);
+  }
   const objective = validateObjective ? validateObjective(objectiveRaw) : (objectiveRaw as Raw & { kind: string });
 
   return {
@@ -171,6 +175,21 @@ export function resolveConfig(raw: unknown, validateObjective?: (objective: Raw)
       knn: opt(e.knn, false, (v) => bool('eval.knn', v)),
     },
   };
+}
+
+/** Objective kinds that train on graphs (`data.dataset: tu`); every other kind trains on images. */
+const GRAPH_OBJECTIVES: readonly string[] = ['infograph'];
+
+/** A `tu` run: a graph objective, every graph (no limits), the graph vector probed by cross-validation. */
+function checkGraphRun(kind: string, d: Raw, e: Raw): void {
+  if (!GRAPH_OBJECTIVES.includes(kind)) {
+    throw new ConfigError('objective.kind', `'${kind}' trains on images, but data.dataset 'tu' holds graphs: use objective.kind 'infograph' for it`);
+  }
+  for (const key of ['trainLimit', 'testLimit', 'size', 'channels'] as const) {
+    if (d[key] !== undefined && d[key] !== null) throw new ConfigError(`data.${key}`, `is not used by data.dataset 'tu': every graph trains, and the probe cross-validates over all of them`);
+  }
+  if (e.layer !== undefined && e.layer !== 'code') throw new ConfigError('eval.layer', `must be 'code' for data.dataset 'tu' (the graph vector), got '${String(e.layer)}'`);
+  if (e.knn === true) throw new ConfigError('eval.knn', `is not available for data.dataset 'tu': graphs are probed by a cross-validated linear probe`);
 }
 
 /**

@@ -7,13 +7,15 @@ import { promises as fsp } from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { adam, initEngine, Rng } from '@infomax/engine';
-import { batchStream, type ImageDataset } from '@infomax/data';
-import { buildObjective, trainStepAsync, type Objective } from '@infomax/objectives';
+import { buildObjective, trainStepAsync, type GraphObjective, type Objective } from '@infomax/objectives';
+import { batchSource, type BatchSource } from './batch-source';
 import { loadCheckpoint, saveCheckpoint, type LoadedCheckpoint, type TrainingPosition } from './checkpoint';
 import type { TrainConfig } from './config';
 import { ConfigError, EXIT, NumericError } from './errors';
 import { loadData, type LoadedData } from './datasets';
 import { evaluateEncoder, project, type EvaluationResult } from './evaluation';
+import { loadGraphData, type LoadedGraphs } from './graph-data';
+import { evaluateGraphEncoder } from './graph-evaluation';
 import { plotMetrics, plotPca } from './plots';
 import { Progress } from './progress';
 import { RunFolder } from './run-folder';
@@ -84,14 +86,14 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
     }
     const engine = await initEngine({ backend: config.backend, log: null });
     log.message(engine.reason);
-    const data = await loadData(config.data, config.seed);
+    const data = config.data.dataset === 'tu' ? await loadGraphData(config.data) : await loadData(config.data, config.seed);
     log.message(`infomax: data ${data.summary}`);
-    const { train: trainSet } = data;
-    if (trainSet.count < config.train.batchSize) {
-      throw new ConfigError('train.batchSize', `is ${config.train.batchSize}, more than the ${trainSet.count} training images: not one step can be taken`);
+    if ('graphs' in data) log.message('infomax: no held-out metrics for graphs: every graph trains (as InfoGraph does), and the probe cross-validates over them');
+    const source = batchSource(data);
+    if (source.count < config.train.batchSize) {
+      throw new ConfigError('train.batchSize', `is ${config.train.batchSize}, more than the ${source.count} training ${source.unit}: not one step can be taken`);
     }
-    const inputShape = [trainSet.height, trainSet.width, trainSet.channels];
-    objective = buildObjective({ seed: config.seed, inputShape, ...config.objective });
+    objective = buildObjective({ seed: config.seed, ...source.shape, ...config.objective });
     // The filled-in objective config is what a checkpoint needs to rebuild the same objective.
     config = { ...config, objective: objective.config as TrainConfig['objective'] };
     optimizer = adam(config.train.learningRate);
@@ -108,9 +110,9 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
       keep = false;
     }
     await writeFileAtomic(run.configFile, `${JSON.stringify(config, null, 2)}\n`);
-    const ctx: RunContext = { config, objective, optimizer, data, run, pos, log, savedAt: resumed ? pos.step : -1, onStep: () => (keep = true) };
+    const ctx: RunContext = { config, objective, optimizer, data, source, run, pos, log, savedAt: resumed ? pos.step : -1, onStep: () => (keep = true) };
     if (!resumed) await checkpoint(ctx);
-    log.message(`infomax: training ${objective.config.kind} on ${trainSet.name} (${trainSet.count} images ${inputShape.join('×')}), ` +
+    log.message(`infomax: training ${objective.config.kind} on ${'graphs' in data ? data.graphs.name : data.train.name} (${source.description}), ` +
       `batch ${config.train.batchSize}, ${limitText(config)}; run folder ${run.dir}`);
 
     const stopped = await loop(ctx);
@@ -137,7 +139,9 @@ interface RunContext {
   config: TrainConfig;
   objective: Objective;
   optimizer: tf.Optimizer;
-  data: LoadedData;
+  data: LoadedData | LoadedGraphs;
+  /** The training batches of `data`. */
+  source: BatchSource;
   run: RunFolder;
   pos: TrainingPosition;
   log: Progress;
@@ -183,10 +187,9 @@ function limitText(c: TrainConfig): string {
 type Stop = 'done' | 'signal';
 
 async function loop(ctx: RunContext): Promise<Stop> {
-  const { config, objective, optimizer, data, run, pos, log } = ctx;
-  const trainSet = data.train;
+  const { config, objective, optimizer, data, source, run, pos, log } = ctx;
   const { steps, epochs, timeBudget, batchSize } = config.train;
-  const batchesPerEpoch = Math.floor(trainSet.count / batchSize);
+  const batchesPerEpoch = source.batchesPerEpoch(batchSize);
   let signalled = false;
   const onSignal = () => {
     if (signalled) process.exit(EXIT.interrupted);
@@ -204,22 +207,22 @@ async function loop(ctx: RunContext): Promise<Stop> {
   try {
     while (!reached()) {
       // Resuming mid-epoch: the same shuffled order, its first pos.position batches never built.
-      const stream = batchStream(trainSet, { batchSize, seed: pos.epochSeed, epochs: 1, dropLast: true, startStep: pos.position });
+      const stream = source.epoch({ batchSize, seed: pos.epochSeed, startStep: pos.position });
       for await (const batch of stream) {
         if (reached() || signalled) {
-          tf.dispose([batch.images, batch.labels]);
+          batch.dispose();
           await stream.return(undefined);
           return signalled ? 'signal' : 'done';
         }
         const t0 = performance.now();
         let metrics: Record<string, number>;
         try {
-          metrics = await trainStepAsync(objective, optimizer, { images: batch.images }, pos.step);
+          metrics = await trainStepAsync(objective, optimizer, batch.input, pos.step);
         } catch (e) {
           if ((e as Error).name !== 'NonFiniteError') throw e;
           throw numericFailure((e as Error).message, pos, run);
         } finally {
-          tf.dispose([batch.images, batch.labels]);
+          batch.dispose();
         }
         const now = performance.now();
         const ms = now - t0;
@@ -243,7 +246,7 @@ async function loop(ctx: RunContext): Promise<Stop> {
         // step is written before the checkpoint, so a resume from it keeps the line.
         if (reached()) continue;
         if (config.eval.every > 0 && pos.step % config.eval.every === 0) {
-          const r = await evaluateAt(config, objective, data, data.test, pos);
+          const r = await evaluateAt(config, objective, data, pos);
           run.append(r.line);
           log.message(`infomax: step ${pos.step}: linear probe ${config.eval.layer} ${(100 * r.evaluation.testAccuracy).toFixed(1)}%`);
         }
@@ -267,9 +270,15 @@ function numericFailure(what: string, pos: TrainingPosition, run: RunFolder): Nu
     `The last good checkpoint is in ${run.checkpointsDir} (--resume continues from it); try a lower train.learningRate`);
 }
 
-async function evaluateAt(config: TrainConfig, objective: Objective, data: LoadedData, testSet: ImageDataset, pos: TrainingPosition,
+async function evaluateAt(config: TrainConfig, objective: Objective, data: LoadedData | LoadedGraphs, pos: TrainingPosition,
   onTestFeatures?: (f: Float32Array, dim: number) => void) {
-  const heldOut = await heldOutMetrics(objective, testSet, config.train.batchSize, pos.step, config.seed);
+  if ('graphs' in data) {
+    const evaluation = await evaluateGraphEncoder(objective as unknown as GraphObjective, data.graphs,
+      { probeEpochs: config.eval.probeEpochs, seed: config.seed, onFeatures: onTestFeatures });
+    const { layer, trainAccuracy, testAccuracy, foldSd } = evaluation;
+    return { evaluation, line: { kind: 'eval' as const, step: pos.step, epoch: pos.epoch, layer, trainAccuracy, testAccuracy, foldSd } };
+  }
+  const heldOut = await heldOutMetrics(objective, data.test, config.train.batchSize, pos.step, config.seed);
   const evaluation = await evaluateEncoder(objective, data.train, data.test, data.classes.length, {
     layer: config.eval.layer, probeEpochs: config.eval.probeEpochs, knn: config.eval.knn, seed: config.seed, onTestFeatures,
   });
@@ -291,13 +300,15 @@ async function finish(ctx: RunContext): Promise<TrainResult> {
   if (!due) await checkpoint(ctx);
   log.message(`infomax: trained ${pos.step} steps in ${(pos.elapsedMs / 1000).toFixed(0)} s; evaluating the ${config.eval.layer} features`);
   let testFeatures: { f: Float32Array; dim: number } | null = null;
-  const { evaluation, line } = await evaluateAt(config, objective, data, data.test, pos, (f, dim) => (testFeatures = { f, dim }));
+  const { evaluation, line } = await evaluateAt(config, objective, data, pos, (f, dim) => (testFeatures = { f, dim }));
   let randomInit: EvaluationResult | undefined;
   if (config.eval.randomInit) {
     const fresh = buildObjective(objective.config);
     try {
-      randomInit = await evaluateEncoder(fresh, data.train, data.test, data.classes.length,
-        { layer: config.eval.layer, probeEpochs: config.eval.probeEpochs, knn: config.eval.knn, seed: config.seed });
+      randomInit = 'graphs' in data
+        ? await evaluateGraphEncoder(fresh as unknown as GraphObjective, data.graphs, { probeEpochs: config.eval.probeEpochs, seed: config.seed })
+        : await evaluateEncoder(fresh, data.train, data.test, data.classes.length,
+          { layer: config.eval.layer, probeEpochs: config.eval.probeEpochs, knn: config.eval.knn, seed: config.seed });
     } finally {
       fresh.dispose();
     }
@@ -307,11 +318,14 @@ async function finish(ctx: RunContext): Promise<TrainResult> {
   await plotMetrics(await run.readMetrics(), run.plotsDir);
   const feats = testFeatures as { f: Float32Array; dim: number } | null;
   if (feats) {
-    const p = await project(feats.f, feats.dim, data.test.count, 2000);
-    await plotPca(p.points, Int32Array.from(p.rows, (r) => data.test.labels[r]), data.classes, p.explained, path.join(run.plotsDir, 'pca.png'), config.eval.layer);
+    // Graphs: every graph's embedding (the probe's folds cover them all); images: the test part's.
+    const shown = 'graphs' in data ? data.graphs : data.test;
+    const p = await project(feats.f, feats.dim, shown.count, 2000);
+    await plotPca(p.points, Int32Array.from(p.rows, (r) => shown.labels[r]), data.classes, p.explained, path.join(run.plotsDir, 'pca.png'), config.eval.layer);
   }
   log.message(`infomax: probes took ${evaluation.seconds.toFixed(0)} s (trained)${randomInit ? ` + ${randomInit.seconds.toFixed(0)} s (random init)` : ''}; plots in ${run.plotsDir}`);
   const pct = (r: EvaluationResult) => `${(100 * r.testAccuracy).toFixed(1)}%`;
-  const summary = `linear probe, ${evaluation.dim}-d ${evaluation.layer}: ${pct(evaluation)}` + (randomInit ? ` (random-init encoder: ${pct(randomInit)})` : '');
+  const probe = 'graphs' in data ? '10-fold cross-validated linear probe' : 'linear probe';
+  const summary = `${probe}, ${evaluation.dim}-d ${evaluation.layer}: ${pct(evaluation)}` + (randomInit ? ` (random-init encoder: ${pct(randomInit)})` : '');
   return { code: EXIT.ok, step: pos.step, evaluation, randomInit, summary };
 }
