@@ -2,19 +2,12 @@ import * as tf from '@tensorflow/tfjs';
 import { initEngine } from '@infomax/engine';
 import { graphBatch, loadTuDataset, stratifiedFolds, type GraphDataset } from '@infomax/data';
 import { buildObjective } from '@infomax/objectives';
-import * as fs from 'fs';
 import * as path from 'path';
 import { crossValidatedProbe, embedGraphs, GRAPH_PROBE_WEIGHT_DECAYS } from './graph-evaluation';
+import { describeWithTu, TU_DATASETS } from './test-utils/tu';
 
-let mutag: GraphDataset;
 beforeAll(async () => {
   await initEngine({ backend: 'wasm', log: null });
-  let dir = __dirname;
-  while (!fs.existsSync(path.join(dir, 'shared', 'datasets', 'tu'))) {
-    if (path.dirname(dir) === dir) throw new Error(`no shared/datasets/tu above ${__dirname}`);
-    dir = path.dirname(dir);
-  }
-  mutag = await loadTuDataset(path.join(dir, 'shared', 'datasets', 'tu', 'MUTAG'));
 });
 
 /** 40 rows, classes 0 ×15 and 1 ×25, interleaved. */
@@ -51,7 +44,12 @@ describe('crossValidatedProbe', () => {
   });
 });
 
-describe('embedGraphs', () => {
+describeWithTu('embedGraphs', () => {
+  let mutag: GraphDataset;
+  beforeAll(async () => {
+    mutag = await loadTuDataset(path.join(TU_DATASETS!, 'MUTAG'));
+  });
+
   it('MUTAG: one row per graph, in dataset order, equal (1e-5) to embedding each graph alone; no tensors leak', async () => {
     const o = buildObjective({ kind: 'infograph', featureSize: mutag.featureSize, encoder: { kind: 'gin', hidden: 8, layers: 2 }, seed: 1 });
     await embedGraphs(o, mutag);
