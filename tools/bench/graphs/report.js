@@ -52,9 +52,10 @@ function verdicts(results) {
       const name = s.validation ? 'epoch chosen on validation folds' : 'last epoch';
       const gap = honest.mean - paper;
       const margin = honest.mean - s.random.mean;
+      const spread = Math.max(honest.sd, s.random.sd);
+      const above = margin > 0 ? `above it${margin < spread ? `, by less than the seeds' spread, ${spread.toFixed(2)}` : ''}` : 'not above it';
       return `- ${r.dataset}: ${name} ${honest.mean.toFixed(2)}, ${gap >= 0 ? '+' : ''}${gap.toFixed(2)} against the paper ` +
-        `(${Math.abs(gap) <= 2 ? 'within' : 'not within'} 2 points), ${margin >= 0 ? '+' : ''}${margin.toFixed(2)} against the random-init GIN ` +
-        `(${margin > 0 ? 'above' : 'not above'} it).`;
+        `(${Math.abs(gap) <= 2 ? 'within' : 'not within'} 2 points), ${margin >= 0 ? '+' : ''}${margin.toFixed(2)} against the random-init GIN (${above}).`;
     })
     .join('\n');
 }
@@ -83,9 +84,13 @@ function commands(results) {
   for (const r of results) {
     const o = { ...r.options, seeds: r.seeds.length };
     const flags = Object.keys(DEFAULTS).filter((k) => o[k] !== undefined && o[k] !== DEFAULTS[k]).map((k) => ` --${FLAGS[k]} ${o[k]}`).join('');
-    groups.set(flags, [...(groups.get(flags) ?? []), r.dataset]);
+    const key = `${flags}${hasEpochs(r) ? '' : '|earlier'}`;
+    groups.set(key, [...(groups.get(key) ?? []), r.dataset]);
   }
-  return [...groups].map(([flags, names]) => `\`node tools/bench/graphs/run.js --datasets ${names.join(',')}${flags}\``).join(' and ');
+  return [...groups].map(([key, names]) => {
+    const [flags, earlier] = key.split('|');
+    return `\`node tools/bench/graphs/run.js --datasets ${names.join(',')}${flags}\`${earlier ? ' (an earlier version of the bench: the last epoch only)' : ''}`;
+  }).join(' and ');
 }
 
 /** A sentence per dataset run with other probe settings than the first's. */
@@ -99,11 +104,13 @@ function exceptions(results, o) {
     .join('');
 }
 
-/** scikit-learn's SVC on the same embeddings (svc-reference.py's out/svc-reference.json), beside ours, when it has been run. */
+/** scikit-learn's SVC on the same embeddings (svc-reference.py's out/svc/<dataset>.json), beside ours, when it has been run. */
 function svcSection(out) {
-  const file = path.join(out, 'svc-reference.json');
-  if (!fs.existsSync(file)) return '';
-  const rows = JSON.parse(fs.readFileSync(file, 'utf8'));
+  const dir = path.join(out, 'svc');
+  if (!fs.existsSync(dir)) return '';
+  const rows = fs.readdirSync(dir).filter((n) => n.endsWith('.json')).map((n) => JSON.parse(fs.readFileSync(path.join(dir, n), 'utf8')))
+    .sort((a, b) => ORDER.indexOf(a.dataset) - ORDER.indexOf(b.dataset));
+  if (rows.length === 0) return '';
   const cells = rows.map((r) => `${r.dataset} ${f(r.last)} at the last epoch, ${f(r.validation)} at the epoch chosen on validation folds, ${f(r.random)} at random init`);
   return ` For comparison, scikit-learn's SVC (RBF, C in {1e-3, …, 1e3} chosen by 5-fold cross-validation inside each training part)
   on the same exported embeddings and folds (\`/usr/bin/python3 tools/bench/graphs/svc-reference.py\`, a reference only): ${cells.join('; ')}.`;

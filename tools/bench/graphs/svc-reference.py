@@ -6,14 +6,16 @@ cross-validation inside the training part (as InfoGraph's evaluation does); the 
 the last, or per fold the one with the best inner score (nested, as run.js chooses it).
 
 Needs Debian's python3-sklearn (run with /usr/bin/python3).
-Usage, from the repository root: /usr/bin/python3 tools/bench/graphs/svc-reference.py
-Writes tools/bench/graphs/out/svc-reference.json; report.js shows it beside the probe's.
+Usage, from the repository root: /usr/bin/python3 tools/bench/graphs/svc-reference.py [DATASET ...]
+(default: every exported dataset). Writes tools/bench/graphs/out/svc/<dataset>.json;
+report.js shows them beside the probe's figures.
 """
 import glob
 import json
 import os
 import statistics
 import subprocess
+import sys
 
 import numpy as np
 from sklearn.model_selection import GridSearchCV, StratifiedKFold
@@ -49,7 +51,10 @@ def score(features, labels, tests, seed):
 
 def main():
     results = {}
+    wanted = set(sys.argv[1:])
     for file in sorted(glob.glob(os.path.join(OUT, 'embeddings', '*-seed-*.json'))):
+        if wanted and os.path.basename(file).rsplit('-seed-', 1)[0] not in wanted:
+            continue
         with open(file) as f:
             run = json.load(f)
         labels = np.array(run['labels'])
@@ -68,15 +73,14 @@ def main():
         print(f"{run['dataset']} seed {run['seed']}: SVC last {100 * seed_scores['last']:.2f}, "
               f"validation-chosen {100 * seed_scores['validation']:.2f} (epochs {chosen}), random init {100 * seed_scores['random']:.2f}")
         results.setdefault(run['dataset'], []).append(seed_scores)
-    rows = []
+    os.makedirs(os.path.join(OUT, 'svc'), exist_ok=True)
     for dataset, seeds in results.items():
         def summary(k):
             values = [100 * s[k] for s in seeds]
             return {'mean': statistics.mean(values), 'sd': statistics.stdev(values) if len(values) > 1 else 0.0}
-        rows.append({'dataset': dataset, 'seeds': len(seeds), **{k: summary(k) for k in ('last', 'validation', 'random')}})
-    with open(os.path.join(OUT, 'svc-reference.json'), 'w') as f:
-        json.dump(rows, f, indent=1)
-    for r in rows:
+        r = {'dataset': dataset, 'seeds': len(seeds), **{k: summary(k) for k in ('last', 'validation', 'random')}}
+        with open(os.path.join(OUT, 'svc', f'{dataset}.json'), 'w') as f:
+            json.dump(r, f, indent=1)
         print(f"| {r['dataset']} | {r['seeds']} | " + ' | '.join(f"{r[k]['mean']:.2f} ± {r[k]['sd']:.2f}" for k in ('last', 'validation', 'random')) + ' |')
 
 
