@@ -58,9 +58,10 @@ export function runPlots(log: Progress): TrainerCallback {
       await plotMetrics(await t.run.readMetrics(), t.run.plotsDir);
       if (e.testFeatures) {
         const { features, dim } = e.testFeatures;
-        const test = t.data.test;
-        const p = await project(features, dim, test.count, 2000);
-        await plotPca(p.points, Int32Array.from(p.rows, (r) => test.labels[r]), t.data.classes, p.explained,
+        // Graphs: every graph's embedding (the probe's folds cover them all); images: the test part's.
+        const shown = 'graphs' in t.data ? t.data.graphs : t.data.test;
+        const p = await project(features, dim, shown.count, 2000);
+        await plotPca(p.points, Int32Array.from(p.rows, (r) => shown.labels[r]), t.data.classes, p.explained,
           path.join(t.run.plotsDir, 'pca.png'), t.config.eval.layer);
       }
     },

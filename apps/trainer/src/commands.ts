@@ -82,8 +82,9 @@ export async function runEvaluate(run: string, opts: Record<string, unknown>, io
     layer: f.layer, probeEpochs: f['probe-epochs'], probe: f.probe, checkpoint: f.checkpoint, backend: f.backend, output: opts.output as string | undefined,
   });
   const pct = (v: number | undefined) => `${(100 * (v ?? NaN)).toFixed(1)}%`;
-  io.stdout.write(`${r.dim}-d ${r.layer} at step ${r.step} on ${r.dataset}: ${r.probe} probe ${pct(r.testAccuracy)} ` +
-    `(train ${pct(r.trainAccuracy)}), kNN k=20 cosine ${pct(r.knnAccuracy)}; held-out ${Object.entries(r.heldOut).map(([k, v]) => `${k} ${v.toFixed(3)}`).join(', ')}; written to ${r.output}\n`);
+  // A run on graphs has a cross-validated probe only: no kNN, no held-out loss.
+  const rest = r.knnAccuracy === undefined ? '' : `, kNN k=20 cosine ${pct(r.knnAccuracy)}; held-out ${Object.entries(r.heldOut).map(([k, v]) => `${k} ${v.toFixed(3)}`).join(', ')}`;
+  io.stdout.write(`${r.dim}-d ${r.layer} at step ${r.step} on ${r.dataset}: ${r.probe} probe ${pct(r.testAccuracy)} (train ${pct(r.trainAccuracy)})${rest}; written to ${r.output}\n`);
 }
 
 /** `infomax embed <run>`. */

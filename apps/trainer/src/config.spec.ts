@@ -53,3 +53,24 @@ test('a resolved config resolves to itself (config.json round trip)', () => {
   const c = resolveConfig({ train: { steps: 3 }, data: { dataset: 'synthetic', count: 100 } });
   expect(resolveConfig(JSON.parse(JSON.stringify(c)))).toEqual(c);
 });
+
+test('data.dataset tu: InfoGraph is the default objective, only graph objectives are taken, and image objectives refuse graphs', () => {
+  const c = resolveConfig({ data: { dataset: 'tu', path: 'tu/MUTAG' } });
+  expect([c.data.dataset, c.data.path, c.objective]).toEqual(['tu', 'tu/MUTAG', { kind: 'infograph' }]);
+  expect(resolveConfig(JSON.parse(JSON.stringify(c)))).toEqual(c);
+  expect(resolveConfig({}).objective).toEqual({ kind: 'dim' });
+  const refused = (raw: unknown, key: string) => {
+    try {
+      resolveConfig(raw);
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConfigError);
+      expect((e as ConfigError).path).toBe(key);
+      return (e as Error).message;
+    }
+    throw new Error(`${JSON.stringify(raw)} was accepted`);
+  };
+  expect(refused({ data: { dataset: 'tu', path: 'x' }, objective: { kind: 'cpc' } }, 'objective.kind')).toMatch(/'cpc' trains on images, but data\.dataset 'tu' holds graphs/);
+  expect(refused({ data: { dataset: 'cifar10', path: 'x' }, objective: { kind: 'infograph' } }, 'objective.kind')).toMatch(/data\.dataset 'cifar10' holds images/);
+  expect(refused({ data: { dataset: 'tu' } }, 'data.path')).toMatch(/a folder: dataset 'tu' reads its files from data\.path/);
+  expect(refused({ data: { dataset: 'tu', path: 'x' }, eval: { knn: true } }, 'eval.knn')).toMatch(/cross-validated linear probe/);
+});

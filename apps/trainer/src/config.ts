@@ -15,7 +15,7 @@ import { deepMerge, setPath, type Raw } from './internal/key-paths';
 import { DEFAULT_LEARNING_RATE, optimizerSchema, scheduleSchema } from './optimizer-config';
 
 /** Datasets `data.dataset` accepts, declared once. */
-export const DATASETS = ['digits', 'fashion-mnist', 'idx', 'cifar10', 'cifar100', 'stl10', 'folder', 'synthetic'] as const;
+export const DATASETS = ['digits', 'fashion-mnist', 'idx', 'cifar10', 'cifar100', 'stl10', 'folder', 'synthetic', 'tu'] as const;
 /** One of {@link DATASETS}. */
 export type DatasetName = (typeof DATASETS)[number];
 /** Backends `backend` accepts (those of `initEngine`). */
@@ -26,7 +26,9 @@ export const PROBE_LAYERS = ['conv', 'fc', 'code'] as const;
 export type ProbeLayer = (typeof PROBE_LAYERS)[number];
 
 /** Datasets that read a folder: `data.path` is required. */
-const NEEDS_PATH: readonly DatasetName[] = ['idx', 'cifar10', 'cifar100', 'stl10', 'folder'];
+const NEEDS_PATH: readonly DatasetName[] = ['idx', 'cifar10', 'cifar100', 'stl10', 'folder', 'tu'];
+/** Objective kinds that train on graphs (`data.dataset: tu`); every other kind trains on images. */
+const GRAPH_OBJECTIVES: readonly string[] = ['infograph'];
 
 /**
  * Steps of a run that names no limit (the quick start): a fixed count, so the same command
@@ -36,8 +38,8 @@ export const QUICK_START_STEPS = 400;
 
 // One line per key: its type, range, default and documentation. `nullish`: absent or null is the default.
 const dataSchema = object({
-  dataset: nullish(oneOf(DATASETS), 'digits').describe('Dataset kind. Default digits (the bundled 10,000 MNIST digits, 8,000 / 2,000).'),
-  path: nullish(text(), null).describe('Folder for idx, cifar10, cifar100, stl10, folder; optional for fashion-mnist.'),
+  dataset: nullish(oneOf(DATASETS), 'digits').describe('Dataset kind. Default digits (the bundled 10,000 MNIST digits, 8,000 / 2,000); tu: graphs in the TU format (InfoGraph).'),
+  path: nullish(text(), null).describe('Folder for idx, cifar10, cifar100, stl10, folder, and a TU graph folder or .zip for tu; optional for fashion-mnist.'),
   size: nullish(int(4, 1024), null).describe("folder only: output size in pixels (square). Default: the folder's most common size, scaled to at most 256 px a side."),
   channels: nullish(oneOf([1, 3] as const, { what: '1 or 3' }), null).describe('folder / synthetic: 1 or 3 channels. Default: folder as stored, synthetic 1.'),
   count: nullish(int(10), 1000).describe('synthetic only: images generated (80% train / 20% test).'),
@@ -86,8 +88,8 @@ const configSchema = object({
   backend: nullish(oneOf(BACKENDS), 'auto').describe('tfjs backend; auto: tfjs-node-gpu → tfjs-node → wasm → cpu.'),
   out: nullish(text(), 'runs/quickstart').describe('Run folder.'),
   data: nullish(dataSchema, {}).describe('Which images to train and evaluate on.'),
-  objective: nullish(object({ kind: nullish(text(), 'dim') }, { loose: true, what: 'an object with a kind' }), {})
-    .describe('The objective: { kind: dim | cmc | cpc | infograph, ... }, checked by @infomax/objectives. Default DIM(L), JSD, DCGAN.'),
+  objective: nullish(object({ kind: nullish(text(), null) }, { loose: true, what: 'an object with a kind' }), {})
+    .describe('The objective: { kind: dim | cmc | cpc | simclr | infograph, ... }, checked by @infomax/objectives. Default DIM(L), JSD, DCGAN; infograph for data.dataset tu, which takes only graph objectives.'),
   train: nullish(trainSchema, {}).describe('How long and how to optimise; training stops at the first limit reached.'),
   optimizer: nullish(optimizerSchema, {}),
   schedule: nullish(scheduleSchema, {}),
@@ -100,7 +102,22 @@ const configSchema = object({
   if (c.schedule.kind === 'cosine' && (c.schedule.minLr ?? 0) > learningRate) {
     return reject(ctx, ['schedule', 'minLr'], `a number in [0, train.learningRate = ${learningRate}]`, c.schedule.minLr);
   }
-  return { ...c, train: { ...c.train, learningRate } };
+  // Graphs (tu) take graph objectives only, every graph, and the graph vector's cross-validated probe.
+  const graphs = c.data.dataset === 'tu';
+  const kind = c.objective.kind ?? (graphs ? 'infograph' : 'dim');
+  if (graphs !== GRAPH_OBJECTIVES.includes(kind)) {
+    return reject(ctx, ['objective', 'kind'], graphs
+      ? `a graph objective (${GRAPH_OBJECTIVES.join(', ')}): '${kind}' trains on images, but data.dataset 'tu' holds graphs`
+      : `an image objective: '${kind}' trains on graphs, but data.dataset '${c.data.dataset}' holds images (use data.dataset 'tu' with data.path)`, kind);
+  }
+  if (graphs) {
+    for (const key of ['trainLimit', 'testLimit', 'size', 'channels'] as const) {
+      if (c.data[key] !== null) return reject(ctx, ['data', key], "no value for data.dataset 'tu': every graph trains, and the probe cross-validates over all of them", c.data[key]);
+    }
+    if (c.eval.layer !== 'code') return reject(ctx, ['eval', 'layer'], "'code' for data.dataset 'tu' (the graph vector)", c.eval.layer);
+    if (c.eval.knn) return reject(ctx, ['eval', 'knn'], "false for data.dataset 'tu': graphs are probed by a cross-validated linear probe", c.eval.knn);
+  }
+  return { ...c, objective: { ...c.objective, kind }, train: { ...c.train, learningRate } };
 });
 
 /** Which images to train and evaluate on. */

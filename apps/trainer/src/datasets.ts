@@ -16,6 +16,7 @@ import {
   type TrainTest,
 } from '@infomax/data';
 import type { DataConfig } from './config';
+import { ConfigError } from './errors';
 
 /** A loaded dataset: both parts and the class names. */
 export interface LoadedData {
@@ -40,7 +41,7 @@ const LISTED_CLASSES = 20;
  * @param config the run's `data` section
  * @param seed the run seed (synthetic images, folder splits and the limited subsets use it)
  * @returns train and test parts, images `[count, height, width, channels]` bytes
- * @throws DatasetError when the folder or files are missing or malformed
+ * @throws DatasetError when the folder or files are missing or malformed; ConfigError for `tu` (graphs: see `loadGraphData`)
  * @example
  * const { train, test, classes, summary } = await loadData(resolveConfig({}).data, 0);
  * console.log(summary); // train: all 8,000 images: 0×782 1×921 … 9×767; test: all 2,000 images
@@ -61,8 +62,15 @@ export async function loadData(config: DataConfig, seed: number): Promise<Loaded
   return { train, test, classes, summary };
 }
 
-/** `0×78 1×92 …` (every class, zeros included), or `100 classes, 4–6 each` past {@link LISTED_CLASSES}; unlabelled images last. */
-function classMix(labels: Int32Array, classes: readonly string[]): string {
+/**
+ * How many items of each class: `0×78 1×92 …` (every class, zeros included), or `100 classes, 4–6 each`
+ * past {@link LISTED_CLASSES}; unlabelled items (label −1) last.
+ * @param labels `[n]` class of each item, −1 for none
+ * @param classes class names, by class
+ * @example
+ * classMix(Int32Array.from([0, 1, 1, -1]), ['a', 'b']); // 'a×1 b×2 unlabelled×1'
+ */
+export function classMix(labels: Int32Array, classes: readonly string[]): string {
   const counts = new Array<number>(classes.length).fill(0);
   let unlabelled = 0;
   for (const l of labels) {
@@ -99,5 +107,7 @@ async function loadParts(c: DataConfig, seed: number): Promise<TrainTest> {
     }
     case 'synthetic':
       return split(syntheticDataset({ count: c.count, pattern: c.pattern, channels: c.channels ?? 1, seed }), { seed });
+    case 'tu':
+      throw new ConfigError('data.dataset', `'tu' holds graphs, not images: load it with loadGraphData`);
   }
 }

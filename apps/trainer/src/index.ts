@@ -9,6 +9,8 @@ export { metricsRecord, progressLine, runPlots, stopOnSignal } from './callbacks
 export { train, type TrainOptions, type TrainResult } from './train';
 export { resolveConfig, readConfigFile, applyOverrides, type TrainConfig } from './config';
 export { loadData, type LoadedData } from './datasets';
+export { loadGraphData, type LoadedGraphs } from './graph-data';
+export { batchSource, type BatchSource } from './batch-source';
 export { RunFolder } from './run-folder';
 export { openLoggers, LOGGERS, type LoggerKind, type MetricsLogger } from './loggers/logger';
 export { loadCheckpoint, type TrainingPosition } from './checkpoint';

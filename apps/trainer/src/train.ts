@@ -10,6 +10,8 @@ import { loadCheckpoint, type LoadedCheckpoint, type TrainingPosition } from './
 import type { TrainConfig } from './config';
 import { ConfigError, EXIT } from './errors';
 import { loadData } from './datasets';
+import { batchSource } from './batch-source';
+import { loadGraphData } from './graph-data';
 import type { EvaluationResult } from './evaluation';
 import { Progress } from './progress';
 import { RunFolder } from './run-folder';
@@ -87,17 +89,17 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
     }
     const engine = await initEngine({ backend: config.backend, log: null });
     log.message(engine.reason);
-    const data = await loadData(config.data, config.seed);
+    const data = config.data.dataset === 'tu' ? await loadGraphData(config.data) : await loadData(config.data, config.seed);
     log.message(`infomax: data ${data.summary}`);
-    const { train: trainSet } = data;
-    if (trainSet.count < config.train.batchSize) {
-      throw new ConfigError('train.batchSize', `is ${config.train.batchSize}, more than the ${trainSet.count} training images: not one step can be taken`);
+    if ('graphs' in data) log.message('infomax: no held-out metrics for graphs: every graph trains (as InfoGraph does), and the probe cross-validates over them');
+    const source = batchSource(data);
+    if (source.count < config.train.batchSize) {
+      throw new ConfigError('train.batchSize', `is ${config.train.batchSize}, more than the ${source.count} training ${source.unit}: not one step can be taken`);
     }
-    const inputShape = [trainSet.height, trainSet.width, trainSet.channels];
-    objective = buildObjective({ seed: config.seed, inputShape, ...config.objective });
+    objective = buildObjective({ seed: config.seed, ...source.shape, ...config.objective });
     // The filled-in objective config is what a checkpoint needs to rebuild the same objective.
     config = { ...config, objective: objective.config as TrainConfig['objective'] };
-    const schedule = scheduleFor(config.schedule, config.train.learningRate, config.train, Math.floor(trainSet.count / config.train.batchSize));
+    const schedule = scheduleFor(config.schedule, config.train.learningRate, config.train, source.batchesPerEpoch(config.train.batchSize));
     config = { ...config, schedule };
     const built = buildOptimizer(config.optimizer, schedule, config.train.learningRate);
     optimizer = built.optimizer;
@@ -115,7 +117,7 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
     }
     await writeFileAtomic(run.configFile, `${JSON.stringify(config, null, 2)}\n`);
     run.attach(await openLoggers(run.dir, config.log.loggers, await run.readMetrics()));
-    const trainer = new Trainer({ config, objective, optimizer, lrAt: built.lrAt, data, run, pos }, [
+    const trainer = new Trainer({ config, objective, optimizer, lrAt: built.lrAt, data, source, run, pos }, [
       { onStep: () => void (keep = true) },
       metricsRecord(run, config.log.every),
       progressLine(log, config.train.batchSize),
@@ -123,7 +125,7 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
       stopOnSignal(),
     ], resumed ? pos.step : -1);
     if (!resumed) await trainer.checkpoint();
-    log.message(`infomax: training ${objective.config.kind} on ${trainSet.name} (${trainSet.count} images ${inputShape.join('×')}), ` +
+    log.message(`infomax: training ${objective.config.kind} on ${'graphs' in data ? data.graphs.name : data.train.name} (${source.description}), ` +
       `batch ${config.train.batchSize}, ${limitText(config)}; run folder ${run.dir}`);
 
     if ((await trainer.fit()) === 'stopped') {
@@ -135,7 +137,8 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
     const { evaluation, randomInit } = await trainer.finish();
     log.message(`infomax: probes took ${evaluation.seconds.toFixed(0)} s (trained)${randomInit ? ` + ${randomInit.seconds.toFixed(0)} s (random init)` : ''}; plots in ${run.plotsDir}`);
     const pct = (r: EvaluationResult) => `${(100 * r.testAccuracy).toFixed(1)}%`;
-    const summary = `linear probe, ${evaluation.dim}-d ${evaluation.layer}: ${pct(evaluation)}` + (randomInit ? ` (random-init encoder: ${pct(randomInit)})` : '');
+    const probe = 'graphs' in data ? '10-fold cross-validated linear probe' : 'linear probe';
+    const summary = `${probe}, ${evaluation.dim}-d ${evaluation.layer}: ${pct(evaluation)}` + (randomInit ? ` (random-init encoder: ${pct(randomInit)})` : '');
     return { code: EXIT.ok, step: pos.step, evaluation, randomInit, summary };
   } catch (e) {
     // Nothing of a run that never took a step is worth keeping, and it would block the corrected command.

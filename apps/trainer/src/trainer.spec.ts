@@ -11,6 +11,7 @@ import { buildObjective } from '@infomax/objectives';
 import { resolveConfig, type TrainConfig } from './config';
 import { loadData, type LoadedData } from './datasets';
 import { RunFolder } from './run-folder';
+import { batchSource } from './batch-source';
 import { Trainer, type TrainerCallback } from './trainer';
 import { EMPTY_SHA256 } from './internal/checkpoint-format';
 
@@ -36,7 +37,7 @@ function parts(c: TrainConfig) {
   const objective = buildObjective({ seed: c.seed, inputShape: [28, 28, 1], ...c.objective });
   const rng = new Rng(c.seed);
   const pos = { step: 0, epoch: 0, position: 0, epochSeed: rng.int(2 ** 31 - 1), rng: rng.state(), metricsBytes: 0, metricsSha256: EMPTY_SHA256, elapsedMs: 0 };
-  return { config: c, objective, optimizer: adam(c.train.learningRate), lrAt: () => c.train.learningRate, data, run: new RunFolder(c.out), pos };
+  return { config: c, objective, optimizer: adam(c.train.learningRate), lrAt: () => c.train.learningRate, data, source: batchSource(data), run: new RunFolder(c.out), pos };
 }
 
 test('callbacks see each step, the evaluations (every 4) before the checkpoints (every 3) of their step, and fit ends at the step limit; finish evaluates once more', async () => {

@@ -4,15 +4,16 @@
  * progress line, plots, signal handling, user code) what happened. `infomax train`
  * builds one with the default callbacks; a program can build one with its own.
  */
-import * as tf from '@tensorflow/tfjs';
 import { Rng, type ScheduledOptimizer } from '@infomax/engine';
-import { batchStream, type ImageDataset } from '@infomax/data';
-import { buildObjective, trainStepAsync, type Objective } from '@infomax/objectives';
+import { buildObjective, trainStepAsync, type GraphObjective, type Objective } from '@infomax/objectives';
+import type { BatchSource } from './batch-source';
 import { saveCheckpoint, type TrainingPosition } from './checkpoint';
 import type { TrainConfig } from './config';
 import { NumericError } from './errors';
 import type { LoadedData } from './datasets';
 import { evaluateEncoder, type EvaluationResult } from './evaluation';
+import type { LoadedGraphs } from './graph-data';
+import { evaluateGraphEncoder } from './graph-evaluation';
 import type { MetricLine } from './plots';
 import type { RunFolder } from './run-folder';
 import { heldOutMetrics } from './internal/held-out';
@@ -74,7 +75,10 @@ export interface TrainerParts {
   optimizer: ScheduledOptimizer;
   /** The learning rate of a step (the schedule's; a constant `() => lr` without one). */
   lrAt: (step: number) => number;
-  data: LoadedData;
+  /** Images (train/test) or graphs. */
+  data: LoadedData | LoadedGraphs;
+  /** The training batches of `data` (see `batchSource`). */
+  source: BatchSource;
   run: RunFolder;
   /** Where training stands: a fresh position, or a checkpoint's. Advanced in place. */
   pos: TrainingPosition;
@@ -93,7 +97,8 @@ export class Trainer {
   readonly objective: Objective;
   readonly optimizer: ScheduledOptimizer;
   readonly lrAt: (step: number) => number;
-  readonly data: LoadedData;
+  readonly data: LoadedData | LoadedGraphs;
+  readonly source: BatchSource;
   readonly run: RunFolder;
   readonly pos: TrainingPosition;
   private stopRequested = false;
@@ -105,7 +110,7 @@ export class Trainer {
    * @param savedAt step of the checkpoint `pos` came from (-1: none yet)
    */
   constructor(parts: TrainerParts, private readonly callbacks: TrainerCallback[] = [], savedAt = -1) {
-    ({ config: this.config, objective: this.objective, optimizer: this.optimizer, lrAt: this.lrAt, data: this.data, run: this.run, pos: this.pos } = parts);
+    ({ config: this.config, objective: this.objective, optimizer: this.optimizer, lrAt: this.lrAt, data: this.data, source: this.source, run: this.run, pos: this.pos } = parts);
     this.savedAt = savedAt;
   }
 
@@ -165,16 +170,19 @@ export class Trainer {
   async evaluate(final = false): Promise<EvalEvent> {
     const { config, objective, data, pos } = this;
     let testFeatures: EvalEvent['testFeatures'];
-    const heldOut = await heldOutMetrics(objective, data.test, config.train.batchSize, pos.step, config.seed);
+    const onFeatures = final ? (features: Float32Array, dim: number) => (testFeatures = { features, dim }) : undefined;
     const options = { layer: config.eval.layer, probeEpochs: config.eval.probeEpochs, knn: config.eval.knn, seed: config.seed };
-    const evaluation = await evaluateEncoder(objective, data.train, data.test, data.classes.length, {
-      ...options, onTestFeatures: final ? (features, dim) => (testFeatures = { features, dim }) : undefined,
-    });
+    // Graphs: the 10-fold cross-validated probe over every graph, no held-out loss (every graph trains).
+    const probe = (o: Objective, features?: typeof onFeatures) => 'graphs' in data
+      ? evaluateGraphEncoder(o as unknown as GraphObjective, data.graphs, { probeEpochs: config.eval.probeEpochs, seed: config.seed, onFeatures: features })
+      : evaluateEncoder(o, data.train, data.test, data.classes.length, { ...options, onTestFeatures: features });
+    const heldOut = 'graphs' in data ? {} : await heldOutMetrics(objective, data.test, config.train.batchSize, pos.step, config.seed);
+    const evaluation: EvaluationResult = await probe(objective, onFeatures);
     let randomInit: EvaluationResult | undefined;
     if (final && config.eval.randomInit) {
       const fresh = buildObjective(objective.config);
       try {
-        randomInit = await evaluateEncoder(fresh, data.train, data.test, data.classes.length, options);
+        randomInit = await probe(fresh);
       } finally {
         fresh.dispose();
       }
@@ -184,6 +192,7 @@ export class Trainer {
       ...Object.fromEntries(Object.entries(heldOut).map(([k, v]) => [`test_${k}`, v])),
       trainAccuracy: evaluation.trainAccuracy, testAccuracy: evaluation.testAccuracy,
       ...(evaluation.knnAccuracy === undefined ? {} : { knnAccuracy: evaluation.knnAccuracy }),
+      ...('foldSd' in evaluation ? { foldSd: (evaluation as { foldSd: number }).foldSd } : {}),
       ...(randomInit ? { randomInitTestAccuracy: randomInit.testAccuracy } : {}),
     };
     const event: EvalEvent = { step: pos.step, final, evaluation, randomInit, line, testFeatures };
@@ -206,7 +215,7 @@ export class Trainer {
   }
 
   private batchesPerEpoch(): number {
-    return Math.floor(this.data.train.count / this.config.train.batchSize);
+    return this.source.batchesPerEpoch(this.config.train.batchSize);
   }
 
   private fraction(): number {
@@ -224,18 +233,17 @@ export class Trainer {
   }
 
   private async loop(): Promise<Stop> {
-    const { config, objective, optimizer, data, pos } = this;
-    const trainSet: ImageDataset = data.train;
+    const { config, objective, optimizer, source, pos } = this;
     const { batchSize } = config.train;
     // Epoch seeds come from the trainer's generator; its state after each draw is in every checkpoint.
     const currentRng = new Rng(pos.rng);
     let lastTick = performance.now();
     while (!this.limitReached()) {
       // Resuming mid-epoch: the same shuffled order, its first pos.position batches never built.
-      const stream = batchStream(trainSet, { batchSize, seed: pos.epochSeed, epochs: 1, dropLast: true, startStep: pos.position });
+      const stream = source.epoch({ batchSize, seed: pos.epochSeed, startStep: pos.position });
       for await (const batch of stream) {
         if (this.limitReached() || this.stopRequested) {
-          tf.dispose([batch.images, batch.labels]);
+          batch.dispose();
           await stream.return(undefined);
           return this.stopRequested ? 'stopped' : 'done';
         }
@@ -243,12 +251,12 @@ export class Trainer {
         let metrics: Record<string, number>;
         const lr = (optimizer.learningRate = this.lrAt(pos.step));
         try {
-          metrics = await trainStepAsync(objective, optimizer, { images: batch.images }, pos.step);
+          metrics = await trainStepAsync(objective, optimizer, batch.input, pos.step);
         } catch (e) {
           if ((e as Error).name !== 'NonFiniteError') throw e;
           throw this.numericFailure((e as Error).message);
         } finally {
-          tf.dispose([batch.images, batch.labels]);
+          batch.dispose();
         }
         const now = performance.now();
         pos.step += 1;

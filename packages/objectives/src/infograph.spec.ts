@@ -40,10 +40,26 @@ describe('InfoGraph objective', () => {
       const s = scoresOf(o, batch);
       expect(s.shape).toEqual([batch.features.shape[0], 5]);
       const positives = tf.oneHot(batch.segmentIds, 5).toFloat() as tf.Tensor2D;
-      const expected = estimator === 'jsd' ? jsd(s, { positiveMask: positives }) : infoNce(s, { positiveMask: positives });
+      const expected = estimator === 'jsd' ? jsd(s, { positiveMask: positives, report: 'dv' }) : infoNce(s, { positiveMask: positives });
       expectClose(loss.dataSync()[0], expected.loss.dataSync()[0], 1e-5);
       expectClose(metrics.mi_local.dataSync()[0], expected.estimate.dataSync()[0], 1e-4);
       if (estimator === 'infonce') expect(metrics.mi_local.dataSync()[0]).toBeLessThanOrEqual(Math.log(5) + 1e-6);
+    });
+    tf.dispose(batch);
+    o.dispose();
+  });
+
+  it('τ = 1, untrained (scores in the hundreds): JSD trains and reports a finite MI estimate, where NWJ on the same scores overflows', () => {
+    const o = buildObjective({ ...BASE, encoder: { kind: 'gin', hidden: 32, layers: 5 }, seed: 0 });
+    const batch = ringsAndStars(8, 3);
+    tf.tidy(() => {
+      const s = scoresOf(o, batch);
+      expect(s.max().dataSync()[0]).toBeGreaterThan(100);
+      const positives = tf.oneHot(batch.segmentIds, 8).toFloat() as tf.Tensor2D;
+      expect(jsd(s, { positiveMask: positives }).estimate.dataSync()[0]).toBe(-Infinity);
+      const { loss, metrics } = o.loss(batch, { training: true, step: 0 });
+      expect(Number.isFinite(loss.dataSync()[0])).toBe(true);
+      expect(Number.isFinite(metrics.mi_local.dataSync()[0])).toBe(true);
     });
     tf.dispose(batch);
     o.dispose();

@@ -15,7 +15,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { ginEncoder, infographHead, type GinConfig, type GraphEncoder, type GraphInput } from '@infomax/encoders';
-import { membershipMask } from '@infomax/estimators';
+import { jsd, membershipMask } from '@infomax/estimators';
 import { ConfigError, ShapeError } from './errors';
 import { MASKED_ESTIMATOR_KINDS, ObjectiveBounds, type EstimatorKind } from './estimator';
 import { checkBuffers } from './internal/buffers';
@@ -118,7 +118,7 @@ export class InfographObjective implements GraphObjective {
   /**
    * The InfoGraph loss of one batch of graphs.
    * @param batch graphs as one disjoint union (see `GraphInput`), at least 2 graphs
-   * @returns loss and metric `mi_local` (the bound's estimate over node–graph pairs, nats)
+   * @returns loss and metric `mi_local` (the bound's estimate over node–graph pairs, nats; DV on the critic for JSD)
    * @throws ShapeError for a batch that is not a graph batch or has fewer than 2 graphs
    */
   loss(batch: GraphInput, options: { training: boolean; step: number }): LossResult {
@@ -130,7 +130,12 @@ export class InfographObjective implements GraphObjective {
       const nodes = this.nodeHead.apply(local, { training: options.training }) as tf.Tensor2D;
       const graphs = this.graphHead.apply(global, { training: options.training }) as tf.Tensor2D;
       const scores = tf.div(tf.matMul(nodes, graphs, false, true), this.config.temperature); // [nodes, graphs]
-      const bound = this.bounds.apply('nodes', scores, { positiveMask: membershipMask(batch.segmentIds, batch.numGraphs) }, options.training);
+      const positiveMask = membershipMask(batch.segmentIds, batch.numGraphs);
+      // Graph vectors are sums over nodes: untrained scores reach the hundreds, where JSD's usual report,
+      // NWJ's E[e^T], overflows to −∞ (and fails the step's finiteness check). DV is shift-invariant and stays finite.
+      const bound = this.config.estimator === 'jsd'
+        ? jsd(scores, { positiveMask, report: 'dv' })
+        : this.bounds.apply('nodes', scores, { positiveMask }, options.training);
       return { loss: bound.loss, metrics: { mi_local: bound.estimate } };
     });
   }

@@ -1,14 +1,14 @@
 // The pieces of the graphs benchmark: train InfoGraph on every graph of a dataset,
-// embed every graph with the frozen encoder, and score features by stratified k-fold
-// cross-validation of the tuned linear probe (the paper's protocol with softmax
-// regression in place of its SVM).
+// embed every graph with the frozen encoder every few epochs, and score features by
+// stratified k-fold cross-validation of the tuned linear probe (the trainer's; the
+// paper's protocol with softmax regression in place of its SVM).
 const fs = require('fs');
 const path = require('path');
 const tf = require('@tensorflow/tfjs');
 const { adam } = require('@infomax/engine');
-const { graphBatchStream, stratifiedFolds } = require('@infomax/data');
+const { graphBatchStream } = require('@infomax/data');
 const { buildObjective, trainStep } = require('@infomax/objectives');
-const { tunedLinearProbe } = require('@infomax/eval');
+const { crossValidatedProbe, embedGraphs } = require('../../../apps/trainer/dist/graph-evaluation');
 
 /** The shipped TU datasets: INFOMAX_TU_DIR, else the first shared/datasets/tu above the working folder. */
 function findTuDatasets() {
@@ -20,32 +20,14 @@ function findTuDatasets() {
   }
 }
 
-/** Every graph's embedding, in dataset order: `[count, dim]` row-major. */
-function embedAll(objective, dataset, batchSize = 512) {
-  const rows = [];
-  let dim = 0;
-  for (const batch of graphBatchStream(dataset, { batchSize, shuffle: false })) {
-    const e = objective.embed(batch);
-    dim = e.shape[1];
-    rows.push(e.dataSync().slice());
-    tf.dispose([e, batch]);
-  }
-  const out = new Float32Array(dataset.count * dim);
-  let at = 0;
-  for (const r of rows) {
-    out.set(r, at);
-    at += r.length;
-  }
-  return { features: out, dim };
-}
-
 /**
  * Builds InfoGraph with `seed`, embeds every graph at initialisation (the random-init
- * baseline), trains `epochs` over the whole dataset (unsupervised, as the paper does),
- * and embeds every graph again. Returns both feature sets, the training seconds and the
- * loss / MI estimate of each epoch.
+ * baseline), trains `epochs` over the whole dataset (unsupervised, as the paper does), and
+ * embeds every graph after every `evalEvery`-th epoch and the last. Returns the
+ * embeddings by epoch (0: at initialisation), the training seconds (embedding excluded)
+ * and the loss / MI estimate of each epoch.
  */
-function trainInfograph(dataset, o) {
+async function trainInfograph(dataset, o) {
   const objective = buildObjective({
     kind: 'infograph',
     featureSize: dataset.featureSize,
@@ -53,68 +35,73 @@ function trainInfograph(dataset, o) {
     temperature: o.temperature,
     seed: o.seed,
   });
-  const random = embedAll(objective, dataset);
+  const embeddings = new Map([[0, await embedGraphs(objective, dataset)]]);
   const optimizer = adam(o.lr);
   const curve = [];
-  const start = performance.now();
+  let trainMs = 0;
   let step = 0;
   let sum = { loss: 0, mi: 0, n: 0, epoch: 0 };
+  const endEpoch = async () => {
+    const epoch = sum.epoch + 1;
+    curve.push({ epoch, loss: sum.loss / sum.n, mi: sum.mi / sum.n });
+    if (epoch % o.evalEvery === 0 || epoch === o.epochs) embeddings.set(epoch, await embedGraphs(objective, dataset));
+  };
   // A last batch of one graph has no negative: dropped, as a batch of 128 from 188 graphs never is.
   const dropLast = dataset.count % o.batchSize === 1;
   for (const batch of graphBatchStream(dataset, { batchSize: o.batchSize, seed: o.seed, epochs: o.epochs, dropLast })) {
     if (batch.epoch !== sum.epoch) {
-      curve.push({ epoch: sum.epoch + 1, loss: sum.loss / sum.n, mi: sum.mi / sum.n });
+      await endEpoch();
       sum = { loss: 0, mi: 0, n: 0, epoch: batch.epoch };
     }
+    const t0 = performance.now();
     const m = trainStep(objective, optimizer, batch, step++);
+    trainMs += performance.now() - t0;
     tf.dispose(batch);
-    if (!Number.isFinite(m.loss)) throw new Error(`${dataset.name} seed ${o.seed}: loss ${m.loss} at step ${step}`);
     sum.loss += m.loss;
     sum.mi += m.mi_local;
     sum.n++;
   }
-  curve.push({ epoch: sum.epoch + 1, loss: sum.loss / sum.n, mi: sum.mi / sum.n });
-  const trainSeconds = (performance.now() - start) / 1000;
-  const trained = embedAll(objective, dataset);
+  await endEpoch();
   optimizer.dispose();
   objective.dispose();
-  return { random, trained, trainSeconds, steps: step, curve, config: objective.config };
+  return { embeddings, trainSeconds: trainMs / 1000, steps: step, curve, config: objective.config };
 }
 
-function rows(features, dim, indices) {
-  const out = new Float32Array(indices.length * dim);
-  indices.forEach((r, i) => out.set(features.subarray(r * dim, (r + 1) * dim), i * dim));
-  return out;
+/** The trainer's cross-validated probe with the bench's options: `{ mean, foldSd, folds }`. */
+async function crossValidate(features, dim, labels, classes, o) {
+  const cv = await crossValidatedProbe({ features, dim, labels, classes, folds: o.folds, innerFolds: o.innerFolds, probeEpochs: o.probeEpochs, weightDecays: o.weightDecays, seed: o.seed });
+  return { mean: cv.accuracy, foldSd: cv.foldSd, folds: cv.folds.map(({ testAccuracy, validationAccuracy, weightDecay }) => ({ testAccuracy, validationAccuracy, weightDecay })) };
 }
 
 /**
- * Mean test accuracy over stratified folds: in each, the tuned linear probe chooses its
- * L2 penalty by `innerFolds`-fold cross-validation on the training part only (0: on a
- * held-out 10% of it), refits there, and scores the held-out part.
+ * Three ways to pick the epoch from the cross-validations of several epochs (`byEpoch`:
+ * epoch → result of {@link crossValidate}, same folds):
+ * - `last`: the last epoch (a fixed budget);
+ * - `validation`: in each fold, the epoch whose chosen probe scored best on the inner
+ *   validation rows of that fold's training part (ties: the later epoch), then that epoch's
+ *   test accuracy on the fold — nested, the test fold never consulted;
+ * - `bestOnTest`: the epoch with the best mean test accuracy (the paper's way: chosen on the test folds).
  */
-async function crossValidate(features, dim, labels, classes, o) {
+function chooseEpochs(byEpoch) {
+  const epochs = [...byEpoch.keys()].sort((a, b) => a - b);
+  const last = byEpoch.get(epochs.at(-1));
+  const k = last.folds.length;
+  const chosen = [];
   const accuracies = [];
-  const penalties = [];
-  for (const { train, test } of stratifiedFolds(labels, { folds: o.folds, seed: o.seed })) {
-    const r = await tunedLinearProbe({
-      trainFeatures: rows(features, dim, train),
-      trainLabels: Int32Array.from(train, (i) => labels[i]),
-      testFeatures: rows(features, dim, test),
-      testLabels: Int32Array.from(test, (i) => labels[i]),
-      dim,
-      classes,
-      epochs: o.probeEpochs,
-      // 0 inner folds: one held-out 10% of the training part chooses the penalty (large datasets).
-      ...(o.innerFolds > 0 ? { folds: o.innerFolds } : { validationFraction: 0.1 }),
-      weightDecays: o.weightDecays,
-      seed: o.seed,
-    });
-    accuracies.push(r.testAccuracy);
-    penalties.push(r.weightDecay);
+  for (let f = 0; f < k; f++) {
+    let best = epochs[0];
+    for (const e of epochs) if (byEpoch.get(e).folds[f].validationAccuracy >= byEpoch.get(best).folds[f].validationAccuracy) best = e;
+    chosen.push(best);
+    accuracies.push(byEpoch.get(best).folds[f].testAccuracy);
   }
-  const mean = accuracies.reduce((a, b) => a + b, 0) / accuracies.length;
-  const sd = Math.sqrt(accuracies.reduce((a, b) => a + (b - mean) ** 2, 0) / (accuracies.length - 1));
-  return { mean, foldSd: sd, accuracies, penalties };
+  const v = meanSd(accuracies);
+  const bestEpoch = epochs.reduce((a, e) => (byEpoch.get(e).mean > byEpoch.get(a).mean ? e : a));
+  const b = byEpoch.get(bestEpoch);
+  return {
+    last: { mean: last.mean, foldSd: last.foldSd },
+    validation: { mean: v.mean, foldSd: v.sd, epochs: chosen },
+    bestOnTest: { mean: b.mean, foldSd: b.foldSd, epoch: bestEpoch },
+  };
 }
 
 /** Mean and sample standard deviation. */
@@ -124,4 +111,4 @@ function meanSd(values) {
   return { mean, sd };
 }
 
-module.exports = { findTuDatasets, embedAll, trainInfograph, crossValidate, meanSd };
+module.exports = { findTuDatasets, trainInfograph, crossValidate, chooseEpochs, meanSd };
