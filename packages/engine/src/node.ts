@@ -50,6 +50,7 @@ const realProbe: NativeProbe = {
       return [];
     }
   },
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- optional peers, resolved only when asked for
   load: (name) => require(name),
   // A real dynamic import: TypeScript would turn a plain `import()` into `require()` under CommonJS.
   importModule: (name) => (new Function('s', 'return import(s)') as (s: string) => Promise<unknown>)(name),
