@@ -36,6 +36,7 @@ const TRAIN_FLAGS: Record<string, string> = {
   timeBudget: 'train.timeBudget',
   batchSize: 'train.batchSize',
   lr: 'train.learningRate',
+  threads: 'train.threads',
   seed: 'seed',
   backend: 'backend',
   checkpointEvery: 'checkpoint.every',

@@ -52,6 +52,13 @@ export interface OptimConfig {
   epochs: number | null;
   /** Stop once this many seconds of training have passed. Default null. A budget makes the result depend on the machine's speed. */
   timeBudget: number | null;
+  /**
+   * Threads that share each step (the per-example part split by images; results equal one
+   * thread's up to float summation order). Range 1–64; 1 is the one-thread step. Default null:
+   * the machine's cores up to 2 for an objective that splits (dim without batch norm) on the
+   * wasm or cpu backend, else 1. Not part of the model: a run may resume with another count.
+   */
+  threads: number | null;
 }
 
 /** The resolved config of a training run. */
@@ -98,7 +105,7 @@ export const QUICK_START_STEPS = 400;
 
 const TOP = ['seed', 'backend', 'out', 'data', 'objective', 'train', 'checkpoint', 'log', 'eval'] as const;
 const DATA = ['dataset', 'path', 'size', 'channels', 'count', 'pattern', 'trainLimit', 'testLimit'] as const;
-const TRAIN = ['batchSize', 'learningRate', 'steps', 'epochs', 'timeBudget'] as const;
+const TRAIN = ['batchSize', 'learningRate', 'steps', 'epochs', 'timeBudget', 'threads'] as const;
 const EVAL = ['every', 'layer', 'probeEpochs', 'randomInit', 'knn'] as const;
 
 /**
@@ -140,6 +147,7 @@ export function resolveConfig(raw: unknown, validateObjective?: (objective: Raw)
     steps: opt(t.steps, epochs === null && timeBudget === null ? QUICK_START_STEPS : null, (v) => int('train.steps', v, 1)),
     epochs,
     timeBudget,
+    threads: opt(t.threads, null, (v) => int('train.threads', v, 1, 64)),
   };
 
   const c = section('checkpoint', top.checkpoint, ['every', 'keep']);

@@ -21,7 +21,8 @@ import { RunLock } from './run-lock';
 import { canonicalJson, EMPTY_SHA256 } from './internal/checkpoint-format';
 import { restoreState, withState } from './internal/state';
 import { heldOutMetrics } from './internal/held-out';
-import { writeFileAtomic } from './internal/engine-node';
+import { writeFileAtomic, type ExampleParallel } from './internal/engine-node';
+import { resolveThreads, startThreads } from './internal/threads';
 
 /** Options of {@link train} beyond the config. */
 export interface TrainOptions {
@@ -71,6 +72,7 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
   let keep = run.exists();
   let objective: Objective | null = null;
   let optimizer: tf.Optimizer | null = null;
+  let parallel: ExampleParallel | null = null;
   try {
     let resumed: LoadedCheckpoint | null = null;
     if (options.resume) {
@@ -107,11 +109,13 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
       await run.clear();
       keep = false;
     }
+    const threads = resolveThreads(config, objective, tf.getBackend());
+    parallel = await startThreads(threads, objective, tf.getBackend());
     await writeFileAtomic(run.configFile, `${JSON.stringify(config, null, 2)}\n`);
-    const ctx: RunContext = { config, objective, optimizer, data, run, pos, log, savedAt: resumed ? pos.step : -1, onStep: () => (keep = true) };
+    const ctx: RunContext = { config, objective, optimizer, parallel, data, run, pos, log, savedAt: resumed ? pos.step : -1, onStep: () => (keep = true) };
     if (!resumed) await checkpoint(ctx);
     log.message(`infomax: training ${objective.config.kind} on ${trainSet.name} (${trainSet.count} images ${inputShape.join('×')}), ` +
-      `batch ${config.train.batchSize}, ${limitText(config)}; run folder ${run.dir}`);
+      `batch ${config.train.batchSize}, ${limitText(config)}, ${threads} thread${threads > 1 ? 's' : ''}; run folder ${run.dir}`);
 
     const stopped = await loop(ctx);
     if (stopped === 'signal') {
@@ -128,6 +132,7 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
   } finally {
     objective?.dispose();
     optimizer?.dispose();
+    await parallel?.dispose();
     lock.release();
   }
 }
@@ -137,6 +142,8 @@ interface RunContext {
   config: TrainConfig;
   objective: Objective;
   optimizer: tf.Optimizer;
+  /** The other threads of the step (null: one thread). */
+  parallel: ExampleParallel | null;
   data: LoadedData;
   run: RunFolder;
   pos: TrainingPosition;
@@ -183,7 +190,7 @@ function limitText(c: TrainConfig): string {
 type Stop = 'done' | 'signal';
 
 async function loop(ctx: RunContext): Promise<Stop> {
-  const { config, objective, optimizer, data, run, pos, log } = ctx;
+  const { config, objective, optimizer, parallel, data, run, pos, log } = ctx;
   const trainSet = data.train;
   const { steps, epochs, timeBudget, batchSize } = config.train;
   const batchesPerEpoch = Math.floor(trainSet.count / batchSize);
@@ -214,7 +221,7 @@ async function loop(ctx: RunContext): Promise<Stop> {
         const t0 = performance.now();
         let metrics: Record<string, number>;
         try {
-          metrics = await trainStepAsync(objective, optimizer, { images: batch.images }, pos.step);
+          metrics = await trainStepAsync(objective, optimizer, { images: batch.images }, pos.step, { parallel: parallel ?? undefined });
         } catch (e) {
           if ((e as Error).name !== 'NonFiniteError') throw e;
           throw numericFailure((e as Error).message, pos, run);

@@ -10,8 +10,8 @@
  */
 import { Worker } from 'worker_threads';
 import * as path from 'path';
-import { existsSync } from 'fs';
 import { ConfigError, EngineError } from './errors';
+import { workerScript } from './worker-script';
 import type { FromWorker, StepInput, ToWorker } from './data-parallel-protocol';
 
 export type { ParallelTask, StepInput } from './data-parallel-protocol';
@@ -55,10 +55,7 @@ export class DataParallel {
     if (!path.isAbsolute(options.module)) {
       throw new ConfigError(`DataParallel: option 'module' must be an absolute path, got '${options.module}'`);
     }
-    // Beside this file once built; from the package's dist when this file runs from source (tests).
-    const script = [path.join(__dirname, 'data-parallel-worker.js'), path.join(__dirname, '..', 'dist', 'data-parallel-worker.js')]
-      .find((f) => existsSync(f));
-    if (script === undefined) throw new EngineError('DataParallel: data-parallel-worker.js not found; build @infomax/engine first');
+    const script = workerScript('data-parallel-worker.js');
     const workers = Array.from({ length: n }, () => new Worker(script));
     const pending = workers.map(() => [] as Array<(m: FromWorker) => void>);
     const dp = new DataParallel(workers, pending);

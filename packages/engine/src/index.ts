@@ -19,3 +19,4 @@ export type { KernelBackend } from './register';
 export { adam, ADAM_BETA_POWERS, FusedAdam } from './optimizers';
 export { canReadSync, registerAsyncOnlyBackend } from './readback';
 export { releaseTapeOnThrow } from './gradient-tape';
+export type { ExampleSplitter, ExampleTask } from './example-parallel-protocol';

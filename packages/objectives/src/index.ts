@@ -9,6 +9,8 @@ export { buildObjective, initialisationConfig, OBJECTIVE_KINDS, TRAINING_ONLY_KE
 export type { BuiltObjective } from './build-objective';
 export type { ObjectiveKind, ObjectiveConfig } from './build-objective';
 export { trainStep, trainStepAsync } from './train-step';
+export type { StepOptions } from './train-step';
+export type { ExampleSplit } from './example-split';
 export { applyEstimator, ESTIMATOR_KINDS } from './estimator';
 export type { EstimatorKind } from './estimator';
 export { DimObjective, DIM_LOCAL_NEGATIVES } from './dim';
