@@ -36,8 +36,9 @@ describe('ExampleParallel (per-example part on threads, batch part once)', () =>
     const before = tf.memory().numTensors;
     const run = () => {
       const { value, grads } = tf.variableGrads(() => coupled(split.forward([x], task.variables, (s) => task.forward(s))), [...task.variables, split.gate]);
-      split.gate.name in grads && grads[split.gate.name].dispose();
-      const summed = split.gather(grads, task.variables);
+      const { [split.gate.name]: gate, ...rest } = grads;
+      gate.dispose();
+      const summed = split.gather(rest, task.variables);
       const out = { value: value.dataSync()[0], grads: task.variables.map((v) => summed[v.name].dataSync().slice() as Float32Array) };
       tf.dispose([value, ...task.variables.map((v) => summed[v.name])]);
       return out;
