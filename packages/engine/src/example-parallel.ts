@@ -15,12 +15,11 @@
  * Node-only (worker_threads, Atomics); uses only public tfjs API.
  */
 import * as tf from '@tensorflow/tfjs';
-import * as path from 'path';
 import { MessageChannel, Worker } from 'worker_threads';
-import { ConfigError, EngineError, ShapeError } from './errors';
+import { EngineError, ShapeError } from './errors';
 import { SyncChannel } from './sync-channel';
 import { buffersOf, copyInto, fromWire, sharedBytes, sharedViews, tensorOf, toWire } from './wire-tensor';
-import { workerScript } from './worker-script';
+import { checkPool, workerScript } from './worker-script';
 import type { ExampleSplitter, FromReplica, StepMessage, ToReplica, WireTensor } from './example-parallel-protocol';
 
 export type { ExampleSplitter, ExampleTask } from './example-parallel-protocol';
@@ -83,12 +82,7 @@ export class ExampleParallel implements ExampleSplitter {
    */
   static async create(options: ExampleParallelOptions): Promise<ExampleParallel> {
     const threads = options.threads ?? 2;
-    if (!Number.isInteger(threads) || threads < 2 || threads > 64) {
-      throw new ConfigError(`ExampleParallel: option 'threads' must be an integer in 2..64, got ${threads}`);
-    }
-    if (!path.isAbsolute(options.module)) {
-      throw new ConfigError(`ExampleParallel: option 'module' must be an absolute path, got '${options.module}'`);
-    }
+    checkPool('ExampleParallel', { name: 'threads', value: threads, min: 2 }, options.module);
     const script = workerScript('example-parallel-worker.js');
     const replicas: Replica[] = [];
     try {

@@ -15,11 +15,11 @@ const tf = require('@tensorflow/tfjs');
 const { initEngine, adam, ExampleParallel } = require('@infomax/engine');
 const { loadBundledDigits, batchStream } = require('@infomax/data');
 const { buildObjective, trainStepAsync } = require('@infomax/objectives');
+const { PAGE, writeBetween } = require('./page');
 
 const ROOT = path.join(__dirname, '..', '..', '..');
 const TASK = path.join(ROOT, 'apps', 'trainer', 'dist', 'internal', 'split-task.js');
 const JSON_OUT = path.join(ROOT, 'docs', 'benchmarks', 'trainer-threads.json');
-const PAGE = path.join(ROOT, 'docs', 'benchmarks', 'trainer.md');
 const BEGIN = '<!-- threads table: written by tools/bench/trainer/threads.js from trainer-threads.json -->';
 const END = '<!-- end of the threads table -->';
 const BATCH = 64;
@@ -124,14 +124,6 @@ function table(b) {
   ];
 }
 
-function writeTable(b) {
-  const page = fs.readFileSync(PAGE, 'utf8');
-  const a = page.indexOf(BEGIN);
-  const e = page.indexOf(END);
-  if (a < 0 || e < a) throw new Error(`${path.relative(ROOT, PAGE)}: the markers '${BEGIN}' and '${END}' are missing`);
-  fs.writeFileSync(PAGE, `${page.slice(0, a + BEGIN.length)}\n\n${table(b).join('\n')}\n\n${page.slice(e)}`);
-}
-
 async function main() {
   let bench;
   if (process.argv.includes('--report-only')) {
@@ -141,7 +133,7 @@ async function main() {
     bench = await measure(arg('rounds', 4), arg('steps', 15));
     fs.writeFileSync(JSON_OUT, `${JSON.stringify(bench, null, 2)}\n`);
   }
-  writeTable(bench);
+  writeBetween(BEGIN, END, table(bench));
   console.log(table(bench).join('\n'));
   console.log(`wrote ${[JSON_OUT, PAGE].map((f) => path.relative(ROOT, f)).join(', ')}`);
 }
