@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { parentPort, type MessagePort } from 'worker_threads';
 import { initEngine } from './node'; // Node-only: relaxed SIMD (FMA) as on the main thread
 import { SyncChannel } from './sync-channel';
-import { buffersOf, copyInto, fromWire, sharedViews, tensorOf, toWire } from './wire-tensor';
+import { assignFrom, buffersOf, copyInto, fromWire, sharedViews, toWire } from './wire-tensor';
 import type { ExampleTask, FromReplica, InitMessage, ShareMessage, StepMessage, ToReplica } from './example-parallel-protocol';
 
 let task: ExampleTask;
@@ -20,7 +20,7 @@ let grads: Float32Array[] = [];
 class Aborted extends Error {}
 
 function step(msg: StepMessage): void {
-  tf.tidy(() => task.variables.forEach((v, i) => v.assign(tensorOf(weights[i], v.shape))));
+  assignFrom(task.variables, weights);
   const inputs = msg.inputs.map(fromWire);
   try {
     const result = tf.variableGrads(() => {

@@ -65,3 +65,16 @@ export function sharedBytes(shapes: number[][]): number {
 export function copyInto(views: Float32Array[], tensors: tf.Tensor[]): void {
   tensors.forEach((t, i) => views[i].set(wasmHeapView(tf.backend(), t) ?? (t.dataSync() as Float32Array)));
 }
+
+/**
+ * Sets variables to the values in views: on wasm straight into the variables' own memory
+ * (one copy, no allocation: between steps nothing else holds their data, the gradient
+ * tape's copies are freed), elsewhere by `assign`.
+ */
+export function assignFrom(variables: tf.Variable[], views: Float32Array[]): void {
+  variables.forEach((v, i) => {
+    const own = wasmHeapView(tf.backend(), v);
+    if (own) own.set(views[i]);
+    else tf.tidy(() => v.assign(tensorOf(views[i], v.shape)));
+  });
+}
