@@ -50,7 +50,7 @@ export function program(io: CliIo = { stdout: process.stdout, stderr: process.st
     .option('--time-budget <seconds>', 'stop after this much training time', num)
     .option('--batch-size <n>', 'images per step (default 64)', num)
     .option('--lr <rate>', 'Adam learning rate (default 1e-4)', num)
-    .option('--threads <n>', 'threads that share each step (default: the cores, up to 2, where the objective and backend allow; 1: one thread)', num)
+    .option('--threads <n>', 'threads that share each step (dim on wasm/cpu; default 1, see docs/benchmarks/trainer.md)', num)
     .option('--seed <n>', 'seed of everything random (default 0)', num)
     .option('--backend <name>', 'auto | tensorflow | webgpu | wasm | cpu (default auto)')
     .option('--checkpoint-every <steps>', 'checkpoint interval (default 500; 0: only at the end)', num)

@@ -54,9 +54,10 @@ export interface OptimConfig {
   timeBudget: number | null;
   /**
    * Threads that share each step (the per-example part split by images; results equal one
-   * thread's up to float summation order). Range 1–64; 1 is the one-thread step. Default null:
-   * the machine's cores up to 2 for an objective that splits (dim without batch norm) on the
-   * wasm or cpu backend, else 1. Not part of the model: a run may resume with another count.
+   * thread's up to float summation order). Range 1–64; 1 is the one-thread step; more need an
+   * objective that splits (dim without batch norm) and the wasm or cpu backend. Default null:
+   * the machine's cores up to the cap the benchmark supports (today 1: docs/benchmarks/trainer.md).
+   * Not part of the model: a run may resume with another count.
    */
   threads: number | null;
 }

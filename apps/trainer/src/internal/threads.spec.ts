@@ -13,7 +13,7 @@ import { adam, initEngine, Rng } from '@infomax/engine';
 import { buildObjective, trainStep, type Objective } from '@infomax/objectives';
 import { resolveConfig } from '../config';
 import { ConfigError } from '../errors';
-import { resolveThreads, startThreads } from './threads';
+import { AUTO_THREADS_CAP, resolveThreads, startThreads } from './threads';
 
 const TINY = { kind: 'dim', inputShape: [28, 28, 1], encoder: { kind: 'dcgan', filters: [8, 16], fc: [32], codeSize: 16 }, headUnits: 32, seed: 3 } as const;
 const BATCH = 12;
@@ -92,8 +92,8 @@ describe('train.threads', () => {
   });
   afterAll(() => [dim, bn, cpc].forEach((o) => o.dispose()));
 
-  test('default: up to 2 threads where the objective splits and the backend runs on this thread; else 1', () => {
-    expect(resolveThreads(config(null), dim, 'wasm')).toBe(Math.min(2, require('os').availableParallelism()));
+  test('default: the cores up to AUTO_THREADS_CAP where the objective splits and the backend runs on this thread; else 1', () => {
+    expect(resolveThreads(config(null), dim, 'wasm')).toBe(Math.min(AUTO_THREADS_CAP, require('os').availableParallelism()));
     expect(resolveThreads(config(null), dim, 'webgpu')).toBe(1);
     expect(resolveThreads(config(null), bn, 'wasm')).toBe(1);
     expect(resolveThreads(config(null), cpc, 'wasm')).toBe(1);

@@ -13,10 +13,12 @@ import { ExampleParallel } from './engine-node';
 import type { SplitTaskOptions } from './split-task';
 
 /**
- * Most threads `train.threads: null` (the default) picks: docs/benchmarks/trainer.md
- * measured 2 threads against 1 on a 2-core machine; more were not measured.
+ * Most threads `train.threads: null` (the default) picks. docs/benchmarks/trainer.md
+ * measured the quick start's step on 2 threads at 0.85× of 1 on a shared 2-core machine
+ * (load average 4: no idle core to gain), and at most 1.46× if the threads never waited:
+ * no measured gain, so the default stays at one thread.
  */
-export const AUTO_THREADS_CAP = 2;
+export const AUTO_THREADS_CAP = 1;
 
 /** Backends whose kernels run on the calling thread, which extra threads can add to. */
 const THREADED_BACKENDS = ['wasm', 'cpu'] as const;
