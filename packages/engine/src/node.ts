@@ -17,6 +17,8 @@ export { saveModelToDir as saveModel, loadModelFromDir as loadModel } from './mo
 export { writeFileAtomic } from './atomic-write';
 export { DataParallel } from './data-parallel';
 export type { DataParallelOptions, ParallelTask, StepInput } from './data-parallel';
+export { ExampleParallel } from './example-parallel';
+export type { ExampleParallelOptions, ExampleTask } from './example-parallel';
 
 /** How the native probes see the machine; replaceable in tests. */
 export interface NativeProbe {
