@@ -85,12 +85,14 @@ describe('train.threads', () => {
   let dim: Objective;
   let bn: Objective;
   let cpc: Objective;
+  let augmenting: Objective;
   beforeAll(() => {
     dim = buildObjective({ ...TINY }) as Objective;
     bn = buildObjective({ ...TINY, encoder: { ...TINY.encoder, batchNorm: true } }) as Objective;
     cpc = buildObjective({ kind: 'cpc', inputShape: [28, 28, 1] }) as Objective;
+    augmenting = buildObjective({ ...TINY, augment: [{ kind: 'horizontalFlip' }] }) as Objective;
   });
-  afterAll(() => [dim, bn, cpc].forEach((o) => o.dispose()));
+  afterAll(() => [dim, bn, cpc, augmenting].forEach((o) => o.dispose()));
 
   test('default: the cores up to AUTO_THREADS_CAP where the objective splits and the backend runs on this thread; else 1', () => {
     expect(resolveThreads(config(null), dim, 'wasm')).toBe(Math.min(AUTO_THREADS_CAP, require('os').availableParallelism()));
@@ -100,7 +102,8 @@ describe('train.threads', () => {
     expect(resolveThreads(config(3), dim, 'cpu')).toBe(3);
   });
 
-  test('refused: an objective that does not split, batch norm, another backend, more threads than images', () => {
+  test('refused: an objective that does not split, batch norm, augmentations, another backend, more threads than images', () => {
+    expect(() => resolveThreads(config(2), augmenting, 'wasm')).toThrow(/objective\.augment.*train\.threads must be 1/);
     expect(() => resolveThreads(config(2), cpc, 'wasm')).toThrow(ConfigError);
     expect(() => resolveThreads(config(2), cpc, 'wasm')).toThrow(/train\.threads.*objective 'cpc' does not split/);
     expect(() => resolveThreads(config(2), bn, 'wasm')).toThrow(/objective\.encoder\.batchNorm.*train\.threads must be 1/);
