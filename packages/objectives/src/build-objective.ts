@@ -7,6 +7,7 @@ import { buildCpc, type CpcConfig } from './cpc';
 import { buildDim, type DimConfig } from './dim';
 import { buildInfograph, type InfographConfig, type InfographObjective } from './infograph';
 import { buildSimclr, type SimclrConfig } from './simclr';
+import type { Infer } from '@infomax/engine';
 import { parseObjectiveConfig } from './internal/config-schema';
 import type { Objective } from './objective';
 import { OBJECTIVE_SCHEMA } from './objective-schema';
@@ -83,7 +84,7 @@ export function buildObjective<K extends string>(config: { kind: K } & Record<st
   return build(resolved) as BuiltObjective<K>;
 }
 
-function build(config: ReturnType<typeof parseObjectiveConfig<typeof OBJECTIVE_SCHEMA>>): Objective | InfographObjective {
+function build(config: Infer<typeof OBJECTIVE_SCHEMA>): Objective | InfographObjective {
   switch (config.kind) {
     case 'dim':
       return buildDim(config);
