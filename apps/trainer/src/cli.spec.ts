@@ -70,7 +70,7 @@ test('SIGINT finishes the step, checkpoints and exits 130', async () => {
 test('bad config (2), missing dataset (3), NaN loss (4), corrupt checkpoint (5): documented code, one-line message', async () => {
   const unknown = await runCli(['train', '-c', tiny, '-o', path.join(tmp, 'x1'), '--set', 'train.stpes=3']);
   expect(unknown.code).toBe(2);
-  expect(oneLine(unknown.stderr)).toEqual(["infomax: ConfigError: config 'train.stpes': unknown key; known keys of 'train': batchSize, learningRate, steps, epochs, timeBudget"]);
+  expect(oneLine(unknown.stderr)).toEqual(["infomax: ConfigError: config 'train.stpes': unknown key; known keys of 'train': batchSize, learningRate, steps, epochs, timeBudget, threads"]);
   const bad = await runCli(['train', '-c', tiny, '-o', path.join(tmp, 'x2'), '--steps', 'abc']);
   expect(bad.code).toBe(2);
   expect(bad.stderr.trim()).toBe("infomax: ConfigError: config 'train.steps': expected an integer in 1..∞, got 'abc'");

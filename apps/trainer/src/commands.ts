@@ -46,6 +46,7 @@ const TRAIN_FLAGS: Record<string, string> = {
   seed: 'seed',
   backend: 'backend',
   checkpointEvery: 'checkpoint.every',
+  threads: 'train.threads',
   logEvery: 'log.every',
   loggers: 'log.loggers',
   evalEvery: 'eval.every',

@@ -7,7 +7,7 @@ test('an empty config is the quick start: DIM on the bundled digits, batch 64, A
   const c = resolveConfig({});
   expect(c.objective).toEqual({ kind: 'dim' });
   expect(c.data.dataset).toBe('digits');
-  expect(c.train).toEqual({ batchSize: 64, learningRate: 1e-4, steps: QUICK_START_STEPS, epochs: null, timeBudget: null });
+  expect(c.train).toEqual({ batchSize: 64, learningRate: 1e-4, steps: QUICK_START_STEPS, epochs: null, timeBudget: null, threads: null });
   expect(QUICK_START_STEPS).toBe(400);
   expect(c.eval.layer).toBe('code');
   expect(c.checkpoint).toEqual({ every: 500, keep: 2 });

@@ -112,7 +112,7 @@ export class RunLock {
     const owner = readOwner(file);
     let stale: boolean;
     if (owner === null) {
-      let age = 0;
+      let age: number;
       try {
         age = Date.now() - statSync(file).mtimeMs;
       } catch {

@@ -4,6 +4,7 @@
  * command's callbacks (metrics record, progress line, plots, stop on a signal).
  */
 import { promises as fsp } from 'fs';
+import * as tf from '@tensorflow/tfjs';
 import { initEngine, Rng, type ScheduledOptimizer } from '@infomax/engine';
 import { buildObjective, type Objective } from '@infomax/objectives';
 import { loadCheckpoint, type LoadedCheckpoint, type TrainingPosition } from './checkpoint';
@@ -21,7 +22,8 @@ import { metricsRecord, progressLine, runPlots, stopOnSignal } from './callbacks
 import { canonicalJson, EMPTY_SHA256 } from './internal/checkpoint-format';
 import { restoreState } from './internal/state';
 import { buildOptimizer, scheduleFor } from './optimizer-config';
-import { writeFileAtomic } from './internal/engine-node';
+import { writeFileAtomic, type ExampleParallel } from './internal/engine-node';
+import { resolveThreads, startThreads } from './internal/threads';
 import { openLoggers } from './loggers/logger';
 
 /** Options of {@link train} beyond the config. */
@@ -72,6 +74,7 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
   let keep = run.exists();
   let objective: Objective | null = null;
   let optimizer: ScheduledOptimizer | null = null;
+  let parallel: ExampleParallel | null = null;
   try {
     let resumed: LoadedCheckpoint | null = null;
     if (options.resume) {
@@ -117,7 +120,9 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
     }
     await writeFileAtomic(run.configFile, `${JSON.stringify(config, null, 2)}\n`);
     run.attach(await openLoggers(run.dir, config.log.loggers, await run.readMetrics()));
-    const trainer = new Trainer({ config, objective, optimizer, lrAt: built.lrAt, data, source, run, pos }, [
+    const threads = resolveThreads(config, objective, tf.getBackend());
+    parallel = await startThreads(threads, objective, tf.getBackend());
+    const trainer = new Trainer({ config, objective, optimizer, lrAt: built.lrAt, parallel, data, source, run, pos }, [
       { onStep: () => void (keep = true) },
       metricsRecord(run, config.log.every),
       progressLine(log, config.train.batchSize),
@@ -126,7 +131,7 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
     ], resumed ? pos.step : -1);
     if (!resumed) await trainer.checkpoint();
     log.message(`infomax: training ${objective.config.kind} on ${'graphs' in data ? data.graphs.name : data.train.name} (${source.description}), ` +
-      `batch ${config.train.batchSize}, ${limitText(config)}; run folder ${run.dir}`);
+      `batch ${config.train.batchSize}, ${limitText(config)}, ${threads} thread${threads > 1 ? 's' : ''}; run folder ${run.dir}`);
 
     if ((await trainer.fit()) === 'stopped') {
       await trainer.checkpoint();
@@ -145,6 +150,7 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
     if (!keep) await discard(run, created);
     throw e;
   } finally {
+    await parallel?.dispose();
     objective?.dispose();
     optimizer?.dispose();
     lock.release();

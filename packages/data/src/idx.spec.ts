@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import * as path from 'path';
 import { gzipSync } from 'zlib';
 import { FASHION_MNIST_CLASSES, FASHION_MNIST_DEBIAN_DIR, findFashionMnist, loadFashionMnist } from './fashion-mnist';
@@ -11,7 +11,7 @@ afterAll(() => tmp.remove());
 /** Writes an MNIST-layout folder: train 7 images, t10k 3 images, 5×4 pixels; gzipped or raw. */
 function writeFolder(name: string, gz: boolean): string {
   const dir = path.join(tmp.dir, name);
-  require('fs').mkdirSync(dir, { recursive: true });
+  mkdirSync(dir, { recursive: true });
   const put = (file: string, bytes: Buffer) => writeFileSync(path.join(dir, gz ? `${file}.gz` : file), gz ? gzipSync(bytes) : bytes);
   put('train-images-idx3-ubyte', idxBytes([7, 5, 4], greyImages(7, 5, 4)));
   put('train-labels-idx1-ubyte', idxBytes([7], [3, 1, 4, 1, 5, 9, 2]));
@@ -38,7 +38,7 @@ describe('IDX folders', () => {
 
   it('rank-4 images [N, H, W, 3] load as RGB', async () => {
     const dir = path.join(tmp.dir, 'rgb');
-    require('fs').mkdirSync(dir);
+    mkdirSync(dir);
     const data = Array.from({ length: 2 * 2 * 3 * 3 }, (_, i) => i);
     writeFileSync(path.join(dir, 'x-images'), idxBytes([2, 2, 3, 3], data));
     writeFileSync(path.join(dir, 'x-labels'), idxBytes([2], [0, 1]));
@@ -111,7 +111,7 @@ describe('IDX bad inputs → DatasetError naming the file', () => {
 
   it('folder without the t10k files: missing, listing the names looked for', async () => {
     const dir = writeFolder('no-test', true);
-    require('fs').rmSync(path.join(dir, 't10k-images-idx3-ubyte.gz'));
+    rmSync(path.join(dir, 't10k-images-idx3-ubyte.gz'));
     const err = await errorOf(loadIdxFolder(dir));
     expect(err.code).toBe('missing');
     expect(err.message).toContain('t10k-images-idx3-ubyte.gz');

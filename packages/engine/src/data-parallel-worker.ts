@@ -22,6 +22,7 @@ async function handle(msg: ToWorker): Promise<void> {
   switch (msg.kind) {
     case 'init': {
       await initEngine({ backend: msg.backend, log: null });
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- the task module's path is known only at run time
       const mod = require(msg.module) as { createTask: (o: unknown) => ParallelTask | Promise<ParallelTask> };
       task = await mod.createTask(msg.options);
       sizes = task.variables.map((v) => v.size);

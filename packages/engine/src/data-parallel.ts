@@ -9,9 +9,8 @@
  * Node-only (worker_threads); uses only public tfjs API.
  */
 import { Worker } from 'worker_threads';
-import * as path from 'path';
-import { existsSync } from 'fs';
 import { ConfigError, EngineError } from './errors';
+import { checkPool, workerScript } from './worker-script';
 import type { FromWorker, StepInput, ToWorker } from './data-parallel-protocol';
 
 export type { ParallelTask, StepInput } from './data-parallel-protocol';
@@ -49,16 +48,8 @@ export class DataParallel {
    */
   static async create(options: DataParallelOptions): Promise<DataParallel> {
     const n = options.workers ?? 2;
-    if (!Number.isInteger(n) || n < 1 || n > 64) {
-      throw new ConfigError(`DataParallel: option 'workers' must be an integer in 1..64, got ${n}`);
-    }
-    if (!path.isAbsolute(options.module)) {
-      throw new ConfigError(`DataParallel: option 'module' must be an absolute path, got '${options.module}'`);
-    }
-    // Beside this file once built; from the package's dist when this file runs from source (tests).
-    const script = [path.join(__dirname, 'data-parallel-worker.js'), path.join(__dirname, '..', 'dist', 'data-parallel-worker.js')]
-      .find((f) => existsSync(f));
-    if (script === undefined) throw new EngineError('DataParallel: data-parallel-worker.js not found; build @infomax/engine first');
+    checkPool('DataParallel', { name: 'workers', value: n, min: 1 }, options.module);
+    const script = workerScript('data-parallel-worker.js');
     const workers = Array.from({ length: n }, () => new Worker(script));
     const pending = workers.map(() => [] as Array<(m: FromWorker) => void>);
     const dp = new DataParallel(workers, pending);

@@ -34,3 +34,4 @@ export type { Infer, InferInput, Schema, CheckContext } from './schema/fields';
 export { parseConfig, jsonSchemaOf } from './schema/parse-config';
 export type { ConfigFailure } from './schema/parse-config';
 export { showValue, keyPath, findUnsafeKey, unsafeKeyMessage, UNSAFE_KEYS } from './schema/issues';
+export type { ExampleSplitter, ExampleTask } from './example-parallel-protocol';

@@ -17,6 +17,8 @@ export { saveModelToDir as saveModel, loadModelFromDir as loadModel } from './mo
 export { writeFileAtomic } from './atomic-write';
 export { DataParallel } from './data-parallel';
 export type { DataParallelOptions, ParallelTask, StepInput } from './data-parallel';
+export { ExampleParallel } from './example-parallel';
+export type { ExampleParallelOptions, ExampleTask } from './example-parallel';
 
 /** How the native probes see the machine; replaceable in tests. */
 export interface NativeProbe {
@@ -50,6 +52,7 @@ const realProbe: NativeProbe = {
       return [];
     }
   },
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- optional peers, resolved only when asked for
   load: (name) => require(name),
   // A real dynamic import: TypeScript would turn a plain `import()` into `require()` under CommonJS.
   importModule: (name) => (new Function('s', 'return import(s)') as (s: string) => Promise<unknown>)(name),

@@ -32,6 +32,7 @@ import { estimatorField, estimatorIn, inputShapeField, seedField, sizesField } f
 import { Mlp } from './internal/mlp';
 import { buildImageEncoder, encoderField, partSeeds, type EncoderPart } from './internal/encoder-part';
 import type { Batch, LossResult, Objective } from './objective';
+import type { ExampleSplit } from './example-split';
 
 /** Negatives of DIM's local term, declared once. */
 export const DIM_LOCAL_NEGATIVES = ['batch', 'batch+locations'] as const;
@@ -169,33 +170,71 @@ export class DimObjective implements Objective {
    * @returns loss and metrics `mi_local`, `mi_global` (nats, per active term), `prior_gen` (the encoder's adversarial term)
    */
   loss(batch: Batch, options: { training: boolean; step: number }): LossResult {
-    const { training } = options;
     return tf.tidy(() => {
-      const images = training ? augmentAt(batch.images, this.config.augment, this.seeds[5], options.step) : batch.images;
-      const { local, global } = this.encoder.encode(images, { training });
-      const metrics: Record<string, tf.Scalar> = {};
-      const terms: tf.Scalar[] = [];
+      const images = options.training ? augmentAt(batch.images, this.config.augment, this.seeds[5], options.step) : batch.images;
+      const { loss, metrics } = this.batchLoss(this.examples(images, options), options);
+      return { loss, metrics };
+    });
+  }
+
+  /**
+   * The per-example / batch division of {@link loss}: the encoder and the local term's
+   * heads are per example; the scores, bounds and prior terms couple the batch. Null
+   * when the encoder uses batch norm (its batch statistics couple the examples) or the
+   * objective augments (one seeded draw per batch, which a shard would not reproduce).
+   */
+  split(): ExampleSplit | null {
+    if ((this.encoder.config as { batchNorm?: boolean }).batchNorm || this.config.augment.length > 0) return null;
+    return {
+      variables: [...this.encoder.trainableVariables, ...(this.localHead?.variables ?? []), ...(this.globalHead?.variables ?? [])],
+      examples: (images, options) => this.examples(images, options),
+      batchLoss: (outputs, options) => this.batchLoss(outputs, options),
+    };
+  }
+
+  /** Per-example outputs: local-head map `[b, L, U]` and global head `[b, U]` (β > 0), then the code `[b, D]` (α or γ > 0), then the local map `[b, M, M, C]` (α > 0). */
+  private examples(images: tf.Tensor4D, options: { training: boolean }): tf.Tensor[] {
+    return tf.tidy(() => {
+      const { local, global } = this.encoder.encode(images, { training: options.training });
+      const out: tf.Tensor[] = [];
       if (this.localHead && this.globalHead) {
         const [b, m1, m2, c] = local.shape;
         // A 1×1-conv head is a dense map of every location's feature vector.
         const flat = this.localHead.apply(tf.reshape(local, [b * m1 * m2, c])); // [B·M·M, U]
-        const g = this.globalHead.apply(global); // [B, U]
-        const u = g.shape[1];
-        const l = m1 * m2;
+        out.push(tf.reshape(flat, [b, m1 * m2, -1]), this.globalHead.apply(global));
+      }
+      if (this.globalCritic || this.prior) out.push(global);
+      if (this.globalCritic) out.push(local);
+      return out;
+    });
+  }
+
+  /** The loss from the outputs of {@link examples} for the whole batch. */
+  private batchLoss(outputs: tf.Tensor[], options: { training: boolean; step: number }): LossResult {
+    return tf.tidy(() => {
+      const rest = [...outputs];
+      const metrics: Record<string, tf.Scalar> = {};
+      const terms: tf.Scalar[] = [];
+      if (this.localHead && this.globalHead) {
+        const [heads, g] = rest.splice(0, 2) as [tf.Tensor3D, tf.Tensor2D]; // [B, L, U], [B, U]
+        const [b, l, u] = heads.shape;
+        const flat = tf.reshape(heads, [b * l, u]);
         const s = tf.div(tf.matMul(g, flat, false, true), Math.sqrt(u)); // [B, B·L]: s[i, k·L + l]
         const bound =
           this.config.localNegatives === 'batch'
-            ? this.bounds.apply('local', tf.reshape(s, [b, b, l]), {}, training)
+            ? this.bounds.apply('local', tf.reshape(s, [b, b, l]), {}, options.training)
             : this.bounds.apply('local', tf.reshape(tf.tile(tf.expandDims(s, 1), [1, l, 1]), [b * l, b * l]), {
                 // Row (i, l) repeats image i's global row for each of its locations; every
                 // location of another image is a negative, the image's own other locations are neither.
                 negativeMask: this.otherImagesMask(b, l),
-              }, training);
+              }, options.training);
         metrics.mi_local = bound.estimate;
         terms.push(tf.mul(this.config.beta, bound.loss));
       }
+      const global = (this.globalCritic || this.prior ? rest.shift() : undefined) as tf.Tensor2D;
       if (this.globalCritic) {
-        const bound = this.bounds.apply('global', this.globalCritic.scores(global, tf.reshape(local, [local.shape[0], -1])), {}, training);
+        const local = rest.shift() as tf.Tensor4D;
+        const bound = this.bounds.apply('global', this.globalCritic.scores(global, tf.reshape(local, [local.shape[0], -1])), {}, options.training);
         metrics.mi_global = bound.estimate;
         terms.push(tf.mul(this.config.alpha, bound.loss));
       }
@@ -203,7 +242,7 @@ export class DimObjective implements Objective {
         const gen = this.prior.generatorLoss(global);
         metrics.prior_gen = gen;
         terms.push(tf.mul(this.config.gamma, gen));
-        if (training) {
+        if (options.training) {
           this.pendingCodes?.dispose();
           this.pendingCodes = tf.keep(global.clone());
         }

@@ -12,6 +12,8 @@ export type { BuiltObjective } from './build-objective';
 export type { ObjectiveKind, ObjectiveConfig } from './build-objective';
 export { trainStep, trainStepAsync } from './train-step';
 export { ObjectiveBounds, ESTIMATOR_KINDS, MASKED_ESTIMATOR_KINDS } from './estimator';
+export type { StepOptions } from './train-step';
+export type { ExampleSplit } from './example-split';
 export type { EstimatorKind } from './estimator';
 export { DimObjective, DIM_LOCAL_NEGATIVES } from './dim';
 export type { DimConfig, DimLocalNegatives } from './dim';

@@ -7,6 +7,7 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import type { Encoder, GraphEncoder, GraphInput } from '@infomax/encoders';
+import type { ExampleSplit } from './example-split';
 
 /** A batch as the data package yields it: images `[batch, height, width, channels]` in [0, 1]. */
 export interface Batch {
@@ -73,6 +74,12 @@ export interface Objective<B = Batch, E = Encoder, X = tf.Tensor4D> {
    * @throws ShapeError naming the buffer when one is missing, unknown or of another shape
    */
   setBuffers?(buffers: Record<string, tf.Tensor>): void;
+  /**
+   * The loss divided into a per-example and a batch part (see {@link ExampleSplit}), so a
+   * step can spread the per-example part over threads. Absent when the objective offers
+   * none; null when its config couples the examples (an encoder with batch norm).
+   */
+  split?(): ExampleSplit | null;
   /** Optimizers owned by auxiliary parts, by name (their state goes into checkpoints). */
   readonly auxiliaryOptimizers: Record<string, tf.Optimizer>;
   /** Frees every variable and model the objective owns. */

@@ -2,10 +2,11 @@
  * One training step of any {@link Objective}: the step the trainer runs.
  */
 import * as tf from '@tensorflow/tfjs';
-import { globalNorm, releaseTapeOnThrow } from '@infomax/engine';
+import { globalNorm, releaseTapeOnThrow, type ExampleSplitter } from '@infomax/engine';
 import { NonFiniteError } from './errors';
 import type { Batch, Objective } from './objective';
 import { nonFiniteFacts, nonFiniteKind, stateSums, stepState, type Watched } from './internal/step-health';
+import { stepGradients } from './internal/step-gradients';
 
 /**
  * A step's results before they are read back, all in `values`: the metric scalars (named
@@ -19,22 +20,32 @@ interface PendingStep {
   state: Watched[];
 }
 
+/** Options of {@link trainStep} and {@link trainStepAsync}. */
+export interface StepOptions {
+  /**
+   * Spreads the per-example part of the step (the encoder, per-location heads) over
+   * threads: the engine's Node-only `ExampleParallel`. Needs an objective with a
+   * `split()` (DIM without batch norm). The gradient is the one-thread gradient up to
+   * float summation order. Default: none (one thread).
+   */
+  parallel?: ExampleSplitter;
+}
+
 /**
  * Minimises the loss, then runs the auxiliary step, and gathers everything the step
  * reports or checks into one tensor so that one read-back serves it all. Whatever
  * happens, it leaves behind that tensor only (or nothing, when it throws).
  */
-function runStep(objective: Objective, optimizer: tf.Optimizer, batch: Batch, step: number): PendingStep {
+function runStep(objective: Objective, optimizer: tf.Optimizer, batch: Batch, step: number, options: StepOptions): PendingStep {
   const made: tf.Tensor[] = [];
   try {
     return releaseTapeOnThrow(() => {
       const metrics: Record<string, tf.Scalar> = {};
-      const { value: loss, grads } = optimizer.computeGradients(() => {
-        const result = objective.loss(batch, { training: true, step });
+      const { value: loss, grads } = stepGradients({
+        objective, optimizer, batch, step, parallel: options.parallel,
         // The metrics would be freed with the rest of the forward pass; keep them to read after.
-        for (const [k, v] of Object.entries(result.metrics)) made.push((metrics[k] = tf.keep(v)));
-        return result.loss;
-      }, objective.variables);
+        onMetrics: (m) => Object.entries(m).forEach(([k, v]) => made.push((metrics[k] = tf.keep(v)))),
+      });
       made.push(loss, ...Object.values(grads));
       const norm = tf.tidy(() => globalNorm(Object.values(grads)));
       made.push(norm);
@@ -97,8 +108,10 @@ function named(pending: PendingStep, values: ArrayLike<number>): Record<string, 
  * @param optimizer the main optimizer (DIM's reference: Adam 1e-4, e.g. the engine's `adam(1e-4)`)
  * @param batch images `[batch, height, width, channels]` in [0, 1] (the caller keeps ownership)
  * @param step the step number (randomised views and schedules may use it)
+ * @param options see {@link StepOptions} (threads)
  * @returns `{ loss, ...metrics, ...auxiliary metrics }` as plain numbers (MI estimates in nats)
- * @throws ShapeError for images of the wrong shape; NonFiniteError naming what went
+ * @throws ShapeError for images of the wrong shape; ConfigError for `options.parallel` with an
+ *   objective that cannot split; NonFiniteError naming what went
  *   non-finite (`loss is NaN`, `gradient norm is Infinity`, `optimizer slot 'conv1/kernel/v'
  *   holds Infinity`, ...). The update has then been applied: the objective and the optimizer
  *   are diverged, to be rebuilt or restored from a checkpoint.
@@ -106,8 +119,8 @@ function named(pending: PendingStep, values: ArrayLike<number>): Record<string, 
  * const optimizer = adam(1e-4); // from @infomax/engine: tf.train.adam with a fused update
  * for (let step = 0; step < 100; step++) console.log(trainStep(objective, optimizer, { images }, step));
  */
-export function trainStep(objective: Objective, optimizer: tf.Optimizer, batch: Batch, step: number): Record<string, number> {
-  const pending = runStep(objective, optimizer, batch, step);
+export function trainStep(objective: Objective, optimizer: tf.Optimizer, batch: Batch, step: number, options: StepOptions = {}): Record<string, number> {
+  const pending = runStep(objective, optimizer, batch, step, options);
   try {
     const values = pending.values.dataSync();
     const bad = firstNonFinite(pending, values);
@@ -132,8 +145,8 @@ export function trainStep(objective: Objective, optimizer: tf.Optimizer, batch: 
  * @example
  * for (let step = 0; step < 100; step++) console.log(await trainStepAsync(objective, optimizer, { images }, step));
  */
-export async function trainStepAsync(objective: Objective, optimizer: tf.Optimizer, batch: Batch, step: number): Promise<Record<string, number>> {
-  const pending = runStep(objective, optimizer, batch, step);
+export async function trainStepAsync(objective: Objective, optimizer: tf.Optimizer, batch: Batch, step: number, options: StepOptions = {}): Promise<Record<string, number>> {
+  const pending = runStep(objective, optimizer, batch, step, options);
   try {
     const values = await pending.values.data();
     const bad = firstNonFinite(pending, values);

@@ -77,7 +77,7 @@ describe('every view gives the same numbers on wasm and cpu', () => {
         try {
           expectClose(arr, onCpu[name][i], 1e-4 * scale);
         } catch (e) {
-          throw new Error(`${name}, output ${i}: ${(e as Error).message}`);
+          throw new Error(`${name}, output ${i}: ${(e as Error).message}`, { cause: e });
         }
       });
     }

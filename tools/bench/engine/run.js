@@ -30,7 +30,7 @@ function timeSteps(h, w, c, batch, minSeconds, warmup = 2, minSteps = 3) {
   for (let i = 0; i < warmup; i++) step(x);
   let n = 0;
   const t0 = performance.now();
-  let dt = 0;
+  let dt;
   do {
     step(x);
     n++;
@@ -48,7 +48,7 @@ async function timeParallel(h, w, c, batch, workers, minSeconds) {
   for (let i = 0; i < 2; i++) await dp.step(input);
   let n = 0;
   const t0 = performance.now();
-  let dt = 0;
+  let dt;
   do {
     await dp.step(input);
     n++;

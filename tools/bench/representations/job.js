@@ -149,7 +149,7 @@ async function pixels(job, cfg) {
 }
 
 function buildCritic(spec, dim, seed) {
-  const { kind, steps, ...options } = spec;
+  const { kind, steps: _steps, ...options } = spec; // steps: the critic's training length, not a critic option
   const base = { xDim: dim, yDim: dim, seed, ...options };
   if (kind === 'bilinear') return bilinearCritic(base);
   if (kind === 'separable') return separableCritic(base);

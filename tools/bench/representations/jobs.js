@@ -13,7 +13,7 @@ function loadConfig(file = process.env.INFOMAX_REPRESENTATIONS_CONFIG ?? CONFIG)
   try {
     cfg = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (e) {
-    throw new Error(`${file}: not readable JSON (${e.message})`);
+    throw new Error(`${file}: not readable JSON (${e.message})`, { cause: e });
   }
   for (const key of ['backend', 'batchSize', 'learningRate', 'probe', 'datasets', 'headlineSeeds', 'methods', 'defaultDatasets', 'supervised', 'halves']) {
     if (cfg[key] === undefined) throw new Error(`${file}: missing key '${key}'`);

@@ -32,7 +32,7 @@ function readRecord(file) {
   try {
     record = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (e) {
-    throw new Error(`${file}: not readable JSON (${e.message})`);
+    throw new Error(`${file}: not readable JSON (${e.message})`, { cause: e });
   }
   if (!Array.isArray(record.groups) || !Array.isArray(record.halves)) throw new Error(`${file}: expected { backend, logB, groups: [...], halves: [...] }`);
   return record;

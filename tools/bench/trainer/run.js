@@ -15,10 +15,10 @@ const os = require('os');
 const path = require('path');
 const { spawn } = require('child_process');
 const { BENCH_JSON, SUMMARY_LINE, writeQuotes } = require('./quotes');
+const { PAGE, writeBetween } = require('./page');
 
 const ROOT = path.join(__dirname, '..', '..', '..');
 const CLI = path.join(ROOT, 'apps', 'trainer', 'dist', 'cli.js');
-const PAGE = path.join(ROOT, 'docs', 'benchmarks', 'trainer.md');
 const BEGIN = '<!-- quick-start table: written by tools/bench/trainer/run.js from trainer.json -->';
 const END = '<!-- end of the quick-start table -->';
 
@@ -111,15 +111,6 @@ function table(bench) {
   return lines;
 }
 
-/** Rewrites the table between the markers of docs/benchmarks/trainer.md. */
-function writeTable(bench) {
-  const page = fs.readFileSync(PAGE, 'utf8');
-  const a = page.indexOf(BEGIN);
-  const b = page.indexOf(END);
-  if (a < 0 || b < a) throw new Error(`${path.relative(ROOT, PAGE)}: the markers '${BEGIN}' and '${END}' are missing`);
-  fs.writeFileSync(PAGE, `${page.slice(0, a + BEGIN.length)}\n\n${table(bench).join('\n')}\n\n${page.slice(b)}`);
-}
-
 async function main() {
   let bench;
   if (process.argv.includes('--report-only')) {
@@ -149,7 +140,7 @@ async function main() {
     };
     fs.writeFileSync(BENCH_JSON, `${JSON.stringify(bench, null, 2)}\n`);
   }
-  writeTable(bench);
+  writeBetween(BEGIN, END, table(bench));
   const changed = writeQuotes(bench.summary);
   console.log(table(bench).join('\n'));
   console.log(`wrote ${[BENCH_JSON, PAGE].map((f) => path.relative(ROOT, f)).join(', ')}${changed.length ? `; quotes updated in ${changed.join(', ')}` : ''}`);

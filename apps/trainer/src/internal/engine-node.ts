@@ -7,4 +7,5 @@
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const engineNode = require('@infomax/engine') as typeof import('@infomax/engine/dist/node');
 
-export const { saveModel, loadModel, writeFileAtomic, DataParallel } = engineNode;
+export const { saveModel, loadModel, writeFileAtomic, DataParallel, ExampleParallel } = engineNode;
+export type ExampleParallel = import('@infomax/engine/dist/node').ExampleParallel;

@@ -91,12 +91,12 @@ describeWithTu('graph runs on MUTAG', () => {
 describeWithTu('bad graph inputs: one error line naming what is wrong, the documented exit code, nothing left behind', () => {
   const cases: Array<[string, () => string[], number, RegExp]> = [
     ['a graph objective on digits', () => ['train', '--set', 'objective.kind=infograph'], EXIT.usage,
-      /ConfigError: config 'objective\.kind': 'infograph' trains on graphs, but data\.dataset 'digits' holds images: use data\.dataset 'tu'/],
+      /ConfigError: config 'objective\.kind': expected an image objective: 'infograph' trains on graphs, but data\.dataset 'digits' holds images \(use data\.dataset 'tu'/],
     ['an image objective on graphs', () => ['train', '--dataset', 'tu', '--data-path', MUTAG, '--set', 'objective.kind=dim'], EXIT.usage,
-      /ConfigError: config 'objective\.kind': 'dim' trains on images, but data\.dataset 'tu' holds graphs: use objective\.kind 'infograph'/],
-    ['tu without data.path', () => ['train', '--dataset', 'tu'], EXIT.usage, /ConfigError: config 'data\.path': dataset 'tu' needs a folder: give data\.path \(flag --data-path\)/],
-    ['a probe of another layer', () => ['train', '--dataset', 'tu', '--data-path', MUTAG, '--set', 'eval.layer=fc'], EXIT.usage, /config 'eval\.layer': must be 'code' for data\.dataset 'tu'/],
-    ['a train limit', () => ['train', '--dataset', 'tu', '--data-path', MUTAG, '--set', 'data.trainLimit=50'], EXIT.usage, /config 'data\.trainLimit': is not used by data\.dataset 'tu'/],
+      /ConfigError: config 'objective\.kind': expected a graph objective \(infograph\): 'dim' trains on images, but data\.dataset 'tu' holds graphs, got 'dim'/],
+    ['tu without data.path', () => ['train', '--dataset', 'tu'], EXIT.usage, /ConfigError: config 'data\.path': expected a folder: dataset 'tu' reads its files from data\.path \(flag --data-path\), got null/],
+    ['a probe of another layer', () => ['train', '--dataset', 'tu', '--data-path', MUTAG, '--set', 'eval.layer=fc'], EXIT.usage, /config 'eval\.layer': expected 'code' for data\.dataset 'tu' \(the graph vector\), got 'fc'/],
+    ['a train limit', () => ['train', '--dataset', 'tu', '--data-path', MUTAG, '--set', 'data.trainLimit=50'], EXIT.usage, /config 'data\.trainLimit': expected no value for data\.dataset 'tu'.*, got 50/],
     ['a missing folder', () => ['train', '--dataset', 'tu', '--data-path', path.join(tmp, 'nowhere')], EXIT.data, /DatasetError: .*nowhere/],
     ['a malformed graph_indicator', () => ['train', '--dataset', 'tu', '--data-path', brokenMutag()], EXIT.data,
       /DatasetError: .*MUTAG_graph_indicator\.txt.*line 3/],

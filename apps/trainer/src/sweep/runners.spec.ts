@@ -89,7 +89,7 @@ test('a cell the trainer refuses (batch larger than the data: exit 2) fails for 
   expect(JSON.parse(fs.readFileSync(path.join(sweepDir('bad'), 'batchSize-500_steps-2', 'failed.json'), 'utf8')).code).toBe(EXIT.usage);
   expect(runsIn('bad', 'batchSize-500_steps-2')).toBe(1);
   const status = await runCli(['sweep', bad, '-o', path.join(tmp, 'bad'), '--status']);
-  expect(status.stdout).toMatch(/^failed   batchSize-500_steps-2: exit 2: ConfigError/m);
+  expect(status.stdout).toMatch(/^failed {3}batchSize-500_steps-2: exit 2: ConfigError/m);
   expect(status.stdout).toMatch(/tiny: 1 done, 0 running, 0 waiting, 1 failed of 2 cells/);
   expect(fs.readFileSync(path.join(sweepDir('bad'), 'summary.md'), 'utf8')).toMatch(/^\| batchSize-500_steps-2 \| 500 \| 2 \| — \|/m);
 }, 120000);

@@ -26,6 +26,7 @@ export async function startWebgpu(): Promise<EngineInfo> {
     throw new Error(
       `${ICD} exists but webgpu did not start (${(e as Error).message}); run these specs with npm test: ` +
         'swiftshader.cjs sets VK_ICD_FILENAMES, XDG_RUNTIME_DIR and LD_LIBRARY_PATH before Node starts',
+      { cause: e },
     );
   }
 }

@@ -40,7 +40,7 @@ describe('NamedBound', () => {
     const s1 = randomScores(1, [4, 4, 2]);
     const s2 = randomScores(2, [4, 4, 2]);
     expect(a.state()!.shape).toEqual([0]);
-    tf.dispose([a.apply(s1).loss, a.state()]);
+    tf.dispose([a.apply(s1).loss, a.state()!]);
     const saved = a.state()!;
     const b = new NamedBound('mine');
     b.load(saved);

@@ -16,7 +16,7 @@ export function expectAllClose(actual: ArrayLike<number>, expected: ArrayLike<nu
     try {
       expectClose(actual[i], expected[i], tol);
     } catch (err) {
-      throw new Error(`at index ${i}: ${(err as Error).message}`);
+      throw new Error(`at index ${i}: ${(err as Error).message}`, { cause: err });
     }
   }
 }
