@@ -9,6 +9,7 @@ import * as path from 'path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { bool, expectedOf, finite, int, jsonSchemaOf, list, nullish, object, oneOf, parseConfig, reject, text, type CheckContext, type Infer } from '@infomax/engine';
+import { objectiveJsonSchema } from '@infomax/objectives';
 import { ConfigError } from './errors';
 import { LOGGERS, type LoggerKind } from './loggers/logger';
 import { deepMerge, setPath, type Raw } from './internal/key-paths';
@@ -156,7 +157,13 @@ export function resolveConfig(raw: unknown, validateObjective?: (objective: Raw)
  * JSON.stringify(runConfigJsonSchema(), null, 2);
  */
 export function runConfigJsonSchema(): Record<string, unknown> {
-  return jsonSchemaOf(configSchema, { title: 'infomax run config', description: 'A run of `infomax train -c <file>`: every key is optional.' });
+  const doc = jsonSchemaOf(configSchema, { title: 'infomax run config', description: 'A run of `infomax train -c <file>`: every key is optional.' });
+  // The objective section is checked by @infomax/objectives once the data is loaded: its schema,
+  // less what the run fills in (the data's input size; the kind, dim or infograph by dataset).
+  const properties = doc.properties as Record<string, Record<string, unknown>>;
+  const { anyOf: kinds } = objectiveJsonSchema({ shapeFromData: true, defaultKinds: ['dim', 'infograph'] });
+  properties.objective = { description: properties.objective.description, default: {}, anyOf: [...(kinds as object[]), { type: 'null' }] };
+  return doc;
 }
 
 /**

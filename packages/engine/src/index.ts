@@ -29,7 +29,7 @@ export type { ScheduleKind, ScheduleSpec } from './lr-schedule';
 export { clipByGlobalNorm, globalNorm } from './gradient-clip';
 export { canReadSync, registerAsyncOnlyBackend } from './readback';
 export { releaseTapeOnThrow } from './gradient-tape';
-export { int, finite, oneOf, text, bool, list, object, optional, nullish, reject, expectedOf } from './schema/fields';
+export { int, finite, oneOf, text, bool, list, object, byKind, optional, nullish, reject, expectedOf } from './schema/fields';
 export type { Infer, InferInput, Schema, CheckContext } from './schema/fields';
 export { parseConfig, jsonSchemaOf } from './schema/parse-config';
 export type { ConfigFailure } from './schema/parse-config';

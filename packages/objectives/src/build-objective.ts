@@ -7,8 +7,10 @@ import { buildCpc, type CpcConfig } from './cpc';
 import { buildDim, type DimConfig } from './dim';
 import { buildInfograph, type InfographConfig, type InfographObjective } from './infograph';
 import { buildSimclr, type SimclrConfig } from './simclr';
-import { ConfigReader } from './internal/config-reader';
+import type { Infer } from '@infomax/engine';
+import { parseObjectiveConfig } from './internal/config-schema';
 import type { Objective } from './objective';
+import { OBJECTIVE_SCHEMA } from './objective-schema';
 
 /** Objective kinds `buildObjective` knows, declared once: the image objectives, then InfoGraph (graphs). */
 export const OBJECTIVE_KINDS = ['dim', 'cmc', 'cpc', 'simclr', 'infograph'] as const;
@@ -70,29 +72,29 @@ export function initialisationConfig<T extends { kind: string }>(config: T): Par
  * @param config `{ kind, inputShape: [height, width, channels], ...options }`, or for graphs `{ kind: 'infograph', featureSize, ...options }`
  * @returns the objective; its `loss(batch)` takes images `[batch, height, width, channels]`
  *   (InfoGraph's: a batch of graphs)
- * @throws ConfigError naming the key path (`prior.hidden[1]`, `encoder`) that is unknown, missing or out of range
+ * @throws ConfigError naming the key path (`prior.hidden[1]`, `encoder`) that is unknown, missing or out of range:
+ *   `buildObjective: config key '<path>': expected <what>, got <value>` (the JSON Schema: {@link objectiveJsonSchema})
  * @example
  * const objective = buildObjective({ kind: 'dim', inputShape: [28, 28, 1] });
  * const optimizer = adam(1e-4); // from @infomax/engine
  * const metrics = trainStep(objective, optimizer, { images }, 0); // { loss, mi_local }
  */
 export function buildObjective<K extends string>(config: { kind: K } & Record<string, unknown>): BuiltObjective<K> {
-  const r = new ConfigReader('buildObjective', config);
-  const kind = r.choice('kind', OBJECTIVE_KINDS, undefined);
-  return build(kind, r) as BuiltObjective<K>;
+  const resolved = parseObjectiveConfig(OBJECTIVE_SCHEMA, config);
+  return build(resolved) as BuiltObjective<K>;
 }
 
-function build(kind: ObjectiveKind, r: ConfigReader): Objective | InfographObjective {
-  switch (kind) {
+function build(config: Infer<typeof OBJECTIVE_SCHEMA>): Objective | InfographObjective {
+  switch (config.kind) {
     case 'dim':
-      return buildDim(r);
+      return buildDim(config);
     case 'cmc':
-      return buildCmc(r);
+      return buildCmc(config);
     case 'cpc':
-      return buildCpc(r);
+      return buildCpc(config);
     case 'simclr':
-      return buildSimclr(r);
+      return buildSimclr(config);
     case 'infograph':
-      return buildInfograph(r);
+      return buildInfograph(config);
   }
 }

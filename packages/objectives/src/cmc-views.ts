@@ -4,9 +4,8 @@
  * grayscale images, where there is no colour to split).
  */
 import * as tf from '@tensorflow/tfjs';
-import { Rng } from '@infomax/engine';
+import { byKind, finite, int, list, nullish, object, oneOf, reject, Rng } from '@infomax/engine';
 import { halves, HALVES_AXES, labSplit, randomResizedCrop, type HalvesAxis } from '@infomax/views';
-import type { ConfigReader } from './internal/config-reader';
 
 /** View splits CMC knows, declared once. */
 export const CMC_VIEW_KINDS = ['lab', 'labChannels', 'halves', 'crops'] as const;
@@ -20,24 +19,37 @@ export type CmcViewsConfig =
   | { kind: 'halves'; axis: HalvesAxis }
   | { kind: 'crops'; count: number; scale: [number, number] };
 
-/** Reads `views` (default: `lab` for 3 channels, else two `crops`). */
-export function readViews(r: ConfigReader, channels: number): CmcViewsConfig {
-  const v = r.sub('views');
-  const kind = v.choice('kind', CMC_VIEW_KINDS, channels === 3 ? 'lab' : 'crops');
-  if ((kind === 'lab' || kind === 'labChannels') && channels !== 3) {
-    v.fail('kind', `'halves' or 'crops' for ${channels}-channel images (Lab needs RGB)`, kind);
-  }
-  let out: CmcViewsConfig;
-  if (kind === 'halves') out = { kind, axis: v.choice('axis', HALVES_AXES, 'rows') };
-  else if (kind === 'crops') {
-    const count = v.int('count', 2, 2);
-    const scale = (v.raw('scale') ?? [0.3, 1]) as number[];
-    const ok = Array.isArray(scale) && scale.length === 2 && scale.every((s) => typeof s === 'number' && s > 0 && s <= 1) && scale[0] <= scale[1];
-    if (!ok) v.fail('scale', '[lo, hi] with 0 < lo ≤ hi ≤ 1', scale);
-    out = { kind, count, scale: [scale[0], scale[1]] };
-  } else out = { kind };
-  v.done();
-  return out;
+const CROP_SCALE = [0.3, 1];
+
+/** The `views` key: each kind with its own keys and defaults (the kind itself defaults by the channels: {@link defaultViews}). */
+export const VIEWS_SCHEMA = byKind([
+  object({ kind: oneOf(['lab'] as const) }),
+  object({ kind: oneOf(['labChannels'] as const) }),
+  object({ kind: oneOf(['halves'] as const), axis: nullish(oneOf(HALVES_AXES), 'rows') }),
+  object({
+    kind: oneOf(['crops'] as const),
+    count: nullish(int(2), 2),
+    scale: nullish(list(finite({ above: 0, max: 1 }), { length: 2, what: '[lo, hi] with 0 < lo ≤ hi ≤ 1' }), CROP_SCALE),
+  }).transform((v, ctx) => (v.scale[0] > v.scale[1] ? reject(ctx, ['scale'], '[lo, hi] with 0 < lo ≤ hi ≤ 1', v.scale) : v)),
+]).transform((v) => v as CmcViewsConfig);
+
+/** The views when the config names none: Lab's L vs ab for RGB, else two crops. */
+export function defaultViews(channels: number): CmcViewsConfig {
+  return channels === 3 ? { kind: 'lab' } : { kind: 'crops', count: 2, scale: CROP_SCALE as [number, number] };
+}
+
+/** Whether `views` can split `channels`-channel images (Lab needs RGB). */
+export function viewsFit(views: CmcViewsConfig, channels: number): boolean {
+  return channels === 3 || (views.kind !== 'lab' && views.kind !== 'labChannels');
+}
+
+/** Each view's shape `[height, width, channels]` on images of `inputShape`, in inference mode. */
+export function viewShapes(views: CmcViewsConfig, inputShape: readonly number[]): number[][] {
+  const viewOf = viewFunction(views, new Rng(0));
+  return tf.tidy(() => {
+    const blank: tf.Tensor = tf.zeros([1, ...inputShape]);
+    return viewOf(blank as tf.Tensor4D, false).map((t) => t.shape.slice(1));
+  });
 }
 
 /** Whether every view is the same image at test time (crops: each is the whole image). */

@@ -17,16 +17,17 @@
  * He et al. 2020, "Momentum Contrast for Unsupervised Visual Representation Learning", https://arxiv.org/abs/1911.05722
  */
 import * as tf from '@tensorflow/tfjs';
-import { Rng } from '@infomax/engine';
+import { z } from 'zod';
+import { bool, finite, int, nullish, object, oneOf, reject, Rng } from '@infomax/engine';
 import { buildEncoder, type Encoder, type EncoderConfig } from '@infomax/encoders';
 import { MemoryQueue, separableCritic, type Critic } from '@infomax/estimators';
-import { readViews, viewFunction, viewsAlikeAtTest, type CmcViewsConfig } from './cmc-views';
+import { defaultViews, VIEWS_SCHEMA, viewFunction, viewsAlikeAtTest, viewsFit, viewShapes, type CmcViewsConfig } from './cmc-views';
 import { augment, type AugmentStep } from '@infomax/views';
-import { ESTIMATOR_KINDS, MASKED_ESTIMATOR_KINDS, ObjectiveBounds, type EstimatorKind } from './estimator';
-import { readAugment, stepRng } from './internal/augment-config';
+import { MASKED_ESTIMATOR_KINDS, ObjectiveBounds, type EstimatorKind } from './estimator';
+import { augmentField, checkAugment, stepRng } from './internal/augment-config';
 import { checkBuffers, rngBuffer, setRng } from './internal/buffers';
-import type { ConfigReader } from './internal/config-reader';
-import { buildEncoderAt, partSeeds, readEncoder, readInputShape, type EncoderPart } from './internal/encoder-part';
+import { estimatorField, estimatorIn, inputShapeField, seedField, sizesField, temperatureField } from './internal/config-schema';
+import { buildEncoderAt, buildImageEncoder, encoderField, partSeeds, type EncoderPart } from './internal/encoder-part';
 import type { Batch, LossResult, Objective } from './objective';
 
 /** How views are paired, declared once. */
@@ -81,51 +82,54 @@ export type CmcConfig = {
   seed: number;
 };
 
-/** Reads and validates a CMC config (the one place its defaults are set) and builds it. */
-export function buildCmc(r: ConfigReader): CmcObjective {
-  const inputShape = readInputShape(r);
-  const seed = r.number('seed', 0);
-  const views = readViews(r, inputShape[2]);
-  // The views' shapes size each view's encoder: run the (inference-mode) views on one blank image.
-  const viewOf = viewFunction(views, new Rng(0));
-  const shapes = tf.tidy(() => viewOf(tf.zeros([1, ...inputShape]) as tf.Tensor4D, false).map((t) => t.shape.slice(1)));
-  const seeds = partSeeds(seed, 2 * shapes.length + 2);
-  const sharedEncoder = r.bool('sharedEncoder', false);
-  if (sharedEncoder && shapes.some((s) => s.join('x') !== shapes[0].join('x'))) {
-    r.fail('sharedEncoder', `false for views of different shapes (${shapes.map((s) => `[${s.join(', ')}]`).join(' vs ')})`, true);
+/** A CMC config's keys, defaults and checks across keys (the one place they are set). */
+export const CMC_SCHEMA = object({
+  kind: oneOf(['cmc'] as const),
+  inputShape: inputShapeField(),
+  views: nullish(VIEWS_SCHEMA, null),
+  mode: nullish(oneOf(CMC_MODES), 'core'),
+  encoder: encoderField({ kind: 'dcgan' }),
+  estimator: estimatorField('infonce'),
+  temperature: temperatureField(0.07),
+  projectionHidden: sizesField([]),
+  projectionUnits: nullish(int(1), 128),
+  queueSize: nullish(int(0), 0),
+  momentum: nullish(finite({ min: 0, below: 1 }), 0),
+  sharedEncoder: nullish(bool(), false),
+  augment: augmentField([]),
+  seed: seedField(),
+}).transform((c, ctx): CmcConfig => {
+  const inputShape = c.inputShape as [number, number, number];
+  const views = c.views ?? defaultViews(inputShape[2]);
+  if (!viewsFit(views, inputShape[2])) return reject(ctx, ['views', 'kind'], `halves or crops for ${inputShape[2]}-channel images (Lab needs RGB)`, views.kind);
+  if (c.sharedEncoder) {
+    const shapes = viewShapes(views, inputShape);
+    if (shapes.some((s) => s.join('x') !== shapes[0].join('x'))) {
+      return reject(ctx, ['sharedEncoder'], `false for views of different shapes (${shapes.map((s) => `[${s.join(', ')}]`).join(' vs ')})`, true);
+    }
   }
-  const first = readEncoder(r, 'encoder', shapes[0], seeds[0], { kind: 'dcgan' });
+  if (c.queueSize > 0 && !estimatorIn(ctx, c.estimator, MASKED_ESTIMATOR_KINDS, 'with a queue (queued codes are extra negatives)')) return z.NEVER;
+  if (!checkAugment(ctx, c.augment, inputShape)) return z.NEVER;
+  return { ...c, inputShape, views, augment: c.augment };
+});
+
+/** Builds CMC from a config {@link CMC_SCHEMA} resolved: an encoder per view (or one shared), momentum copies. */
+export function buildCmc(config: CmcConfig): CmcObjective {
+  const shapes = viewShapes(config.views, config.inputShape);
+  const seeds = partSeeds(config.seed, 2 * shapes.length + 2);
+  const first = buildImageEncoder(config.encoder, shapes[0], seeds[0]);
   const encoders = [first.encoder];
   try {
     for (let v = 1; v < shapes.length; v++) {
-      encoders.push(sharedEncoder ? first.encoder : buildEncoderAt(r, 'encoder', { ...first.stored, inputShape: shapes[v], seed: seeds[v] } as EncoderConfig));
+      encoders.push(config.sharedEncoder ? first.encoder : buildEncoderAt(config.encoder, { ...first.stored, inputShape: shapes[v], seed: seeds[v] } as EncoderConfig));
     }
-    const config: CmcConfig = {
-      kind: 'cmc',
-      inputShape,
-      views,
-      mode: r.choice('mode', CMC_MODES, 'core'),
-      encoder: first.stored,
-      estimator: r.choice('estimator', ESTIMATOR_KINDS, 'infonce'),
-      temperature: r.number('temperature', 0.07, 0, Infinity, { loOpen: true }),
-      projectionHidden: r.ints('projectionHidden', []),
-      projectionUnits: r.int('projectionUnits', 128),
-      queueSize: r.int('queueSize', 0, 0),
-      momentum: r.number('momentum', 0, 0, 1, { hiOpen: true }),
-      sharedEncoder,
-      augment: readAugment(r, 'augment', inputShape),
-      seed,
-    };
-    if (config.queueSize > 0 && !(MASKED_ESTIMATOR_KINDS as readonly string[]).includes(config.estimator)) {
-      r.fail('estimator', `one of ${MASKED_ESTIMATOR_KINDS.map((k) => `'${k}'`).join(', ')} with a queue (queued codes are extra negatives)`, config.estimator);
-    }
-    r.done();
-    if (config.momentum > 0) encoders.push(...momentumCopies(encoders));
-    return new CmcObjective(config, encoders.slice(0, shapes.length), seeds.slice(shapes.length), encoders.slice(shapes.length));
   } catch (err) {
     new Set(encoders).forEach((e) => e.dispose());
     throw err;
   }
+  if (config.momentum > 0) encoders.push(...momentumCopies(encoders));
+  const resolved = { ...config, encoder: first.stored };
+  return new CmcObjective(resolved, encoders.slice(0, shapes.length), seeds.slice(shapes.length), encoders.slice(shapes.length));
 }
 
 /** A key encoder per view, each a copy of its view's encoder (views sharing an encoder share its copy). */

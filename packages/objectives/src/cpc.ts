@@ -16,15 +16,16 @@
  * Coding", https://arxiv.org/abs/1807.03748; Hénaff et al. 2020, https://arxiv.org/abs/1905.09272
  */
 import * as tf from '@tensorflow/tfjs';
-import { Rng } from '@infomax/engine';
+import { z } from 'zod';
+import { int, list, nullish, object, oneOf, reject, Rng } from '@infomax/engine';
 import type { Encoder, ImageEncoderConfig } from '@infomax/encoders';
 import { patchGrid } from '@infomax/views';
 import type { AugmentStep } from '@infomax/views';
-import { ESTIMATOR_KINDS, ObjectiveBounds, type EstimatorKind } from './estimator';
-import { augmentAt, readAugment } from './internal/augment-config';
+import { ObjectiveBounds, type EstimatorKind } from './estimator';
+import { augmentAt, augmentField, checkAugment } from './internal/augment-config';
 import { checkBuffers } from './internal/buffers';
-import type { ConfigReader } from './internal/config-reader';
-import { buildEncoderAt, partSeeds, readEncoder, readInputShape, type EncoderPart } from './internal/encoder-part';
+import { estimatorField, inputShapeField, seedField } from './internal/config-schema';
+import { buildEncoderAt, buildImageEncoder, encoderField, partSeeds, type EncoderPart } from './internal/encoder-part';
 import { MaskedConvStack } from './internal/masked-conv';
 import { glorot } from './internal/mlp';
 import type { Batch, LossResult, Objective } from './objective';
@@ -57,49 +58,46 @@ export type CpcConfig = {
   seed: number;
 };
 
-/** Reads and validates a CPC config (the one place its defaults are set) and builds it. */
-export function buildCpc(r: ConfigReader): CpcObjective {
-  const inputShape = readInputShape(r);
-  const seed = r.number('seed', 0);
-  const p = r.sub('patch');
-  const size = p.int('size', 8, 1, Math.min(inputShape[0], inputShape[1]));
-  const patch = { size, stride: p.int('stride', Math.max(1, Math.floor(size / 2)), 1) };
-  p.done();
-  const grid: [number, number] = [
-    Math.floor((inputShape[0] - patch.size) / patch.stride) + 1,
-    Math.floor((inputShape[1] - patch.size) / patch.stride) + 1,
-  ];
-  if (grid[0] < 2) r.fail('patch', 'a size and stride giving at least 2 rows of patches', patch);
-  const c = r.sub('context');
-  const context = { channels: c.ints('channels', [64, 64], 1, 1), rows: c.int('rows', 3), cols: c.int('cols', 3) };
-  if (context.cols % 2 === 0) c.fail('cols', 'an odd integer (a centred kernel)', context.cols);
-  c.done();
-  const seeds = partSeeds(seed, 4);
-  const patchShape = [patch.size, patch.size, inputShape[2]];
-  // Resolve and validate the patch encoder's config on its own, then build it over the grid.
-  const probe = readEncoder(r, 'encoder', patchShape, seeds[0], { kind: 'dcgan', filters: [32, 64], fc: [] } as EncoderPart);
+/** Rows and columns of the patch grid of an image `[height, width, …]`. */
+function gridOf(inputShape: readonly number[], patch: { size: number; stride: number }): [number, number] {
+  return [Math.floor((inputShape[0] - patch.size) / patch.stride) + 1, Math.floor((inputShape[1] - patch.size) / patch.stride) + 1];
+}
+
+/** A CPC config's keys, defaults and checks across keys (the one place they are set). */
+export const CPC_SCHEMA = object({
+  kind: oneOf(['cpc'] as const),
+  inputShape: inputShapeField(),
+  patch: nullish(object({ size: nullish(int(1), 8), stride: nullish(int(1), null) }), {}),
+  encoder: encoderField({ kind: 'dcgan', filters: [32, 64], fc: [] } as EncoderPart),
+  context: nullish(object({ channels: nullish(list(int(1), { min: 1 }), [64, 64]), rows: nullish(int(1), 3), cols: nullish(int(1), 3) }), {}),
+  offsets: nullish(int(1), 2),
+  negatives: nullish(oneOf(CPC_NEGATIVES), 'batch+locations'),
+  estimator: estimatorField('infonce'),
+  augment: augmentField([]),
+  seed: seedField(),
+}).transform((c, ctx): CpcConfig => {
+  const inputShape = c.inputShape as [number, number, number];
+  const side = Math.min(inputShape[0], inputShape[1]);
+  if (c.patch.size > side) return reject(ctx, ['patch', 'size'], `an integer in 1..${side} (the image's shorter side)`, c.patch.size);
+  const patch = { size: c.patch.size, stride: c.patch.stride ?? Math.max(1, Math.floor(c.patch.size / 2)) };
+  const rows = gridOf(inputShape, patch)[0];
+  if (rows < 2) return reject(ctx, ['patch'], 'a size and stride giving at least 2 rows of patches', patch);
+  if (c.context.cols % 2 === 0) return reject(ctx, ['context', 'cols'], 'an odd integer (a centred kernel)', c.context.cols);
+  if (c.offsets > rows - 1) return reject(ctx, ['offsets'], `an integer in 1..${rows - 1} (offsets below the ${rows} rows of patches)`, c.offsets);
+  if (!checkAugment(ctx, c.augment, inputShape)) return z.NEVER;
+  return { ...c, inputShape, patch };
+});
+
+/** Builds CPC from a config {@link CPC_SCHEMA} resolved: the patch encoder over the grid, the context network, the predictors. */
+export function buildCpc(config: CpcConfig): CpcObjective {
+  const seeds = partSeeds(config.seed, 4);
+  const patchShape = [config.patch.size, config.patch.size, config.inputShape[2]];
+  // Resolve and check the patch encoder's config on its own, then build it over the grid.
+  const probe = buildImageEncoder(config.encoder, patchShape, seeds[0]);
   probe.encoder.dispose();
   const inner = { ...probe.stored, inputShape: patchShape, seed: seeds[0] } as ImageEncoderConfig;
-  const encoder = buildEncoderAt(r, 'encoder', { kind: 'patch', grid, encoder: inner });
-  try {
-    const config: CpcConfig = {
-      kind: 'cpc',
-      inputShape,
-      patch,
-      encoder: probe.stored,
-      context,
-      offsets: r.int('offsets', 2, 1, grid[0] - 1),
-      negatives: r.choice('negatives', CPC_NEGATIVES, 'batch+locations'),
-      estimator: r.choice('estimator', ESTIMATOR_KINDS, 'infonce'),
-      augment: readAugment(r, 'augment', inputShape),
-      seed,
-    };
-    r.done();
-    return new CpcObjective(config, encoder, seeds.slice(1));
-  } catch (err) {
-    encoder.dispose();
-    throw err;
-  }
+  const encoder = buildEncoderAt(config.encoder, { kind: 'patch', grid: gridOf(config.inputShape, config.patch), encoder: inner });
+  return new CpcObjective({ ...config, encoder: probe.stored }, encoder, seeds.slice(1));
 }
 
 /** CPC as an {@link Objective}; build it with `buildObjective({ kind: 'cpc', inputShape })`. */

@@ -19,17 +19,18 @@
  * and maximization", https://arxiv.org/abs/1808.06670
  */
 import * as tf from '@tensorflow/tfjs';
-import { Rng } from '@infomax/engine';
+import { z } from 'zod';
+import { finite, int, nullish, object, oneOf, reject, Rng } from '@infomax/engine';
 import type { Encoder } from '@infomax/encoders';
 import { separableCritic, type Critic } from '@infomax/estimators';
 import type { AugmentStep } from '@infomax/views';
-import { ESTIMATOR_KINDS, MASKED_ESTIMATOR_KINDS, ObjectiveBounds, type EstimatorKind } from './estimator';
-import { augmentAt, readAugment } from './internal/augment-config';
+import { MASKED_ESTIMATOR_KINDS, ObjectiveBounds, type EstimatorKind } from './estimator';
+import { augmentAt, augmentField, checkAugment } from './internal/augment-config';
 import { PRIOR_DISTRIBUTIONS, PriorMatcher, type PriorConfig } from './dim-prior';
 import { checkBuffers, rngBuffer, setRng } from './internal/buffers';
-import type { ConfigReader } from './internal/config-reader';
+import { estimatorField, estimatorIn, inputShapeField, seedField, sizesField } from './internal/config-schema';
 import { Mlp } from './internal/mlp';
-import { readEncoder, readInputShape, partSeeds, type EncoderPart } from './internal/encoder-part';
+import { buildImageEncoder, encoderField, partSeeds, type EncoderPart } from './internal/encoder-part';
 import type { Batch, LossResult, Objective } from './objective';
 import type { ExampleSplit } from './example-split';
 
@@ -72,45 +73,41 @@ export type DimConfig = {
   seed: number;
 };
 
-/** Reads and validates a DIM config (the one place its defaults are set) and builds it. */
-export function buildDim(r: ConfigReader): DimObjective {
-  const inputShape = readInputShape(r);
-  const seed = r.number('seed', 0);
-  const seeds = partSeeds(seed, 6);
-  const { encoder, stored } = readEncoder(r, 'encoder', inputShape, seeds[0], { kind: 'dcgan' });
-  try {
-    const p = r.sub('prior');
-    const prior: PriorConfig = {
-      distribution: p.choice('distribution', PRIOR_DISTRIBUTIONS, 'uniform'),
-      hidden: p.ints('hidden', [1000, 200]),
-      learningRate: p.number('learningRate', 1e-4, 0, Infinity, { loOpen: true }),
-    };
-    p.done();
-    const config: DimConfig = {
-      kind: 'dim',
-      inputShape,
-      encoder: stored,
-      estimator: r.choice('estimator', ESTIMATOR_KINDS, 'jsd'),
-      alpha: r.number('alpha', 0, 0),
-      beta: r.number('beta', 1, 0),
-      gamma: r.number('gamma', 0, 0),
-      headUnits: r.int('headUnits', 256),
-      localNegatives: r.choice('localNegatives', DIM_LOCAL_NEGATIVES, 'batch'),
-      globalHidden: r.ints('globalHidden', [512]),
-      prior,
-      augment: readAugment(r, 'augment', inputShape),
-      seed,
-    };
-    if (config.localNegatives === 'batch+locations' && !(MASKED_ESTIMATOR_KINDS as readonly string[]).includes(config.estimator)) {
-      r.fail('estimator', `one of ${MASKED_ESTIMATOR_KINDS.map((k) => `'${k}'`).join(', ')} with localNegatives 'batch+locations' (a negative mask)`, config.estimator);
-    }
-    if (config.alpha + config.beta + config.gamma === 0) r.fail('beta', 'positive when alpha and gamma are 0 (nothing to train)', 0);
-    r.done();
-    return new DimObjective(config, encoder, seeds);
-  } catch (err) {
-    encoder.dispose();
-    throw err;
-  }
+/** A DIM config's keys, defaults and checks across keys (the one place they are set). */
+export const DIM_SCHEMA = object({
+  kind: oneOf(['dim'] as const),
+  inputShape: inputShapeField(),
+  encoder: encoderField({ kind: 'dcgan' }),
+  estimator: estimatorField('jsd'),
+  alpha: nullish(finite({ min: 0 }), 0),
+  beta: nullish(finite({ min: 0 }), 1),
+  gamma: nullish(finite({ min: 0 }), 0),
+  headUnits: nullish(int(1), 256),
+  localNegatives: nullish(oneOf(DIM_LOCAL_NEGATIVES), 'batch'),
+  globalHidden: sizesField([512]),
+  prior: nullish(
+    object({
+      distribution: nullish(oneOf(PRIOR_DISTRIBUTIONS), 'uniform'),
+      hidden: sizesField([1000, 200]),
+      learningRate: nullish(finite({ above: 0 }), 1e-4),
+    }),
+    {},
+  ),
+  augment: augmentField([]),
+  seed: seedField(),
+}).transform((c, ctx): DimConfig => {
+  const inputShape = c.inputShape as [number, number, number];
+  if (c.localNegatives === 'batch+locations' && !estimatorIn(ctx, c.estimator, MASKED_ESTIMATOR_KINDS, "with localNegatives 'batch+locations' (a negative mask)")) return z.NEVER;
+  if (c.alpha + c.beta + c.gamma === 0) return reject(ctx, ['beta'], 'above 0 when alpha and gamma are 0 (nothing to train)', c.beta);
+  if (!checkAugment(ctx, c.augment, inputShape)) return z.NEVER;
+  return { ...c, inputShape };
+});
+
+/** Builds DIM from a config {@link DIM_SCHEMA} resolved. */
+export function buildDim(config: DimConfig): DimObjective {
+  const seeds = partSeeds(config.seed, 6);
+  const { encoder, stored } = buildImageEncoder(config.encoder, config.inputShape, seeds[0]);
+  return new DimObjective({ ...config, encoder: stored }, encoder, seeds);
 }
 
 /** `[B·L, B·L]` mask: 1 where the row's and the column's images differ (plain tensor math). */

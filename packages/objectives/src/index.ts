@@ -6,6 +6,8 @@
  */
 export type { Batch, GraphObjective, LossResult, Objective } from './objective';
 export { buildObjective, initialisationConfig, OBJECTIVE_KINDS, TRAINING_ONLY_KEYS } from './build-objective';
+export { objectiveJsonSchema } from './objective-schema';
+export type { ObjectiveJsonSchemaOptions } from './objective-schema';
 export type { BuiltObjective } from './build-objective';
 export type { ObjectiveKind, ObjectiveConfig } from './build-objective';
 export { trainStep, trainStepAsync } from './train-step';

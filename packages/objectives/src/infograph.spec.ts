@@ -116,12 +116,12 @@ describe('InfoGraph objective', () => {
 
   it('bad configs name the key path; image batches and a single graph are typed errors', () => {
     const bad: Array<[Record<string, unknown>, RegExp]> = [
-      [{ kind: 'infograph' }, /config key 'featureSize' must be an integer ≥ 1; got undefined/],
-      [{ ...BASE, encoder: { kind: 'dcgan' } }, /config key 'encoder.kind' must be 'gin'; got 'dcgan'/],
-      [{ ...BASE, encoder: { ...SMALL, featureSize: 3 } }, /config key 'encoder.featureSize' must be absent/],
-      [{ ...BASE, encoder: { ...SMALL, layers: 0 } }, /config key 'encoder' is not a valid encoder config: ginEncoder: option 'layers'/],
-      [{ ...BASE, inputShape: [28, 28, 1] }, /config key 'inputShape' must be absent \(unknown key/],
-      [{ ...BASE, estimator: 'interpolated' }, /config key 'estimator' must be one of/],
+      [{ kind: 'infograph' }, /config key 'featureSize': expected an integer in 1..∞, got undefined/],
+      [{ ...BASE, encoder: { kind: 'dcgan' } }, /config key 'encoder.kind': expected one of gin, got 'dcgan'/],
+      [{ ...BASE, encoder: { ...SMALL, featureSize: 3 } }, /config key 'encoder.featureSize': expected no featureSize \(the objective sets it from its top-level 'featureSize'\), got 3/],
+      [{ ...BASE, encoder: { ...SMALL, layers: 0 } }, /config key 'encoder': expected a valid GIN config, got .* \(ginEncoder: option 'layers'/],
+      [{ ...BASE, inputShape: [28, 28, 1] }, /config key 'inputShape': unknown key; known keys: kind, featureSize, encoder/],
+      [{ ...BASE, estimator: 'interpolated' }, /config key 'estimator': expected one of jsd, infonce, dv, nwj, smile, mine, tuba, got 'interpolated'/],
     ];
     const before = tf.memory().numTensors;
     for (const [config, message] of bad) {

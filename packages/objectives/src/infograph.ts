@@ -16,10 +16,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { ginEncoder, infographHead, type GinConfig, type GraphEncoder, type GraphInput } from '@infomax/encoders';
 import { jsd, membershipMask } from '@infomax/estimators';
-import { ConfigError, ShapeError } from './errors';
+import { int, nullish, object, oneOf } from '@infomax/engine';
+import { ShapeError } from './errors';
 import { MASKED_ESTIMATOR_KINDS, ObjectiveBounds, type EstimatorKind } from './estimator';
 import { checkBuffers } from './internal/buffers';
-import type { ConfigReader } from './internal/config-reader';
+import { buildPart, estimatorField, ownedPart, seedField, temperatureField } from './internal/config-schema';
 import { partSeeds } from './internal/encoder-part';
 import type { GraphObjective, LossResult } from './objective';
 
@@ -47,48 +48,27 @@ export type InfographConfig = {
   seed: number;
 };
 
-/** Reads the `encoder` key and builds the GIN on `featureSize` with `seed`. */
-function readGin(r: ConfigReader, featureSize: number, seed: number): { encoder: GraphEncoder; stored: GinPart } {
-  const value = r.raw('encoder') ?? { kind: 'gin' };
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) r.fail('encoder', "a GIN config object ({ kind: 'gin', ... })", value);
-  const given = value as Record<string, unknown>;
-  if (given.kind !== 'gin') r.fail('encoder.kind', "'gin'", given.kind);
-  for (const owned of ['featureSize', 'seed'] as const) {
-    if (given[owned] !== undefined) r.fail(`encoder.${owned}`, `absent (the objective sets it from its top-level '${owned}')`, given[owned]);
-  }
-  let encoder: GraphEncoder;
-  try {
-    encoder = ginEncoder({ ...given, featureSize, seed } as GinConfig);
-  } catch (err) {
-    if (err instanceof ConfigError) throw new ConfigError(`${r.fn}: config key '${r.path('encoder')}' is not a valid encoder config: ${err.message}`);
-    throw err;
-  }
-  const { featureSize: _f, seed: _s, ...stored } = encoder.config;
-  return { encoder, stored };
-}
+/** A GIN as a config gives it: options left out take the encoders' defaults. */
+type GivenGin = { kind: 'gin' } & Partial<GinPart>;
+const GIN_DEFAULT: GivenGin = { kind: 'gin' };
 
-/** Reads and validates an InfoGraph config (the one place its defaults are set) and builds it. */
-export function buildInfograph(r: ConfigReader): InfographObjective {
-  const featureSize = r.int('featureSize', undefined);
-  const seed = r.number('seed', 0);
-  const seeds = partSeeds(seed, 3);
-  const { encoder, stored } = readGin(r, featureSize, seeds[0]);
-  try {
-    const config: InfographConfig = {
-      kind: 'infograph',
-      featureSize,
-      encoder: stored,
-      estimator: r.choice('estimator', MASKED_ESTIMATOR_KINDS, 'jsd'),
-      headUnits: r.int('headUnits', encoder.globalSize),
-      temperature: r.number('temperature', 1, 0, Infinity, { loOpen: true }),
-      seed,
-    };
-    r.done();
-    return new InfographObjective(config, encoder, seeds);
-  } catch (err) {
-    encoder.dispose();
-    throw err;
-  }
+/** An InfoGraph config's keys and defaults (the one place they are set); `headUnits` null: the GIN's width. */
+export const INFOGRAPH_SCHEMA = object({
+  kind: oneOf(['infograph'] as const),
+  featureSize: int(1),
+  encoder: nullish(ownedPart(['gin'] as const, ['featureSize', 'seed'], "a GIN config ({ kind: 'gin', ...options })").transform((e) => e as GivenGin), GIN_DEFAULT),
+  estimator: estimatorField('jsd', MASKED_ESTIMATOR_KINDS),
+  headUnits: nullish(int(1), null),
+  temperature: temperatureField(1),
+  seed: seedField(),
+});
+
+/** Builds InfoGraph from a config {@link INFOGRAPH_SCHEMA} resolved (a resolved config's `headUnits` kept). */
+export function buildInfograph(config: Omit<InfographConfig, 'encoder' | 'headUnits'> & { encoder: GivenGin; headUnits: number | null }): InfographObjective {
+  const seeds = partSeeds(config.seed, 3);
+  const encoder = buildPart('encoder', 'a valid GIN config', config.encoder, () => ginEncoder({ ...config.encoder, featureSize: config.featureSize, seed: seeds[0] } as GinConfig));
+  const { featureSize: _f, seed: _s, ...stored } = encoder.config;
+  return new InfographObjective({ ...config, encoder: stored, headUnits: config.headUnits ?? encoder.globalSize }, encoder, seeds);
 }
 
 /** InfoGraph as an objective on graphs; build it with `buildObjective({ kind: 'infograph', featureSize })`. */

@@ -13,15 +13,16 @@
  * Visual Representations", https://arxiv.org/abs/2002.05709
  */
 import * as tf from '@tensorflow/tfjs';
-import { Rng } from '@infomax/engine';
+import { z } from 'zod';
+import { int, nullish, object, oneOf, Rng } from '@infomax/engine';
 import type { Encoder } from '@infomax/encoders';
 import { twoViewNegatives, twoViewScores } from '@infomax/estimators';
 import { augment, type AugmentStep } from '@infomax/views';
 import { MASKED_ESTIMATOR_KINDS, ObjectiveBounds, type EstimatorKind } from './estimator';
-import { readAugment, stepRng } from './internal/augment-config';
+import { augmentField, checkAugment, stepRng } from './internal/augment-config';
 import { checkBuffers } from './internal/buffers';
-import type { ConfigReader } from './internal/config-reader';
-import { partSeeds, readEncoder, readInputShape, type EncoderPart } from './internal/encoder-part';
+import { estimatorField, inputShapeField, seedField, sizesField, temperatureField } from './internal/config-schema';
+import { buildImageEncoder, encoderField, partSeeds, type EncoderPart } from './internal/encoder-part';
 import { Mlp } from './internal/mlp';
 import type { Batch, LossResult, Objective } from './objective';
 
@@ -64,30 +65,29 @@ function defaultAugment(channels: number): AugmentStep[] {
   ];
 }
 
-/** Reads and validates a SimCLR config (the one place its defaults are set) and builds it. */
-export function buildSimclr(r: ConfigReader): SimclrObjective {
-  const inputShape = readInputShape(r);
-  const seed = r.number('seed', 0);
-  const seeds = partSeeds(seed, 3);
-  const { encoder, stored } = readEncoder(r, 'encoder', inputShape, seeds[0], { kind: 'dcgan' });
-  try {
-    const config: SimclrConfig = {
-      kind: 'simclr',
-      inputShape,
-      encoder: stored,
-      augment: readAugment(r, 'augment', inputShape, defaultAugment(inputShape[2])),
-      projectionHidden: r.ints('projectionHidden', [512]),
-      projectionUnits: r.int('projectionUnits', 128),
-      temperature: r.number('temperature', 0.5, 0, Infinity, { loOpen: true }),
-      estimator: r.choice('estimator', MASKED_ESTIMATOR_KINDS, 'infonce'),
-      seed,
-    };
-    r.done();
-    return new SimclrObjective(config, encoder, seeds);
-  } catch (err) {
-    encoder.dispose();
-    throw err;
-  }
+/** A SimCLR config's keys, defaults and checks across keys (the one place they are set). */
+export const SIMCLR_SCHEMA = object({
+  kind: oneOf(['simclr'] as const),
+  inputShape: inputShapeField(),
+  encoder: encoderField({ kind: 'dcgan' }),
+  augment: augmentField(null),
+  projectionHidden: sizesField([512]),
+  projectionUnits: nullish(int(1), 128),
+  temperature: temperatureField(0.5),
+  estimator: estimatorField('infonce', MASKED_ESTIMATOR_KINDS),
+  seed: seedField(),
+}).transform((c, ctx): SimclrConfig => {
+  const inputShape = c.inputShape as [number, number, number];
+  const augment = c.augment ?? defaultAugment(inputShape[2]);
+  if (!checkAugment(ctx, augment, inputShape)) return z.NEVER;
+  return { ...c, inputShape, augment };
+});
+
+/** Builds SimCLR from a config {@link SIMCLR_SCHEMA} resolved. */
+export function buildSimclr(config: SimclrConfig): SimclrObjective {
+  const seeds = partSeeds(config.seed, 3);
+  const { encoder, stored } = buildImageEncoder(config.encoder, config.inputShape, seeds[0]);
+  return new SimclrObjective({ ...config, encoder: stored }, encoder, seeds);
 }
 
 /** SimCLR as an {@link Objective}; build it with `buildObjective({ kind: 'simclr', inputShape })`. */

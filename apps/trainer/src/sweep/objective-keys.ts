@@ -44,12 +44,12 @@ export async function checkObjectiveKeys(cells: readonly Cell[], axes: readonly 
 
 /**
  * Whether an objective's error says `key` (a path inside it, `encoder.filters`) is unknown:
- * the objectives' reader says "'estimatr' must be absent (unknown key", the encoders'
- * "config key 'encoder' …: option 'filtrs': unknown key".
+ * the objectives' schema says "config key 'estimatr': unknown key", the encoders'
+ * "config key 'encoder': … (buildEncoder: option 'filtrs': unknown key".
  */
 function unknownKey(message: string, key: string): boolean {
   const parts = key.split('.');
   const parent = parts.slice(0, -1).join('.');
-  return message.includes(`'${key}' must be absent (unknown key`) ||
-    (parent !== '' && message.includes(`'${parent}'`) && message.includes(`option '${parts[parts.length - 1]}': unknown key`));
+  return message.includes(`config key '${key}': unknown key`) ||
+    (parent !== '' && message.includes(`config key '${parent}'`) && message.includes(`option '${parts[parts.length - 1]}': unknown key`));
 }

@@ -155,6 +155,26 @@ export function object<T extends z.ZodRawShape>(
 }
 
 /**
+ * One of several object schemas told apart by their `kind` (each declares `kind` as a
+ * one-value {@link oneOf}): a missing or unknown kind is reported at `kind` with the kinds
+ * known, and the JSON Schema is a `oneOf` of the kinds' schemas.
+ * @param options the kinds' schemas (kit objects, possibly with a `.transform()` check)
+ * @param what the expected text for a value that is not an object (default `an object with a kind`)
+ * @example
+ * byKind([object({ kind: oneOf(['a'] as const), x: int(0) }), object({ kind: oneOf(['b'] as const) })]);
+ * // { kind: 'c' } → "kind: expected one of a, b, got 'c'"
+ */
+export function byKind<const T extends readonly [z.core.$ZodTypeDiscriminable, ...z.core.$ZodTypeDiscriminable[]]>(
+  options: T,
+  what = 'an object with a kind',
+): z.ZodDiscriminatedUnion<T, 'kind'> {
+  const schema = z.discriminatedUnion('kind', options, {
+    error: (issue) => (issue.code === 'invalid_union' ? `one of ${(issue as { options?: unknown[] }).options?.join(', ')}` : what),
+  });
+  return expecting(schema, what);
+}
+
+/**
  * A field that may be left out: absent, it is `fallback`, parsed as if given (a section's
  * fallback `{}` becomes the section with its own defaults).
  * @param schema the field's schema

@@ -1,5 +1,5 @@
 import Ajv from 'ajv';
-import { bool, finite, int, list, nullish, object, oneOf, optional, reject, text } from './fields';
+import { bool, byKind, finite, int, list, nullish, object, oneOf, optional, reject, text } from './fields';
 import { keyPath } from './issues';
 import { jsonSchemaOf, parseConfig } from './parse-config';
 
@@ -113,4 +113,32 @@ test('the JSON Schema accepts what parses, rejects what does not, and carries th
     expect(() => parseConfig(RUN, raw, fail)).toThrow(TestError);
     expect(validate(raw)).toBe(false);
   }
+});
+
+describe('byKind: a section whose keys depend on its kind', () => {
+  const SECTION = byKind([
+    object({ kind: oneOf(['crops'] as const), count: optional(int(2), 2) }),
+    object({ kind: oneOf(['halves'] as const), axis: optional(oneOf(['rows', 'cols'] as const), 'rows') }).transform((h) => ({ ...h, parts: 2 })),
+  ]);
+
+  test("each kind's defaults and checks apply", () => {
+    expect(parseConfig(SECTION, { kind: 'crops' }, fail)).toEqual({ kind: 'crops', count: 2 });
+    expect(parseConfig(SECTION, { kind: 'halves', axis: 'cols' }, fail)).toEqual({ kind: 'halves', axis: 'cols', parts: 2 });
+  });
+
+  test.each([
+    [{ kind: 'lab' }, 'kind', "expected one of crops, halves, got 'lab'"],
+    [{ count: 3 }, 'kind', 'expected one of crops, halves, got undefined'],
+    [[{ kind: 'crops' }], '', "expected an object with a kind, got [{ kind: 'crops' }]"],
+    [{ kind: 'crops', count: 1 }, 'count', 'expected an integer in 2..∞, got 1'],
+    [{ kind: 'halves', count: 3 }, 'count', 'unknown key; known keys: kind, axis'],
+  ])('%p: %s: %s', (raw, path, message) => {
+    expect(rejected(SECTION, raw)).toEqual({ path, message });
+  });
+
+  test('its JSON Schema tells the kinds apart', () => {
+    const validate = new Ajv({ strict: false }).compile(jsonSchemaOf(SECTION, { title: 'views' }));
+    expect([{ kind: 'crops', count: 3 }, { kind: 'halves' }].map((v) => validate(v))).toEqual([true, true]);
+    expect([{ kind: 'lab' }, { kind: 'halves', count: 3 }, {}].map((v) => validate(v))).toEqual([false, false, false]);
+  });
 });

@@ -42,7 +42,13 @@ function describe(issues: readonly z.core.$ZodIssue[]): { path: PropertyKey[]; m
     const best = issue.errors.map(describe).sort((a, b) => b.path.length - a.path.length)[0];
     if (best && best.path.length > 0) return { path: [...issue.path, ...best.path], message: best.message };
   }
-  return { path: issue.path, message: `expected ${issue.message}, got ${showValue(issue.input)}` };
+  // A discriminated union's issue carries the whole object: show the kind that matched nothing.
+  const got = issue.code === 'invalid_union' && issue.discriminator !== undefined && isRecord(issue.input) ? issue.input[issue.discriminator] : issue.input;
+  return { path: issue.path, message: `expected ${issue.message}, got ${showValue(got)}` };
+}
+
+function isRecord(value: unknown): value is Record<PropertyKey, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /**

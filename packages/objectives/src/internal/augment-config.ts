@@ -1,47 +1,55 @@
 /**
  * The `augment` key of image objectives: a pipeline of @infomax/views augmentation
- * steps, validated key by key against the views' own option lists and by running it
- * once, and drawn in training from a generator seeded by the objective's seed and the
- * step index (so a resumed run draws what an unstopped one would, with nothing to save).
+ * steps, checked against the views' own option lists and by running it once, and drawn
+ * in training from a generator seeded by the objective's seed and the step index (so a
+ * resumed run draws what an unstopped one would, with nothing to save).
  */
 import * as tf from '@tensorflow/tfjs';
-import { Rng } from '@infomax/engine';
-import { augment, AUGMENT_KINDS, AUGMENT_OPTIONS, type AugmentStep } from '@infomax/views';
+import { z } from 'zod';
+import { byKind, list, nullish, object, oneOf, reject, Rng, type CheckContext } from '@infomax/engine';
+import { augment, AUGMENT_KINDS, AUGMENT_OPTIONS, type AugmentKind, type AugmentStep } from '@infomax/views';
 import { ConfigError, ShapeError } from '../errors';
-import { ConfigReader } from './config-reader';
+
+/** One step: a kind and that view's option names (their values are the view's to check). */
+const stepSchema = (kind: AugmentKind) =>
+  object({ kind: oneOf([kind] as const), ...Object.fromEntries(AUGMENT_OPTIONS[kind].map((option) => [option, z.unknown().optional()])) });
+
+const STEPS = list(byKind(AUGMENT_KINDS.map(stepSchema) as unknown as [ReturnType<typeof stepSchema>], 'an augmentation step ({ kind, ...options })'), {
+  what: 'a list of augmentation steps ({ kind, ...options })',
+});
 
 /**
- * Reads `key` (default `fallback`) as a list of steps whose output keeps `inputShape`.
- * @throws ConfigError naming `key[i]` or `key[i].option` for an unknown kind or option, a
- *   value the view rejects, or a step that changes the image shape
+ * The `augment` key: a list of steps, each a kind and its options (checked by
+ * {@link checkAugment} once the image shape is known).
+ * @param fallback the steps when the key is absent; null when the default depends on other keys
  */
-export function readAugment(r: ConfigReader, key: string, inputShape: [number, number, number], fallback: AugmentStep[] = []): AugmentStep[] {
-  const value = r.raw(key) ?? fallback;
-  if (!Array.isArray(value)) r.fail(key, 'an array of augmentation steps ({ kind, ...options })', value);
-  const steps = value.map((item, i) => {
-    const s = new ConfigReader(r.fn, item, r.path(`${key}[${i}]`));
-    const kind = s.choice('kind', AUGMENT_KINDS, undefined);
-    const step: Record<string, unknown> = { kind };
-    for (const option of AUGMENT_OPTIONS[kind]) if (s.has(option)) step[option] = s.raw(option);
-    s.done();
-    return step as AugmentStep;
-  });
-  // Each step once on a blank batch: the views validate their own options and shapes.
-  tf.tidy(() => {
-    let x = tf.zeros([2, ...inputShape]) as tf.Tensor4D;
-    steps.forEach((step, i) => {
+export const augmentField = <F extends AugmentStep[] | null>(fallback: F) =>
+  nullish(STEPS, fallback as never).transform((steps) => steps as AugmentStep[] | (null extends F ? null : never));
+
+/**
+ * Runs each step once on a blank batch of `inputShape`: the views check their own options,
+ * and every step must keep the shape. Reports the first failure at `augment[i]`.
+ * @returns false after reporting a step, true when all pass
+ */
+export function checkAugment(ctx: CheckContext, steps: readonly AugmentStep[], inputShape: readonly number[]): boolean {
+  return tf.tidy(() => {
+    const blank: tf.Tensor = tf.zeros([2, ...inputShape]);
+    let x = blank as tf.Tensor4D;
+    for (const [i, step] of steps.entries()) {
       try {
         x = augment(x, { rng: 0, steps: [step] });
       } catch (err) {
         if (!(err instanceof ConfigError || err instanceof ShapeError)) throw err;
-        throw new ConfigError(`${r.fn}: config key '${r.path(`${key}[${i}]`)}' is not a valid step: ${err.message}`);
+        reject(ctx, ['augment', i], `a valid augmentation step (${err.message})`, step);
+        return false;
       }
       if (x.shape.slice(1).join('x') !== inputShape.join('x')) {
-        r.fail(`${key}[${i}]`, `a step keeping the image shape [${inputShape.join(', ')}] (the encoder's input)`, step);
+        reject(ctx, ['augment', i], `a step keeping the image shape [${inputShape.join(', ')}] (the encoder's input)`, step);
+        return false;
       }
-    });
+    }
+    return true;
   });
-  return steps;
 }
 
 /**
