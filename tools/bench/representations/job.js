@@ -10,7 +10,7 @@
 // --reprobe can probe them again under a new protocol without training again.
 const fs = require('fs');
 const tf = require('@tensorflow/tfjs');
-const { adam, initEngine, Rng } = require('@infomax/engine');
+const { adam, createOptimizer, initEngine, learningRateAt, Rng } = require('@infomax/engine');
 const { buildObjective, trainStep } = require('@infomax/objectives');
 const { batchStream } = require('@infomax/data');
 const { buildEncoder } = require('@infomax/encoders');
@@ -95,10 +95,14 @@ function saveTrained(objective, job, output) {
 
 async function unsupervised(job, cfg, output) {
   return withObjective(job, cfg, async (objective, splits) => {
-    const optimizer = adam(job.learningRate ?? cfg.learningRate); // a method may set its own step size
+    // A method may set its own step size, and a schedule of it (the trainer's `schedule` section).
+    const lr = job.learningRate ?? cfg.learningRate;
+    const optimizer = job.schedule ? createOptimizer({ kind: 'adam', lr }) : adam(lr);
     try {
-      const training = await trainLoop(splits.train, cfg.batchSize, job.seed, job.steps, job.id,
-        (batch, i) => trainStep(objective, optimizer, { images: batch.images }, i));
+      const training = await trainLoop(splits.train, cfg.batchSize, job.seed, job.steps, job.id, (batch, i) => {
+        if (job.schedule) optimizer.learningRate = learningRateAt(job.schedule, lr, i);
+        return trainStep(objective, optimizer, { images: batch.images }, i);
+      });
       await saveTrained(objective, job, output);
       return await probed(objective, splits, cfg, job, training);
     } finally {

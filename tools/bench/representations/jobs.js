@@ -91,7 +91,7 @@ function jobsOf(cfg) {
         const seeds = seedsOf(m, dataset);
         const chosen = seedRank === 0 ? seeds.slice(0, 1) : seeds.slice(1);
         for (const seed of chosen) {
-          jobs.push({ id: `${dataset}/${m.id}/s${seed}`, kind: 'unsupervised', dataset, seed, method: m.id, ...named(m.method, m.settings), objective: m.objective, steps: m.steps, learningRate: m.learningRate, random: `random-${archOf(m)}` });
+          jobs.push({ id: `${dataset}/${m.id}/s${seed}`, kind: 'unsupervised', dataset, seed, method: m.id, ...named(m.method, m.settings), objective: m.objective, steps: m.steps, learningRate: m.learningRate, schedule: m.schedule, random: `random-${archOf(m)}` });
         }
       }
     }
