@@ -34,6 +34,22 @@ const ALLOWED: Record<string, { calls: number; why: string }> = {
     calls: 2,
     why: "trainStep is the synchronous step (its one read, and after a failure the bad tensor's); webgpu and the trainer use trainStepAsync",
   },
+  'packages/engine/src/optimizers-lars.ts': {
+    calls: 1,
+    why: "LARS reads its two norms only where the backend reads synchronously (the fused SGD kernel's backends); elsewhere, webgpu included, the trust ratio is tensor math",
+  },
+  'packages/engine/src/example-parallel.ts': {
+    calls: 1,
+    why: 'train.threads runs on the wasm and cpu backends only (resolveThreads refuses webgpu): a batch shard leaves host memory for a worker',
+  },
+  'packages/engine/src/wire-tensor.ts': {
+    calls: 2,
+    why: "the threads' wire format (wasm and cpu only): tensors copied between worker threads from host memory",
+  },
+  'apps/trainer/src/export.ts': {
+    calls: 1,
+    why: '`infomax export` checks once, after the training, that the code equals the global output; not a step',
+  },
   'packages/objectives/src/internal/buffers.ts': {
     calls: 1,
     why: "resume only: a generator's 4-word state from a tensor made from checkpoint values, which stay in host memory on every backend",

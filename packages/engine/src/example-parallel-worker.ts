@@ -33,7 +33,10 @@ function step(msg: StepMessage): void {
       const terms = outputs.map((o, i) => tf.sum(tf.mul(o, fromWire(reply.dys[i]))));
       return tf.addN(terms) as tf.Scalar;
     }, task.variables);
-    copyInto(grads, task.variables.map((v) => result.grads[v.name]));
+    copyInto(
+      grads,
+      task.variables.map((v) => result.grads[v.name]),
+    );
     tf.dispose([result.value, result.grads]);
     channel.send({ kind: 'grads' });
   } catch (e) {
@@ -56,6 +59,7 @@ parentPort!.on('message', (msg: InitMessage | ShareMessage | StepMessage) => {
   (async () => {
     await initEngine({ backend: msg.backend, log: null });
     channel = new SyncChannel(msg.port as MessagePort, msg.words, 1);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the task module's path is known only at run time
     const mod = require(msg.module) as { createTask: (o: unknown) => ExampleTask | Promise<ExampleTask> };
     task = await mod.createTask(msg.options);
     parentPort!.postMessage({ kind: 'ready', shapes: task.variables.map((v) => v.shape) });

@@ -8,6 +8,7 @@
  * entry is tiny (so the bound scales with the learning rate). Two runs on 2 threads are
  * bit-identical.
  */
+import * as os from 'os';
 import * as tf from '@tensorflow/tfjs';
 import { adam, initEngine, Rng } from '@infomax/engine';
 import { buildObjective, trainStep, type Objective } from '@infomax/objectives';
@@ -15,7 +16,13 @@ import { resolveConfig } from '../config';
 import { ConfigError } from '../errors';
 import { AUTO_THREADS_CAP, resolveThreads, startThreads } from './threads';
 
-const TINY = { kind: 'dim', inputShape: [28, 28, 1], encoder: { kind: 'dcgan', filters: [8, 16], fc: [32], codeSize: 16 }, headUnits: 32, seed: 3 } as const;
+const TINY = {
+  kind: 'dim',
+  inputShape: [28, 28, 1],
+  encoder: { kind: 'dcgan', filters: [8, 16], fc: [32], codeSize: 16 },
+  headUnits: 32,
+  seed: 3,
+} as const;
 const BATCH = 12;
 
 function batches(n: number): Float32Array[] {
@@ -95,7 +102,7 @@ describe('train.threads', () => {
   afterAll(() => [dim, bn, cpc, augmenting].forEach((o) => o.dispose()));
 
   test('default: the cores up to AUTO_THREADS_CAP where the objective splits and the backend runs on this thread; else 1', () => {
-    expect(resolveThreads(config(null), dim, 'wasm')).toBe(Math.min(AUTO_THREADS_CAP, require('os').availableParallelism()));
+    expect(resolveThreads(config(null), dim, 'wasm')).toBe(Math.min(AUTO_THREADS_CAP, os.availableParallelism()));
     expect(resolveThreads(config(null), dim, 'webgpu')).toBe(1);
     expect(resolveThreads(config(null), bn, 'wasm')).toBe(1);
     expect(resolveThreads(config(null), cpc, 'wasm')).toBe(1);
