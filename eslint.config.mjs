@@ -8,8 +8,17 @@ import globals from 'globals';
 
 export default tseslint.config(
   {
-    ignores: ['**/dist/**', '**/node_modules/**', 'docs/site/**', '**/out/**', 'runs/**', '.nx/**', 'tmp/**', 'coverage/**',
-      'packages/engine/src/kernels/simd/binary.ts'],
+    ignores: [
+      '**/dist/**',
+      '**/node_modules/**',
+      'docs/site/**',
+      '**/out/**',
+      'runs/**',
+      '.nx/**',
+      'tmp/**',
+      'coverage/**',
+      'packages/engine/src/kernels/simd/binary.ts',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
@@ -22,7 +31,10 @@ export default tseslint.config(
     },
     rules: {
       'import-x/no-cycle': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
     },
   },
   {

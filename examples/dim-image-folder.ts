@@ -77,7 +77,8 @@ if (require.main === module) {
     const mean = (k: string, from: number, to: number) => history.slice(from, to).reduce((a, m) => a + m[k], 0) / (to - from);
     const n = history.length;
     console.log(`DIM on ${folder}: ${n} steps`);
-    for (const k of Object.keys(history[0])) console.log(`  ${k}: first 10 steps ${mean(k, 0, 10).toFixed(3)}, last 10 ${mean(k, n - 10, n).toFixed(3)}`);
+    for (const k of Object.keys(history[0]))
+      console.log(`  ${k}: first 10 steps ${mean(k, 0, 10).toFixed(3)}, last 10 ${mean(k, n - 10, n).toFixed(3)}`);
     process.exit(mean('loss', n - 10, n) < mean('loss', 0, 10) ? 0 : 1);
   })().catch((e) => {
     console.error(e);

@@ -121,6 +121,7 @@ exports.load = function load(app) {
     fs.copyFileSync(path.join(KATEX_DIST, 'katex.min.css'), path.join(assets, 'katex', 'katex.min.css'));
     copyDir(path.join(KATEX_DIST, 'fonts'), path.join(assets, 'katex', 'fonts'));
     if (fs.existsSync(path.join(DEMO_DIR, 'demo.js'))) copyDir(DEMO_DIR, path.join(assets, 'demo'));
-    else app.logger.warn(`live demo not built (${path.relative(process.cwd(), DEMO_DIR)} is empty): run node tools/docs/build-demo.js first`);
+    else
+      app.logger.warn(`live demo not built (${path.relative(process.cwd(), DEMO_DIR)} is empty): run node tools/docs/build-demo.js first`);
   });
 };

@@ -48,8 +48,14 @@ function kernelCases() {
   const rng = new Rng(7);
   const cases = [];
   const conv = (name, xs, ws, stride, pad) => {
-    const x = randn(rng, xs.reduce((a, b) => a * b));
-    const w = randn(rng, ws.reduce((a, b) => a * b));
+    const x = randn(
+      rng,
+      xs.reduce((a, b) => a * b),
+    );
+    const w = randn(
+      rng,
+      ws.reduce((a, b) => a * b),
+    );
     cases.push({
       name,
       run: () => {
@@ -69,7 +75,10 @@ function kernelCases() {
     // tfjs has no gradient for dilated convolutions (CPC's masked context uses them forward only).
     const x = randn(rng, 2 * 12 * 12 * 4);
     const w = randn(rng, 3 * 3 * 4 * 8);
-    cases.push({ name: 'conv2d 12×12×4 → 8, 3×3 dilation 2 same', run: () => [tf.conv2d(tf.tensor4d(x, [2, 12, 12, 4]), tf.tensor4d(w, [3, 3, 4, 8]), 1, 'same', 'NHWC', 2)] });
+    cases.push({
+      name: 'conv2d 12×12×4 → 8, 3×3 dilation 2 same',
+      run: () => [tf.conv2d(tf.tensor4d(x, [2, 12, 12, 4]), tf.tensor4d(w, [3, 3, 4, 8]), 1, 'same', 'NHWC', 2)],
+    });
   }
   const mats = [
     ['matMul [64, 6272] × [6272, 1024]', [64, 6272], [6272, 1024], false, false],
@@ -92,12 +101,18 @@ function kernelCases() {
   {
     const a = randn(rng, 4 * 32 * 16);
     const b = randn(rng, 4 * 16 * 24);
-    cases.push({ name: 'batched matMul [4, 32, 16] × [4, 16, 24]', run: () => [tf.matMul(tf.tensor3d(a, [4, 32, 16]), tf.tensor3d(b, [4, 16, 24]))] });
+    cases.push({
+      name: 'batched matMul [4, 32, 16] × [4, 16, 24]',
+      run: () => [tf.matMul(tf.tensor3d(a, [4, 32, 16]), tf.tensor3d(b, [4, 16, 24]))],
+    });
   }
   {
     const v = randn(rng, 500 * 8);
     const ids = Int32Array.from({ length: 500 }, () => rng.int(37));
-    cases.push({ name: 'unsortedSegmentSum 500 rows → 37 segments', run: () => [tf.unsortedSegmentSum(tf.tensor2d(v, [500, 8]), tf.tensor1d(ids, 'int32'), 37)] });
+    cases.push({
+      name: 'unsortedSegmentSum 500 rows → 37 segments',
+      run: () => [tf.unsortedSegmentSum(tf.tensor2d(v, [500, 8]), tf.tensor1d(ids, 'int32'), 37)],
+    });
   }
   {
     const s = randn(rng, 64 * 64 * 49).map((x) => 3 * x);
@@ -172,8 +187,12 @@ function evaluationCase() {
       const features = await extractFeatures((x) => objective.embed(x), pixels, [n, 28, 28, 1], 256);
       const half = (n / 2) * 64;
       const task = {
-        trainFeatures: features.subarray(0, half), trainLabels: labels.subarray(0, n / 2),
-        testFeatures: features.subarray(half), testLabels: labels.subarray(n / 2), dim: 64, classes: 10,
+        trainFeatures: features.subarray(0, half),
+        trainLabels: labels.subarray(0, n / 2),
+        testFeatures: features.subarray(half),
+        testLabels: labels.subarray(n / 2),
+        dim: 64,
+        classes: 10,
       };
       const probe = await linearProbe({ ...task, epochs: 10, seed: 0 });
       const neighbours = await knn({ ...task, k: 10 });
@@ -190,7 +209,10 @@ async function throughput(backend, steps, batchSize) {
   const rng = new Rng(1);
   const objective = buildObjective({ kind: 'dim', inputShape: [28, 28, 1], seed: 0 });
   const optimizer = tf.train.adam(1e-4);
-  const batch = tf.tensor4d(Float32Array.from({ length: batchSize * 28 * 28 }, () => rng.uniform()), [batchSize, 28, 28, 1]);
+  const batch = tf.tensor4d(
+    Float32Array.from({ length: batchSize * 28 * 28 }, () => rng.uniform()),
+    [batchSize, 28, 28, 1],
+  );
   try {
     for (let i = 0; i < 5; i++) await trainStepAsync(objective, optimizer, { images: batch }, i); // warm-up: shader compilation
     const t0 = performance.now();
@@ -257,7 +279,9 @@ async function main() {
   for (const b of batches) {
     const t = await throughput(backend, steps, b);
     throughputs.push(t);
-    console.log(`DIM(L), JSD, DCGAN 28×28×1, batch ${b} on ${backend}: ${t.imgPerS.toFixed(t.imgPerS < 10 ? 2 : 0)} img/s (${steps} steps in ${t.seconds.toFixed(2)} s)`);
+    console.log(
+      `DIM(L), JSD, DCGAN 28×28×1, batch ${b} on ${backend}: ${t.imgPerS.toFixed(t.imgPerS < 10 ? 2 : 0)} img/s (${steps} steps in ${t.seconds.toFixed(2)} s)`,
+    );
   }
   const passed = rows.filter((r) => r.pass).length;
   console.log(`${passed} passed, ${rows.length - passed} failed`);

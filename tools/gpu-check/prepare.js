@@ -32,7 +32,10 @@ function gpuPackages(tmp) {
   for (const [name, version] of Object.entries(WEBGPU)) {
     const dest = path.join(modules, name);
     fs.mkdirSync(dest, { recursive: true });
-    const tgz = run('npm', ['pack', '--silent', `${name}@${version}`], { cwd: tmp }).trim().split('\n').pop();
+    const tgz = run('npm', ['pack', '--silent', `${name}@${version}`], { cwd: tmp })
+      .trim()
+      .split('\n')
+      .pop();
     run('tar', ['xzf', path.join(tmp, tgz), '-C', dest, '--strip-components', '1']);
   }
   return modules;
@@ -62,7 +65,11 @@ function main() {
   }
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'gpu-check-'));
   const extra = gpuPackages(tmp);
-  const traced = JSON.parse(run(process.execPath, [path.join(__dirname, 'trace.js')], { env: { ...process.env, NODE_PATH: [extra, path.join(ROOT, 'node_modules')].join(path.delimiter) } }));
+  const traced = JSON.parse(
+    run(process.execPath, [path.join(__dirname, 'trace.js')], {
+      env: { ...process.env, NODE_PATH: [extra, path.join(ROOT, 'node_modules')].join(path.delimiter) },
+    }),
+  );
   const stage = path.join(tmp, 'stage', 'node_modules');
   const roots = new Set();
   for (const file of traced.filter((f) => f !== path.join(__dirname, 'trace.js'))) {
@@ -76,7 +83,8 @@ function main() {
   }
   for (const dir of roots) copy(path.join(dir, 'package.json'), path.join(stage, bundlePath(path.join(dir, 'package.json'), extra)));
   // `webgpu` is an ES module loading dawn.node through createRequire: not in require.cache.
-  for (const f of ['package.json', 'index.js', 'dist/linux-x64/dawn.node']) copy(path.join(extra, 'webgpu', f), path.join(stage, 'webgpu', f));
+  for (const f of ['package.json', 'index.js', 'dist/linux-x64/dawn.node'])
+    copy(path.join(extra, 'webgpu', f), path.join(stage, 'webgpu', f));
 
   fs.rmSync(OUT, { recursive: true, force: true });
   fs.mkdirSync(OUT, { recursive: true });
@@ -92,11 +100,17 @@ function main() {
   run('apt-get', [...apt, 'update']);
   run('apt-get', [...apt, 'download', ...VULKAN_DEBS], { cwd: GL });
 
-  const sizes = [...fs.readdirSync(OUT).map((f) => path.join(OUT, f)), ...fs.readdirSync(GL).map((f) => path.join(GL, f))].map((f) => [path.relative(ROOT, f), fs.statSync(f).size]);
+  const sizes = [...fs.readdirSync(OUT).map((f) => path.join(OUT, f)), ...fs.readdirSync(GL).map((f) => path.join(GL, f))].map((f) => [
+    path.relative(ROOT, f),
+    fs.statSync(f).size,
+  ]);
   const total = sizes.reduce((a, [, s]) => a + s, 0);
   for (const [f, s] of sizes) console.log(`${(s / 2 ** 20).toFixed(1).padStart(6)} MiB  ${f}`);
   console.log(`${(total / 2 ** 20).toFixed(1).padStart(6)} MiB  total (${traced.length} module files); carry: [".gpu-check", ".gl"]`);
-  if (total > LIMIT_MIB * 2 ** 20) fail(`the bundle is ${(total / 2 ** 20).toFixed(1)} MiB, over ${LIMIT_MIB} MiB (the device run carries at most 64 MiB with the working tree)`);
+  if (total > LIMIT_MIB * 2 ** 20)
+    fail(
+      `the bundle is ${(total / 2 ** 20).toFixed(1)} MiB, over ${LIMIT_MIB} MiB (the device run carries at most 64 MiB with the working tree)`,
+    );
 }
 
 main();

@@ -22,13 +22,20 @@ test('every library package declares @tensorflow/tfjs as a peer (^4.22), never a
   expect(fs.readFileSync(path.join(ROOT, 'LICENSE'), 'utf8')).toMatch(/^MIT License/);
   for (const d of LIBRARIES) {
     const m = manifest(path.join(ROOT, 'packages', d));
-    expect({ name: m.name, dependency: m.dependencies?.['@tensorflow/tfjs'], peer: m.peerDependencies?.['@tensorflow/tfjs'], license: m.license })
-      .toEqual({ name: m.name, dependency: undefined, peer: '^4.22.0', license: 'MIT' });
+    expect({
+      name: m.name,
+      dependency: m.dependencies?.['@tensorflow/tfjs'],
+      peer: m.peerDependencies?.['@tensorflow/tfjs'],
+      license: m.license,
+    }).toEqual({ name: m.name, dependency: undefined, peer: '^4.22.0', license: 'MIT' });
   }
 });
 
 test('every package of the workspace resolves the same @tensorflow/tfjs-core file', () => {
-  const dirs = [...LIBRARIES.map((d) => path.join(ROOT, 'packages', d)), ...['trainer', 'docs-test'].map((d) => path.join(ROOT, 'apps', d))];
+  const dirs = [
+    ...LIBRARIES.map((d) => path.join(ROOT, 'packages', d)),
+    ...['trainer', 'docs-test'].map((d) => path.join(ROOT, 'apps', d)),
+  ];
   const cores = new Set(dirs.map((dir) => fs.realpathSync(require.resolve('@tensorflow/tfjs-core', { paths: [dir] }))));
   expect(cores.size).toBe(1);
   // tfjs's own packages (layers, the wasm backend) resolve it from their folders: the same file.

@@ -32,7 +32,7 @@ interface Bench {
 const bench = JSON.parse(fs.readFileSync(quotes.BENCH_JSON, 'utf8')) as Bench;
 
 describe('quoted quick-start figures', () => {
-  it('trainer.json: the quoted line is the first run\'s, and its figures are the run\'s metrics rounded', () => {
+  it("trainer.json: the quoted line is the first run's, and its figures are the run's metrics rounded", () => {
     expect(bench.runs.length).toBeGreaterThanOrEqual(1);
     expect(bench.summary).toBe(bench.runs[0].summary);
     for (const run of bench.runs) {
@@ -56,11 +56,14 @@ describe('quoted quick-start figures', () => {
     const { loggers: _loggers, ...log } = defaults.log as Record<string, unknown>;
     expect(bench.config.log).toEqual(log);
     // Recorded before the optimizer and schedule sections existed: the default is the Adam at a constant rate it ran.
-    expect([defaults.optimizer, defaults.schedule]).toEqual([{ kind: 'adam', betas: [0.9, 0.999], clipNorm: null }, { kind: 'constant', warmupSteps: 0 }]);
+    expect([defaults.optimizer, defaults.schedule]).toEqual([
+      { kind: 'adam', betas: [0.9, 0.999], clipNorm: null },
+      { kind: 'constant', warmupSteps: 0 },
+    ]);
     expect(bench.config.objective).toMatchObject(defaults.objective);
   });
 
-  it('every doc that quotes the result quotes trainer.json\'s line, and each quotes it at least once', () => {
+  it("every doc that quotes the result quotes trainer.json's line, and each quotes it at least once", () => {
     const found = quotes.findQuotes();
     for (const file of quotes.QUOTING_DOCS) expect(found.filter((q) => q.file === file).length).toBeGreaterThanOrEqual(1);
     const wrong = found.filter((q) => q.text !== bench.summary).map((q) => `${q.file}:${q.line}: '${q.text}'`);

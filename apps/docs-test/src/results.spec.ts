@@ -61,7 +61,15 @@ describe('docs/results.md', () => {
   it('the summary table of each dataset lists the best code of each method family, as the record has it', () => {
     for (const [dataset, { label }] of Object.entries(cfg.datasets as Record<string, { label: string }>)) {
       const section = rendered.text.split('## All runs')[0].split(`### ${label}`)[1].split('\n\n')[1];
-      const rows = section.split('\n').slice(2).map((l) => l.split('|').slice(1, -1).map((c) => c.trim()));
+      const rows = section
+        .split('\n')
+        .slice(2)
+        .map((l) =>
+          l
+            .split('|')
+            .slice(1, -1)
+            .map((c) => c.trim()),
+        );
       const best = new Map<string, Entry>();
       for (const g of record.groups.filter((x) => x.dataset === dataset && x.kind === 'unsupervised')) {
         const family = jobs.find((j) => j.dataset === dataset && j.method === g.method)!.title.split(',')[0];
@@ -71,7 +79,10 @@ describe('docs/results.md', () => {
       for (const [family, g] of best) {
         const job = jobs.find((j) => j.dataset === dataset && j.method === g.method)!;
         const row = rows.find((r) => r[0] === job.title && r[1] === job.settings);
-        expect({ family, code: row?.[2] }).toEqual({ family, code: expect.stringMatching(new RegExp(`^${g.layers.code.mean.toFixed(1)}( ± |$)`)) });
+        expect({ family, code: row?.[2] }).toEqual({
+          family,
+          code: expect.stringMatching(new RegExp(`^${g.layers.code.mean.toFixed(1)}( ± |$)`)),
+        });
       }
     }
   });

@@ -213,9 +213,13 @@ describeBrowser('docs site in chromium', () => {
     expect(await page.locator('.col-content').innerText()).toContain(bench.summary);
     await page.close();
     const htmlFiles = (dir: string): string[] =>
-      fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? htmlFiles(path.join(dir, e.name)) : e.name.endsWith('.html') ? [path.join(dir, e.name)] : []));
+      fs
+        .readdirSync(dir, { withFileTypes: true })
+        .flatMap((e) => (e.isDirectory() ? htmlFiles(path.join(dir, e.name)) : e.name.endsWith('.html') ? [path.join(dir, e.name)] : []));
     const mdLinks = htmlFiles(SITE).flatMap((f) =>
-      [...fs.readFileSync(f, 'utf8').matchAll(/\shref="(?![a-z]+:|\/\/)([^"#]*\.md)(?:#[^"]*)?"/gi)].map((m) => `${path.relative(SITE, f)}: ${m[1]}`),
+      [...fs.readFileSync(f, 'utf8').matchAll(/\shref="(?![a-z]+:|\/\/)([^"#]*\.md)(?:#[^"]*)?"/gi)].map(
+        (m) => `${path.relative(SITE, f)}: ${m[1]}`,
+      ),
     );
     expect(mdLinks).toEqual([]);
   });

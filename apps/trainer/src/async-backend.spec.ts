@@ -17,7 +17,15 @@ import { evaluateEncoder, project } from './evaluation';
 import { heldOutMetrics } from './internal/held-out';
 import { withState } from './internal/state';
 
-const config = { kind: 'dim', inputShape: [28, 28, 1], encoder: { kind: 'dcgan', filters: [4, 8], fc: [16], codeSize: 8 }, headUnits: 16, gamma: 0.1, prior: { hidden: [8] }, seed: 3 };
+const config = {
+  kind: 'dim',
+  inputShape: [28, 28, 1],
+  encoder: { kind: 'dcgan', filters: [4, 8], fc: [16], codeSize: 8 },
+  headUnits: 16,
+  gamma: 0.1,
+  prior: { hidden: [8] },
+  seed: 3,
+};
 const data = syntheticDataset({ count: 32, seed: 1 });
 
 let dir: string;
@@ -32,19 +40,39 @@ async function trainerPieces(backend: string) {
   await tf.setBackend(backend);
   const o = buildObjective(config);
   const optimizer = adam(1e-3);
-  const images = tf.tensor4d(Float32Array.from(data.images.subarray(0, 8 * 784), (v) => v / 255), [8, 28, 28, 1]);
+  const images = tf.tensor4d(
+    Float32Array.from(data.images.subarray(0, 8 * 784), (v) => v / 255),
+    [8, 28, 28, 1],
+  );
   const steps = [];
   for (let s = 0; s < 3; s++) steps.push(await trainStepAsync(o, optimizer, { images }, s));
   const before = tf.memory().numTensors;
   const where = path.join(dir, backend);
-  await withState(o, optimizer, (groups) => saveCheckpoint(where, { step: 3, epoch: 0, position: 3, epochSeed: 1, rng: [1, 2, 3, 4], metricsBytes: 0, metricsSha256: '0'.repeat(64), elapsedMs: 0 },
-    { objective: o.config }, groups, o.encoder.model, 2));
+  await withState(o, optimizer, (groups) =>
+    saveCheckpoint(
+      where,
+      { step: 3, epoch: 0, position: 3, epochSeed: 1, rng: [1, 2, 3, 4], metricsBytes: 0, metricsSha256: '0'.repeat(64), elapsedMs: 0 },
+      { objective: o.config },
+      groups,
+      o.encoder.model,
+      2,
+    ),
+  );
   const heldOut = await heldOutMetrics(o, data, 8, 3, 0);
   const evaluation = await evaluateEncoder(o, data, data, 10, { layer: 'code', probeEpochs: 2, knn: true, seed: 0 });
   const leaked = tf.memory().numTensors - before;
   const features = new Float32Array(32 * 4).map((_, i) => Math.sin(i));
   const projected = await project(features, 4, 32, 16);
-  const estimates = await estimateGaussian({ dim: 2, levels: [1], bounds: ['nwj'], critic: 'separable', steps: 5, batchSize: 16, learningRate: 1e-3, seed: 0 });
+  const estimates = await estimateGaussian({
+    dim: 2,
+    levels: [1],
+    bounds: ['nwj'],
+    critic: 'separable',
+    steps: 5,
+    batchSize: 16,
+    learningRate: 1e-3,
+    seed: 0,
+  });
   tf.dispose(images);
   o.dispose();
   optimizer.dispose();

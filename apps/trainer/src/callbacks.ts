@@ -19,7 +19,8 @@ import type { Trainer, TrainerCallback } from './trainer';
 export function metricsRecord(run: RunFolder, every: number): TrainerCallback {
   return {
     onStep: (e) => {
-      if (e.step % every === 0) run.append({ kind: 'step', step: e.step, epoch: e.epoch, ...e.metrics, lr: e.lr, ms: Math.round(e.ms * 10) / 10 });
+      if (e.step % every === 0)
+        run.append({ kind: 'step', step: e.step, epoch: e.epoch, ...e.metrics, lr: e.lr, ms: Math.round(e.ms * 10) / 10 });
     },
     onEval: (e) => {
       run.append(e.line);
@@ -37,11 +38,18 @@ export function progressLine(log: Progress, batchSize: number): TrainerCallback 
     onStep: (e) => {
       window.push(e.ms);
       if (window.length > 20) window.shift();
-      log.update({ step: e.step, epoch: e.epoch, fraction: e.fraction, batchSize,
-        stepsPerSecond: 1000 / (window.reduce((a, b) => a + b, 0) / window.length), metrics: e.metrics });
+      log.update({
+        step: e.step,
+        epoch: e.epoch,
+        fraction: e.fraction,
+        batchSize,
+        stepsPerSecond: 1000 / (window.reduce((a, b) => a + b, 0) / window.length),
+        metrics: e.metrics,
+      });
     },
     onEval: (e, t) => {
-      if (!e.final) log.message(`infomax: step ${e.step}: linear probe ${t.config.eval.layer} ${(100 * e.evaluation.testAccuracy).toFixed(1)}%`);
+      if (!e.final)
+        log.message(`infomax: step ${e.step}: linear probe ${t.config.eval.layer} ${(100 * e.evaluation.testAccuracy).toFixed(1)}%`);
     },
     onFitEnd: () => log.done(),
   };
@@ -61,8 +69,14 @@ export function runPlots(log: Progress): TrainerCallback {
         // Graphs: every graph's embedding (the probe's folds cover them all); images: the test part's.
         const shown = 'graphs' in t.data ? t.data.graphs : t.data.test;
         const p = await project(features, dim, shown.count, 2000);
-        await plotPca(p.points, Int32Array.from(p.rows, (r) => shown.labels[r]), t.data.classes, p.explained,
-          path.join(t.run.plotsDir, 'pca.png'), t.config.eval.layer);
+        await plotPca(
+          p.points,
+          Int32Array.from(p.rows, (r) => shown.labels[r]),
+          t.data.classes,
+          p.explained,
+          path.join(t.run.plotsDir, 'pca.png'),
+          t.config.eval.layer,
+        );
       }
     },
     onFitEnd: async (stop, t) => {

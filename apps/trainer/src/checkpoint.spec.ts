@@ -18,17 +18,36 @@ beforeEach(() => {
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 const position = (step: number): TrainingPosition => ({
-  step, epoch: 1, position: 3, epochSeed: 12345, rng: [1, 2, 3, 4], metricsBytes: 99, metricsSha256: '0'.repeat(64), elapsedMs: 1500,
+  step,
+  epoch: 1,
+  position: 3,
+  epochSeed: 12345,
+  rng: [1, 2, 3, 4],
+  metricsBytes: 99,
+  metricsSha256: '0'.repeat(64),
+  elapsedMs: 1500,
 });
 
 const encoder = () => buildEncoder({ kind: 'mlp', inputShape: [4, 4, 1], hidden: [3], codeSize: 2, seed: 1 });
 
 test('save → load gives back every tensor bit for bit, the position and the config', async () => {
   const enc = encoder();
-  const a = tf.variable(tf.tensor2d([[1.5, -2], [3, 1e-7]]));
+  const a = tf.variable(
+    tf.tensor2d([
+      [1.5, -2],
+      [3, 1e-7],
+    ]),
+  );
   const it = tf.scalar(7, 'int32');
   const before = tf.memory().numTensors;
-  await saveCheckpoint(dir, position(10), { seed: 3 }, { variables: [{ name: 'a', tensor: a }], optimizer: [{ name: 'iter', tensor: it }] }, enc.model, 2);
+  await saveCheckpoint(
+    dir,
+    position(10),
+    { seed: 3 },
+    { variables: [{ name: 'a', tensor: a }], optimizer: [{ name: 'iter', tensor: it }] },
+    enc.model,
+    2,
+  );
   expect(tf.memory().numTensors).toBe(before);
   const back = await loadCheckpoint(dir);
   expect(back.dir).toBe(path.join(dir, 'ckpt-10'));
@@ -63,7 +82,9 @@ test('a flipped byte, a missing file or a bad latest file is a CheckpointError n
   const bytes = fs.readFileSync(bin);
   bytes[5] ^= 0xff;
   fs.writeFileSync(bin, bytes);
-  await expect(loadCheckpoint(dir)).rejects.toThrow(new CheckpointError(`'${bin}' is corrupt: its sha256 differs from the one in state.json`));
+  await expect(loadCheckpoint(dir)).rejects.toThrow(
+    new CheckpointError(`'${bin}' is corrupt: its sha256 differs from the one in state.json`),
+  );
   fs.rmSync(bin);
   await expect(loadCheckpoint(dir)).rejects.toThrow(/cannot read .*tensors\.bin/);
   fs.writeFileSync(path.join(dir, 'latest'), 'garbage');
@@ -110,11 +131,16 @@ test("a flipped byte in the encoder's weights, or its model.json deleted, is ref
   const a = tf.variable(tf.ones([4]));
   await saveCheckpoint(dir, position(4), {}, { variables: [{ name: 'a', tensor: a }] }, enc.model, 2);
   const encDir = path.join(dir, 'ckpt-4', 'encoder');
-  const weights = path.join(encDir, fs.readdirSync(encDir).find((f) => f.endsWith('.bin'))!);
+  const weights = path.join(
+    encDir,
+    fs.readdirSync(encDir).find((f) => f.endsWith('.bin'))!,
+  );
   const bytes = fs.readFileSync(weights);
   bytes[bytes.length - 1] ^= 0x10;
   fs.writeFileSync(weights, bytes);
-  await expect(loadCheckpoint(dir)).rejects.toThrow(new CheckpointError(`'${weights}' is corrupt: its sha256 differs from the one in state.json`));
+  await expect(loadCheckpoint(dir)).rejects.toThrow(
+    new CheckpointError(`'${weights}' is corrupt: its sha256 differs from the one in state.json`),
+  );
   fs.rmSync(path.join(encDir, 'model.json'));
   await expect(loadCheckpoint(dir)).rejects.toThrow(/cannot read .*model\.json/);
   a.dispose();

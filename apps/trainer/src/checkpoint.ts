@@ -105,7 +105,14 @@ export async function saveCheckpoint(
   const { step, epoch, position: inEpoch, epochSeed, rng, metricsBytes, metricsSha256, elapsedMs } = position;
   const body: StateBody = {
     format: CHECKPOINT_FORMAT,
-    step, epoch, position: inEpoch, epochSeed, rng: [...rng] as StateBody['rng'], metricsBytes, metricsSha256, elapsedMs,
+    step,
+    epoch,
+    position: inEpoch,
+    epochSeed,
+    rng: [...rng] as StateBody['rng'],
+    metricsBytes,
+    metricsSha256,
+    elapsedMs,
     config: config as Record<string, unknown>,
     tensors: index,
     files,
@@ -162,9 +169,13 @@ export async function resolveCheckpoint(target: string): Promise<{ dir: string; 
     return { dir, stateSha256: m[2] };
   }
   if (!existsSync(target)) throw new CheckpointError(`'${target}' does not exist`);
-  const kept = existsSync(path.join(target, 'checkpoints')) ? (await fsp.readdir(path.join(target, 'checkpoints'))).filter((e) => /^ckpt-\d+$/.test(e)) : [];
-  throw new CheckpointError(`'${target}' holds no checkpoint (no state.json, no checkpoints/latest)` +
-    (kept.length > 0 ? `; checkpoint folders there: ${kept.join(', ')} (name one to inspect it)` : ''));
+  const kept = existsSync(path.join(target, 'checkpoints'))
+    ? (await fsp.readdir(path.join(target, 'checkpoints'))).filter((e) => /^ckpt-\d+$/.test(e))
+    : [];
+  throw new CheckpointError(
+    `'${target}' holds no checkpoint (no state.json, no checkpoints/latest)` +
+      (kept.length > 0 ? `; checkpoint folders there: ${kept.join(', ')} (name one to inspect it)` : ''),
+  );
 }
 
 async function readText(file: string): Promise<string> {
@@ -179,7 +190,9 @@ async function readBytes(file: string, what: string): Promise<Buffer> {
   try {
     return await fsp.readFile(file);
   } catch (e) {
-    throw new CheckpointError(`cannot read '${file}' (${what}): ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}: the checkpoint is incomplete`);
+    throw new CheckpointError(
+      `cannot read '${file}' (${what}): ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}: the checkpoint is incomplete`,
+    );
   }
 }
 
@@ -216,7 +229,8 @@ export async function loadCheckpoint(target: string): Promise<LoadedCheckpoint> 
   }
   let blob: Buffer = Buffer.alloc(0);
   for (const [rel, sha] of Object.entries(state.files)) {
-    if (rel.split('/').some((part) => part === '..' || part === '')) throw new CheckpointError(`'${stateFile}': file '${rel}' is not a path inside the checkpoint`);
+    if (rel.split('/').some((part) => part === '..' || part === ''))
+      throw new CheckpointError(`'${stateFile}': file '${rel}' is not a path inside the checkpoint`);
     const file = path.join(dir, rel);
     const bytes = await readBytes(file, `listed in state.json`);
     if (sha256Hex(bytes) !== sha) throw new CheckpointError(`'${file}' is corrupt: its sha256 differs from the one in state.json`);
@@ -234,13 +248,16 @@ function readTensors(index: IndexEntry[], blob: Buffer, stateFile: string): Reco
   for (const t of index) {
     const count = t.shape.reduce((a, b) => a * b, 1);
     if (t.offset !== next || t.length !== count * 4 || t.offset + t.length > blob.length) {
-      throw new CheckpointError(`'${stateFile}': tensor '${t.name}' [${t.shape}] at byte ${t.offset} (${t.length} bytes) does not fit tensors.bin`);
+      throw new CheckpointError(
+        `'${stateFile}': tensor '${t.name}' [${t.shape}] at byte ${t.offset} (${t.length} bytes) does not fit tensors.bin`,
+      );
     }
     next += t.length;
     const copy = new Uint8Array(blob.subarray(t.offset, t.offset + t.length)).buffer;
     const values = t.dtype === 'int32' ? new Int32Array(copy) : new Float32Array(copy);
     (groups[t.group] ??= []).push({ name: t.name, shape: t.shape, dtype: t.dtype, values });
   }
-  if (next !== blob.length) throw new CheckpointError(`'${stateFile}': its tensors cover ${next} of the ${blob.length} bytes of tensors.bin`);
+  if (next !== blob.length)
+    throw new CheckpointError(`'${stateFile}': its tensors cover ${next} of the ${blob.length} bytes of tensors.bin`);
   return groups;
 }

@@ -16,7 +16,11 @@ beforeAll(() => {
 });
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-const oneLine = (stderr: string) => stderr.trim().split('\n').filter((l) => l.startsWith('infomax: ') && /Error/.test(l));
+const oneLine = (stderr: string) =>
+  stderr
+    .trim()
+    .split('\n')
+    .filter((l) => l.startsWith('infomax: ') && /Error/.test(l));
 
 test('train → checkpoint → resume equals an uninterrupted run (same metrics) → evaluate writes eval.json', async () => {
   const whole = path.join(tmp, 'whole');
@@ -70,14 +74,26 @@ test('SIGINT finishes the step, checkpoints and exits 130', async () => {
 test('bad config (2), missing dataset (3), NaN loss (4), corrupt checkpoint (5): documented code, one-line message', async () => {
   const unknown = await runCli(['train', '-c', tiny, '-o', path.join(tmp, 'x1'), '--set', 'train.stpes=3']);
   expect(unknown.code).toBe(2);
-  expect(oneLine(unknown.stderr)).toEqual(["infomax: ConfigError: config 'train.stpes': unknown key; known keys of 'train': batchSize, learningRate, steps, epochs, timeBudget, threads"]);
+  expect(oneLine(unknown.stderr)).toEqual([
+    "infomax: ConfigError: config 'train.stpes': unknown key; known keys of 'train': batchSize, learningRate, steps, epochs, timeBudget, threads",
+  ]);
   const bad = await runCli(['train', '-c', tiny, '-o', path.join(tmp, 'x2'), '--steps', 'abc']);
   expect(bad.code).toBe(2);
   expect(bad.stderr.trim()).toBe("infomax: ConfigError: config 'train.steps': expected an integer in 1..∞, got 'abc'");
   const usage = await runCli(['train', '--no-such-flag']);
   expect(usage.code).toBe(2);
 
-  const missing = await runCli(['train', '-c', tiny, '-o', path.join(tmp, 'x3'), '--dataset', 'idx', '--data-path', path.join(tmp, 'nowhere')]);
+  const missing = await runCli([
+    'train',
+    '-c',
+    tiny,
+    '-o',
+    path.join(tmp, 'x3'),
+    '--dataset',
+    'idx',
+    '--data-path',
+    path.join(tmp, 'nowhere'),
+  ]);
   expect(missing.code).toBe(3);
   expect(oneLine(missing.stderr)).toHaveLength(1);
   expect(missing.stderr).toContain('nowhere');
@@ -94,12 +110,19 @@ test('bad config (2), missing dataset (3), NaN loss (4), corrupt checkpoint (5):
   const bytes = fs.readFileSync(bin);
   bytes[bytes.length >> 1] ^= 0x55;
   fs.writeFileSync(bin, bytes);
-  for (const args of [['inspect', run], ['evaluate', run], ['train', '--resume', run, '--steps', '4']]) {
+  for (const args of [
+    ['inspect', run],
+    ['evaluate', run],
+    ['train', '--resume', run, '--steps', '4'],
+  ]) {
     const r = await runCli(args);
     expect(r.code).toBe(5);
     expect(oneLine(r.stderr)).toEqual([`infomax: CheckpointError: '${bin}' is corrupt: its sha256 differs from the one in state.json`]);
   }
-  for (const args of [['inspect', path.join(tmp, 'no-run')], ['train', '--resume', path.join(tmp, 'no-run')]]) {
+  for (const args of [
+    ['inspect', path.join(tmp, 'no-run')],
+    ['train', '--resume', path.join(tmp, 'no-run')],
+  ]) {
     const r = await runCli(args);
     expect(r.code).toBe(5);
     expect(oneLine(r.stderr)).toHaveLength(1);

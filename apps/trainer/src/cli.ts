@@ -14,7 +14,11 @@ import { runConfigJsonSchema } from './config';
 
 /** A number when the flag value is one; otherwise the raw text, so the schema names the key in its error. */
 const num = (v: string): number | string => (v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : v);
-const list = (v: string): string[] => v.split(',').map((s) => s.trim()).filter((s) => s !== '');
+const list = (v: string): string[] =>
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
 const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
 
 /** Where a command's output goes, and where it puts its exit code. */
@@ -71,12 +75,14 @@ export function program(io: CliIo = { stdout: process.stdout, stderr: process.st
     });
 
   p.command('evaluate <run>')
-    .description("freeze a run's encoder (latest checkpoint) and report linear- or MLP-probe and kNN (k=20, cosine) test accuracy; writes eval.json")
-    .option('--layer <name>', 'conv | fc | code (default: the run\'s eval.layer)')
+    .description(
+      "freeze a run's encoder (latest checkpoint) and report linear- or MLP-probe and kNN (k=20, cosine) test accuracy; writes eval.json",
+    )
+    .option('--layer <name>', "conv | fc | code (default: the run's eval.layer)")
     .option('--probe <kind>', 'linear | mlp (one hidden ReLU layer of 256, early stopping on 10% of the training images) (default linear)')
     .option('--probe-epochs <n>', 'linear probe epochs (default 100)', num)
     .option('--checkpoint <step>', 'use checkpoints/ckpt-<step> (default: the latest)', num)
-    .option('--backend <name>', 'backend (default: the run\'s)')
+    .option('--backend <name>', "backend (default: the run's)")
     .option('--output <file>', 'JSON output (default <run>/eval.json)')
     .action(async (run: string, opts) => {
       await runEvaluate(run, opts, io);
@@ -84,12 +90,15 @@ export function program(io: CliIo = { stdout: process.stdout, stderr: process.st
 
   p.command('embed <run>')
     .description("write the embeddings of images under a run's frozen encoder: one float32 row per image")
-    .requiredOption('--input <path|name>', 'image folder (searched recursively), IDX images file, or dataset name (digits, fashion-mnist, ..., the run\'s own)')
-    .requiredOption('--out <file>', 'emb.npy (+ emb.index.csv with each row\'s source), emb.csv or emb.jsonl')
+    .requiredOption(
+      '--input <path|name>',
+      "image folder (searched recursively), IDX images file, or dataset name (digits, fashion-mnist, ..., the run's own)",
+    )
+    .requiredOption('--out <file>', "emb.npy (+ emb.index.csv with each row's source), emb.csv or emb.jsonl")
     .option('--layer <name>', 'code | fc | conv (default code)')
     .option('--checkpoint <step>', 'use checkpoints/ckpt-<step> (default: the latest)', num)
-    .option('--resize', 'stretch folder images to the encoder\'s size and convert their channels (default: refuse other shapes)')
-    .option('--backend <name>', 'backend (default: the run\'s)')
+    .option('--resize', "stretch folder images to the encoder's size and convert their channels (default: refuse other shapes)")
+    .option('--backend <name>', "backend (default: the run's)")
     .action(async (run: string, opts) => {
       await runEmbed(run, opts, io);
     });
@@ -98,13 +107,14 @@ export function program(io: CliIo = { stdout: process.stdout, stderr: process.st
     .description("write a run's encoder as a tfjs layers model (model.json + weights), safetensors, export.json and README.md")
     .option('-o, --out <dir>', 'output folder (default <run>/export)')
     .option('--checkpoint <step>', 'use checkpoints/ckpt-<step> (default: the latest)', num)
-    .option('--backend <name>', 'backend (default: the run\'s)')
+    .option('--backend <name>', "backend (default: the run's)")
     .action(async (run: string, opts) => {
       await runExport(run, opts, io);
     });
 
   const estimate = p.command('estimate').description('estimate mutual information with a trained critic');
-  estimate.command('gaussian')
+  estimate
+    .command('gaussian')
     .description('the Gaussian staircase: correlated X, Y in R^d with known MI, each bound against the truth')
     .option('--dim <d>', 'dimension of X and Y (default 5)', num)
     .option('--levels <nats>', 'true MI levels, comma-separated (default 1,2,4)', list)
@@ -118,7 +128,8 @@ export function program(io: CliIo = { stdout: process.stdout, stderr: process.st
     .action(async (opts) => {
       await runEstimateGaussian(opts, io);
     });
-  estimate.command('csv <file>')
+  estimate
+    .command('csv <file>')
     .description('MI between column groups of a CSV file (header row; columns by name or 0-based index)')
     .requiredOption('--x <cols>', 'columns of X, comma-separated', list)
     .requiredOption('--y <cols>', 'columns of Y, comma-separated', list)
@@ -147,8 +158,8 @@ export function program(io: CliIo = { stdout: process.stdout, stderr: process.st
     });
 
   p.command('sweep <file>')
-    .description('one training run per combination of a sweep file\'s axes (and seeds), then a summary table; see docs/guides/sweeps.md')
-    .option('-o, --out <dir>', 'root of the sweep\'s folder <out>/<name> (default: the file\'s out, else runs)')
+    .description("one training run per combination of a sweep file's axes (and seeds), then a summary table; see docs/guides/sweeps.md")
+    .option('-o, --out <dir>', "root of the sweep's folder <out>/<name> (default: the file's out, else runs)")
     .option('--concurrency <n>', 'cells run at once on this machine (default: one per core)', num)
     .option('--attempts <n>', 'tries per cell while its runs are interrupted, busy or hit an IO error (default 3)', num)
     .option('--queue <url>', 'put the cells on the BullMQ queue of this Redis (redis://host:port) for `infomax worker`s')

@@ -75,24 +75,47 @@ export async function runTrain(opts: Record<string, unknown>, verbose: boolean, 
 
 /** `infomax evaluate <run>`. */
 export async function runEvaluate(run: string, opts: Record<string, unknown>, io: CommandIo = process): Promise<void> {
-  const f = parseFlags({
-    layer: oneOf(PROBE_LAYERS).optional(), 'probe-epochs': optional(int(1, 100000), 100), probe: oneOf(PROBE_KINDS).optional(),
-    checkpoint: int(0).optional(), backend: oneOf(BACKENDS).optional(),
-  }, opts);
+  const f = parseFlags(
+    {
+      layer: oneOf(PROBE_LAYERS).optional(),
+      'probe-epochs': optional(int(1, 100000), 100),
+      probe: oneOf(PROBE_KINDS).optional(),
+      checkpoint: int(0).optional(),
+      backend: oneOf(BACKENDS).optional(),
+    },
+    opts,
+  );
   const r = await evaluateRun(run, {
-    layer: f.layer, probeEpochs: f['probe-epochs'], probe: f.probe, checkpoint: f.checkpoint, backend: f.backend, output: opts.output as string | undefined,
+    layer: f.layer,
+    probeEpochs: f['probe-epochs'],
+    probe: f.probe,
+    checkpoint: f.checkpoint,
+    backend: f.backend,
+    output: opts.output as string | undefined,
   });
   const pct = (v: number | undefined) => `${(100 * (v ?? NaN)).toFixed(1)}%`;
   // A run on graphs has a cross-validated probe only: no kNN, no held-out loss.
-  const rest = r.knnAccuracy === undefined ? '' : `, kNN k=20 cosine ${pct(r.knnAccuracy)}; held-out ${Object.entries(r.heldOut).map(([k, v]) => `${k} ${v.toFixed(3)}`).join(', ')}`;
-  io.stdout.write(`${r.dim}-d ${r.layer} at step ${r.step} on ${r.dataset}: ${r.probe} probe ${pct(r.testAccuracy)} (train ${pct(r.trainAccuracy)})${rest}; written to ${r.output}\n`);
+  const rest =
+    r.knnAccuracy === undefined
+      ? ''
+      : `, kNN k=20 cosine ${pct(r.knnAccuracy)}; held-out ${Object.entries(r.heldOut)
+          .map(([k, v]) => `${k} ${v.toFixed(3)}`)
+          .join(', ')}`;
+  io.stdout.write(
+    `${r.dim}-d ${r.layer} at step ${r.step} on ${r.dataset}: ${r.probe} probe ${pct(r.testAccuracy)} (train ${pct(r.trainAccuracy)})${rest}; written to ${r.output}\n`,
+  );
 }
 
 /** `infomax embed <run>`. */
 export async function runEmbed(run: string, opts: Record<string, unknown>, io: CommandIo = process): Promise<void> {
   const f = parseFlags({ layer: oneOf(PROBE_LAYERS).optional(), checkpoint: int(0).optional(), backend: oneOf(BACKENDS).optional() }, opts);
   const r = await embedRun(run, {
-    input: opts.input as string, out: opts.out as string, layer: f.layer, checkpoint: f.checkpoint, backend: f.backend, resize: opts.resize === true,
+    input: opts.input as string,
+    out: opts.out as string,
+    layer: f.layer,
+    checkpoint: f.checkpoint,
+    backend: f.backend,
+    resize: opts.resize === true,
   });
   io.stdout.write(`${r.rows} images → ${r.rows}×${r.dim} float32 (${r.layer}, step ${r.step}); written to ${r.files.join(' and ')}\n`);
 }
@@ -102,8 +125,10 @@ export async function runExport(run: string, opts: Record<string, unknown>, io: 
   const f = parseFlags({ checkpoint: int(0).optional(), backend: oneOf(BACKENDS).optional() }, opts);
   const r = await exportRun(run, { out: opts.out as string | undefined, checkpoint: f.checkpoint, backend: f.backend });
   const outputs = r.outputs.map((o) => `${o.index}: ${o.taps.join('/')} [${o.shape.slice(1)}]`).join(', ');
-  io.stdout.write(`encoder of step ${r.step} exported to ${r.dir} (model.json, encoder.safetensors, export.json, README.md); outputs ${outputs}` +
-    `${r.code === null ? '' : `; code = ${r.code}`}\n`);
+  io.stdout.write(
+    `encoder of step ${r.step} exported to ${r.dir} (model.json, encoder.safetensors, export.json, README.md); outputs ${outputs}` +
+      `${r.code === null ? '' : `; code = ${r.code}`}\n`,
+  );
 }
 
 async function estimateEngine(opts: Record<string, unknown>): Promise<void> {
@@ -124,18 +149,26 @@ function trainingFlags(defaults: { steps: number; batch: number; lr: number }) {
 /** `infomax estimate gaussian`: prints the staircase table. */
 export async function runEstimateGaussian(opts: Record<string, unknown>, io: CommandIo = process): Promise<void> {
   const levels = (opts.levels as string[] | undefined)?.map((s) => Number(s) || s);
-  const f = parseFlags({
-    dim: optional(int(1, 4096), 5),
-    levels: optional(list(finite({ above: 0 }), { min: 1 }), [1, 2, 4]),
-    bounds: optional(list(oneOf(ESTIMATE_BOUNDS), { min: 1 }), ['dv', 'nwj', 'infonce']),
-    ...trainingFlags({ steps: 600, batch: 64, lr: 1e-3 }),
-  }, { ...opts, levels });
+  const f = parseFlags(
+    {
+      dim: optional(int(1, 4096), 5),
+      levels: optional(list(finite({ above: 0 }), { min: 1 }), [1, 2, 4]),
+      bounds: optional(list(oneOf(ESTIMATE_BOUNDS), { min: 1 }), ['dv', 'nwj', 'infonce']),
+      ...trainingFlags({ steps: 600, batch: 64, lr: 1e-3 }),
+    },
+    { ...opts, levels },
+  );
   const o = { ...f, batchSize: f.batch, learningRate: f.lr };
   await estimateEngine(opts);
-  io.stdout.write(`Gaussian MI staircase: d=${o.dim}, batch ${o.batchSize}, ${o.steps} steps, ${o.critic} critic (estimate: mean ± sd of the last quarter)\n`);
+  io.stdout.write(
+    `Gaussian MI staircase: d=${o.dim}, batch ${o.batchSize}, ${o.steps} steps, ${o.critic} critic (estimate: mean ± sd of the last quarter)\n`,
+  );
   io.stdout.write(`${'bound'.padEnd(9)}${'true MI'.padStart(9)}${'estimate'.padStart(10)}${'± sd'.padStart(8)}\n`);
   await estimateGaussian(o, (r) =>
-    io.stdout.write(`${r.bound.padEnd(9)}${r.truth.toFixed(2).padStart(9)}${r.estimate.toFixed(3).padStart(10)}${r.std.toFixed(3).padStart(8)}\n`));
+    io.stdout.write(
+      `${r.bound.padEnd(9)}${r.truth.toFixed(2).padStart(9)}${r.estimate.toFixed(3).padStart(10)}${r.std.toFixed(3).padStart(8)}\n`,
+    ),
+  );
 }
 
 /** `infomax estimate csv <file>`. */
@@ -146,8 +179,10 @@ export async function runEstimateCsv(file: string, opts: Record<string, unknown>
   await estimateEngine(opts);
   const r = await estimateCsv(table, o);
   const ksg = r.ksg === null ? '' : `; KSG (k=3) reference ${r.ksg.toFixed(3)} nats`;
-  io.stdout.write(`I(${o.x.join(',')}; ${o.y.join(',')}) ≈ ${r.estimate.toFixed(3)} nats (${(r.estimate / Math.LN2).toFixed(3)} bits), ` +
-    `${o.bound} bound, ${o.critic} critic, ${r.rows} rows${ksg}\n`);
+  io.stdout.write(
+    `I(${o.x.join(',')}; ${o.y.join(',')}) ≈ ${r.estimate.toFixed(3)} nats (${(r.estimate / Math.LN2).toFixed(3)} bits), ` +
+      `${o.bound} bound, ${o.critic} critic, ${r.rows} rows${ksg}\n`,
+  );
 }
 
 /** `infomax inspect <target>`. */

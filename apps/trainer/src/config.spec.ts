@@ -2,7 +2,6 @@ import { applyOverrides, QUICK_START_STEPS, resolveConfig } from './config';
 import { ConfigError } from './errors';
 import { rejects } from './test-utils/config-errors';
 
-
 test('an empty config is the quick start: DIM on the bundled digits, batch 64, Adam 1e-4, 400 steps (no time budget)', () => {
   const c = resolveConfig({});
   expect(c.objective).toEqual({ kind: 'dim' });
@@ -40,7 +39,10 @@ test('bad values are rejected with their path and what was expected', () => {
 
 test('flags override the file; --set parses YAML values into nested keys', () => {
   const base = { train: { steps: 5, batchSize: 32 }, objective: { kind: 'dim', encoder: { kind: 'dcgan', fc: [8] } } };
-  const raw = applyOverrides(base, { 'train.steps': 9, 'objective.estimator': undefined }, ['objective.encoder.codeSize=16', 'eval.knn=true']);
+  const raw = applyOverrides(base, { 'train.steps': 9, 'objective.estimator': undefined }, [
+    'objective.encoder.codeSize=16',
+    'eval.knn=true',
+  ]);
   const c = resolveConfig(raw);
   expect(c.train.steps).toBe(9);
   expect(c.train.batchSize).toBe(32);
@@ -69,8 +71,12 @@ test('data.dataset tu: InfoGraph is the default objective, only graph objectives
     }
     throw new Error(`${JSON.stringify(raw)} was accepted`);
   };
-  expect(refused({ data: { dataset: 'tu', path: 'x' }, objective: { kind: 'cpc' } }, 'objective.kind')).toMatch(/'cpc' trains on images, but data\.dataset 'tu' holds graphs/);
-  expect(refused({ data: { dataset: 'cifar10', path: 'x' }, objective: { kind: 'infograph' } }, 'objective.kind')).toMatch(/data\.dataset 'cifar10' holds images/);
+  expect(refused({ data: { dataset: 'tu', path: 'x' }, objective: { kind: 'cpc' } }, 'objective.kind')).toMatch(
+    /'cpc' trains on images, but data\.dataset 'tu' holds graphs/,
+  );
+  expect(refused({ data: { dataset: 'cifar10', path: 'x' }, objective: { kind: 'infograph' } }, 'objective.kind')).toMatch(
+    /data\.dataset 'cifar10' holds images/,
+  );
   expect(refused({ data: { dataset: 'tu' } }, 'data.path')).toMatch(/a folder: dataset 'tu' reads its files from data\.path/);
   expect(refused({ data: { dataset: 'tu', path: 'x' }, eval: { knn: true } }, 'eval.knn')).toMatch(/cross-validated linear probe/);
 });

@@ -8,7 +8,22 @@ import { promises as fsp } from 'fs';
 import * as path from 'path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { bool, expectedOf, finite, int, jsonSchemaOf, list, nullish, object, oneOf, parseConfig, reject, text, type CheckContext, type Infer } from '@infomax/engine';
+import {
+  bool,
+  expectedOf,
+  finite,
+  int,
+  jsonSchemaOf,
+  list,
+  nullish,
+  object,
+  oneOf,
+  parseConfig,
+  reject,
+  text,
+  type CheckContext,
+  type Infer,
+} from '@infomax/engine';
 import { objectiveJsonSchema } from '@infomax/objectives';
 import { ConfigError } from './errors';
 import { LOGGERS, type LoggerKind } from './loggers/logger';
@@ -39,13 +54,23 @@ export const QUICK_START_STEPS = 400;
 
 // One line per key: its type, range, default and documentation. `nullish`: absent or null is the default.
 const dataSchema = object({
-  dataset: nullish(oneOf(DATASETS), 'digits').describe('Dataset kind. Default digits (the bundled 10,000 MNIST digits, 8,000 / 2,000); tu: graphs in the TU format (InfoGraph).'),
-  path: nullish(text(), null).describe('Folder for idx, cifar10, cifar100, stl10, folder, and a TU graph folder or .zip for tu; optional for fashion-mnist.'),
-  size: nullish(int(4, 1024), null).describe("folder only: output size in pixels (square). Default: the folder's most common size, scaled to at most 256 px a side."),
-  channels: nullish(oneOf([1, 3] as const, { what: '1 or 3' }), null).describe('folder / synthetic: 1 or 3 channels. Default: folder as stored, synthetic 1.'),
+  dataset: nullish(oneOf(DATASETS), 'digits').describe(
+    'Dataset kind. Default digits (the bundled 10,000 MNIST digits, 8,000 / 2,000); tu: graphs in the TU format (InfoGraph).',
+  ),
+  path: nullish(text(), null).describe(
+    'Folder for idx, cifar10, cifar100, stl10, folder, and a TU graph folder or .zip for tu; optional for fashion-mnist.',
+  ),
+  size: nullish(int(4, 1024), null).describe(
+    "folder only: output size in pixels (square). Default: the folder's most common size, scaled to at most 256 px a side.",
+  ),
+  channels: nullish(oneOf([1, 3] as const, { what: '1 or 3' }), null).describe(
+    'folder / synthetic: 1 or 3 channels. Default: folder as stored, synthetic 1.',
+  ),
   count: nullish(int(10), 1000).describe('synthetic only: images generated (80% train / 20% test).'),
   pattern: nullish(oneOf(['grating', 'blobs'] as const), 'grating').describe('synthetic only: the pattern that encodes the class.'),
-  trainLimit: nullish(int(1), null).describe('Use n training images: a seeded class-balanced subset (the same number of every class), never the first n. Default all.'),
+  trainLimit: nullish(int(1), null).describe(
+    'Use n training images: a seeded class-balanced subset (the same number of every class), never the first n. Default all.',
+  ),
   testLimit: nullish(int(1), null).describe('Use n test images, chosen as for trainLimit. Default all.'),
 }).transform((d, ctx) =>
   d.path === null && NEEDS_PATH.includes(d.dataset)
@@ -55,14 +80,21 @@ const dataSchema = object({
 
 const trainSchema = object({
   batchSize: nullish(int(2, 65536), 64).describe('Images per step.'),
-  learningRate: nullish(finite({ above: 0 }), null)
-    .describe("The optimizer's (base) learning rate, whatever its kind. Default 1e-4 for adam and adamw (DIM's), 0.01 for sgd, 0.1 for lars."),
-  steps: nullish(int(1), null).describe(`Stop after this many steps. Default ${QUICK_START_STEPS} when neither epochs nor timeBudget is given.`),
+  learningRate: nullish(finite({ above: 0 }), null).describe(
+    "The optimizer's (base) learning rate, whatever its kind. Default 1e-4 for adam and adamw (DIM's), 0.01 for sgd, 0.1 for lars.",
+  ),
+  steps: nullish(int(1), null).describe(
+    `Stop after this many steps. Default ${QUICK_START_STEPS} when neither epochs nor timeBudget is given.`,
+  ),
   epochs: nullish(int(1), null).describe('Stop after this many epochs.'),
-  timeBudget: nullish(finite({ above: 0 }), null).describe("Stop once this many seconds of training have passed (the result then depends on the machine's speed)."),
-  threads: nullish(int(1, 64), null).describe('Threads that share each step (the per-example part split by images; equal to one thread up to float summation order). '
-    + '1: the one-thread step; more need an objective that splits (dim without batch norm or augment) and the wasm or cpu backend. '
-    + 'Default: the cores up to the cap the benchmark supports (today 1: docs/benchmarks/trainer.md). Not part of the model.'),
+  timeBudget: nullish(finite({ above: 0 }), null).describe(
+    "Stop once this many seconds of training have passed (the result then depends on the machine's speed).",
+  ),
+  threads: nullish(int(1, 64), null).describe(
+    'Threads that share each step (the per-example part split by images; equal to one thread up to float summation order). ' +
+      '1: the one-thread step; more need an objective that splits (dim without batch norm or augment) and the wasm or cpu backend. ' +
+      'Default: the cores up to the cap the benchmark supports (today 1: docs/benchmarks/trainer.md). Not part of the model.',
+  ),
   // A run with no limit is the quick start: a fixed number of steps.
 }).transform((t) => ({ ...t, steps: t.steps ?? (t.epochs === null && t.timeBudget === null ? QUICK_START_STEPS : null) }));
 
@@ -73,15 +105,21 @@ const checkpointSchema = object({
 
 const logSchema = object({
   every: nullish(int(1), 20).describe('Steps between metrics lines.'),
-  loggers: nullish(z.union([list(oneOf(LOGGERS)), z.string().transform(parseLoggerList)], { error: `a list of ${LOGGERS.join(', ')}` }), [...LOGGERS])
+  loggers: nullish(z.union([list(oneOf(LOGGERS)), z.string().transform(parseLoggerList)], { error: `a list of ${LOGGERS.join(', ')}` }), [
+    ...LOGGERS,
+  ])
     .transform((kinds) => [...new Set(kinds)])
-    .describe(`Views of metrics.jsonl kept live: csv (metrics.csv), tensorboard (tensorboard/ event files); a list, or a comma-separated string ('none': none). Default both.`),
+    .describe(
+      `Views of metrics.jsonl kept live: csv (metrics.csv), tensorboard (tensorboard/ event files); a list, or a comma-separated string ('none': none). Default both.`,
+    ),
 });
 
 const evalSchema = object({
   every: nullish(int(0), 0).describe('Steps between evaluations; 0 evaluates only at the end.'),
   layer: nullish(oneOf(PROBE_LAYERS), 'code').describe('Encoder output the probe reads (code: the 64-d global vector).'),
-  probeEpochs: nullish(int(1, 10000), 100).describe('Epochs of the softmax-regression probe (10 epochs gave 88.5 %, 30 gave 90.3 %, 100 gave 90.9 % on the same codes).'),
+  probeEpochs: nullish(int(1, 10000), 100).describe(
+    'Epochs of the softmax-regression probe (10 epochs gave 88.5 %, 30 gave 90.3 %, 100 gave 90.9 % on the same codes).',
+  ),
   randomInit: nullish(bool(), true).describe('At the end, also probe the same encoder at its random initialisation.'),
   knn: nullish(bool(), false).describe('Also report kNN (k=20, cosine) accuracy.'),
 });
@@ -92,8 +130,9 @@ const configSchema = object({
   backend: nullish(oneOf(BACKENDS), 'auto').describe('tfjs backend; auto: tfjs-node-gpu → tfjs-node → wasm → cpu.'),
   out: nullish(text(), 'runs/quickstart').describe('Run folder.'),
   data: nullish(dataSchema, {}).describe('Which images to train and evaluate on.'),
-  objective: nullish(object({ kind: nullish(text(), null) }, { loose: true, what: 'an object with a kind' }), {})
-    .describe('The objective: { kind: dim | cmc | cpc | simclr | infograph, ... }, checked by @infomax/objectives. Default DIM(L), JSD, DCGAN; infograph for data.dataset tu, which takes only graph objectives.'),
+  objective: nullish(object({ kind: nullish(text(), null) }, { loose: true, what: 'an object with a kind' }), {}).describe(
+    'The objective: { kind: dim | cmc | cpc | simclr | infograph, ... }, checked by @infomax/objectives. Default DIM(L), JSD, DCGAN; infograph for data.dataset tu, which takes only graph objectives.',
+  ),
   train: nullish(trainSchema, {}).describe('How long and how to optimise; training stops at the first limit reached.'),
   optimizer: nullish(optimizerSchema, {}),
   schedule: nullish(scheduleSchema, {}),
@@ -110,16 +149,28 @@ const configSchema = object({
   const graphs = c.data.dataset === 'tu';
   const kind = c.objective.kind ?? (graphs ? 'infograph' : 'dim');
   if (graphs !== GRAPH_OBJECTIVES.includes(kind)) {
-    return reject(ctx, ['objective', 'kind'], graphs
-      ? `a graph objective (${GRAPH_OBJECTIVES.join(', ')}): '${kind}' trains on images, but data.dataset 'tu' holds graphs`
-      : `an image objective: '${kind}' trains on graphs, but data.dataset '${c.data.dataset}' holds images (use data.dataset 'tu' with data.path)`, kind);
+    return reject(
+      ctx,
+      ['objective', 'kind'],
+      graphs
+        ? `a graph objective (${GRAPH_OBJECTIVES.join(', ')}): '${kind}' trains on images, but data.dataset 'tu' holds graphs`
+        : `an image objective: '${kind}' trains on graphs, but data.dataset '${c.data.dataset}' holds images (use data.dataset 'tu' with data.path)`,
+      kind,
+    );
   }
   if (graphs) {
     for (const key of ['trainLimit', 'testLimit', 'size', 'channels'] as const) {
-      if (c.data[key] !== null) return reject(ctx, ['data', key], "no value for data.dataset 'tu': every graph trains, and the probe cross-validates over all of them", c.data[key]);
+      if (c.data[key] !== null)
+        return reject(
+          ctx,
+          ['data', key],
+          "no value for data.dataset 'tu': every graph trains, and the probe cross-validates over all of them",
+          c.data[key],
+        );
     }
     if (c.eval.layer !== 'code') return reject(ctx, ['eval', 'layer'], "'code' for data.dataset 'tu' (the graph vector)", c.eval.layer);
-    if (c.eval.knn) return reject(ctx, ['eval', 'knn'], "false for data.dataset 'tu': graphs are probed by a cross-validated linear probe", c.eval.knn);
+    if (c.eval.knn)
+      return reject(ctx, ['eval', 'knn'], "false for data.dataset 'tu': graphs are probed by a cross-validated linear probe", c.eval.knn);
   }
   return { ...c, objective: { ...c.objective, kind }, train: { ...c.train, learningRate } };
 });
@@ -157,7 +208,10 @@ export function resolveConfig(raw: unknown, validateObjective?: (objective: Raw)
  * JSON.stringify(runConfigJsonSchema(), null, 2);
  */
 export function runConfigJsonSchema(): Record<string, unknown> {
-  const doc = jsonSchemaOf(configSchema, { title: 'infomax run config', description: 'A run of `infomax train -c <file>`: every key is optional.' });
+  const doc = jsonSchemaOf(configSchema, {
+    title: 'infomax run config',
+    description: 'A run of `infomax train -c <file>`: every key is optional.',
+  });
   // The objective section is checked by @infomax/objectives once the data is loaded: its schema,
   // less what the run fills in (the data's input size; the kind, dim or infograph by dataset).
   const properties = doc.properties as Record<string, Record<string, unknown>>;
@@ -186,7 +240,8 @@ export async function readConfigFile(file: string): Promise<Raw> {
     throw new ConfigError('', `cannot parse config file '${file}': ${(e as Error).message.split('\n')[0]}`);
   }
   if (parsed === null || parsed === undefined) return {};
-  if (typeof parsed !== 'object' || Array.isArray(parsed)) throw new ConfigError('', `config file '${file}' must hold an object (key: value lines)`);
+  if (typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new ConfigError('', `config file '${file}' must hold an object (key: value lines)`);
   return parsed as Raw;
 }
 
@@ -212,7 +267,10 @@ export function applyOverrides(base: Raw, overrides: Record<string, unknown>, se
 
 /** `log.loggers` from the flag: comma-separated kinds, `none` for none. */
 function parseLoggerList(value: string, ctx: CheckContext): LoggerKind[] {
-  const items = value.split(',').map((s) => s.trim()).filter((s) => s !== '' && s !== 'none');
+  const items = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '' && s !== 'none');
   const bad = items.findIndex((v) => !(LOGGERS as readonly string[]).includes(v));
   return bad < 0 ? (items as LoggerKind[]) : reject(ctx, [bad], expectedOf(oneOf(LOGGERS)), items[bad]);
 }

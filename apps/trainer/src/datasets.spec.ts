@@ -29,7 +29,11 @@ test('without limits, and with a limit above the size, every image is used and t
     await loadData(resolveConfig({ data: { trainLimit: 9000, testLimit: 2000 } }).data, 0),
   ]) {
     expect([data.train.count, data.test.count]).toEqual([8000, 2000]);
-    expect(data.summary).toBe(`train: all 8,000 images: ${counts(data.train.labels, 10).map((c, k) => `${k}×${c}`).join(' ')}; test: all 2,000 images`);
+    expect(data.summary).toBe(
+      `train: all 8,000 images: ${counts(data.train.labels, 10)
+        .map((c, k) => `${k}×${c}`)
+        .join(' ')}; test: all 2,000 images`,
+    );
   }
 });
 

@@ -77,9 +77,12 @@ export function classMix(labels: Int32Array, classes: readonly string[]): string
     if (l < 0) unlabelled++;
     else counts[l]++;
   }
-  const mix = counts.length === 0 ? [] : counts.length <= LISTED_CLASSES
-    ? counts.map((c, k) => `${classes[k]}×${c}`)
-    : [`${counts.length} classes, ${Math.min(...counts)}–${Math.max(...counts)} each`];
+  const mix =
+    counts.length === 0
+      ? []
+      : counts.length <= LISTED_CLASSES
+        ? counts.map((c, k) => `${classes[k]}×${c}`)
+        : [`${counts.length} classes, ${Math.min(...counts)}–${Math.max(...counts)} each`];
   if (unlabelled > 0) mix.push(`unlabelled×${unlabelled}`);
   return mix.join(' ');
 }
@@ -102,7 +105,10 @@ async function loadParts(c: DataConfig, seed: number): Promise<TrainTest> {
       return { train, test };
     }
     case 'folder': {
-      const all = await loadImageFolder(dir, { ...(c.size === null ? {} : { size: c.size }), ...(c.channels === null ? {} : { channels: c.channels }) });
+      const all = await loadImageFolder(dir, {
+        ...(c.size === null ? {} : { size: c.size }),
+        ...(c.channels === null ? {} : { channels: c.channels }),
+      });
       return split(all, { seed });
     }
     case 'synthetic':

@@ -63,22 +63,43 @@ async function namedDataset(name: DatasetName, { config, shape }: EmbedInputOpti
   images.set(train.images);
   images.set(test.images, train.images.length);
   const dataset = createDataset({
-    name, images, labels: Int32Array.from([...train.labels, ...test.labels]), count: train.count + test.count,
-    height: train.height, width: train.width, channels: train.channels, ...(train.classes ? { classes: train.classes } : {}),
+    name,
+    images,
+    labels: Int32Array.from([...train.labels, ...test.labels]),
+    count: train.count + test.count,
+    height: train.height,
+    width: train.width,
+    channels: train.channels,
+    ...(train.classes ? { classes: train.classes } : {}),
   });
-  const sources = [...Array.from({ length: train.count }, (_, i) => `train/${i}`), ...Array.from({ length: test.count }, (_, i) => `test/${i}`)];
+  const sources = [
+    ...Array.from({ length: train.count }, (_, i) => `train/${i}`),
+    ...Array.from({ length: test.count }, (_, i) => `test/${i}`),
+  ];
   return { dataset, sources };
 }
 
 async function idxFile(file: string, shape: readonly number[]): Promise<EmbedInput> {
   const { dims, data } = await readIdx(file);
   if (dims.length !== 3 && dims.length !== 4) {
-    throw new DatasetError('bad-magic', `--input: '${file}' should hold images of rank 3 [N, H, W] or 4 [N, H, W, C], got [${dims.join(', ')}]`, file);
+    throw new DatasetError(
+      'bad-magic',
+      `--input: '${file}' should hold images of rank 3 [N, H, W] or 4 [N, H, W, C], got [${dims.join(', ')}]`,
+      file,
+    );
   }
   const [count, height, width, channels = 1] = dims;
   if (count === 0) throw new DatasetError('empty', `--input: '${file}' holds no images`, file);
   checkShape(`'${file}'`, [height, width, channels], shape);
-  const dataset = createDataset({ name: path.basename(file), images: data, labels: new Int32Array(count).fill(-1), count, height, width, channels });
+  const dataset = createDataset({
+    name: path.basename(file),
+    images: data,
+    labels: new Int32Array(count).fill(-1),
+    count,
+    height,
+    width,
+    channels,
+  });
   return { dataset, sources: Array.from({ length: count }, (_, i) => String(i)) };
 }
 
@@ -114,14 +135,30 @@ async function imageFolder(root: string, { shape, resize = false }: EmbedInputOp
         const colours = (meta.channels ?? 0) - (meta.hasAlpha ? 1 : 0);
         checkShape(`'${file}'`, [meta.height ?? 0, meta.width ?? 0, colours], shape, ' (pass --resize to stretch and convert it)');
       }
-      pixels = await image.toColourspace(channels === 1 ? 'b-w' : 'srgb').raw().toBuffer();
+      pixels = await image
+        .toColourspace(channels === 1 ? 'b-w' : 'srgb')
+        .raw()
+        .toBuffer();
     } catch (e) {
       if (e instanceof ShapeError) throw e;
       throw new DatasetError('corrupt-image', `--input: '${file}' is not a readable PNG/JPEG/WebP image (${(e as Error).message})`, file);
     }
-    if (pixels.length !== plane) throw new DatasetError('corrupt-image', `--input: '${file}' decoded to ${pixels.length} bytes, not ${height}×${width}×${channels}`, file);
+    if (pixels.length !== plane)
+      throw new DatasetError(
+        'corrupt-image',
+        `--input: '${file}' decoded to ${pixels.length} bytes, not ${height}×${width}×${channels}`,
+        file,
+      );
     images.set(pixels, i * plane);
   }
-  const dataset = createDataset({ name: path.basename(path.resolve(root)), images, labels: new Int32Array(files.length).fill(-1), count: files.length, height, width, channels });
+  const dataset = createDataset({
+    name: path.basename(path.resolve(root)),
+    images,
+    labels: new Int32Array(files.length).fill(-1),
+    count: files.length,
+    height,
+    width,
+    channels,
+  });
   return { dataset, sources: files };
 }

@@ -64,16 +64,25 @@ function expectAllClose(got: ArrayLike<number>, want: ArrayLike<number>, tol: nu
 
 const ordered = ['a.png', 'b.png', 'sub/c.png'];
 
-test('folder → emb.npy: numpy.load gives (3, 16) float32, equal to the saved encoder\'s code (1e-6); emb.index.csv lists the files in order', async () => {
+test("folder → emb.npy: numpy.load gives (3, 16) float32, equal to the saved encoder's code (1e-6); emb.index.csv lists the files in order", async () => {
   const out = path.join(tmp, 'emb.npy');
   const r = await runInProcess(['embed', run, '--input', path.join(tmp, 'images'), '--out', out]);
   expect(r.code).toBe(0);
   expect(r.stdout).toContain('3 images → 3×16 float32 (code, step 2)');
-  expect(fs.readFileSync(path.join(tmp, 'emb.index.csv'), 'utf8')).toBe(`row,source,label\n${ordered.map((f, i) => `${i},${f},`).join('\n')}\n`);
-  const want = await reference(2, ordered.map((f) => pictures[f]), 'global');
+  expect(fs.readFileSync(path.join(tmp, 'emb.index.csv'), 'utf8')).toBe(
+    `row,source,label\n${ordered.map((f, i) => `${i},${f},`).join('\n')}\n`,
+  );
+  const want = await reference(
+    2,
+    ordered.map((f) => pictures[f]),
+    'global',
+  );
   if (!python) return;
-  const got = runPythonJson(python, 'import sys, json, numpy\na = numpy.load(sys.argv[1])\nprint(json.dumps({"shape": list(a.shape), "dtype": a.dtype.str, "values": a.ravel().tolist()}))', [out]) as
-    { shape: number[]; dtype: string; values: number[] };
+  const got = runPythonJson(
+    python,
+    'import sys, json, numpy\na = numpy.load(sys.argv[1])\nprint(json.dumps({"shape": list(a.shape), "dtype": a.dtype.str, "values": a.ravel().tolist()}))',
+    [out],
+  ) as { shape: number[]; dtype: string; values: number[] };
   expect(got.shape).toEqual([3, 16]);
   expect(got.dtype).toBe('<f4');
   expectAllClose(got.values, want, 1e-6);
@@ -83,12 +92,20 @@ test('.csv and .jsonl rows carry each source and the same float32 values as .npy
   const rows = await embedRun(run, { input: path.join(tmp, 'images'), out: path.join(tmp, 'emb.csv') });
   expect(rows).toMatchObject({ rows: 3, dim: 16, layer: 'code', step: 2 });
   await embedRun(run, { input: path.join(tmp, 'images'), out: path.join(tmp, 'emb.jsonl') });
-  const want = await reference(2, ordered.map((f) => pictures[f]), 'global');
+  const want = await reference(
+    2,
+    ordered.map((f) => pictures[f]),
+    'global',
+  );
   const csv = fs.readFileSync(path.join(tmp, 'emb.csv'), 'utf8').trim().split('\n');
   expect(csv[0]).toBe(`source,label,${Array.from({ length: 16 }, (_, j) => `e${j}`).join(',')}`);
   expect(csv.slice(1).map((l) => l.split(',')[0])).toEqual(ordered);
   const csvValues = csv.slice(1).flatMap((l) => l.split(',').slice(2).map(Number));
-  const jsonl = fs.readFileSync(path.join(tmp, 'emb.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const jsonl = fs
+    .readFileSync(path.join(tmp, 'emb.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   expect(jsonl.map((j) => [j.source, j.label])).toEqual(ordered.map((f) => [f, null]));
   const jsonValues = jsonl.flatMap((j) => j.embedding as number[]);
   // The shortest decimals that read back to the same float32: exact after rounding to float32.
@@ -106,7 +123,11 @@ test('.csv and .jsonl rows carry each source and the same float32 values as .npy
   expect(fc).toMatchObject({ rows: 5, dim: 32, layer: 'fc', step: 1 });
   const fcRows = fs.readFileSync(path.join(tmp, 'fc.csv'), 'utf8').trim().split('\n').slice(1);
   expect(fcRows.map((l) => l.split(',')[0])).toEqual(['0', '1', '2', '3', '4']);
-  expectAllClose(fcRows.flatMap((l) => l.split(',').slice(2).map(Number)), await reference(1, images, 'fc'), 1e-6);
+  expectAllClose(
+    fcRows.flatMap((l) => l.split(',').slice(2).map(Number)),
+    await reference(1, images, 'fc'),
+    1e-6,
+  );
 });
 
 test('a dataset name embeds its train then test part, labels in the index; repeated embedding leaks no tensors', async () => {
@@ -131,15 +152,43 @@ test('bad inputs: one error line each, with the exit code errors.ts gives its ki
   await png(path.join(tmp, 'colour', 'y.png'), new Uint8Array(28 * 28 * 3), 28, 3);
   const out = path.join(tmp, 'bad.npy');
   const cases: Array<[string[], number, RegExp]> = [
-    [['embed', path.join(tmp, 'nothing'), '--input', path.join(tmp, 'images'), '--out', out], 5, /CheckpointError: '.*nothing' does not exist/],
+    [
+      ['embed', path.join(tmp, 'nothing'), '--input', path.join(tmp, 'images'), '--out', out],
+      5,
+      /CheckpointError: '.*nothing' does not exist/,
+    ],
     [['embed', run, '--input', path.join(tmp, 'empty'), '--out', out], 3, /DatasetError: --input: '.*empty' holds no .*png.* images/],
-    [['embed', run, '--input', path.join(tmp, 'no-such'), '--out', out], 3, /DatasetError: --input '.*no-such' is neither a file, a folder nor a dataset name/],
-    [['embed', run, '--input', path.join(tmp, 'big'), '--out', out], 2, /ShapeError: --input: '.*x\.png' is 32×32×1 .*the encoder takes 28×28×1 \(pass --resize/],
+    [
+      ['embed', run, '--input', path.join(tmp, 'no-such'), '--out', out],
+      3,
+      /DatasetError: --input '.*no-such' is neither a file, a folder nor a dataset name/,
+    ],
+    [
+      ['embed', run, '--input', path.join(tmp, 'big'), '--out', out],
+      2,
+      /ShapeError: --input: '.*x\.png' is 32×32×1 .*the encoder takes 28×28×1 \(pass --resize/,
+    ],
     [['embed', run, '--input', path.join(tmp, 'colour'), '--out', out], 2, /ShapeError: --input: '.*y\.png' is 28×28×3/],
-    [['embed', run, '--input', path.join(tmp, 'images'), '--out', path.join(tmp, 'no-dir', 'e.npy')], 5, /OutputError: --out: cannot write into '.*no-dir': ENOENT/],
-    [['embed', run, '--input', path.join(tmp, 'images'), '--out', path.join(tmp, 'e.txt')], 2, /ConfigError: --out '.*e\.txt': expected a file ending in \.npy, \.csv, \.jsonl/],
-    [['embed', run, '--input', path.join(tmp, 'images'), '--out', out, '--checkpoint', '7'], 5, /CheckpointError: --checkpoint 7: .*ckpt-7' does not exist; the run keeps steps 1, 2/],
-    [['embed', run, '--input', path.join(tmp, 'images'), '--out', out, '--layer', 'pool'], 2, /ConfigError: config 'layer': expected one of conv, fc, code, got 'pool'/],
+    [
+      ['embed', run, '--input', path.join(tmp, 'images'), '--out', path.join(tmp, 'no-dir', 'e.npy')],
+      5,
+      /OutputError: --out: cannot write into '.*no-dir': ENOENT/,
+    ],
+    [
+      ['embed', run, '--input', path.join(tmp, 'images'), '--out', path.join(tmp, 'e.txt')],
+      2,
+      /ConfigError: --out '.*e\.txt': expected a file ending in \.npy, \.csv, \.jsonl/,
+    ],
+    [
+      ['embed', run, '--input', path.join(tmp, 'images'), '--out', out, '--checkpoint', '7'],
+      5,
+      /CheckpointError: --checkpoint 7: .*ckpt-7' does not exist; the run keeps steps 1, 2/,
+    ],
+    [
+      ['embed', run, '--input', path.join(tmp, 'images'), '--out', out, '--layer', 'pool'],
+      2,
+      /ConfigError: config 'layer': expected one of conv, fc, code, got 'pool'/,
+    ],
   ];
   for (const [args, code, message] of cases) {
     const r = await runInProcess(args);

@@ -56,7 +56,11 @@ export async function embedRun(target: string, o: EmbedOptions): Promise<EmbedRe
   const layer = o.layer ?? 'code';
   const { objective, config, checkpoint } = await openRun(target, { checkpoint: o.checkpoint, backend: o.backend });
   try {
-    const { dataset, sources } = await loadEmbedInput(o.input, { shape: objective.config.inputShape as number[], config, resize: o.resize });
+    const { dataset, sources } = await loadEmbedInput(o.input, {
+      shape: objective.config.inputShape as number[],
+      config,
+      resize: o.resize,
+    });
     const { features, dim } = await encoderFeatures(objective, dataset, layer);
     const files = await writeOutputs('--out', encodeEmbeddings(o.out, format, { values: features, dim, sources, labels: dataset.labels }));
     return { rows: dataset.count, dim, layer, step: checkpoint.step, files };

@@ -1,7 +1,17 @@
 import { DatasetError } from '@infomax/data';
 import { ModelIOError } from '@infomax/engine';
 import { NonFiniteError } from '@infomax/estimators';
-import { CheckpointError, ConfigError, EXIT, exitCodeFor, formatError, NumericError, QueueBusyError, QueueError, RunBusyError } from './errors';
+import {
+  CheckpointError,
+  ConfigError,
+  EXIT,
+  exitCodeFor,
+  formatError,
+  NumericError,
+  QueueBusyError,
+  QueueError,
+  RunBusyError,
+} from './errors';
 
 test("every package's typed errors map to the documented exit codes", () => {
   expect(exitCodeFor(new ConfigError('train.steps', 'x'))).toBe(EXIT.usage);

@@ -22,11 +22,23 @@ const BIAS: Record<string, [number, number]> = {
   interpolated: [-0.3, 0.15],
 };
 
-test.each(ESTIMATE_BOUNDS)('%s: d=2, I=1 nat, B=128: the trained critic\'s estimate is within the bound\'s known bias of the truth', async (bound) => {
-  const [row] = await estimateGaussian({ dim: 2, levels: [1], bounds: [bound], critic: 'separable', steps: 400, batchSize: 128, learningRate: 1e-3, seed: 0 });
-  if (process.env.SHOW) console.log(bound, row.estimate, row.std);
-  expect(row.truth).toBeCloseTo(1, 6);
-  const [low, high] = BIAS[bound];
-  expect(row.estimate).toBeGreaterThan(row.truth + low);
-  expect(row.estimate).toBeLessThan(row.truth + high);
-});
+test.each(ESTIMATE_BOUNDS)(
+  "%s: d=2, I=1 nat, B=128: the trained critic's estimate is within the bound's known bias of the truth",
+  async (bound) => {
+    const [row] = await estimateGaussian({
+      dim: 2,
+      levels: [1],
+      bounds: [bound],
+      critic: 'separable',
+      steps: 400,
+      batchSize: 128,
+      learningRate: 1e-3,
+      seed: 0,
+    });
+    if (process.env.SHOW) console.log(bound, row.estimate, row.std);
+    expect(row.truth).toBeCloseTo(1, 6);
+    const [low, high] = BIAS[bound];
+    expect(row.estimate).toBeGreaterThan(row.truth + low);
+    expect(row.estimate).toBeLessThan(row.truth + high);
+  },
+);

@@ -54,7 +54,17 @@ export async function estimateGaussian(o: GaussianEstimateOptions, onRow?: (r: G
         const s = correlatedGaussian(r, o.batchSize, o.dim, rho);
         return { x: Float32Array.from(s.x), y: Float32Array.from(s.y), size: o.batchSize };
       };
-      const fit = await fitCritic({ dx: o.dim, dy: o.dim, bound: b, critic: o.critic, steps: o.steps, learningRate: o.learningRate, seed: o.seed, sample, rng });
+      const fit = await fitCritic({
+        dx: o.dim,
+        dy: o.dim,
+        bound: b,
+        critic: o.critic,
+        steps: o.steps,
+        learningRate: o.learningRate,
+        seed: o.seed,
+        sample,
+        rng,
+      });
       fit.dispose();
       const tail = fit.trace.slice(Math.floor((fit.trace.length * 3) / 4));
       const mean = tail.reduce((a, v) => a + v, 0) / tail.length;
@@ -89,15 +99,24 @@ export async function readCsv(file: string): Promise<CsvTable> {
     throw new DatasetError('missing', `estimate csv: cannot read '${file}': ${(e as Error).message}`);
   }
   const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
-  if (lines.length < 3) throw new DatasetError('empty', `estimate csv: '${file}' needs a header row and at least 2 data rows, has ${lines.length} lines`);
+  if (lines.length < 3)
+    throw new DatasetError('empty', `estimate csv: '${file}' needs a header row and at least 2 data rows, has ${lines.length} lines`);
   const header = lines[0].split(',').map((h) => h.trim().replace(/^"|"$/g, ''));
   const values = new Float64Array((lines.length - 1) * header.length);
   lines.slice(1).forEach((line, r) => {
     const cells = line.split(',');
-    if (cells.length !== header.length) throw new DatasetError('wrong-length', `estimate csv: '${file}' line ${r + 2} has ${cells.length} cells, the header ${header.length}`);
+    if (cells.length !== header.length)
+      throw new DatasetError(
+        'wrong-length',
+        `estimate csv: '${file}' line ${r + 2} has ${cells.length} cells, the header ${header.length}`,
+      );
     cells.forEach((c, j) => {
       const v = Number(c.trim());
-      if (!Number.isFinite(v)) throw new DatasetError('wrong-length', `estimate csv: '${file}' line ${r + 2}, column '${header[j]}': '${c.trim()}' is not a number`);
+      if (!Number.isFinite(v))
+        throw new DatasetError(
+          'wrong-length',
+          `estimate csv: '${file}' line ${r + 2}, column '${header[j]}': '${c.trim()}' is not a number`,
+        );
       values[r * header.length + j] = v;
     });
   });
@@ -175,7 +194,14 @@ export async function estimateCsv(table: CsvTable, o: CsvEstimateOptions): Promi
   };
   const rng = new Rng(o.seed);
   const fit = await fitCritic({
-    dx, dy, bound: o.bound, critic: o.critic, steps: o.steps, learningRate: o.learningRate, seed: o.seed, rng,
+    dx,
+    dy,
+    bound: o.bound,
+    critic: o.critic,
+    steps: o.steps,
+    learningRate: o.learningRate,
+    seed: o.seed,
+    rng,
     sample: (r) => rows(r.permutation(n).subarray(0, o.batchSize)),
   });
   try {

@@ -9,7 +9,9 @@ let run: string;
 beforeAll(async () => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'infomax-evaluate-'));
   run = path.join(tmp, 'run');
-  expect((await runInProcess(['train', '-c', writeTinyConfig(tmp), '-o', run, '--steps', '2', '--checkpoint-every', '1'], 120000)).code).toBe(0);
+  expect(
+    (await runInProcess(['train', '-c', writeTinyConfig(tmp), '-o', run, '--steps', '2', '--checkpoint-every', '1'], 120000)).code,
+  ).toBe(0);
 }, 180000);
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 

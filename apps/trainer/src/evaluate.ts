@@ -55,16 +55,25 @@ export async function evaluateRun(target: string, o: EvaluateOptions): Promise<R
     const at = { checkpoint: ckpt.dir, step: ckpt.step, output };
     let record: RunEvaluation;
     if (config.data.dataset === 'tu') {
-      if (o.layer !== undefined && o.layer !== 'code') throw new ConfigError('layer', `must be 'code' for a run on graphs (the graph vector), got '${o.layer}'`);
-      if (o.probe !== undefined && o.probe !== 'linear') throw new ConfigError('probe', `must be 'linear' for a run on graphs (the cross-validated probe), got '${o.probe}'`);
+      if (o.layer !== undefined && o.layer !== 'code')
+        throw new ConfigError('layer', `must be 'code' for a run on graphs (the graph vector), got '${o.layer}'`);
+      if (o.probe !== undefined && o.probe !== 'linear')
+        throw new ConfigError('probe', `must be 'linear' for a run on graphs (the cross-validated probe), got '${o.probe}'`);
       const { graphs } = await loadGraphData(config.data);
       // Graphs: the training run's cross-validated probe; no held-out loss (every graph trained).
-      const result = await evaluateGraphEncoder(objective as unknown as GraphObjective, graphs, { probeEpochs: o.probeEpochs, seed: config.seed });
+      const result = await evaluateGraphEncoder(objective as unknown as GraphObjective, graphs, {
+        probeEpochs: o.probeEpochs,
+        seed: config.seed,
+      });
       record = { ...result, probe: 'linear', heldOut: {}, dataset: graphs.name, ...at };
     } else {
       const data = await loadData(config.data, config.seed);
       const result = await evaluateEncoder(objective, data.train, data.test, data.classes.length, {
-        layer: o.layer ?? config.eval.layer, probeEpochs: o.probeEpochs, probe: o.probe, knn: true, seed: config.seed,
+        layer: o.layer ?? config.eval.layer,
+        probeEpochs: o.probeEpochs,
+        probe: o.probe,
+        knn: true,
+        seed: config.seed,
       });
       const heldOut = await heldOutMetrics(objective, data.test, config.train.batchSize, ckpt.step, config.seed);
       record = { ...result, heldOut, dataset: data.test.name, ...at };

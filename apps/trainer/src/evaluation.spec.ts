@@ -4,7 +4,13 @@ import { syntheticDataset } from '@infomax/data';
 import { buildObjective } from '@infomax/objectives';
 import { evaluateEncoder } from './evaluation';
 
-const config = { kind: 'dim', inputShape: [28, 28, 1], encoder: { kind: 'dcgan', filters: [4, 8], fc: [16], codeSize: 8 }, headUnits: 16, seed: 3 };
+const config = {
+  kind: 'dim',
+  inputShape: [28, 28, 1],
+  encoder: { kind: 'dcgan', filters: [4, 8], fc: [16], codeSize: 8 },
+  headUnits: 16,
+  seed: 3,
+};
 const data = syntheticDataset({ count: 32, seed: 1 });
 
 beforeAll(async () => {
@@ -17,7 +23,9 @@ test('the code layer is the objective embed, 8-d here; a missing layer is a Conf
   expect(r.dim).toBe(8);
   expect(r.knnAccuracy).toBeUndefined();
   const mlp = buildObjective({ ...config, encoder: { kind: 'mlp', hidden: [8], codeSize: 4 } });
-  await expect(evaluateEncoder(mlp, data, data, 10, { layer: 'conv', probeEpochs: 1, knn: false, seed: 0 })).rejects.toThrow(/'eval.layer'.*no output 'conv'/);
+  await expect(evaluateEncoder(mlp, data, data, 10, { layer: 'conv', probeEpochs: 1, knn: false, seed: 0 })).rejects.toThrow(
+    /'eval.layer'.*no output 'conv'/,
+  );
   [o, mlp].forEach((x) => x.dispose());
 });
 

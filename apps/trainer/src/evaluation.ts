@@ -63,18 +63,28 @@ export type Probed = Pick<Objective, 'encoder' | 'embed'>;
  * @example
  * const { features, dim } = await encoderFeatures(objective, test, 'code');
  */
-export async function encoderFeatures(probed: Probed, data: ImageDataset, layer: ProbeLayer): Promise<{ features: Float32Array; dim: number }> {
+export async function encoderFeatures(
+  probed: Probed,
+  data: ImageDataset,
+  layer: ProbeLayer,
+): Promise<{ features: Float32Array; dim: number }> {
   const { encoder } = probed;
   let predict: (x: tf.Tensor4D) => tf.Tensor;
   if (layer === 'code' && probed.embed) {
     predict = (x) => probed.embed!(x);
   } else {
     if (!encoder.taps.includes(layer)) {
-      throw new ConfigError('eval.layer', `the encoder has no output '${layer}'; it has ${encoder.taps.filter((t) => t !== 'local' && t !== 'global').join(', ')}`);
+      throw new ConfigError(
+        'eval.layer',
+        `the encoder has no output '${layer}'; it has ${encoder.taps.filter((t) => t !== 'local' && t !== 'global').join(', ')}`,
+      );
     }
     const shape = encoder.inputShape;
     if (shape.length !== 3 || shape[0] !== data.height || shape[1] !== data.width || shape[2] !== data.channels) {
-      throw new ConfigError('eval.layer', `'${layer}' needs an encoder of whole ${data.height}×${data.width}×${data.channels} images; this one takes [${shape}] (probe 'code')`);
+      throw new ConfigError(
+        'eval.layer',
+        `'${layer}' needs an encoder of whole ${data.height}×${data.width}×${data.channels} images; this one takes [${shape}] (probe 'code')`,
+      );
     }
     predict = (x) => encoder.encode(x, { training: false }).taps[layer];
   }
@@ -92,15 +102,38 @@ export async function encoderFeatures(probed: Probed, data: ImageDataset, layer:
  * @example
  * const r = await evaluateEncoder(objective, train, test, 10, { layer: 'code', probeEpochs: 30, knn: false, seed: 0 });
  */
-export async function evaluateEncoder(probed: Probed, train: ImageDataset, test: ImageDataset, classes: number, options: EvaluationOptions): Promise<EvaluationResult> {
+export async function evaluateEncoder(
+  probed: Probed,
+  train: ImageDataset,
+  test: ImageDataset,
+  classes: number,
+  options: EvaluationOptions,
+): Promise<EvaluationResult> {
   const start = Date.now();
   const tr = await encoderFeatures(probed, train, options.layer);
   const te = await encoderFeatures(probed, test, options.layer);
   options.onTestFeatures?.(te.features, te.dim);
-  const common = { trainFeatures: tr.features, trainLabels: train.labels, testFeatures: te.features, testLabels: test.labels, dim: tr.dim, classes };
+  const common = {
+    trainFeatures: tr.features,
+    trainLabels: train.labels,
+    testFeatures: te.features,
+    testLabels: test.labels,
+    dim: tr.dim,
+    classes,
+  };
   const kind = options.probe ?? 'linear';
-  const probe = kind === 'mlp' ? await mlpProbe({ ...common, seed: options.seed }) : await linearProbe({ ...common, epochs: options.probeEpochs, seed: options.seed });
-  const result: EvaluationResult = { layer: options.layer, probe: kind, dim: tr.dim, trainAccuracy: probe.trainAccuracy, testAccuracy: probe.testAccuracy, seconds: 0 };
+  const probe =
+    kind === 'mlp'
+      ? await mlpProbe({ ...common, seed: options.seed })
+      : await linearProbe({ ...common, epochs: options.probeEpochs, seed: options.seed });
+  const result: EvaluationResult = {
+    layer: options.layer,
+    probe: kind,
+    dim: tr.dim,
+    trainAccuracy: probe.trainAccuracy,
+    testAccuracy: probe.testAccuracy,
+    seconds: 0,
+  };
   if (options.knn) result.knnAccuracy = (await knn({ ...common, k: 20, metric: 'cosine' })).testAccuracy;
   result.seconds = (Date.now() - start) / 1000;
   return result;
@@ -114,7 +147,12 @@ export async function evaluateEncoder(probed: Probed, train: ImageDataset, test:
  * @example
  * const { points, explained, rows } = await project(features, 64, 2000, 2000);
  */
-export async function project(features: Float32Array, dim: number, n: number, max: number): Promise<{ points: Float32Array; explained: [number, number]; rows: Int32Array }> {
+export async function project(
+  features: Float32Array,
+  dim: number,
+  n: number,
+  max: number,
+): Promise<{ points: Float32Array; explained: [number, number]; rows: Int32Array }> {
   const m = Math.min(n, max);
   const rows = Int32Array.from({ length: m }, (_, i) => Math.floor((i * n) / m));
   const picked = new Float32Array(m * dim);

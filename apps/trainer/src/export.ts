@@ -65,7 +65,10 @@ function codeOutput(objective: Objective, shape: number[]): 'global' | null {
   const rng = new Rng(0);
   const size = CHECK_IMAGES * shape.reduce((a, b) => a * b, 1);
   const gap = tf.tidy(() => {
-    const x = tf.tensor4d(Float32Array.from({ length: size }, () => rng.uniform()), [CHECK_IMAGES, ...shape] as [number, number, number, number]);
+    const x = tf.tensor4d(
+      Float32Array.from({ length: size }, () => rng.uniform()),
+      [CHECK_IMAGES, ...shape] as [number, number, number, number],
+    );
     const code = objective.embed!(x);
     const global = objective.encoder.encode(x).global;
     if (code.shape.join(',') !== global.shape.join(',')) return tf.scalar(Infinity);
@@ -79,10 +82,12 @@ function codeOutput(objective: Objective, shape: number[]): 'global' | null {
 /** The model's weights by their saved names (those of model.json's manifest), as float32 arrays. */
 async function namedWeights(model: tf.LayersModel): Promise<NamedFloat32[]> {
   let artifacts: tf.io.ModelArtifacts | undefined;
-  await model.save(tf.io.withSaveHandler(async (a) => {
-    artifacts = a;
-    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-  }));
+  await model.save(
+    tf.io.withSaveHandler(async (a) => {
+      artifacts = a;
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }),
+  );
   const bytes = artifacts?.weightData === undefined ? new ArrayBuffer(0) : tf.io.CompositeArrayBuffer.join(artifacts.weightData);
   let offset = 0;
   return (artifacts?.weightSpecs ?? []).map((s) => {
@@ -119,14 +124,29 @@ export async function exportRun(target: string, o: ExportOptions = {}): Promise<
       step: checkpoint.step,
       objective: objective.config.kind,
       encoder: objective.encoder.config as unknown as Record<string, unknown>,
-      input: { shape: [null, ...objective.encoder.inputShape], imageShape, dtype: 'float32', layout: 'NHWC', normalisation: 'pixel / 255 (values in [0, 1]); no mean or std is subtracted' },
-      outputs: outputs.map((out, index): ExportedOutput => ({ index, name: model.outputNames[index], taps: out.taps, shape: out.tensor.shape })),
+      input: {
+        shape: [null, ...objective.encoder.inputShape],
+        imageShape,
+        dtype: 'float32',
+        layout: 'NHWC',
+        normalisation: 'pixel / 255 (values in [0, 1]); no mean or std is subtracted',
+      },
+      outputs: outputs.map((out, index): ExportedOutput => ({
+        index,
+        name: model.outputNames[index],
+        taps: out.taps,
+        shape: out.tensor.shape,
+      })),
       code: codeOutput(objective, imageShape),
       customLayers: [...new Set(model.layers.map((l) => l.getClassName()).filter((c) => c.startsWith('Infomax')))],
       weights: weights.map((w) => ({ name: w.name, shape: [...w.shape] })),
     };
     await saveModel(model, dir);
-    const meta = { format: 'tfjs-layers', layout: 'tfjs/Keras: dense kernels [in, out], conv kernels [height, width, in, out]', step: String(checkpoint.step) };
+    const meta = {
+      format: 'tfjs-layers',
+      layout: 'tfjs/Keras: dense kernels [in, out], conv kernels [height, width, in, out]',
+      step: String(checkpoint.step),
+    };
     await writeOutputs('--out', {
       [path.join(dir, EXPORT_FILES.safetensors)]: encodeSafetensors(weights, meta),
       [path.join(dir, EXPORT_FILES.info)]: `${JSON.stringify(info, null, 2)}\n`,

@@ -29,7 +29,8 @@ export interface LoadedGraphs {
 export async function loadGraphData(config: DataConfig): Promise<LoadedGraphs> {
   const graphs = await loadTuDataset(config.path as string);
   const classes = [...graphs.classes];
-  const summary = `graphs: all ${graphs.count.toLocaleString('en-US')} of ${graphs.name} (${graphs.nodeCount.toLocaleString('en-US')} nodes, ` +
+  const summary =
+    `graphs: all ${graphs.count.toLocaleString('en-US')} of ${graphs.name} (${graphs.nodeCount.toLocaleString('en-US')} nodes, ` +
     `node features ${graphs.nodeFeatures} (${graphs.featureSize})): ${classMix(graphs.labels, classes)}`;
   return { graphs, classes, summary };
 }

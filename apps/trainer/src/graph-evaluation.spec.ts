@@ -51,7 +51,12 @@ describeWithTu('embedGraphs', () => {
   });
 
   it('MUTAG: one row per graph, in dataset order, equal (1e-5) to embedding each graph alone; no tensors leak', async () => {
-    const o = buildObjective({ kind: 'infograph', featureSize: mutag.featureSize, encoder: { kind: 'gin', hidden: 8, layers: 2 }, seed: 1 });
+    const o = buildObjective({
+      kind: 'infograph',
+      featureSize: mutag.featureSize,
+      encoder: { kind: 'gin', hidden: 8, layers: 2 },
+      seed: 1,
+    });
     await embedGraphs(o, mutag);
     const tensors = tf.memory().numTensors;
     const { features, dim } = await embedGraphs(o, mutag);

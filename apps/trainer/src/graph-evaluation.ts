@@ -26,7 +26,10 @@ const EMBED_BATCH = 512;
  * @example
  * const { features, dim } = await embedGraphs(objective, mutag); // [188, 160]
  */
-export async function embedGraphs(probed: Pick<GraphObjective, 'embed'>, graphs: GraphDataset): Promise<{ features: Float32Array; dim: number }> {
+export async function embedGraphs(
+  probed: Pick<GraphObjective, 'embed'>,
+  graphs: GraphDataset,
+): Promise<{ features: Float32Array; dim: number }> {
   const parts: Float32Array[] = [];
   let dim = 0;
   for (const batch of graphBatchStream(graphs, { batchSize: EMBED_BATCH, shuffle: false })) {
@@ -100,7 +103,17 @@ export interface CrossValidation {
  * console.log(`${(100 * cv.accuracy).toFixed(2)} ± ${(100 * cv.foldSd).toFixed(2)}`);
  */
 export async function crossValidatedProbe(options: CrossValidationOptions): Promise<CrossValidation> {
-  const { features, dim, labels, classes, folds = 10, innerFolds = 5, probeEpochs = 100, weightDecays = GRAPH_PROBE_WEIGHT_DECAYS, seed = 0 } = options;
+  const {
+    features,
+    dim,
+    labels,
+    classes,
+    folds = 10,
+    innerFolds = 5,
+    probeEpochs = 100,
+    weightDecays = GRAPH_PROBE_WEIGHT_DECAYS,
+    seed = 0,
+  } = options;
   const scores: FoldScore[] = [];
   for (const { train, test } of stratifiedFolds(labels, { folds, seed })) {
     const r = await tunedLinearProbe({
@@ -155,6 +168,21 @@ export async function evaluateGraphEncoder(
   const start = Date.now();
   const { features, dim } = await embedGraphs(probed, graphs);
   options.onFeatures?.(features, dim);
-  const cv = await crossValidatedProbe({ features, dim, labels: graphs.labels, classes: graphs.classes.length, probeEpochs: options.probeEpochs, seed: options.seed });
-  return { layer: 'code', probe: 'linear', dim, trainAccuracy: cv.trainAccuracy, testAccuracy: cv.accuracy, foldSd: cv.foldSd, seconds: (Date.now() - start) / 1000 };
+  const cv = await crossValidatedProbe({
+    features,
+    dim,
+    labels: graphs.labels,
+    classes: graphs.classes.length,
+    probeEpochs: options.probeEpochs,
+    seed: options.seed,
+  });
+  return {
+    layer: 'code',
+    probe: 'linear',
+    dim,
+    trainAccuracy: cv.trainAccuracy,
+    testAccuracy: cv.accuracy,
+    foldSd: cv.foldSd,
+    seconds: (Date.now() - start) / 1000,
+  };
 }

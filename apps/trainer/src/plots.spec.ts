@@ -69,7 +69,13 @@ function miCurve(steps: number, seed: number): number[] {
 test('300,000 steps of three curves render (one spike among them still reaches the frame)', async () => {
   const steps = 300000;
   const [local, global] = [miCurve(steps, 1), miCurve(steps, 2)];
-  const lines: MetricLine[] = Array.from({ length: steps }, (_, s) => ({ kind: 'step', step: s + 1, loss: 1.4 - local[s], mi_local: local[s], mi_global: global[s] }));
+  const lines: MetricLine[] = Array.from({ length: steps }, (_, s) => ({
+    kind: 'step',
+    step: s + 1,
+    loss: 1.4 - local[s],
+    mi_local: local[s],
+    mi_global: global[s],
+  }));
   lines[200000].mi_local = 3;
   const sub = path.join(dir, 'long');
   expect((await plotMetrics(lines, sub)).map((f) => path.basename(f))).toEqual(['loss.png', 'mi.png']);

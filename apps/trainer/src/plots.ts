@@ -58,19 +58,47 @@ export async function plotMetrics(lines: MetricLine[], dir: string): Promise<str
   if (steps.length > 0) {
     await draw('loss.png', lineChart('training loss', 'step', 'loss', [curve(steps, 'loss')]));
     const miKeys = [...new Set(steps.flatMap((s) => Object.keys(s).filter((k) => !NOT_METRICS.has(k) && typeof s[k] === 'number')))];
-    if (miKeys.length > 0) await draw('mi.png', lineChart('MI estimates (training batches)', 'step', 'nats', miKeys.map((k) => curve(steps, k))));
+    if (miKeys.length > 0)
+      await draw(
+        'mi.png',
+        lineChart(
+          'MI estimates (training batches)',
+          'step',
+          'nats',
+          miKeys.map((k) => curve(steps, k)),
+        ),
+      );
   }
   // One evaluation is a point, not a curve: its numbers are in metrics.jsonl and the summary line.
   if (evals.length > 1) {
     const accKeys = [...new Set(evals.flatMap((e) => Object.keys(e).filter((k) => k.endsWith('Accuracy') && typeof e[k] === 'number')))];
-    await draw('probe.png', lineChart('probe accuracy at each evaluation', 'step', 'accuracy (%)',
-      accKeys.map((k) => {
-        const s = curve(evals, k);
-        return { name: ACCURACY_LABELS[k] ?? k, points: s.points.map(([x, y]) => [x, 100 * y] as [number, number]) };
-      })));
-    const miKeys = [...new Set(evals.flatMap((e) => Object.keys(e).filter((k) => k.startsWith('test_') && k !== 'test_loss' && typeof e[k] === 'number')))];
+    await draw(
+      'probe.png',
+      lineChart(
+        'probe accuracy at each evaluation',
+        'step',
+        'accuracy (%)',
+        accKeys.map((k) => {
+          const s = curve(evals, k);
+          return { name: ACCURACY_LABELS[k] ?? k, points: s.points.map(([x, y]) => [x, 100 * y] as [number, number]) };
+        }),
+      ),
+    );
+    const miKeys = [
+      ...new Set(
+        evals.flatMap((e) => Object.keys(e).filter((k) => k.startsWith('test_') && k !== 'test_loss' && typeof e[k] === 'number')),
+      ),
+    ];
     if (miKeys.length > 0) {
-      await draw('probe-mi.png', lineChart('held-out MI estimate at each evaluation (compare probe.png)', 'step', 'nats', miKeys.map((k) => curve(evals, k))));
+      await draw(
+        'probe-mi.png',
+        lineChart(
+          'held-out MI estimate at each evaluation (compare probe.png)',
+          'step',
+          'nats',
+          miKeys.map((k) => curve(evals, k)),
+        ),
+      );
     }
   }
   return written;
@@ -85,10 +113,24 @@ export async function plotMetrics(lines: MetricLine[], dir: string): Promise<str
  * @example
  * await plotPca(points, labels, ['0', '1'], [0.3, 0.2], 'runs/a/plots/pca.png', 'code');
  */
-export async function plotPca(points: Float32Array, labels: Int32Array, classes: readonly string[], explained: readonly number[], file: string, layer: string): Promise<void> {
+export async function plotPca(
+  points: Float32Array,
+  labels: Int32Array,
+  classes: readonly string[],
+  explained: readonly number[],
+  file: string,
+  layer: string,
+): Promise<void> {
   const pct = (v: number | undefined) => `${(100 * (v ?? 0)).toFixed(1)}%`;
   await writePng(
-    scatterChart(`PCA of test ${layer} features`, `PC1 (${pct(explained[0])} of variance)`, `PC2 (${pct(explained[1])})`, points, labels, classes),
+    scatterChart(
+      `PCA of test ${layer} features`,
+      `PC1 (${pct(explained[0])} of variance)`,
+      `PC2 (${pct(explained[1])})`,
+      points,
+      labels,
+      classes,
+    ),
     file,
   );
 }

@@ -11,7 +11,14 @@ class Sink extends Writable {
   }
 }
 
-const update = (step: number) => ({ step, epoch: 0, fraction: step / 100, stepsPerSecond: 2, batchSize: 64, metrics: { loss: 1.25, mi_local: 0.5 } });
+const update = (step: number) => ({
+  step,
+  epoch: 0,
+  fraction: step / 100,
+  stepsPerSecond: 2,
+  batchSize: 64,
+  metrics: { loss: 1.25, mi_local: 0.5 },
+});
 
 test('clock formats m:ss and h:mm:ss', () => {
   expect([clock(0), clock(59.6), clock(61), clock(3725), clock(NaN)]).toEqual(['0:00', '1:00', '1:01', '1:02:05', '--:--']);

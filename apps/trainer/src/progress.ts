@@ -44,12 +44,15 @@ export class Progress {
 
   /** Shows one update (on a non-terminal only every `every` steps). */
   update(u: ProgressUpdate): void {
-    const metrics = Object.entries(u.metrics).map(([k, v]) => `${k} ${num(v)}`).join('  ');
+    const metrics = Object.entries(u.metrics)
+      .map(([k, v]) => `${k} ${num(v)}`)
+      .join('  ');
     const rate = `${u.stepsPerSecond.toFixed(2)} step/s (${Math.round(u.stepsPerSecond * u.batchSize)} img/s)`;
     if (this.out.isTTY) {
       const width = 24;
       const f = u.fraction ?? 0;
-      const bar = u.fraction === null ? '' : `[${'#'.repeat(Math.round(f * width)).padEnd(width, '.')}] ${(100 * f).toFixed(0).padStart(3)}% `;
+      const bar =
+        u.fraction === null ? '' : `[${'#'.repeat(Math.round(f * width)).padEnd(width, '.')}] ${(100 * f).toFixed(0).padStart(3)}% `;
       const eta = u.fraction === null || f <= 0 ? '' : ` ETA ${clock(this.etaSeconds(u))}`;
       const line = `${bar}step ${u.step} ep ${u.epoch}  ${rate}${eta}  ${metrics}`;
       this.out.write(`\r${line.slice(0, (this.out.columns ?? 120) - 1)}\x1b[K`);

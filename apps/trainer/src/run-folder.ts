@@ -51,7 +51,8 @@ export class RunFolder {
     for (const f of [this.configFile, this.metricsFile, path.join(this.dir, 'eval.json'), path.join(this.dir, LOGGER_PATHS.csv)]) {
       await fsp.rm(f, { force: true });
     }
-    for (const d of [this.plotsDir, this.checkpointsDir, path.join(this.dir, LOGGER_PATHS.tensorboard)]) await fsp.rm(d, { recursive: true, force: true });
+    for (const d of [this.plotsDir, this.checkpointsDir, path.join(this.dir, LOGGER_PATHS.tensorboard)])
+      await fsp.rm(d, { recursive: true, force: true });
   }
 
   /**
@@ -66,8 +67,11 @@ export class RunFolder {
       created = await makeDirs(path.resolve(this.dir));
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      throw new ConfigError('out', `cannot create the run folder '${this.dir}' (${code ?? (e as Error).message})` +
-        (code === 'EEXIST' || code === 'ENOTDIR' ? ': a file stands in its path' : ''));
+      throw new ConfigError(
+        'out',
+        `cannot create the run folder '${this.dir}' (${code ?? (e as Error).message})` +
+          (code === 'EEXIST' || code === 'ENOTDIR' ? ': a file stands in its path' : ''),
+      );
     }
     return created;
   }
@@ -105,9 +109,12 @@ export class RunFolder {
       if (bytes > 0) throw new CheckpointError(`'${this.metricsFile}' is missing; the checkpoint expects ${bytes} bytes of it`);
       return;
     }
-    if (text.length < bytes) throw new CheckpointError(`'${this.metricsFile}' holds ${text.length} bytes; the checkpoint expects at least ${bytes}: it was cut`);
+    if (text.length < bytes)
+      throw new CheckpointError(`'${this.metricsFile}' holds ${text.length} bytes; the checkpoint expects at least ${bytes}: it was cut`);
     if (createHash('sha256').update(text.subarray(0, bytes)).digest('hex') !== sha256) {
-      throw new CheckpointError(`'${this.metricsFile}': its first ${bytes} bytes differ from those the checkpoint recorded: the history was edited`);
+      throw new CheckpointError(
+        `'${this.metricsFile}': its first ${bytes} bytes differ from those the checkpoint recorded: the history was edited`,
+      );
     }
     await fsp.truncate(this.metricsFile, bytes);
   }

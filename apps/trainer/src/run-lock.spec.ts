@@ -14,7 +14,17 @@ afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 const lockFile = () => path.join(dir, LOCK_FILE);
 const writeOwner = (o: Partial<LockOwner>) =>
-  fs.writeFileSync(lockFile(), JSON.stringify({ pid: process.pid, host: os.hostname(), since: '2026-01-01T00:00:00.000Z', processStart: null, command: 'infomax train', ...o }));
+  fs.writeFileSync(
+    lockFile(),
+    JSON.stringify({
+      pid: process.pid,
+      host: os.hostname(),
+      since: '2026-01-01T00:00:00.000Z',
+      processStart: null,
+      command: 'infomax train',
+      ...o,
+    }),
+  );
 
 test('a second acquire of a held folder is refused (exit 6) naming pid, host and start; release lets the next one in', () => {
   const a = RunLock.acquire(dir, 'infomax train');
@@ -28,8 +38,10 @@ test('a second acquire of a held folder is refused (exit 6) naming pid, host and
   }
   expect(err).toBeInstanceOf(RunBusyError);
   expect(exitCodeFor(err)).toBe(EXIT.busy);
-  expect((err as Error).message).toBe(`'${dir}' is in use by infomax train (pid ${process.pid} on ${os.hostname()}, since ${owner.since}): ` +
-    'wait for it to finish or stop it; --overwrite and --resume refuse a live run');
+  expect((err as Error).message).toBe(
+    `'${dir}' is in use by infomax train (pid ${process.pid} on ${os.hostname()}, since ${owner.since}): ` +
+      'wait for it to finish or stop it; --overwrite and --resume refuse a live run',
+  );
   a.release();
   expect(fs.existsSync(lockFile())).toBe(false);
   a.release();
@@ -45,7 +57,7 @@ test('the lock of a process that has exited is stale and taken over', () => {
   lock.release();
 });
 
-test("a live pid whose start time differs (a reused pid) is stale; the same start time is live", () => {
+test('a live pid whose start time differs (a reused pid) is stale; the same start time is live', () => {
   writeOwner({ pid: process.pid, processStart: 1 });
   const taken = RunLock.acquire(dir, 'infomax train');
   const mine = (JSON.parse(fs.readFileSync(lockFile(), 'utf8')) as LockOwner).processStart;

@@ -86,7 +86,13 @@ export class RunLock {
    */
   static acquire(dir: string, command: string): RunLock {
     const file = path.join(dir, LOCK_FILE);
-    const owner: LockOwner = { pid: process.pid, host: os.hostname(), since: new Date().toISOString(), processStart: processStart(process.pid), command };
+    const owner: LockOwner = {
+      pid: process.pid,
+      host: os.hostname(),
+      since: new Date().toISOString(),
+      processStart: processStart(process.pid),
+      command,
+    };
     for (let attempt = 0; attempt < 2; attempt++) {
       let fd: number;
       try {
@@ -133,11 +139,14 @@ export class RunLock {
 
   private static busy(file: string, owner: LockOwner | null): RunBusyError {
     const dir = path.dirname(file);
-    if (owner === null) return new RunBusyError(`'${dir}' is locked by another process that is starting now ('${file}'): wait for it, or use another --out`);
+    if (owner === null)
+      return new RunBusyError(`'${dir}' is locked by another process that is starting now ('${file}'): wait for it, or use another --out`);
     const other = owner.host !== os.hostname();
-    return new RunBusyError(`'${dir}' is in use by ${owner.command} (pid ${owner.pid} on ${owner.host}, since ${owner.since}): ` +
-      `wait for it to finish or stop it; --overwrite and --resume refuse a live run` +
-      (other ? `. If that process is gone, delete '${file}'` : ''));
+    return new RunBusyError(
+      `'${dir}' is in use by ${owner.command} (pid ${owner.pid} on ${owner.host}, since ${owner.since}): ` +
+        `wait for it to finish or stop it; --overwrite and --resume refuse a live run` +
+        (other ? `. If that process is gone, delete '${file}'` : ''),
+    );
   }
 
   /** Removes the lock file if it is still this process's; safe to call twice. */

@@ -33,9 +33,19 @@ test('the JSON Schema accepts a resolved config (config.json) and the empty one'
 });
 
 test("the objective section is checked by its kind's keys, its input size and kind left to the run", () => {
-  const good = [{ objective: { estimator: 'nwj' } }, { objective: { kind: 'cmc', views: { kind: 'crops', count: 3 } } }, { objective: { kind: 'dim', inputShape: [28, 28, 1], seed: 3 } }, { objective: null }];
+  const good = [
+    { objective: { estimator: 'nwj' } },
+    { objective: { kind: 'cmc', views: { kind: 'crops', count: 3 } } },
+    { objective: { kind: 'dim', inputShape: [28, 28, 1], seed: 3 } },
+    { objective: null },
+  ];
   expect(good.map((c) => validate(c))).toEqual([true, true, true, true]);
-  const bad = [{ objective: { kind: 'cmc', temperatur: 1 } }, { objective: { estimator: 'mind' } }, { objective: { kind: 'dimm' } }, { objective: { kind: 'cpc', offsets: 0 } }];
+  const bad = [
+    { objective: { kind: 'cmc', temperatur: 1 } },
+    { objective: { estimator: 'mind' } },
+    { objective: { kind: 'dimm' } },
+    { objective: { kind: 'cpc', offsets: 0 } },
+  ];
   expect(bad.map((c) => validate(c))).toEqual([false, false, false, false]);
 });
 

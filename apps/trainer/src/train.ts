@@ -85,19 +85,31 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
       }
       const savedKind = (resumed.config as Partial<TrainConfig>).optimizer?.kind ?? 'adam';
       if (savedKind !== config.optimizer.kind) {
-        throw new ConfigError('optimizer.kind', `is ${config.optimizer.kind}, the checkpoint in '${resumed.dir}' holds ${savedKind}'s state: a resumed run keeps its optimizer`);
+        throw new ConfigError(
+          'optimizer.kind',
+          `is ${config.optimizer.kind}, the checkpoint in '${resumed.dir}' holds ${savedKind}'s state: a resumed run keeps its optimizer`,
+        );
       }
     } else if (run.exists() && !options.overwrite) {
-      throw new ConfigError('out', `'${run.dir}' already holds a run: pass --resume to continue it, --overwrite to start again, or choose another --out`);
+      throw new ConfigError(
+        'out',
+        `'${run.dir}' already holds a run: pass --resume to continue it, --overwrite to start again, or choose another --out`,
+      );
     }
     const engine = await initEngine({ backend: config.backend, log: null });
     log.message(engine.reason);
     const data = config.data.dataset === 'tu' ? await loadGraphData(config.data) : await loadData(config.data, config.seed);
     log.message(`infomax: data ${data.summary}`);
-    if ('graphs' in data) log.message('infomax: no held-out metrics for graphs: every graph trains (as InfoGraph does), and the probe cross-validates over them');
+    if ('graphs' in data)
+      log.message(
+        'infomax: no held-out metrics for graphs: every graph trains (as InfoGraph does), and the probe cross-validates over them',
+      );
     const source = batchSource(data);
     if (source.count < config.train.batchSize) {
-      throw new ConfigError('train.batchSize', `is ${config.train.batchSize}, more than the ${source.count} training ${source.unit}: not one step can be taken`);
+      throw new ConfigError(
+        'train.batchSize',
+        `is ${config.train.batchSize}, more than the ${source.count} training ${source.unit}: not one step can be taken`,
+      );
     }
     objective = buildObjective({ seed: config.seed, ...source.shape, ...config.objective });
     // The filled-in objective config is what a checkpoint needs to rebuild the same objective.
@@ -107,7 +119,16 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
     const built = buildOptimizer(config.optimizer, schedule, config.train.learningRate);
     optimizer = built.optimizer;
     const rng = new Rng(config.seed);
-    let pos: TrainingPosition = { step: 0, epoch: 0, position: 0, epochSeed: rng.int(2 ** 31 - 1), rng: rng.state(), metricsBytes: 0, metricsSha256: EMPTY_SHA256, elapsedMs: 0 };
+    let pos: TrainingPosition = {
+      step: 0,
+      epoch: 0,
+      position: 0,
+      epochSeed: rng.int(2 ** 31 - 1),
+      rng: rng.state(),
+      metricsBytes: 0,
+      metricsSha256: EMPTY_SHA256,
+      elapsedMs: 0,
+    };
     if (resumed) {
       await restoreState(objective, optimizer, resumed.groups, resumed.dir);
       await run.truncateMetrics(resumed.metricsBytes, resumed.metricsSha256);
@@ -122,28 +143,40 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
     run.attach(await openLoggers(run.dir, config.log.loggers, await run.readMetrics()));
     const threads = resolveThreads(config, objective, tf.getBackend());
     parallel = await startThreads(threads, objective, tf.getBackend());
-    const trainer = new Trainer({ config, objective, optimizer, lrAt: built.lrAt, parallel, data, source, run, pos }, [
-      { onStep: () => void (keep = true) },
-      metricsRecord(run, config.log.every),
-      progressLine(log, config.train.batchSize),
-      runPlots(log),
-      stopOnSignal(),
-    ], resumed ? pos.step : -1);
+    const trainer = new Trainer(
+      { config, objective, optimizer, lrAt: built.lrAt, parallel, data, source, run, pos },
+      [
+        { onStep: () => void (keep = true) },
+        metricsRecord(run, config.log.every),
+        progressLine(log, config.train.batchSize),
+        runPlots(log),
+        stopOnSignal(),
+      ],
+      resumed ? pos.step : -1,
+    );
     if (!resumed) await trainer.checkpoint();
-    log.message(`infomax: training ${objective.config.kind} on ${'graphs' in data ? data.graphs.name : data.train.name} (${source.description}), ` +
-      `batch ${config.train.batchSize}, ${limitText(config)}, ${threads} thread${threads > 1 ? 's' : ''}; run folder ${run.dir}`);
+    log.message(
+      `infomax: training ${objective.config.kind} on ${'graphs' in data ? data.graphs.name : data.train.name} (${source.description}), ` +
+        `batch ${config.train.batchSize}, ${limitText(config)}, ${threads} thread${threads > 1 ? 's' : ''}; run folder ${run.dir}`,
+    );
 
     if ((await trainer.fit()) === 'stopped') {
       await trainer.checkpoint();
       log.message(`infomax: interrupted at step ${pos.step}; checkpoint saved in ${run.checkpointsDir} (continue with --resume)`);
       return { code: EXIT.interrupted, step: pos.step };
     }
-    log.message(`infomax: trained ${pos.step} steps in ${(pos.elapsedMs / 1000).toFixed(0)} s; evaluating the ${config.eval.layer} features`);
+    log.message(
+      `infomax: trained ${pos.step} steps in ${(pos.elapsedMs / 1000).toFixed(0)} s; evaluating the ${config.eval.layer} features`,
+    );
     const { evaluation, randomInit } = await trainer.finish();
-    log.message(`infomax: probes took ${evaluation.seconds.toFixed(0)} s (trained)${randomInit ? ` + ${randomInit.seconds.toFixed(0)} s (random init)` : ''}; plots in ${run.plotsDir}`);
+    log.message(
+      `infomax: probes took ${evaluation.seconds.toFixed(0)} s (trained)${randomInit ? ` + ${randomInit.seconds.toFixed(0)} s (random init)` : ''}; plots in ${run.plotsDir}`,
+    );
     const pct = (r: EvaluationResult) => `${(100 * r.testAccuracy).toFixed(1)}%`;
     const probe = 'graphs' in data ? '10-fold cross-validated linear probe' : 'linear probe';
-    const summary = `${probe}, ${evaluation.dim}-d ${evaluation.layer}: ${pct(evaluation)}` + (randomInit ? ` (random-init encoder: ${pct(randomInit)})` : '');
+    const summary =
+      `${probe}, ${evaluation.dim}-d ${evaluation.layer}: ${pct(evaluation)}` +
+      (randomInit ? ` (random-init encoder: ${pct(randomInit)})` : '');
     return { code: EXIT.ok, step: pos.step, evaluation, randomInit, summary };
   } catch (e) {
     // Nothing of a run that never took a step is worth keeping, and it would block the corrected command.

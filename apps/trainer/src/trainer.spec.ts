@@ -26,9 +26,14 @@ afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 function config(name: string, train: Record<string, unknown>): TrainConfig {
   return resolveConfig({
-    seed: 0, backend: 'wasm', out: path.join(tmp, name), data: { dataset: 'synthetic', count: 120 },
+    seed: 0,
+    backend: 'wasm',
+    out: path.join(tmp, name),
+    data: { dataset: 'synthetic', count: 120 },
     objective: { kind: 'dim', encoder: { kind: 'dcgan', filters: [8, 16], fc: [32], codeSize: 16 }, headUnits: 32 },
-    train: { batchSize: 16, ...train }, checkpoint: { every: 3 }, eval: { every: 4, probeEpochs: 3, randomInit: false },
+    train: { batchSize: 16, ...train },
+    checkpoint: { every: 3 },
+    eval: { every: 4, probeEpochs: 3, randomInit: false },
   });
 }
 
@@ -36,8 +41,26 @@ function parts(c: TrainConfig) {
   fs.mkdirSync(c.out, { recursive: true });
   const objective = buildObjective({ seed: c.seed, inputShape: [28, 28, 1], ...c.objective });
   const rng = new Rng(c.seed);
-  const pos = { step: 0, epoch: 0, position: 0, epochSeed: rng.int(2 ** 31 - 1), rng: rng.state(), metricsBytes: 0, metricsSha256: EMPTY_SHA256, elapsedMs: 0 };
-  return { config: c, objective, optimizer: adam(c.train.learningRate), lrAt: () => c.train.learningRate, data, source: batchSource(data), run: new RunFolder(c.out), pos };
+  const pos = {
+    step: 0,
+    epoch: 0,
+    position: 0,
+    epochSeed: rng.int(2 ** 31 - 1),
+    rng: rng.state(),
+    metricsBytes: 0,
+    metricsSha256: EMPTY_SHA256,
+    elapsedMs: 0,
+  };
+  return {
+    config: c,
+    objective,
+    optimizer: adam(c.train.learningRate),
+    lrAt: () => c.train.learningRate,
+    data,
+    source: batchSource(data),
+    run: new RunFolder(c.out),
+    pos,
+  };
 }
 
 test('callbacks see each step, the evaluations (every 4) before the checkpoints (every 3) of their step, and fit ends at the step limit; finish evaluates once more', async () => {
@@ -56,11 +79,30 @@ test('callbacks see each step, the evaluations (every 4) before the checkpoints 
     const final = await trainer.finish();
     expect(final.final).toBe(true);
     expect(final.evaluation.testAccuracy).toBeGreaterThan(0);
-    expect(seen).toEqual(['start',
-      'step 1', 'step 2', 'step 3', 'ckpt 3', 'step 4', 'eval 4', 'step 5', 'step 6', 'ckpt 6', 'step 7', 'step 8', 'eval 8',
-      'step 9', 'ckpt 9', 'step 10', 'step 11', 'step 12', 'end done',
+    expect(seen).toEqual([
+      'start',
+      'step 1',
+      'step 2',
+      'step 3',
+      'ckpt 3',
+      'step 4',
+      'eval 4',
+      'step 5',
+      'step 6',
+      'ckpt 6',
+      'step 7',
+      'step 8',
+      'eval 8',
+      'step 9',
+      'ckpt 9',
+      'step 10',
+      'step 11',
+      'step 12',
+      'end done',
       // An evaluation is due at step 12: the final one stands in for it, before the last checkpoint.
-      'eval 12 final', 'ckpt 12']);
+      'eval 12 final',
+      'ckpt 12',
+    ]);
     // 120 synthetic images, 96 to train on: 6 steps an epoch.
     expect(p.pos).toMatchObject({ step: 12, epoch: 2, position: 0 });
   } finally {
@@ -73,18 +115,27 @@ test('a callback can stop the run after a step; a step after the first leaks no 
   const p = parts(config('stop', { steps: 50 }));
   const counts: number[] = [];
   try {
-    const trainer = new Trainer(p, [{
-      onStep: (e, t) => {
-        counts.push(tf.memory().numTensors);
-        if (e.step === 5) t.requestStop();
+    const trainer = new Trainer(p, [
+      {
+        onStep: (e, t) => {
+          counts.push(tf.memory().numTensors);
+          if (e.step === 5) t.requestStop();
+        },
       },
-    }]);
+    ]);
     expect(await trainer.fit()).toBe('stopped');
     expect(p.pos.step).toBe(5);
     expect(new Set(counts.slice(1)).size).toBe(1);
 
     let ended = '';
-    const failing = new Trainer(p, [{ onStep: () => { throw new Error('user callback failed'); } }, { onFitEnd: (stop) => void (ended = stop) }]);
+    const failing = new Trainer(p, [
+      {
+        onStep: () => {
+          throw new Error('user callback failed');
+        },
+      },
+      { onFitEnd: (stop) => void (ended = stop) },
+    ]);
     await expect(failing.fit()).rejects.toThrow('user callback failed');
     expect(ended).toBe('failed');
   } finally {

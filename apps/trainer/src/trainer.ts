@@ -113,8 +113,22 @@ export class Trainer {
    * @param callbacks hooks, called in this order
    * @param savedAt step of the checkpoint `pos` came from (-1: none yet)
    */
-  constructor(parts: TrainerParts, private readonly callbacks: TrainerCallback[] = [], savedAt = -1) {
-    ({ config: this.config, objective: this.objective, optimizer: this.optimizer, lrAt: this.lrAt, parallel: this.parallel = null, data: this.data, source: this.source, run: this.run, pos: this.pos } = parts);
+  constructor(
+    parts: TrainerParts,
+    private readonly callbacks: TrainerCallback[] = [],
+    savedAt = -1,
+  ) {
+    ({
+      config: this.config,
+      objective: this.objective,
+      optimizer: this.optimizer,
+      lrAt: this.lrAt,
+      parallel: this.parallel = null,
+      data: this.data,
+      source: this.source,
+      run: this.run,
+      pos: this.pos,
+    } = parts);
     this.savedAt = savedAt;
   }
 
@@ -132,8 +146,11 @@ export class Trainer {
   limitReached(): boolean {
     const { steps, epochs, timeBudget } = this.config.train;
     const pos = this.pos;
-    return (steps !== null && pos.step >= steps) || (timeBudget !== null && pos.elapsedMs >= timeBudget * 1000) ||
-      (epochs !== null && (pos.epoch >= epochs || (pos.epoch === epochs - 1 && pos.position >= this.batchesPerEpoch())));
+    return (
+      (steps !== null && pos.step >= steps) ||
+      (timeBudget !== null && pos.elapsedMs >= timeBudget * 1000) ||
+      (epochs !== null && (pos.epoch >= epochs || (pos.epoch === epochs - 1 && pos.position >= this.batchesPerEpoch())))
+    );
   }
 
   /**
@@ -163,7 +180,8 @@ export class Trainer {
     pos.metricsBytes = metrics.bytes;
     pos.metricsSha256 = metrics.sha256;
     await withState(objective, optimizer, (groups) =>
-      saveCheckpoint(run.checkpointsDir, { ...pos }, config, groups, objective.encoder.model, config.checkpoint.keep));
+      saveCheckpoint(run.checkpointsDir, { ...pos }, config, groups, objective.encoder.model, config.checkpoint.keep),
+    );
     await this.emit((c) => c.onCheckpoint?.(pos, this));
   }
 
@@ -177,9 +195,14 @@ export class Trainer {
     const onFeatures = final ? (features: Float32Array, dim: number) => (testFeatures = { features, dim }) : undefined;
     const options = { layer: config.eval.layer, probeEpochs: config.eval.probeEpochs, knn: config.eval.knn, seed: config.seed };
     // Graphs: the 10-fold cross-validated probe over every graph, no held-out loss (every graph trains).
-    const probe = (o: Objective, features?: typeof onFeatures) => 'graphs' in data
-      ? evaluateGraphEncoder(o as unknown as GraphObjective, data.graphs, { probeEpochs: config.eval.probeEpochs, seed: config.seed, onFeatures: features })
-      : evaluateEncoder(o, data.train, data.test, data.classes.length, { ...options, onTestFeatures: features });
+    const probe = (o: Objective, features?: typeof onFeatures) =>
+      'graphs' in data
+        ? evaluateGraphEncoder(o as unknown as GraphObjective, data.graphs, {
+            probeEpochs: config.eval.probeEpochs,
+            seed: config.seed,
+            onFeatures: features,
+          })
+        : evaluateEncoder(o, data.train, data.test, data.classes.length, { ...options, onTestFeatures: features });
     const heldOut = 'graphs' in data ? {} : await heldOutMetrics(objective, data.test, config.train.batchSize, pos.step, config.seed);
     const evaluation: EvaluationResult = await probe(objective, onFeatures);
     let randomInit: EvaluationResult | undefined;
@@ -192,9 +215,13 @@ export class Trainer {
       }
     }
     const line: MetricLine = {
-      kind: 'eval', step: pos.step, epoch: pos.epoch, layer: evaluation.layer,
+      kind: 'eval',
+      step: pos.step,
+      epoch: pos.epoch,
+      layer: evaluation.layer,
       ...Object.fromEntries(Object.entries(heldOut).map(([k, v]) => [`test_${k}`, v])),
-      trainAccuracy: evaluation.trainAccuracy, testAccuracy: evaluation.testAccuracy,
+      trainAccuracy: evaluation.trainAccuracy,
+      testAccuracy: evaluation.testAccuracy,
       ...(evaluation.knnAccuracy === undefined ? {} : { knnAccuracy: evaluation.knnAccuracy }),
       ...('foldSd' in evaluation ? { foldSd: (evaluation as { foldSd: number }).foldSd } : {}),
       ...(randomInit ? { randomInitTestAccuracy: randomInit.testAccuracy } : {}),
@@ -225,11 +252,14 @@ export class Trainer {
   private fraction(): number {
     const { steps, epochs, timeBudget } = this.config.train;
     const pos = this.pos;
-    return Math.min(1, Math.max(
-      steps === null ? 0 : pos.step / steps,
-      timeBudget === null ? 0 : pos.elapsedMs / 1000 / timeBudget,
-      epochs === null ? 0 : (pos.epoch + pos.position / this.batchesPerEpoch()) / epochs,
-    ));
+    return Math.min(
+      1,
+      Math.max(
+        steps === null ? 0 : pos.step / steps,
+        timeBudget === null ? 0 : pos.elapsedMs / 1000 / timeBudget,
+        epochs === null ? 0 : (pos.epoch + pos.position / this.batchesPerEpoch()) / epochs,
+      ),
+    );
   }
 
   private async emit(call: (c: TrainerCallback) => void | Promise<void>): Promise<void> {
@@ -268,7 +298,9 @@ export class Trainer {
         // Wall time since the previous step (checkpoints and in-loop evaluations included), so a budget bounds the run.
         pos.elapsedMs += now - lastTick;
         lastTick = now;
-        await this.emit((c) => c.onStep?.({ step: pos.step, epoch: pos.epoch, metrics, lr, ms: now - t0, fraction: this.fraction() }, this));
+        await this.emit((c) =>
+          c.onStep?.({ step: pos.step, epoch: pos.epoch, metrics, lr, ms: now - t0, fraction: this.fraction() }, this),
+        );
         // The last step's evaluation and checkpoint are finish()'s. An evaluation due at a checkpoint
         // step is written before the checkpoint, so a resume from it keeps the line.
         if (this.limitReached()) continue;
@@ -285,7 +317,9 @@ export class Trainer {
 
   private numericFailure(what: string): NumericError {
     const { pos, run } = this;
-    return new NumericError(`${what} at step ${pos.step + 1} (epoch ${pos.epoch}); stopped without saving this step. ` +
-      `The last good checkpoint is in ${run.checkpointsDir} (--resume continues from it); try a lower train.learningRate`);
+    return new NumericError(
+      `${what} at step ${pos.step + 1} (epoch ${pos.epoch}); stopped without saving this step. ` +
+        `The last good checkpoint is in ${run.checkpointsDir} (--resume continues from it); try a lower train.learningRate`,
+    );
   }
 }

@@ -25,20 +25,26 @@ const BOUNDS: Array<[string, Bound, boolean]> = [
   ['tuba', (s, o) => tuba(s, o), true],
   ['smile', (s, o) => smile(s, { ...o, clip: 2 }), true],
   ['interpolated (α = 0.5)', (s) => interpolated(s, { alpha: 0.5 }), false],
-  ['Mine (second call: the moving average in play)', (s) => {
-    const mine = new Mine({ decay: 0.9 });
-    tf.dispose(Object.values(mine.bound(tf.mul(s, 0.5))));
-    const r = mine.bound(s);
-    mine.dispose();
-    return r;
-  }, false],
+  [
+    'Mine (second call: the moving average in play)',
+    (s) => {
+      const mine = new Mine({ decay: 0.9 });
+      tf.dispose(Object.values(mine.bound(tf.mul(s, 0.5))));
+      const r = mine.bound(s);
+      mine.dispose();
+      return r;
+    },
+    false,
+  ],
 ];
 
 describeWebgpu('every bound on webgpu against cpu: estimate, loss and gradient', () => {
   test.each(BOUNDS)('%s', async (_name, bound, takesOptions) => {
     const run = () => {
       const s = tf.tensor3d(scores, [b, b, l]);
-      const options: NegativeOptions = takesOptions ? { extra: tf.tensor3d(extra, [b, q, l]), negativeMask: tf.tensor2d(mask, [b, b]) } : {};
+      const options: NegativeOptions = takesOptions
+        ? { extra: tf.tensor3d(extra, [b, q, l]), negativeMask: tf.tensor2d(mask, [b, b]) }
+        : {};
       const r = bound(s, options);
       const g = tf.grad((x: tf.Tensor) => bound(x, options).loss)(s);
       return [r.estimate, r.loss, g];

@@ -25,7 +25,9 @@ describeWebgpu('infomax train on webgpu', () => {
     expect(gpu.code).toBe(0);
     expect(gpu.stdout.trim().split('\n').pop()).toMatch(/^linear probe, 16-d code: \d+\.\d%$/);
     const wasmRun = path.join(tmp, 'wasm');
-    expect((await runCli(['train', '-c', tiny, '-o', wasmRun, '--backend', 'wasm', '--steps', '3', '--set', 'data.count=96'])).code).toBe(0);
+    expect((await runCli(['train', '-c', tiny, '-o', wasmRun, '--backend', 'wasm', '--steps', '3', '--set', 'data.count=96'])).code).toBe(
+      0,
+    );
 
     const [g, w] = [metricsWithoutTime(gpuRun), metricsWithoutTime(wasmRun)];
     const steps = g.filter((l) => l.kind === 'step');
@@ -38,6 +40,11 @@ describeWebgpu('infomax train on webgpu', () => {
     expect(evalLine.testAccuracy).toBeGreaterThanOrEqual(0);
     expect(evalLine.testAccuracy).toBeLessThanOrEqual(1);
     expect(fs.readdirSync(path.join(gpuRun, 'checkpoints'))).toContain('ckpt-3');
-    expect(fs.readFileSync(path.join(gpuRun, 'plots', 'loss.png')).subarray(1, 4).toString()).toBe('PNG');
+    expect(
+      fs
+        .readFileSync(path.join(gpuRun, 'plots', 'loss.png'))
+        .subarray(1, 4)
+        .toString(),
+    ).toBe('PNG');
   });
 });

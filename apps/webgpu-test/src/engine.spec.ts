@@ -13,14 +13,20 @@ describeWebgpu('backend choice on SwiftShader', () => {
     expect(info.backend).toBe('wasm');
     expect(tf.getBackend()).toBe('wasm');
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^infomax engine: wasm \(cpu, .*; not used: .*webgpu \(Dawn\): its adapter, SwiftShader driver [\d.]+, renders on the CPU, slower than wasm \(--backend webgpu runs on it anyway\)/);
+    expect(lines[0]).toMatch(
+      /^infomax engine: wasm \(cpu, .*; not used: .*webgpu \(Dawn\): its adapter, SwiftShader driver [\d.]+, renders on the CPU, slower than wasm \(--backend webgpu runs on it anyway\)/,
+    );
   });
 
   test('webgpu by name runs on SwiftShader, reported as device cpu, and computes', async () => {
     const lines: string[] = [];
     const info = await initEngine({ backend: 'webgpu', log: (l) => lines.push(l) });
     expect(info).toMatchObject({ backend: 'webgpu', device: 'cpu' });
-    expect(lines).toEqual([expect.stringMatching(/^infomax engine: webgpu \(Dawn\) \(cpu, software adapter SwiftShader driver [\d.]+: WebGPU emulated on the CPU\)$/)]);
+    expect(lines).toEqual([
+      expect.stringMatching(
+        /^infomax engine: webgpu \(Dawn\) \(cpu, software adapter SwiftShader driver [\d.]+: WebGPU emulated on the CPU\)$/,
+      ),
+    ]);
     const t = tf.square(tf.tensor1d([1, -2, 3]));
     expect(Array.from(await t.data())).toEqual([1, 4, 9]);
     t.dispose();

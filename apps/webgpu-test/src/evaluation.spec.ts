@@ -15,13 +15,21 @@ const rng = new Rng(11);
 const pixels = Uint8Array.from({ length: n * side * side }, () => rng.int(256));
 const map = Float32Array.from({ length: side * side * classes }, () => rng.normal());
 const labels = Int32Array.from({ length: n }, (_, i) => {
-  const scores = Array.from({ length: classes }, (_, k) => pixels.subarray(i * side * side, (i + 1) * side * side).reduce((s, p, j) => s + p * map[j * classes + k], 0));
+  const scores = Array.from({ length: classes }, (_, k) =>
+    pixels.subarray(i * side * side, (i + 1) * side * side).reduce((s, p, j) => s + p * map[j * classes + k], 0),
+  );
   return scores.indexOf(Math.max(...scores));
 });
 
 async function features(backend: string): Promise<Float32Array> {
   await tf.setBackend(backend);
-  const o = buildObjective({ kind: 'dim', inputShape: [side, side, 1], encoder: { kind: 'dcgan', filters: [4, 8], fc: [], codeSize: dim }, headUnits: 8, seed: 4 } as never);
+  const o = buildObjective({
+    kind: 'dim',
+    inputShape: [side, side, 1],
+    encoder: { kind: 'dcgan', filters: [4, 8], fc: [], codeSize: dim },
+    headUnits: 8,
+    seed: 4,
+  } as never);
   try {
     return await extractFeatures((x) => o.embed!(x), pixels, [n, side, side, 1], 64);
   } finally {
@@ -33,8 +41,12 @@ async function features(backend: string): Promise<Float32Array> {
 function task(f: Float32Array) {
   const half = n / 2;
   return {
-    trainFeatures: f.subarray(0, half * dim), trainLabels: labels.subarray(0, half),
-    testFeatures: f.subarray(half * dim), testLabels: labels.subarray(half), dim, classes,
+    trainFeatures: f.subarray(0, half * dim),
+    trainLabels: labels.subarray(0, half),
+    testFeatures: f.subarray(half * dim),
+    testLabels: labels.subarray(half),
+    dim,
+    classes,
   };
 }
 

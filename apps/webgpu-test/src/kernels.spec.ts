@@ -35,7 +35,12 @@ describeWebgpu('webgpu kernels on SwiftShader against cpu', () => {
     const w = randn(rng, product(ws));
     await expectLikeCpu(() => {
       const [xt, wt] = [tf.tensor4d(x, xs as never), tf.tensor4d(w, ws as never)];
-      const f = (a: tf.Tensor, b: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, stride, pad).relu().square().sum();
+      const f = (a: tf.Tensor, b: tf.Tensor) =>
+        tf
+          .conv2d(a as tf.Tensor4D, b as tf.Tensor4D, stride, pad)
+          .relu()
+          .square()
+          .sum();
       return [tf.conv2d(xt, wt, stride, pad), ...tf.grads(f)([xt, wt])];
     });
   });
@@ -55,7 +60,15 @@ describeWebgpu('webgpu kernels on SwiftShader against cpu', () => {
     const b = randn(rng, bs[0] * bs[1]);
     await expectLikeCpu(() => {
       const [at, bt] = [tf.tensor2d(a, as), tf.tensor2d(b, bs)];
-      return [tf.matMul(at, bt, ta, tb), ...tf.grads((p: tf.Tensor, q: tf.Tensor) => tf.matMul(p as tf.Tensor2D, q as tf.Tensor2D, ta, tb).square().sum())([at, bt])];
+      return [
+        tf.matMul(at, bt, ta, tb),
+        ...tf.grads((p: tf.Tensor, q: tf.Tensor) =>
+          tf
+            .matMul(p as tf.Tensor2D, q as tf.Tensor2D, ta, tb)
+            .square()
+            .sum(),
+        )([at, bt]),
+      ];
     });
   });
 
@@ -64,7 +77,15 @@ describeWebgpu('webgpu kernels on SwiftShader against cpu', () => {
     const b = randn(rng, 4 * 8 * 10);
     await expectLikeCpu(() => {
       const [at, bt] = [tf.tensor3d(a, [4, 12, 8]), tf.tensor3d(b, [4, 8, 10])];
-      return [tf.matMul(at, bt), ...tf.grads((p: tf.Tensor, q: tf.Tensor) => tf.matMul(p as tf.Tensor3D, q as tf.Tensor3D).square().sum())([at, bt])];
+      return [
+        tf.matMul(at, bt),
+        ...tf.grads((p: tf.Tensor, q: tf.Tensor) =>
+          tf
+            .matMul(p as tf.Tensor3D, q as tf.Tensor3D)
+            .square()
+            .sum(),
+        )([at, bt]),
+      ];
     });
   });
 
@@ -83,7 +104,8 @@ describeWebgpu('webgpu kernels on SwiftShader against cpu', () => {
     const s = randn(rng, 8 * 8 * 5).map((x) => 3 * x);
     await expectLikeCpu(() => {
       const mask = tf.sub(1, tf.eye(8)).expandDims(2);
-      const f = (x: tf.Tensor) => tf.addN([tf.softplus(x).mean(), tf.logSumExp(x, 1).mean(), tf.div(tf.sum(tf.mul(x, mask)), tf.sum(mask))]);
+      const f = (x: tf.Tensor) =>
+        tf.addN([tf.softplus(x).mean(), tf.logSumExp(x, 1).mean(), tf.div(tf.sum(tf.mul(x, mask)), tf.sum(mask))]);
       const t = tf.tensor3d(s, [8, 8, 5]);
       return [f(t), tf.grad(f)(t)];
     });

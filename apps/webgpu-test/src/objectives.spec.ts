@@ -14,7 +14,10 @@ const CONFIGS: Array<[string, Record<string, unknown>]> = [
   ['DIM global', { kind: 'dim', inputShape: [16, 16, 1], encoder: SMALL, alpha: 1, beta: 0, headUnits: 8, globalHidden: [8] }],
   ['DIM local', { kind: 'dim', inputShape: [16, 16, 1], encoder: SMALL, headUnits: 8 }],
   ['DIM local + prior', { kind: 'dim', inputShape: [16, 16, 1], encoder: SMALL, headUnits: 8, gamma: 0.1, prior: { hidden: [8] } }],
-  ['CMC halves, queue of 16, momentum 0.9', { kind: 'cmc', inputShape: [16, 16, 1], views: { kind: 'halves' }, encoder: SMALL, projectionUnits: 8, queueSize: 16, momentum: 0.9 }],
+  [
+    'CMC halves, queue of 16, momentum 0.9',
+    { kind: 'cmc', inputShape: [16, 16, 1], views: { kind: 'halves' }, encoder: SMALL, projectionUnits: 8, queueSize: 16, momentum: 0.9 },
+  ],
   ['CPC', { kind: 'cpc', inputShape: [16, 16, 1], encoder: { kind: 'mlp', hidden: [16], codeSize: 8 }, context: { channels: [8] } }],
 ];
 const DIM_LOCAL = CONFIGS[1][1];
@@ -35,7 +38,10 @@ async function run(backend: string, config: Record<string, unknown>) {
   const images = batches(STEPS);
   const out = { metrics: [] as Record<string, number>[], reads: [] as number[], tensors: [] as number[] };
   for (let s = 0; s < STEPS; s++) {
-    const step = backend === 'cpu' ? async () => trainStep(o, optimizer, { images: images[s] }, s) : () => trainStepAsync(o, optimizer, { images: images[s] }, s);
+    const step =
+      backend === 'cpu'
+        ? async () => trainStep(o, optimizer, { images: images[s] }, s)
+        : () => trainStepAsync(o, optimizer, { images: images[s] }, s);
     const { reads, result } = await countReads(step);
     out.metrics.push(result);
     out.reads.push(reads);
@@ -70,7 +76,8 @@ describeWebgpu('trainStepAsync on webgpu against trainStep on cpu', () => {
     gpu.metrics.forEach((m, s) => {
       expect(Object.keys(m).sort()).toEqual(Object.keys(cpu.metrics[s]).sort());
       // Step 0 reports the loss before any update; later steps carry float32 differences through Adam.
-      for (const [k, v] of Object.entries(m)) expect(Math.abs(v - cpu.metrics[s][k])).toBeLessThan((s === 0 ? 1e-4 : 1e-3) * Math.max(1, Math.abs(cpu.metrics[s][k])));
+      for (const [k, v] of Object.entries(m))
+        expect(Math.abs(v - cpu.metrics[s][k])).toBeLessThan((s === 0 ? 1e-4 : 1e-3) * Math.max(1, Math.abs(cpu.metrics[s][k])));
     });
     expect(gpu.reads).toEqual([1, 1, 1]);
     // Optimizer slots (and a queue) appear on the first step; then nothing accumulates.
@@ -91,11 +98,14 @@ describeWebgpu('trainStepAsync on webgpu against trainStep on cpu', () => {
     });
   });
 
-  test("an Adam second moment set to Infinity on the GPU: \"optimizer slot '…/v' holds Infinity\"", async () => {
+  test('an Adam second moment set to Infinity on the GPU: "optimizer slot \'…/v\' holds Infinity"', async () => {
     await afterOneStep(async (o, optimizer, images) => {
-      const v = (optimizer as unknown as { accumulatedSecondMoment: { originalName: string; variable: tf.Variable }[] }).accumulatedSecondMoment[2];
+      const v = (optimizer as unknown as { accumulatedSecondMoment: { originalName: string; variable: tf.Variable }[] })
+        .accumulatedSecondMoment[2];
       v.variable.assign(tf.fill(v.variable.shape, Infinity));
-      await expect(trainStepAsync(o, optimizer, { images }, 1)).rejects.toThrow(`trainStepAsync: optimizer slot '${v.originalName}' holds Infinity`);
+      await expect(trainStepAsync(o, optimizer, { images }, 1)).rejects.toThrow(
+        `trainStepAsync: optimizer slot '${v.originalName}' holds Infinity`,
+      );
     });
   });
 
@@ -104,7 +114,9 @@ describeWebgpu('trainStepAsync on webgpu against trainStep on cpu', () => {
       let thrown: unknown = null;
       for (let s = 1; s < 3 && thrown === null; s++) await trainStepAsync(o, optimizer, { images }, s).catch((e) => (thrown = e));
       expect(thrown).toBeInstanceOf(NonFiniteError);
-      expect((thrown as Error).message).toMatch(/^trainStepAsync: (loss is|metric '\w+' is|gradient norm is|optimizer slot '[^']+' holds|weight '[^']+' \[[\d,]*\] holds) (NaN|-?Infinity)$/);
+      expect((thrown as Error).message).toMatch(
+        /^trainStepAsync: (loss is|metric '\w+' is|gradient norm is|optimizer slot '[^']+' holds|weight '[^']+' \[[\d,]*\] holds) (NaN|-?Infinity)$/,
+      );
     }, 1e6);
   });
 });

@@ -9,8 +9,18 @@ const W = 3;
 const C = 2;
 const N = 37;
 const images = new Uint8Array(N * H * W * C);
-for (let n = 0; n < N; n++) for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) for (let c = 0; c < C; c++) images[((n * H + y) * W + x) * C + c] = pixel(n, y, x, c);
-const ds = createDataset({ name: 'toy', images, labels: Int32Array.from({ length: N }, (_, i) => (i * 7) % 5), count: N, height: H, width: W, channels: C });
+for (let n = 0; n < N; n++)
+  for (let y = 0; y < H; y++)
+    for (let x = 0; x < W; x++) for (let c = 0; c < C; c++) images[((n * H + y) * W + x) * C + c] = pixel(n, y, x, c);
+const ds = createDataset({
+  name: 'toy',
+  images,
+  labels: Int32Array.from({ length: N }, (_, i) => (i * 7) % 5),
+  count: N,
+  height: H,
+  width: W,
+  channels: C,
+});
 
 interface Seen {
   indices: number[];
@@ -61,7 +71,12 @@ describe('batchStream', () => {
       expect(epoch.flatMap((s) => s.indices).sort((a, b) => a - b)).toEqual(Array.from({ length: N }, (_, i) => i));
     }
     // Shuffled: epochs differ from each other and from dataset order.
-    const orders = [0, 1, 2].map((e) => seen.filter((s) => s.epoch === e).flatMap((s) => s.indices).join());
+    const orders = [0, 1, 2].map((e) =>
+      seen
+        .filter((s) => s.epoch === e)
+        .flatMap((s) => s.indices)
+        .join(),
+    );
     expect(new Set([...orders, Array.from({ length: N }, (_, i) => i).join()]).size).toBe(4);
   });
 

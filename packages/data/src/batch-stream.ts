@@ -97,10 +97,12 @@ async function* stream(dataset: ImageDataset, o: Resolved): AsyncGenerator<Batch
   const { height, width, channels } = dataset;
   // Gathering runs in a later macrotask, so it overlaps whatever the consumer awaits meanwhile.
   const prefetch = (): Promise<HostBatch | undefined> =>
-    new Promise((resolve) => setImmediate(() => {
-      const next = plan.next();
-      resolve(next.done ? undefined : gather(dataset, next.value, o.lut));
-    }));
+    new Promise((resolve) =>
+      setImmediate(() => {
+        const next = plan.next();
+        resolve(next.done ? undefined : gather(dataset, next.value, o.lut));
+      }),
+    );
   let pending = prefetch();
   for (;;) {
     const host = await pending;

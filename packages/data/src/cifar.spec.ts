@@ -10,7 +10,8 @@ afterAll(() => tmp.remove());
 function record(labels: number[], n: number): Buffer {
   const out = Buffer.alloc(labels.length + 3072);
   labels.forEach((l, i) => (out[i] = l));
-  for (let c = 0; c < 3; c++) for (let y = 0; y < 32; y++) for (let x = 0; x < 32; x++) out[labels.length + c * 1024 + y * 32 + x] = pixel(n, y, x, c);
+  for (let c = 0; c < 3; c++)
+    for (let y = 0; y < 32; y++) for (let x = 0; x < 32; x++) out[labels.length + c * 1024 + y * 32 + x] = pixel(n, y, x, c);
   return out;
 }
 
@@ -21,7 +22,6 @@ function expectImage(images: Uint8Array, at: number, n: number): void {
     }
   }
 }
-
 
 function writeCifar10(root: string, withMeta: boolean): string {
   const dir = path.join(root, 'cifar-10-batches-bin');

@@ -14,18 +14,7 @@ const SIDE = 32;
 const PIXELS = SIDE * SIDE * 3;
 
 /** CIFAR-10 class names, indexed by label (as in `batches.meta.txt`). */
-export const CIFAR10_CLASSES = [
-  'airplane',
-  'automobile',
-  'bird',
-  'cat',
-  'deer',
-  'dog',
-  'frog',
-  'horse',
-  'ship',
-  'truck',
-] as const;
+export const CIFAR10_CLASSES = ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'] as const;
 
 /**
  * Loads CIFAR-10 from the extracted `cifar-10-binary.tar.gz`: `data_batch_1.bin`
@@ -136,7 +125,14 @@ async function readRecords(
         );
       }
       labels[n] = label;
-      planarToInterleaved(bytes.subarray(at + labelBytes, at + recordSize), images.subarray(n * PIXELS, (n + 1) * PIXELS), SIDE, SIDE, 3, false);
+      planarToInterleaved(
+        bytes.subarray(at + labelBytes, at + recordSize),
+        images.subarray(n * PIXELS, (n + 1) * PIXELS),
+        SIDE,
+        SIDE,
+        3,
+        false,
+      );
     }
   });
   return createDataset({

@@ -128,10 +128,7 @@ export function split(dataset: ImageDataset, options: SplitOptions = {}): TrainT
   if (!Number.isFinite(seed)) throw optionError('split', 'seed', 'a finite number', seed);
   const testCount = Math.round(dataset.count * testFraction);
   if (testCount === 0 || testCount === dataset.count) {
-    throw new DatasetError(
-      'invalid-option',
-      `split: testFraction ${testFraction} of ${dataset.count} images leaves an empty part`,
-    );
+    throw new DatasetError('invalid-option', `split: testFraction ${testFraction} of ${dataset.count} images leaves an empty part`);
   }
   const order = permutation(dataset.count, createPrng(seed));
   const test = Array.from(order.subarray(0, testCount)).sort((a, b) => a - b);

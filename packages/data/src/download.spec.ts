@@ -47,7 +47,6 @@ afterAll(async () => {
   tmp.remove();
 });
 
-
 const listing = (dir: string) => {
   try {
     return readdirSync(dir).sort();

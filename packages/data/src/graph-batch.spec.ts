@@ -44,7 +44,12 @@ describe('gatherGraphs / graphBatch', () => {
     const before = tf.memory().numTensors;
     const batch = graphBatch(ds, [0, 1, 2]);
     expect(batch.features.shape).toEqual([6, 3]);
-    expect([batch.source.dtype, batch.target.dtype, batch.segmentIds.dtype, batch.labels.dtype]).toEqual(['int32', 'int32', 'int32', 'int32']);
+    expect([batch.source.dtype, batch.target.dtype, batch.segmentIds.dtype, batch.labels.dtype]).toEqual([
+      'int32',
+      'int32',
+      'int32',
+      'int32',
+    ]);
     expect(batch.numGraphs).toBe(3);
     tf.dispose(batch);
     expect(tf.memory().numTensors).toBe(before);
@@ -79,7 +84,10 @@ describe('graphBatchStream', () => {
   it('dropLast, no shuffle, startStep; bad options are typed errors before the first batch', async () => {
     const ds = await load();
     const batches = [...graphBatchStream(ds, { batchSize: 2, dropLast: true, shuffle: false, epochs: 2 })];
-    expect(batches.map((b) => Array.from(b.indices))).toEqual([[0, 1], [0, 1]]);
+    expect(batches.map((b) => Array.from(b.indices))).toEqual([
+      [0, 1],
+      [0, 1],
+    ]);
     batches.forEach((b) => tf.dispose(b));
     const resumed = [...graphBatchStream(ds, { batchSize: 1, shuffle: false, startStep: 2 })];
     expect(resumed.map((b) => [b.step, b.indices[0]])).toEqual([[2, 2]]);

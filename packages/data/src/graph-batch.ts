@@ -70,7 +70,8 @@ export function gatherGraphs(dataset: GraphDataset, indices: ArrayLike<number>):
   let edges = 0;
   for (let i = 0; i < indices.length; i++) {
     const g = indices[i];
-    if (!Number.isInteger(g) || g < 0 || g >= dataset.count) throw optionError(fn, `indices[${i}]`, `an integer in [0, ${dataset.count})`, g);
+    if (!Number.isInteger(g) || g < 0 || g >= dataset.count)
+      throw optionError(fn, `indices[${i}]`, `an integer in [0, ${dataset.count})`, g);
     nodes += nodeOffsets[g + 1] - nodeOffsets[g];
     edges += edgeOffsets[g + 1] - edgeOffsets[g];
   }

@@ -20,7 +20,6 @@ function writeFolder(name: string, gz: boolean): string {
   return dir;
 }
 
-
 describe('IDX folders', () => {
   it.each([
     ['gzipped', true],
@@ -121,25 +120,30 @@ describe('IDX bad inputs → DatasetError naming the file', () => {
 
 const fashionInstalled = existsSync(path.join(FASHION_MNIST_DEBIAN_DIR, 'train-images-idx3-ubyte.gz'));
 if (!fashionInstalled) {
-  console.log(`Fashion-MNIST test skipped: ${FASHION_MNIST_DEBIAN_DIR} has no train-images-idx3-ubyte.gz (apt-get install dataset-fashion-mnist)`);
+  console.log(
+    `Fashion-MNIST test skipped: ${FASHION_MNIST_DEBIAN_DIR} has no train-images-idx3-ubyte.gz (apt-get install dataset-fashion-mnist)`,
+  );
 }
 
 describe('Debian Fashion-MNIST', () => {
-  (fashionInstalled ? it : it.skip)('60,000 + 10,000 images 28×28×1, 6,000/1,000 per class, first train and test labels are ankle boots', async () => {
-    expect(await findFashionMnist()).toBe(FASHION_MNIST_DEBIAN_DIR);
-    const { train, test } = await loadFashionMnist();
-    expect([train.count, test.count]).toEqual([60000, 10000]);
-    expect([train.height, train.width, train.channels]).toEqual([28, 28, 1]);
-    const perClass = (labels: Int32Array) => {
-      const c = new Array<number>(10).fill(0);
-      for (const l of labels) c[l]++;
-      return c;
-    };
-    expect(perClass(train.labels)).toEqual(new Array(10).fill(6000));
-    expect(perClass(test.labels)).toEqual(new Array(10).fill(1000));
-    expect(train.classes?.[train.labels[0]]).toBe(FASHION_MNIST_CLASSES[9]);
-    expect(test.labels[0]).toBe(9);
-  });
+  (fashionInstalled ? it : it.skip)(
+    '60,000 + 10,000 images 28×28×1, 6,000/1,000 per class, first train and test labels are ankle boots',
+    async () => {
+      expect(await findFashionMnist()).toBe(FASHION_MNIST_DEBIAN_DIR);
+      const { train, test } = await loadFashionMnist();
+      expect([train.count, test.count]).toEqual([60000, 10000]);
+      expect([train.height, train.width, train.channels]).toEqual([28, 28, 1]);
+      const perClass = (labels: Int32Array) => {
+        const c = new Array<number>(10).fill(0);
+        for (const l of labels) c[l]++;
+        return c;
+      };
+      expect(perClass(train.labels)).toEqual(new Array(10).fill(6000));
+      expect(perClass(test.labels)).toEqual(new Array(10).fill(1000));
+      expect(train.classes?.[train.labels[0]]).toBe(FASHION_MNIST_CLASSES[9]);
+      expect(test.labels[0]).toBe(9);
+    },
+  );
 
   it('findFashionMnist on a folder without the files is undefined', async () => {
     expect(await findFashionMnist(tmp.dir)).toBeUndefined();

@@ -14,12 +14,16 @@ const W = 6;
 /** Raw RGB pixels of test image n, from the shared formula. */
 function rgb(n: number, height = H, width = W): Buffer {
   const out = Buffer.alloc(height * width * 3);
-  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) for (let c = 0; c < 3; c++) out[(y * width + x) * 3 + c] = pixel(n, y, x, c);
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++) for (let c = 0; c < 3; c++) out[(y * width + x) * 3 + c] = pixel(n, y, x, c);
   return out;
 }
 
 const png = (raw: Buffer, channels: 1 | 3, height = H, width = W) =>
-  (channels === 1 ? sharp(raw, { raw: { width, height, channels } }).toColourspace('b-w') : sharp(raw, { raw: { width, height, channels } }))
+  (channels === 1
+    ? sharp(raw, { raw: { width, height, channels } }).toColourspace('b-w')
+    : sharp(raw, { raw: { width, height, channels } })
+  )
     .png()
     .toBuffer();
 
@@ -29,7 +33,6 @@ async function put(root: string, cls: string, name: string, bytes: Buffer | Prom
   writeFileSync(file, await bytes);
   return file;
 }
-
 
 /** A PNG whose header says `width`×`height` RGB and whose pixel data is 10 zero bytes. */
 function pngHeaderOnly(width: number, height: number): Buffer {
@@ -45,7 +48,12 @@ function pngHeaderOnly(width: number, height: number): Buffer {
   ihdr.writeUInt32BE(width, 0);
   ihdr.writeUInt32BE(height, 4);
   [ihdr[8], ihdr[9]] = [8, 2]; // 8 bits, RGB
-  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(Buffer.alloc(10))), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(Buffer.alloc(10))),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 /** `run()`'s result and how far the process's resident memory rose above its start while it ran (sampled every 2 ms), in MB. */
@@ -69,7 +77,14 @@ function expectImage(images: Uint8Array, at: number, expected: Buffer): void {
 describe('loadImageFolder', () => {
   it('PNG + lossless WebP in two class folders: classes sorted, labels by folder, pixels exact, other files ignored', async () => {
     const root = path.join(tmp.dir, 'ok');
-    await put(root, 'dogs', 'b.webp', sharp(rgb(2), { raw: { width: W, height: H, channels: 3 } }).webp({ lossless: true }).toBuffer());
+    await put(
+      root,
+      'dogs',
+      'b.webp',
+      sharp(rgb(2), { raw: { width: W, height: H, channels: 3 } })
+        .webp({ lossless: true })
+        .toBuffer(),
+    );
     await put(root, 'cats', 'a.png', png(rgb(0), 3));
     await put(root, 'cats', 'b.PNG', png(rgb(1), 3));
     await put(root, 'cats', 'notes.txt', Buffer.from('not an image'));
@@ -87,7 +102,14 @@ describe('loadImageFolder', () => {
     const root = path.join(tmp.dir, 'jpeg');
     const smooth = Buffer.alloc(16 * 16 * 3);
     for (let i = 0; i < smooth.length; i++) smooth[i] = 60 + ((i / 3) % 16) * 8;
-    await put(root, 'only', 'x.jpg', sharp(smooth, { raw: { width: 16, height: 16, channels: 3 } }).jpeg({ quality: 95 }).toBuffer());
+    await put(
+      root,
+      'only',
+      'x.jpg',
+      sharp(smooth, { raw: { width: 16, height: 16, channels: 3 } })
+        .jpeg({ quality: 95 })
+        .toBuffer(),
+    );
     const ds = await loadImageFolder(root);
     let err = 0;
     for (let i = 0; i < smooth.length; i++) err += Math.abs(ds.images[i] - smooth[i]);
@@ -208,13 +230,17 @@ describe('loadImageFolder', () => {
     const root = path.join(tmp.dir, 'huge-first');
     mkdirSync(path.join(root, 'a-big'), { recursive: true });
     const big = path.join(root, 'a-big', '0.png');
-    await sharp({ create: { width: 6000, height: 6000, channels: 3, background: { r: 200, g: 30, b: 90 } } }).png().toFile(big);
+    await sharp({ create: { width: 6000, height: 6000, channels: 3, background: { r: 200, g: 30, b: 90 } } })
+      .png()
+      .toFile(big);
     for (let n = 0; n < 10; n++) await put(root, 'b', `${n}.png`, png(rgb(n, 32, 32), 3, 32, 32));
     const warnings: string[] = [];
     const { result: ds, growthMb } = await peakRssGrowth(() => loadImageFolder(root, { warn: (m) => warnings.push(m) }));
     expect([ds.count, ds.height, ds.width, ds.channels]).toEqual([11, 32, 32, 3]);
     expect(growthMb).toBeLessThan(200);
-    expect(warnings).toEqual([`loadImageFolder: 1 of 11 images in ${root} were resized to 32×32 (the most common size); pass size to choose`]);
+    expect(warnings).toEqual([
+      `loadImageFolder: 1 of 11 images in ${root} were resized to 32×32 (the most common size); pass size to choose`,
+    ]);
     // Downscaled, not cropped: the big image's every pixel is its one colour.
     for (let p = 0; p < 32 * 32; p++) expect(Array.from(ds.images.subarray(p * 3, p * 3 + 3))).toEqual([200, 30, 90]);
     expectImage(ds.images, 1, rgb(0, 32, 32));
@@ -226,7 +252,15 @@ describe('loadImageFolder', () => {
 
   it('images larger than maxSide (default 256): the most common size scaled to fit, aspect kept, with a warning; maxSide and size override', async () => {
     const root = path.join(tmp.dir, 'photos');
-    for (let n = 0; n < 3; n++) await put(root, 'a', `${n}.jpg`, sharp(rgb(n, 400, 600), { raw: { width: 600, height: 400, channels: 3 } }).jpeg().toBuffer());
+    for (let n = 0; n < 3; n++)
+      await put(
+        root,
+        'a',
+        `${n}.jpg`,
+        sharp(rgb(n, 400, 600), { raw: { width: 600, height: 400, channels: 3 } })
+          .jpeg()
+          .toBuffer(),
+      );
     await put(root, 'b', 'odd.png', png(rgb(9, 50, 50), 3, 50, 50));
     const warnings: string[] = [];
     const ds = await loadImageFolder(root, { warn: (m) => warnings.push(m) });
@@ -234,7 +268,10 @@ describe('loadImageFolder', () => {
     expect(warnings).toEqual([
       `loadImageFolder: 4 of 4 images in ${root} were resized to 171×256 (the most common size, 400×600, scaled to fit maxSide 256); pass size to choose`,
     ]);
-    expect([(await loadImageFolder(root, { maxSide: 1000, warn: () => {} })).height, (await loadImageFolder(root, { maxSide: 60, warn: () => {} })).width]).toEqual([400, 60]);
+    expect([
+      (await loadImageFolder(root, { maxSide: 1000, warn: () => {} })).height,
+      (await loadImageFolder(root, { maxSide: 60, warn: () => {} })).width,
+    ]).toEqual([400, 60]);
     const sized = await loadImageFolder(root, { size: [300, 320] });
     expect([sized.height, sized.width]).toEqual([300, 320]);
   });
@@ -245,7 +282,9 @@ describe('loadImageFolder', () => {
     const bomb = await put(root, 'a', '2.png', pngHeaderOnly(20000, 20000));
     const err = await errorOf(loadImageFolder(root));
     expect(err).toMatchObject({ code: 'too-large', file: bomb });
-    expect(err.message).toBe(`loadImageFolder: ${bomb} is 20000×20000 (400 megapixels), more than the 268 megapixels an image may have; shrink it or leave it out`);
+    expect(err.message).toBe(
+      `loadImageFolder: ${bomb} is 20000×20000 (400 megapixels), more than the 268 megapixels an image may have; shrink it or leave it out`,
+    );
     const warnings: string[] = [];
     const ds = await loadImageFolder(root, { onBadImage: 'skip', warn: (m) => warnings.push(m) });
     expect(ds.count).toBe(1);
@@ -253,7 +292,14 @@ describe('loadImageFolder', () => {
   });
 
   it('rejects bad options before touching files', async () => {
-    for (const bad of [{ size: 0 }, { channels: 2 as 1 }, { concurrency: 0 }, { fit: 'stretch' as 'fill' }, { onBadImage: 'ignore' as 'skip' }, { maxSide: 0 }]) {
+    for (const bad of [
+      { size: 0 },
+      { channels: 2 as 1 },
+      { concurrency: 0 },
+      { fit: 'stretch' as 'fill' },
+      { onBadImage: 'ignore' as 'skip' },
+      { maxSide: 0 },
+    ]) {
       expect((await errorOf(loadImageFolder(path.join(tmp.dir, 'ok'), bad))).code).toBe('invalid-option');
     }
   });

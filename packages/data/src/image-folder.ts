@@ -229,7 +229,17 @@ function agreedChannels(fn: string, entries: Entry[], headers: ImageHeader[]): 1
 /** Identifies the files (path, size, mtime) and the options, so any change invalidates the cache. */
 async function cacheKey(root: string, entries: Entry[], opts: ReturnType<typeof resolveOptions>): Promise<string> {
   const hash = createHash('sha256');
-  hash.update(JSON.stringify({ root: path.resolve(root), h: opts.height, w: opts.width, max: opts.maxSide, c: opts.channels, fit: opts.fit, bad: opts.onBadImage }));
+  hash.update(
+    JSON.stringify({
+      root: path.resolve(root),
+      h: opts.height,
+      w: opts.width,
+      max: opts.maxSide,
+      c: opts.channels,
+      fit: opts.fit,
+      bad: opts.onBadImage,
+    }),
+  );
   const stats = await mapLimit(entries, 16, (e) => stat(e.file));
   entries.forEach((e, i) => {
     // Whole milliseconds: sub-ms mtime precision does not survive every copy tool or filesystem.

@@ -24,33 +24,10 @@ export {
 export { loadCifar10, loadCifar100, CIFAR10_CLASSES, type Cifar100Options } from './cifar';
 export { loadStl10, STL10_CLASSES, type Stl10Options, type Stl10Parts } from './stl10';
 export { loadImageFolder, IMAGE_EXTENSIONS, type ImageFolderOptions } from './image-folder';
-export {
-  syntheticDataset,
-  gratingPeriod,
-  SYNTHETIC_PATTERNS,
-  type SyntheticPattern,
-  type SyntheticOptions,
-} from './synthetic';
-export {
-  batchStream,
-  stepsPerEpoch,
-  type Batch,
-  type BatchStreamOptions,
-  type Standardize,
-} from './batch-stream';
-export {
-  featureHistogram,
-  NODE_FEATURE_KINDS,
-  type GraphDataset,
-  type NodeFeatureKind,
-} from './graph-dataset';
+export { syntheticDataset, gratingPeriod, SYNTHETIC_PATTERNS, type SyntheticPattern, type SyntheticOptions } from './synthetic';
+export { batchStream, stepsPerEpoch, type Batch, type BatchStreamOptions, type Standardize } from './batch-stream';
+export { featureHistogram, NODE_FEATURE_KINDS, type GraphDataset, type NodeFeatureKind } from './graph-dataset';
 export { loadTuDataset, type TuDatasetOptions } from './tu-dataset';
-export {
-  gatherGraphs,
-  graphBatch,
-  graphBatchStream,
-  type GraphBatch,
-  type GraphBatchArrays,
-} from './graph-batch';
+export { gatherGraphs, graphBatch, graphBatchStream, type GraphBatch, type GraphBatchArrays } from './graph-batch';
 export type { BatchOrderOptions } from './internal/batch-plan';
 export { stratifiedFolds, type Fold, type StratifiedFoldsOptions } from './stratified-folds';

@@ -13,14 +13,15 @@ const IMG = S * S * 3;
 function xFile(count: number, first: number): Buffer {
   const out = Buffer.alloc(count * IMG);
   let i = 0;
-  for (let n = 0; n < count; n++) for (let c = 0; c < 3; c++) for (let x = 0; x < S; x++) for (let y = 0; y < S; y++) out[i++] = pixel(first + n, y, x, c);
+  for (let n = 0; n < count; n++)
+    for (let c = 0; c < 3; c++) for (let x = 0; x < S; x++) for (let y = 0; y < S; y++) out[i++] = pixel(first + n, y, x, c);
   return out;
 }
 
 function expectImage(images: Uint8Array, at: number, n: number): void {
-  for (let y = 0; y < S; y += 7) for (let x = 0; x < S; x += 5) for (let c = 0; c < 3; c++) expect(images[((at * S + y) * S + x) * 3 + c]).toBe(pixel(n, y, x, c));
+  for (let y = 0; y < S; y += 7)
+    for (let x = 0; x < S; x += 5) for (let c = 0; c < 3; c++) expect(images[((at * S + y) * S + x) * 3 + c]).toBe(pixel(n, y, x, c));
 }
-
 
 function writeStl(name: string): string {
   const dir = path.join(tmp.dir, name, 'stl10_binary');

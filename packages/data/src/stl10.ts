@@ -59,7 +59,11 @@ export async function loadStl10(dir: string, options: Stl10Options = {}): Promis
   }
   const namesFile = path.join(root, 'class_names.txt');
   const classes = (await exists(namesFile))
-    ? (await readWhole(fn, namesFile, 'class names')).toString('utf8').split(/\r?\n/).map((s) => s.trim()).filter(Boolean)
+    ? (await readWhole(fn, namesFile, 'class names'))
+        .toString('utf8')
+        .split(/\r?\n/)
+        .map((s) => s.trim())
+        .filter(Boolean)
     : STL10_CLASSES;
   const train = await readLabelled(fn, root, 'train', classes);
   const test = await readLabelled(fn, root, 'test', classes);
@@ -116,7 +120,14 @@ async function readImages(fn: string, file: string, limit: number): Promise<Uint
       const { bytesRead } = await handle.read(chunk, 0, n * PIXELS, first * PIXELS);
       if (bytesRead !== n * PIXELS) throw new DatasetError('truncated', `${fn}: ${file} ended early while reading image ${first}`, file);
       for (let i = 0; i < n; i++) {
-        planarToInterleaved(chunk.subarray(i * PIXELS, (i + 1) * PIXELS), out.subarray((first + i) * PIXELS, (first + i + 1) * PIXELS), SIDE, SIDE, 3, true);
+        planarToInterleaved(
+          chunk.subarray(i * PIXELS, (i + 1) * PIXELS),
+          out.subarray((first + i) * PIXELS, (first + i + 1) * PIXELS),
+          SIDE,
+          SIDE,
+          3,
+          true,
+        );
       }
     }
   } finally {

@@ -30,7 +30,9 @@ describe('stratifiedFolds', () => {
 
   it('bad options are typed errors', () => {
     expect(() => stratifiedFolds([0, 1, 0], { folds: 4 })).toThrow(DatasetError);
-    expect(() => stratifiedFolds([0, 1, 0], { folds: 1 })).toThrow(/stratifiedFolds: option folds must be an integer from 2 to the 3 rows, got 1/);
+    expect(() => stratifiedFolds([0, 1, 0], { folds: 1 })).toThrow(
+      /stratifiedFolds: option folds must be an integer from 2 to the 3 rows, got 1/,
+    );
     expect(() => stratifiedFolds([0, 1, 0], { folds: 3, seed: NaN })).toThrow(/seed/);
   });
 });

@@ -97,7 +97,9 @@ describe('stratifiedSubset', () => {
     for (const h of hits) expect(Math.abs(h - 500)).toBeLessThan(5 * 19.4);
     // Mixed: 30 unlabelled + 10 labelled, 20 kept → 15 unlabelled, 5 labelled in proportion; 10 and 10 by default.
     const mixedSource = indexed([...new Array(30).fill(-1), ...new Array(10).fill(0)]);
-    expect(Array.from(stratifiedSubset(mixedSource, { count: 20, allocation: 'proportional' }).labels).filter((l) => l === -1)).toHaveLength(15);
+    expect(
+      Array.from(stratifiedSubset(mixedSource, { count: 20, allocation: 'proportional' }).labels).filter((l) => l === -1),
+    ).toHaveLength(15);
     expect(Array.from(stratifiedSubset(mixedSource, { count: 20 }).labels).filter((l) => l === -1)).toHaveLength(10);
   });
 
@@ -108,6 +110,8 @@ describe('stratifiedSubset', () => {
     }
     expect(() => stratifiedSubset(d, { count: 0 })).toThrow('stratifiedSubset: option count must be an integer ≥ 1, got 0');
     expect(() => stratifiedSubset(d, { count: 1, seed: Infinity })).toThrow('option seed must be a finite number, got Infinity');
-    expect(() => stratifiedSubset(d, { count: 1, allocation: 'random' as 'equal' })).toThrow("option allocation must be 'equal' or 'proportional'");
+    expect(() => stratifiedSubset(d, { count: 1, allocation: 'random' as 'equal' })).toThrow(
+      "option allocation must be 'equal' or 'proportional'",
+    );
   });
 });

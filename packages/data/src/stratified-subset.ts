@@ -100,7 +100,11 @@ export function stratifiedSubset(dataset: ImageDataset, options: StratifiedSubse
     else members.set(label, [i]);
   });
   const strata = [...members.keys()].sort((a, b) => a - b);
-  const quota = quotas(strata.map((label) => members.get(label)!.length), count, allocation);
+  const quota = quotas(
+    strata.map((label) => members.get(label)!.length),
+    count,
+    allocation,
+  );
 
   const prng = createPrng(seed);
   const kept: number[] = [];
@@ -109,5 +113,8 @@ export function stratifiedSubset(dataset: ImageDataset, options: StratifiedSubse
     const order = permutation(list.length, prng);
     for (let k = 0; k < quota[s]; k++) kept.push(list[order[k]]);
   });
-  return subset(dataset, kept.sort((a, b) => a - b));
+  return subset(
+    dataset,
+    kept.sort((a, b) => a - b),
+  );
 }

@@ -129,7 +129,12 @@ function resolveOptions(options: SyntheticOptions) {
   }
   const grid = Math.ceil(Math.sqrt(o.classes));
   if (o.pattern === 'blobs' && Math.min(o.height, o.width) < 4 * grid) {
-    throw optionError(fn, 'classes', `at most ${Math.floor(Math.min(o.height, o.width) / 4) ** 2} for 'blobs' at ${o.height}×${o.width}`, o.classes);
+    throw optionError(
+      fn,
+      'classes',
+      `at most ${Math.floor(Math.min(o.height, o.width) / 4) ** 2} for 'blobs' at ${o.height}×${o.width}`,
+      o.classes,
+    );
   }
   if (o.channels !== 1 && o.channels !== 3) throw optionError(fn, 'channels', '1 or 3', o.channels);
   if (!(o.noise >= 0 && o.noise <= 1)) throw optionError(fn, 'noise', 'in [0, 1]', o.noise);

@@ -29,19 +29,33 @@ export interface TuDatasetOptions {
 const FN = 'loadTuDataset';
 
 /** Reads a required file, or throws `missing`. */
-async function required(read: (s: string) => Promise<TuTextFile | undefined>, where: string, name: string, suffix: string): Promise<TuTextFile> {
+async function required(
+  read: (s: string) => Promise<TuTextFile | undefined>,
+  where: string,
+  name: string,
+  suffix: string,
+): Promise<TuTextFile> {
   const file = await read(suffix);
   if (file === undefined) throw new DatasetError('missing', `${FN}: ${where} has no ${name}_${suffix}.txt`, where);
   return file;
 }
 
 /** An optional one-column file with one line per node (per edge), or undefined when absent. */
-async function optionalColumn(pending: Promise<TuTextFile | undefined>, what: string, expected: number, counted: TuTextFile): Promise<Int32Array | undefined> {
+async function optionalColumn(
+  pending: Promise<TuTextFile | undefined>,
+  what: string,
+  expected: number,
+  counted: TuTextFile,
+): Promise<Int32Array | undefined> {
   const file = await pending;
   if (file === undefined) return undefined;
   const values = parseIntRows(FN, file, 1);
   if (values.length !== expected) {
-    throw new DatasetError('count-mismatch', `${FN}: ${file.path} has ${values.length} lines; expected ${expected}, one per ${what} (as ${counted.path} lists)`, file.path);
+    throw new DatasetError(
+      'count-mismatch',
+      `${FN}: ${file.path} has ${values.length} lines; expected ${expected}, one per ${what} (as ${counted.path} lists)`,
+      file.path,
+    );
   }
   return values;
 }
@@ -59,10 +73,20 @@ function nodeOffsetsOf(file: TuTextFile, graphOf: Int32Array, graphs: number, la
   for (let i = 0; i < graphOf.length; i++) {
     const g = graphOf[i];
     if (g < 1 || g > graphs) {
-      throw new DatasetError('out-of-range', `${FN}: ${file.path} line ${i + 1}: graph id ${g} is outside 1…${graphs} (${labelsFile.path} has ${graphs} graphs)`, file.path, i + 1);
+      throw new DatasetError(
+        'out-of-range',
+        `${FN}: ${file.path} line ${i + 1}: graph id ${g} is outside 1…${graphs} (${labelsFile.path} has ${graphs} graphs)`,
+        file.path,
+        i + 1,
+      );
     }
     if (i > 0 && g < graphOf[i - 1]) {
-      throw new DatasetError('bad-line', `${FN}: ${file.path} line ${i + 1}: graph id ${g} after ${graphOf[i - 1]}; a graph's nodes must be consecutive lines, graphs in increasing order`, file.path, i + 1);
+      throw new DatasetError(
+        'bad-line',
+        `${FN}: ${file.path} line ${i + 1}: graph id ${g} after ${graphOf[i - 1]}; a graph's nodes must be consecutive lines, graphs in increasing order`,
+        file.path,
+        i + 1,
+      );
     }
     offsets[g]++;
   }
@@ -79,7 +103,12 @@ function nodeOffsetsOf(file: TuTextFile, graphOf: Int32Array, graphs: number, la
  * Checks the edges and orders them by graph (stable), keeping the first of repeated
  * lines; returns the kept lines in order and each graph's first edge.
  */
-function edgesByGraph(file: TuTextFile, pairs: Int32Array, graphOf: Int32Array, graphs: number): { order: Int32Array; offsets: Int32Array } {
+function edgesByGraph(
+  file: TuTextFile,
+  pairs: Int32Array,
+  graphOf: Int32Array,
+  graphs: number,
+): { order: Int32Array; offsets: Int32Array } {
   const m = pairs.length / 2;
   const n = graphOf.length;
   const offsets = new Int32Array(graphs + 1);
@@ -89,11 +118,21 @@ function edgesByGraph(file: TuTextFile, pairs: Int32Array, graphOf: Int32Array, 
     const [a, b] = [pairs[2 * e], pairs[2 * e + 1]];
     for (const id of [a, b]) {
       if (id < 1 || id > n) {
-        throw new DatasetError('out-of-range', `${FN}: ${file.path} line ${e + 1}: node id ${id} is outside 1…${n} (the graph indicator has ${n} nodes)`, file.path, e + 1);
+        throw new DatasetError(
+          'out-of-range',
+          `${FN}: ${file.path} line ${e + 1}: node id ${id} is outside 1…${n} (the graph indicator has ${n} nodes)`,
+          file.path,
+          e + 1,
+        );
       }
     }
     if (graphOf[a - 1] !== graphOf[b - 1]) {
-      throw new DatasetError('bad-line', `${FN}: ${file.path} line ${e + 1}: edge ${a}, ${b} joins graph ${graphOf[a - 1]} to graph ${graphOf[b - 1]}; edges must stay inside one graph`, file.path, e + 1);
+      throw new DatasetError(
+        'bad-line',
+        `${FN}: ${file.path} line ${e + 1}: edge ${a}, ${b} joins graph ${graphOf[a - 1]} to graph ${graphOf[b - 1]}; edges must stay inside one graph`,
+        file.path,
+        e + 1,
+      );
     }
     const key = a * (n + 1) + b;
     if (seen.has(key)) continue;
@@ -153,10 +192,14 @@ export async function loadTuDataset(location: string, options: TuDatasetOptions 
   let features: Float32Array;
   let featureSize: number;
   if (nodeFeatures === 'labels') {
-    if (!nodeLabels) throw optionError(FN, 'nodeFeatures', `'degree' or 'constant' for ${name}, which has no ${name}_node_labels.txt`, 'labels');
+    if (!nodeLabels)
+      throw optionError(FN, 'nodeFeatures', `'degree' or 'constant' for ${name}, which has no ${name}_node_labels.txt`, 'labels');
     const min = nodeLabels.reduce((a, b) => Math.min(a, b));
     featureSize = nodeLabels.reduce((a, b) => Math.max(a, b)) - min + 1;
-    features = oneHot(nodeLabels.map((l) => l - min), featureSize);
+    features = oneHot(
+      nodeLabels.map((l) => l - min),
+      featureSize,
+    );
   } else if (nodeFeatures === 'degree') {
     const d = degrees(graphOf.length, edgeSource, options.maxDegree);
     featureSize = d.reduce((a, b) => Math.max(a, b), 0) + 1;

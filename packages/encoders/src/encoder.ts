@@ -101,9 +101,7 @@ export class Encoder {
     const want = this.inputShape;
     const got = images.shape;
     if (got.length !== want.length + 1 || want.some((d, i) => got[i + 1] !== d) || got[0] < 1) {
-      throw new ShapeError(
-        `Encoder.encode: argument images must have shape [batch, ${want.join(', ')}]; got [${got.join(', ')}]`,
-      );
+      throw new ShapeError(`Encoder.encode: argument images must have shape [batch, ${want.join(', ')}]; got [${got.join(', ')}]`);
     }
     const training = options.training ?? false;
     return tf.tidy(() => {

@@ -7,19 +7,35 @@ import { expectClose } from './test-utils/expect-close';
 
 /** Three small graphs: a triangle, a path of four, and a lone node; 8 nodes, undirected edges both ways. */
 const EDGES: Array<[number, number]> = [
-  [0, 1], [1, 2], [2, 0], // triangle 0-1-2
-  [3, 4], [4, 5], [5, 6], // path 3-4-5-6
+  [0, 1],
+  [1, 2],
+  [2, 0], // triangle 0-1-2
+  [3, 4],
+  [4, 5],
+  [5, 6], // path 3-4-5-6
 ];
 const SEGMENTS = [0, 0, 0, 1, 1, 1, 1, 2];
 const F = 3;
 
 function graph(seed: number): GraphInput {
   const rng = new Rng(seed);
-  const both = EDGES.flatMap(([a, b]) => [[a, b], [b, a]]);
+  const both = EDGES.flatMap(([a, b]) => [
+    [a, b],
+    [b, a],
+  ]);
   return {
-    features: tf.tensor2d(Float32Array.from({ length: SEGMENTS.length * F }, () => rng.uniform() * 2 - 1), [SEGMENTS.length, F]),
-    source: tf.tensor1d(both.map((e) => e[0]), 'int32'),
-    target: tf.tensor1d(both.map((e) => e[1]), 'int32'),
+    features: tf.tensor2d(
+      Float32Array.from({ length: SEGMENTS.length * F }, () => rng.uniform() * 2 - 1),
+      [SEGMENTS.length, F],
+    ),
+    source: tf.tensor1d(
+      both.map((e) => e[0]),
+      'int32',
+    ),
+    target: tf.tensor1d(
+      both.map((e) => e[1]),
+      'int32',
+    ),
     segmentIds: tf.tensor1d(SEGMENTS, 'int32'),
     numGraphs: 3,
   };
@@ -48,12 +64,21 @@ function reference(enc: GE, g: GraphInput, training: boolean): { local: tf.Tenso
     nodes.push(x);
     h = x;
   }
-  return { local: tf.concat2d(nodes, 1), global: tf.concat2d(nodes.map((x) => tf.matMul(p, x) as tf.Tensor2D), 1) };
+  return {
+    local: tf.concat2d(nodes, 1),
+    global: tf.concat2d(
+      nodes.map((x) => tf.matMul(p, x) as tf.Tensor2D),
+      1,
+    ),
+  };
 }
 
 /** Asserts max |a − b| ≤ tol · max(1, max |b|): float32 sums of a few terms agree to ~1e-7 relative. */
 function expectRelClose(a: tf.Tensor, b: tf.Tensor, tol: number): void {
-  const scale = Math.max(1, tf.tidy(() => tf.max(tf.abs(b)).dataSync()[0]));
+  const scale = Math.max(
+    1,
+    tf.tidy(() => tf.max(tf.abs(b)).dataSync()[0]),
+  );
   expectClose(a, b, tol * scale);
 }
 
@@ -74,27 +99,30 @@ describe.each(['wasm', 'cpu'])('GIN on %s', (backend) => {
     ['3 layers, batch norm, inference', true, false],
     ['3 layers, no batch norm', false, true],
   ];
-  it.each(variants)('%s: outputs and every gradient equal the dense reference within 1e-5 (relative to the largest)', (_, batchNorm, training) => {
-    const enc = ginEncoder({ featureSize: F, hidden: 4, layers: 3, batchNorm, seed: 3 });
-    const g = graph(1);
-    tf.tidy(() => {
-      const ours = enc.encode(g, { training });
-      const ref = reference(enc, g, training);
-      expect(ours.local.shape).toEqual([8, 12]);
-      expect(ours.global.shape).toEqual([3, 12]);
-      expectRelClose(ours.local, ref.local, 1e-5);
-      expectRelClose(ours.global, ref.global, 1e-5);
-      const vars = enc.trainableVariables;
-      const a = tf.variableGrads(() => weighted(enc.encode(g, { training })), vars).grads;
-      const b = tf.variableGrads(() => weighted(reference(enc, g, training)), vars).grads;
-      for (const v of vars) expectRelClose(a[v.name], b[v.name], 1e-5);
-      const fa = tf.grad((x: tf.Tensor) => weighted(enc.encode({ ...g, features: x as tf.Tensor2D }, { training })))(g.features);
-      const fb = tf.grad((x: tf.Tensor) => weighted(reference(enc, { ...g, features: x as tf.Tensor2D }, training)))(g.features);
-      expectRelClose(fa, fb, 1e-5);
-    });
-    tf.dispose(g as unknown as tf.TensorContainer);
-    enc.dispose();
-  });
+  it.each(variants)(
+    '%s: outputs and every gradient equal the dense reference within 1e-5 (relative to the largest)',
+    (_, batchNorm, training) => {
+      const enc = ginEncoder({ featureSize: F, hidden: 4, layers: 3, batchNorm, seed: 3 });
+      const g = graph(1);
+      tf.tidy(() => {
+        const ours = enc.encode(g, { training });
+        const ref = reference(enc, g, training);
+        expect(ours.local.shape).toEqual([8, 12]);
+        expect(ours.global.shape).toEqual([3, 12]);
+        expectRelClose(ours.local, ref.local, 1e-5);
+        expectRelClose(ours.global, ref.global, 1e-5);
+        const vars = enc.trainableVariables;
+        const a = tf.variableGrads(() => weighted(enc.encode(g, { training })), vars).grads;
+        const b = tf.variableGrads(() => weighted(reference(enc, g, training)), vars).grads;
+        for (const v of vars) expectRelClose(a[v.name], b[v.name], 1e-5);
+        const fa = tf.grad((x: tf.Tensor) => weighted(enc.encode({ ...g, features: x as tf.Tensor2D }, { training })))(g.features);
+        const fb = tf.grad((x: tf.Tensor) => weighted(reference(enc, { ...g, features: x as tf.Tensor2D }, training)))(g.features);
+        expectRelClose(fa, fb, 1e-5);
+      });
+      tf.dispose(g as unknown as tf.TensorContainer);
+      enc.dispose();
+    },
+  );
 
   it('a global row is the sum of its nodes at each layer: invariant to renumbering nodes and listing edges in another order', () => {
     const enc = ginEncoder({ featureSize: F, hidden: 5, layers: 2, batchNorm: false, seed: 7 });
@@ -103,9 +131,18 @@ describe.each(['wasm', 'cpu'])('GIN on %s', (backend) => {
     const newId = new Map(order.map((old, k) => [old, k]));
     const permuted: GraphInput = tf.tidy(() => ({
       features: tf.gather(g.features, order) as tf.Tensor2D,
-      source: tf.tensor1d([...g.source.dataSync()].reverse().map((s) => newId.get(s)!), 'int32'),
-      target: tf.tensor1d([...g.target.dataSync()].reverse().map((t) => newId.get(t)!), 'int32'),
-      segmentIds: tf.tensor1d(order.map((old) => SEGMENTS[old]), 'int32'),
+      source: tf.tensor1d(
+        [...g.source.dataSync()].reverse().map((s) => newId.get(s)!),
+        'int32',
+      ),
+      target: tf.tensor1d(
+        [...g.target.dataSync()].reverse().map((t) => newId.get(t)!),
+        'int32',
+      ),
+      segmentIds: tf.tensor1d(
+        order.map((old) => SEGMENTS[old]),
+        'int32',
+      ),
       numGraphs: 3,
     }));
     const [a, b] = [enc.encode(g), enc.encode(permuted)];
@@ -140,19 +177,28 @@ describe('GIN: contract, save and load, errors', () => {
   });
 
   it('same seed, same weights; saved and loaded through JSON, the same outputs', async () => {
-    const [a, b] = [ginEncoder({ featureSize: F, hidden: 4, layers: 2, seed: 9 }), ginEncoder({ featureSize: F, hidden: 4, layers: 2, seed: 9 })];
+    const [a, b] = [
+      ginEncoder({ featureSize: F, hidden: 4, layers: 2, seed: 9 }),
+      ginEncoder({ featureSize: F, hidden: 4, layers: 2, seed: 9 }),
+    ];
     a.model.getWeights().forEach((w, i) => expectClose(w, b.model.getWeights()[i], 0));
     let saved: tf.io.ModelArtifacts | undefined;
-    await a.model.save(tf.io.withSaveHandler(async (artifacts) => {
-      saved = artifacts;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }));
-    const loaded = GraphEncoder.fromModel(await tf.loadLayersModel(tf.io.fromMemory({
-      modelTopology: JSON.parse(JSON.stringify(saved!.modelTopology)),
-      weightSpecs: saved!.weightSpecs,
-      weightData: saved!.weightData,
-      userDefinedMetadata: JSON.parse(JSON.stringify(saved!.userDefinedMetadata)),
-    })));
+    await a.model.save(
+      tf.io.withSaveHandler(async (artifacts) => {
+        saved = artifacts;
+        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+      }),
+    );
+    const loaded = GraphEncoder.fromModel(
+      await tf.loadLayersModel(
+        tf.io.fromMemory({
+          modelTopology: JSON.parse(JSON.stringify(saved!.modelTopology)),
+          weightSpecs: saved!.weightSpecs,
+          weightData: saved!.weightData,
+          userDefinedMetadata: JSON.parse(JSON.stringify(saved!.userDefinedMetadata)),
+        }),
+      ),
+    );
     expect(loaded.config).toEqual(a.config);
     const g = graph(4);
     const [x, y] = [a.encode(g), loaded.encode(g)];
@@ -163,14 +209,20 @@ describe('GIN: contract, save and load, errors', () => {
   });
 
   it('bad options and inputs are typed errors naming what was expected', () => {
-    expect(() => ginEncoder({} as { featureSize: number })).toThrow(/ginEncoder: option 'featureSize': expected an integer in 1\.\.∞, got undefined/);
+    expect(() => ginEncoder({} as { featureSize: number })).toThrow(
+      /ginEncoder: option 'featureSize': expected an integer in 1\.\.∞, got undefined/,
+    );
     expect(() => ginEncoder({ featureSize: 3, layers: 0 })).toThrow(ConfigError);
-    expect(() => ginEncoder({ featureSize: 3, width: 4 } as never)).toThrow(/ginEncoder: option 'width': unknown key; known keys: kind, featureSize, hidden, layers, batchNorm, seed/);
+    expect(() => ginEncoder({ featureSize: 3, width: 4 } as never)).toThrow(
+      /ginEncoder: option 'width': unknown key; known keys: kind, featureSize, hidden, layers, batchNorm, seed/,
+    );
     const enc = ginEncoder({ featureSize: F, hidden: 2, layers: 1 });
     const g = graph(5);
     const wide = tf.zeros([8, 4]) as tf.Tensor2D;
     const floats = tf.zeros([12]) as tf.Tensor1D;
-    expect(() => enc.encode({ ...g, features: wide })).toThrow(/graph.features must be a float32 tensor \[nodes, 3\]; got a float32 tensor of shape \[8,4\]/);
+    expect(() => enc.encode({ ...g, features: wide })).toThrow(
+      /graph.features must be a float32 tensor \[nodes, 3\]; got a float32 tensor of shape \[8,4\]/,
+    );
     expect(() => enc.encode({ ...g, target: floats })).toThrow(/graph.target must be an int32 tensor \[12\]/);
     expect(() => enc.encode({ ...g, segmentIds: g.source })).toThrow(/graph.segmentIds must be an int32 tensor \[8\]/);
     expect(() => enc.encode({ ...g, numGraphs: 0 })).toThrow(ShapeError);

@@ -3,16 +3,7 @@
 // covers wasm once the engine registers one), and cpu's stock conv gradient is slow.
 import * as tf from '@tensorflow/tfjs';
 import { initEngine } from '@infomax/engine';
-import {
-  alexnetEncoder,
-  buildEncoder,
-  dcganEncoder,
-  Encoder,
-  globalHead,
-  localHead,
-  mlpEncoder,
-  resnetEncoder,
-} from './index';
+import { alexnetEncoder, buildEncoder, dcganEncoder, Encoder, globalHead, localHead, mlpEncoder, resnetEncoder } from './index';
 import { testImages } from './test-utils/expect-close';
 
 beforeAll(async () => {
@@ -108,7 +99,10 @@ test('DIM heads: a gradient reaches every weight of localHead and globalHead', (
   const { value, grads } = tf.variableGrads(() => {
     const l = lh.apply(local, { training: true }) as tf.Tensor;
     const g = gh.apply(global, { training: true }) as tf.Tensor;
-    return tf.add(tf.sum(tf.mul(l, tf.randomNormal(l.shape, 0, 1, 'float32', 3))), tf.sum(tf.mul(g, tf.randomNormal(g.shape, 0, 1, 'float32', 4))));
+    return tf.add(
+      tf.sum(tf.mul(l, tf.randomNormal(l.shape, 0, 1, 'float32', 3))),
+      tf.sum(tf.mul(g, tf.randomNormal(g.shape, 0, 1, 'float32', 4))),
+    );
   }, vars);
   for (const v of vars) {
     const g = grads[v.name].dataSync();

@@ -43,7 +43,7 @@ export interface GraphEncoderOutput {
 export const GRAPH_INPUTS = ['features', 'source', 'target', 'segmentIds', 'graphs'] as const;
 
 function describe(t: unknown): string {
-  return t instanceof tf.Tensor ? `a ${t.dtype} tensor of shape [${t.shape}]` : JSON.stringify(t) ?? String(t);
+  return t instanceof tf.Tensor ? `a ${t.dtype} tensor of shape [${t.shape}]` : (JSON.stringify(t) ?? String(t));
 }
 
 /**

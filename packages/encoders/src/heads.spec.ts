@@ -87,7 +87,10 @@ test('projectionHead without a shortcut is exactly its blocks (dense → relu �
   const x = testImages([4, 3]);
   const y = head.predict(x) as tf.Tensor;
   const expected = (x.arraySync() as number[][]).flatMap((row) =>
-    affine(affine(row, matrix(head, 'block1_dense'), vector(head, 'block1_dense', 1)).map((v) => Math.max(0, v)), matrix(head, 'block3_dense')),
+    affine(
+      affine(row, matrix(head, 'block1_dense'), vector(head, 'block1_dense', 1)).map((v) => Math.max(0, v)),
+      matrix(head, 'block3_dense'),
+    ),
   );
   expectClose(y, expected, 1e-5);
   tf.dispose([x, y]);
@@ -96,14 +99,35 @@ test('projectionHead without a shortcut is exactly its blocks (dense → relu �
 
 test('bad head configs: ConfigError naming the function and the option or argument', () => {
   const cases: Array<[() => unknown, RegExp]> = [
-    [() => projectionHead({ inputShape: [8], blocks: [{ kind: 'conv1x1', filters: 4 }] }), /projectionHead: option 'inputShape': expected \[M, M, C\] \(a map\) when a block is 'conv1x1', got \[8\]/],
-    [() => projectionHead({ inputShape: [8], blocks: [{ kind: 'relu' }], shortcut: true }), /projectionHead: option 'shortcut': expected false unless a 'dense' or 'conv1x1' block sets the output width, got true/],
-    [() => projectionHead({ inputShape: [8], blocks: [{ kind: 'gelu' } as never] }), /projectionHead: option 'blocks\[0\]\.kind': expected one of dense, conv1x1, relu, batchNorm, layerNorm, got 'gelu'/],
-    [() => projectionHead({ inputShape: [8], blocks: [{ kind: 'dense', units: 0 }] }), /option 'blocks\[0\]\.units': expected an integer in 1\.\.∞, got 0/],
+    [
+      () => projectionHead({ inputShape: [8], blocks: [{ kind: 'conv1x1', filters: 4 }] }),
+      /projectionHead: option 'inputShape': expected \[M, M, C\] \(a map\) when a block is 'conv1x1', got \[8\]/,
+    ],
+    [
+      () => projectionHead({ inputShape: [8], blocks: [{ kind: 'relu' }], shortcut: true }),
+      /projectionHead: option 'shortcut': expected false unless a 'dense' or 'conv1x1' block sets the output width, got true/,
+    ],
+    [
+      () => projectionHead({ inputShape: [8], blocks: [{ kind: 'gelu' } as never] }),
+      /projectionHead: option 'blocks\[0\]\.kind': expected one of dense, conv1x1, relu, batchNorm, layerNorm, got 'gelu'/,
+    ],
+    [
+      () => projectionHead({ inputShape: [8], blocks: [{ kind: 'dense', units: 0 }] }),
+      /option 'blocks\[0\]\.units': expected an integer in 1\.\.∞, got 0/,
+    ],
     [() => projectionHead({ inputShape: [8], blocks: [] }), /option 'blocks': expected a list of at least 1 block, got \[\]/],
-    [() => projectionHead({ inputShape: [8], blocks: [{ kind: 'dense' } as never] }), /option 'blocks\[0\]\.units': expected an integer in 1\.\.∞, got undefined/],
-    [() => projectionHead({ inputShape: [8, null], blocks: [{ kind: 'relu' }] }), /option 'inputShape': expected a shape whose last axis is a positive integer, got \[8, null\]/],
-    [() => projectionHead({ inputShape: [8], blocks: [{ kind: 'relu' }], sead: 1 } as never), /projectionHead: option 'sead': unknown key; known keys: inputShape, blocks, shortcut, post, seed, name/],
+    [
+      () => projectionHead({ inputShape: [8], blocks: [{ kind: 'dense' } as never] }),
+      /option 'blocks\[0\]\.units': expected an integer in 1\.\.∞, got undefined/,
+    ],
+    [
+      () => projectionHead({ inputShape: [8, null], blocks: [{ kind: 'relu' }] }),
+      /option 'inputShape': expected a shape whose last axis is a positive integer, got \[8, null\]/,
+    ],
+    [
+      () => projectionHead({ inputShape: [8], blocks: [{ kind: 'relu' }], sead: 1 } as never),
+      /projectionHead: option 'sead': unknown key; known keys: inputShape, blocks, shortcut, post, seed, name/,
+    ],
     [() => localHead(0), /localHead: argument channels: expected an integer in 1\.\.∞, got 0/],
     [() => globalHead(4, { units: 2.5 }), /globalHead: option 'units': expected an integer in 1\.\.∞, got 2\.5/],
   ];

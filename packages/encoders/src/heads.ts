@@ -66,12 +66,7 @@ export function globalHead(size: number, options: HeadOptions = {}): tf.LayersMo
   positiveIntArgument('globalHead', 'size', size);
   return projectionHead({
     inputShape: [size],
-    blocks: [
-      { kind: 'dense', units, useBias: false },
-      { kind: 'batchNorm' },
-      { kind: 'relu' },
-      { kind: 'dense', units },
-    ],
+    blocks: [{ kind: 'dense', units, useBias: false }, { kind: 'batchNorm' }, { kind: 'relu' }, { kind: 'dense', units }],
     shortcut: true,
     seed,
     name: 'global_head',

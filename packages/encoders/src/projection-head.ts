@@ -66,7 +66,8 @@ const SCHEMA = object({
   seed: optional(finite(), 0),
   name: optional(text(), 'projection_head'),
 }).transform((o, ctx) => {
-  if (o.inputShape[o.inputShape.length - 1] === null) return reject(ctx, ['inputShape'], 'a shape whose last axis is a positive integer', o.inputShape);
+  if (o.inputShape[o.inputShape.length - 1] === null)
+    return reject(ctx, ['inputShape'], 'a shape whose last axis is a positive integer', o.inputShape);
   if (o.inputShape.length !== 3 && [...o.blocks, ...o.post].some((b) => b.kind === 'conv1x1')) {
     return reject(ctx, ['inputShape'], "[M, M, C] (a map) when a block is 'conv1x1'", o.inputShape);
   }

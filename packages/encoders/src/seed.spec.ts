@@ -32,9 +32,7 @@ describe.each(configs.map((c) => [c.kind, c] as const))('%s', (_kind, config) =>
     const [wa, wb, wc] = [a, b, c].map((e) => allWeights(e.model));
     expect(countDiffering(wa, wb)).toBe(0);
     // Every random kernel differs; biases (zeros) and batch-norm parameters (ones/zeros) coincide.
-    const kernels = a.model.trainableWeights
-      .filter((w) => w.name.includes('kernel'))
-      .reduce((n, w) => n + w.read().size, 0);
+    const kernels = a.model.trainableWeights.filter((w) => w.name.includes('kernel')).reduce((n, w) => n + w.read().size, 0);
     expect(countDiffering(wa, wc)).toBeGreaterThan(0.99 * kernels);
     [a, b, c].forEach((e) => e.dispose());
     expect(tf.memory().numTensors).toBe(before);
@@ -51,7 +49,7 @@ test('heads: same seed, same weights; different seed, different weights', () => 
   expect(countDiffering(w(globalHead(4, { units: 6, seed: 1 })), w(globalHead(4, { units: 6, seed: 2 })))).toBeGreaterThan(0);
 });
 
-test('the shortcut starts as DIM\'s noisy identity: ones on the diagonal, |off-diagonal| ≤ 0.01', () => {
+test("the shortcut starts as DIM's noisy identity: ones on the diagonal, |off-diagonal| ≤ 0.01", () => {
   const head = projectionHead({ inputShape: [3], blocks: [{ kind: 'dense', units: 5 }], shortcut: true, seed: 4 });
   const kernel = head.getLayer('shortcut').getWeights()[0];
   expect(kernel.shape).toEqual([3, 5]);

@@ -21,7 +21,7 @@ function shapes(enc: Encoder): Record<string, number[]> {
   return result;
 }
 
-describe('DCGAN-style encoder at the papers\' sizes', () => {
+describe("DCGAN-style encoder at the papers' sizes", () => {
   test('28×28×1: conv 64-128 4×4 s2 → 7×7×128 local map (also the last conv), fc 1024, 64-d code', () => {
     const enc = dcganEncoder({ inputShape: [28, 28, 1] });
     expect(shapes(enc)).toEqual({ local: [7, 7, 128], global: [64], conv: [7, 7, 128], fc: [1024], code: [64] });
@@ -31,7 +31,7 @@ describe('DCGAN-style encoder at the papers\' sizes', () => {
     enc.dispose();
   });
 
-  test('32×32×3: conv 64-128-256 → local 8×8×128 (DIM\'s), last conv 4×4×256', () => {
+  test("32×32×3: conv 64-128-256 → local 8×8×128 (DIM's), last conv 4×4×256", () => {
     const enc = dcganEncoder({ inputShape: [32, 32, 3] });
     expect(shapes(enc)).toEqual({ local: [8, 8, 128], global: [64], conv: [4, 4, 256], fc: [1024], code: [64] });
     enc.dispose();
@@ -55,7 +55,7 @@ describe('DCGAN-style encoder at the papers\' sizes', () => {
 });
 
 describe('other architectures', () => {
-  test('AlexNet-style 64×64×3 (DIM\'s): local = conv3 after two poolings 15×15×384, last conv pooled 7×7×192', () => {
+  test("AlexNet-style 64×64×3 (DIM's): local = conv3 after two poolings 15×15×384, last conv pooled 7×7×192", () => {
     const enc = alexnetEncoder({ inputShape: [64, 64, 3], fc: [256, 256] });
     expect(shapes(enc)).toEqual({ local: [15, 15, 384], global: [64], conv: [7, 7, 192], fc: [256], code: [64] });
     enc.dispose();
@@ -76,7 +76,7 @@ describe('other architectures', () => {
     big.dispose();
   });
 
-  test('ResNet-18 layout: width 64 with the ImageNet stem has ResNet-18\'s 11.18M conv/BN parameters', () => {
+  test("ResNet-18 layout: width 64 with the ImageNet stem has ResNet-18's 11.18M conv/BN parameters", () => {
     const enc = resnetEncoder({ inputShape: [64, 64, 3], width: 64, stem: 'imagenet', codeSize: 0 });
     // torchvision's resnet18 has 11,689,512 parameters, 513,000 of them in its 1000-way fc;
     // tfjs also counts BN moving statistics (2 per channel of every BN layer: 9,600).
@@ -92,7 +92,14 @@ describe('other architectures', () => {
 });
 
 describe('patch encoder (CPC)', () => {
-  const inner = { kind: 'dcgan' as const, inputShape: [8, 8, 1] as [number, number, number], filters: [4, 8], fc: [16], codeSize: 6, seed: 7 };
+  const inner = {
+    kind: 'dcgan' as const,
+    inputShape: [8, 8, 1] as [number, number, number],
+    filters: [4, 8],
+    fc: [16],
+    codeSize: 6,
+    seed: 7,
+  };
 
   test('each patch code equals the shared encoder applied to that patch alone; global is their mean', () => {
     const enc = buildEncoder({ kind: 'patch', grid: [3, 2], encoder: inner });
@@ -106,7 +113,11 @@ describe('patch encoder (CPC)', () => {
       for (let c = 0; c < 2; c++) {
         const patch = tf.tidy(() => grid.slice([0, r, c], [2, 1, 1]).reshape([2, 8, 8, 1]));
         const alone = single.encode(patch);
-        expectClose(local.flatMap((img) => img[r][c]), alone.global, 1e-5);
+        expectClose(
+          local.flatMap((img) => img[r][c]),
+          alone.global,
+          1e-5,
+        );
         tf.dispose([patch, alone.local, alone.global, ...Object.values(alone.taps)]);
       }
     }
@@ -131,15 +142,39 @@ describe('bad arguments', () => {
   };
 
   test('unknown kind, unknown option, bad values: ConfigError naming function and option', () => {
-    expectConfigError(() => buildEncoder({ kind: 'vgg' } as never), 'buildEncoder', "option 'kind': expected one of dcgan, alexnet, resnet, mlp, patch, got 'vgg'");
-    expectConfigError(() => buildEncoder({ kind: 'dcgan', inputShape: [28, 28, 1], filter: [8] } as never), 'buildEncoder', "option 'filter': unknown key; known keys: kind, inputShape, filters,");
-    expectConfigError(() => dcganEncoder({ inputShape: [28, 28] as never }), 'dcganEncoder', "option 'inputShape': expected [height, width, channels] of positive integers, got [28, 28]");
-    expectConfigError(() => dcganEncoder({ inputShape: [28, 28, 1], filters: [8, -1] }), 'dcganEncoder', "option 'filters[1]': expected an integer in 1..∞, got -1");
-    expectConfigError(() => dcganEncoder({ inputShape: [28, 28, 1], localLayer: 2 }), 'dcganEncoder', "option 'localLayer': expected an integer in 0..1 (an index into the conv layers), got 2");
+    expectConfigError(
+      () => buildEncoder({ kind: 'vgg' } as never),
+      'buildEncoder',
+      "option 'kind': expected one of dcgan, alexnet, resnet, mlp, patch, got 'vgg'",
+    );
+    expectConfigError(
+      () => buildEncoder({ kind: 'dcgan', inputShape: [28, 28, 1], filter: [8] } as never),
+      'buildEncoder',
+      "option 'filter': unknown key; known keys: kind, inputShape, filters,",
+    );
+    expectConfigError(
+      () => dcganEncoder({ inputShape: [28, 28] as never }),
+      'dcganEncoder',
+      "option 'inputShape': expected [height, width, channels] of positive integers, got [28, 28]",
+    );
+    expectConfigError(
+      () => dcganEncoder({ inputShape: [28, 28, 1], filters: [8, -1] }),
+      'dcganEncoder',
+      "option 'filters[1]': expected an integer in 1..∞, got -1",
+    );
+    expectConfigError(
+      () => dcganEncoder({ inputShape: [28, 28, 1], localLayer: 2 }),
+      'dcganEncoder',
+      "option 'localLayer': expected an integer in 0..1 (an index into the conv layers), got 2",
+    );
     expectConfigError(() => dcganEncoder({ inputShape: [6, 6, 1] }), 'dcganEncoder', "'inputShape'");
     expectConfigError(() => alexnetEncoder({ inputShape: [14, 14, 3] }), 'alexnetEncoder', "'inputShape'", '15');
     expectConfigError(() => resnetEncoder({ inputShape: [32, 32, 3], stem: 'huge' as never }), 'resnetEncoder', "'stem'");
-    expectConfigError(() => mlpEncoder({ inputShape: [28, 28, 1], hidden: [] }), 'mlpEncoder', "option 'hidden': expected a list of at least 1 value, each an integer in 1..∞, got []");
+    expectConfigError(
+      () => mlpEncoder({ inputShape: [28, 28, 1], hidden: [] }),
+      'mlpEncoder',
+      "option 'hidden': expected a list of at least 1 value, each an integer in 1..∞, got []",
+    );
     expectConfigError(() => buildEncoder({ kind: 'patch', grid: [3], encoder: inner2() } as never), 'buildEncoder', "'grid'");
     expectConfigError(
       () => buildEncoder({ kind: 'patch', grid: [2, 2], encoder: { kind: 'patch' } } as never),

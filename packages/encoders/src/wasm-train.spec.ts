@@ -28,7 +28,7 @@ function gradients(enc: Encoder, x: tf.Tensor): Float32Array[] {
   return out;
 }
 
-test('DCGAN 28×28×1 (batch norm), batch 8: wasm gradients match the cpu backend\'s; an Adam step lowers the loss; no leaks', async () => {
+test("DCGAN 28×28×1 (batch norm), batch 8: wasm gradients match the cpu backend's; an Adam step lowers the loss; no leaks", async () => {
   if (!info.kernels.includes('Conv2DBackpropFilter')) {
     console.log(
       `wasm training step skipped: the engine registered [${info.kernels.join(', ')}] on wasm, ` +

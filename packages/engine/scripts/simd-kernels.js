@@ -41,8 +41,7 @@ const ADAM_SCALARS = ['b1', 'b2', 'r1', 'r2', 'c1', 'c2', 'eps', 'negLr', 'keep'
 const SGD_SCALARS = ['mu', 'wd', 'negLr', 'scale'];
 
 function wat(variant) {
-  const madd = (a, b, c) =>
-    variant === 'fma' ? `(f32x4.relaxed_madd ${a} ${b} ${c})` : `(f32x4.add ${c} (f32x4.mul ${a} ${b}))`;
+  const madd = (a, b, c) => (variant === 'fma' ? `(f32x4.relaxed_madd ${a} ${b} ${c})` : `(f32x4.add ${c} (f32x4.mul ${a} ${b}))`);
   const acc = [];
   for (let r = 0; r < MR; r++) for (let h = 0; h < NR / 4; h++) acc.push(`$c${r}${h}`);
 
@@ -70,7 +69,6 @@ function wat(variant) {
     }
   }
 
-
   // Packing, the same for both operands: a panel is W lanes (A's rows, W = MR; B's columns,
   // W = NR) by kc depths. Element (lane l, depth k) of the source is at src + 4·(l·ls + k·ks);
   // lanes [0, count) go into ceil(count/W) panels of kc×W floats, lanes past count as zeros.
@@ -79,20 +77,28 @@ function wat(variant) {
   // time through 4×4 shuffle transposes. What they leave is copied one float at a time.
   const lanes = (l) => l.flatMap((x) => [4 * x, 4 * x + 1, 4 * x + 2, 4 * x + 3]).join(' ');
   const transpose4 = (W, h) => {
-    const lane = (c) => `(v128.load (i32.add (local.get $s) (i32.add (i32.mul (i32.const ${4 * h + c}) (local.get $ls)) (i32.shl (local.get $k) (i32.const 2)))))`;
-    const out = (kk) => `(i32.add (local.get $dst) (i32.add (i32.mul (local.get $k) (i32.const ${W * 4})) (i32.const ${kk * W * 4 + h * 16})))`;
+    const lane = (c) =>
+      `(v128.load (i32.add (local.get $s) (i32.add (i32.mul (i32.const ${4 * h + c}) (local.get $ls)) (i32.shl (local.get $k) (i32.const 2)))))`;
+    const out = (kk) =>
+      `(i32.add (local.get $dst) (i32.add (i32.mul (local.get $k) (i32.const ${W * 4})) (i32.const ${kk * W * 4 + h * 16})))`;
     const shuffle = (l, x, y) => `(i8x16.shuffle ${lanes(l)} ${x} ${y})`;
     return [
       `(local.set $t0 ${shuffle([0, 4, 1, 5], lane(0), lane(1))})`,
       `(local.set $t1 ${shuffle([2, 6, 3, 7], lane(0), lane(1))})`,
       `(local.set $t2 ${shuffle([0, 4, 1, 5], lane(2), lane(3))})`,
       `(local.set $t3 ${shuffle([2, 6, 3, 7], lane(2), lane(3))})`,
-      ...[[0, '$t0', '$t2', [0, 1, 4, 5]], [1, '$t0', '$t2', [2, 3, 6, 7]], [2, '$t1', '$t3', [0, 1, 4, 5]], [3, '$t1', '$t3', [2, 3, 6, 7]]].map(
-        ([kk, x, y, l]) => `(v128.store ${out(kk)} ${shuffle(l, `(local.get ${x})`, `(local.get ${y})`)})`,
-      ),
+      ...[
+        [0, '$t0', '$t2', [0, 1, 4, 5]],
+        [1, '$t0', '$t2', [2, 3, 6, 7]],
+        [2, '$t1', '$t3', [0, 1, 4, 5]],
+        [3, '$t1', '$t3', [2, 3, 6, 7]],
+      ].map(([kk, x, y, l]) => `(v128.store ${out(kk)} ${shuffle(l, `(local.get ${x})`, `(local.get ${y})`)})`),
     ].join('\n              ');
   };
-  const pack = (name, W) => `  (func ${name} (param $src i32) (param $ls i32) (param $ks i32) (param $count i32) (param $kc i32) (param $dst i32)
+  const pack = (
+    name,
+    W,
+  ) => `  (func ${name} (param $src i32) (param $ls i32) (param $ks i32) (param $count i32) (param $kc i32) (param $dst i32)
     (local $l0 i32) (local $l i32) (local $k i32) (local $s i32) (local $d i32)
     (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
     (local.set $ls (i32.shl (local.get $ls) (i32.const 2)))

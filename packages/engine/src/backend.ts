@@ -88,15 +88,10 @@ export interface NativeCandidate {
  * const info = await initEngine({ backend: 'wasm' });
  * console.log(info.backend, info.threads);
  */
-export async function initEngine(
-  options: EngineOptions = {},
-  natives: NativeCandidate[] = [],
-): Promise<EngineInfo> {
+export async function initEngine(options: EngineOptions = {}, natives: NativeCandidate[] = []): Promise<EngineInfo> {
   const choice = options.backend ?? 'auto';
   if (!(BACKEND_CHOICES as readonly string[]).includes(choice)) {
-    throw new ConfigError(
-      `initEngine: option 'backend' must be one of ${BACKEND_CHOICES.join(', ')}; got '${String(choice)}'`,
-    );
+    throw new ConfigError(`initEngine: option 'backend' must be one of ${BACKEND_CHOICES.join(', ')}; got '${String(choice)}'`);
   }
   const log = options.log === undefined ? (line: string) => console.log(line) : options.log;
   const fastKernels = options.fastKernels ?? true;
@@ -133,8 +128,7 @@ export async function initEngine(
     }
   }
 
-  const order: Array<'wasm' | 'cpu'> =
-    choice === 'cpu' ? ['cpu'] : choice === 'wasm' ? ['wasm'] : ['wasm', 'cpu'];
+  const order: Array<'wasm' | 'cpu'> = choice === 'cpu' ? ['cpu'] : choice === 'wasm' ? ['wasm'] : ['wasm', 'cpu'];
   for (const name of order) {
     let ok = false;
     try {

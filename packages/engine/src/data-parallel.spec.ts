@@ -34,10 +34,12 @@ describe('DataParallel (worker_threads, gradient averaging)', () => {
     let got: Float32Array[];
     try {
       for (const b of batches) {
-        losses.push(await dp.step([
-          { values: b.x, shape: [7, 8, 8, 1], dtype: 'float32' },
-          { values: b.y, shape: [7, 3], dtype: 'float32' },
-        ]));
+        losses.push(
+          await dp.step([
+            { values: b.x, shape: [7, 8, 8, 1], dtype: 'float32' },
+            { values: b.y, shape: [7, 3], dtype: 'float32' },
+          ]),
+        );
       }
       got = await dp.readWeights();
     } finally {
@@ -55,6 +57,8 @@ describe('DataParallel (worker_threads, gradient averaging)', () => {
   });
 
   it('a task module that throws surfaces as an error naming the worker', async () => {
-    await expect(DataParallel.create({ module: path.join(__dirname, 'no-such-task.js'), workers: 1 })).rejects.toThrow(/DataParallel worker 0: .*Cannot find module/);
+    await expect(DataParallel.create({ module: path.join(__dirname, 'no-such-task.js'), workers: 1 })).rejects.toThrow(
+      /DataParallel worker 0: .*Cannot find module/,
+    );
   });
 });

@@ -59,8 +59,12 @@ export class DataParallel {
     });
     let ready: Array<FromWorker | null>;
     try {
-      ready = await dp.all(() => ({ kind: 'init', module: options.module, options: options.options ?? null,
-        backend: options.backend ?? 'wasm' }));
+      ready = await dp.all(() => ({
+        kind: 'init',
+        module: options.module,
+        options: options.options ?? null,
+        backend: options.backend ?? 'wasm',
+      }));
     } catch (e) {
       await dp.dispose();
       throw e;
@@ -98,20 +102,17 @@ export class DataParallel {
     const bounds = Array.from({ length: this.workers.length + 1 }, (_, i) => Math.round((Math.min(i, n) * batch) / n));
     const weights = this.workers.map((_, i) => (bounds[i + 1] - bounds[i]) / batch);
     const active = this.workers.map((_, i) => weights[i] > 0);
-    const graded = await this.all(
-      (i) => {
-        const [lo, hi] = [bounds[i], bounds[i + 1]];
-        return {
-          kind: 'grad',
-          weight: weights[i],
-          inputs: inputs.map((x) => {
-            const inner = x.values.length / batch;
-            return { values: x.values.slice(lo * inner, hi * inner), shape: [hi - lo, ...x.shape.slice(1)], dtype: x.dtype };
-          }),
-        };
-      },
-      active,
-    );
+    const graded = await this.all((i) => {
+      const [lo, hi] = [bounds[i], bounds[i + 1]];
+      return {
+        kind: 'grad',
+        weight: weights[i],
+        inputs: inputs.map((x) => {
+          const inner = x.values.length / batch;
+          return { values: x.values.slice(lo * inner, hi * inner), shape: [hi - lo, ...x.shape.slice(1)], dtype: x.dtype };
+        }),
+      };
+    }, active);
     await this.all(() => ({ kind: 'reduce', weights }));
     await this.all(() => ({ kind: 'apply' }));
     return graded.reduce((s, m, i) => s + (m && m.kind === 'graded' ? m.loss * weights[i] : 0), 0);
@@ -119,7 +120,10 @@ export class DataParallel {
 
   /** The trained variables (from replica 0; all replicas are identical), in task order. */
   async readWeights(): Promise<Float32Array[]> {
-    const [m] = await this.all(() => ({ kind: 'read' }), this.workers.map((_, i) => i === 0));
+    const [m] = await this.all(
+      () => ({ kind: 'read' }),
+      this.workers.map((_, i) => i === 0),
+    );
     return (m as { values: Float32Array[] }).values;
   }
 
@@ -133,7 +137,9 @@ export class DataParallel {
       this.workers.map((w, i) => {
         if (only && !only[i]) return Promise.resolve(null);
         return new Promise<FromWorker>((resolve, reject) => {
-          this.pending[i].push((m) => (m.kind === 'error' ? reject(new EngineError(`DataParallel worker ${i}: ${m.message}`)) : resolve(m)));
+          this.pending[i].push((m) =>
+            m.kind === 'error' ? reject(new EngineError(`DataParallel worker ${i}: ${m.message}`)) : resolve(m),
+          );
           w.postMessage(make(i));
         });
       }),

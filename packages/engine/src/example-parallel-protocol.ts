@@ -76,7 +76,4 @@ export type ToReplica = { kind: 'dy'; dys: WireTensor[] } | { kind: 'abort' };
 
 /** Messages of a step on the synchronous channel, worker to main thread. */
 export type FromReplica =
-  | { kind: 'outputs'; outputs: WireTensor[] }
-  | { kind: 'grads' }
-  | { kind: 'aborted' }
-  | { kind: 'error'; message: string };
+  { kind: 'outputs'; outputs: WireTensor[] } | { kind: 'grads' } | { kind: 'aborted' } | { kind: 'error'; message: string };

@@ -35,7 +35,10 @@ describe('ExampleParallel (per-example part on threads, batch part once)', () =>
     const one = tf.variableGrads(() => coupled(task.forward([x])), task.variables);
     const before = tf.memory().numTensors;
     const run = () => {
-      const { value, grads } = tf.variableGrads(() => coupled(split.forward([x], task.variables, (s) => task.forward(s))), [...task.variables, split.gate]);
+      const { value, grads } = tf.variableGrads(
+        () => coupled(split.forward([x], task.variables, (s) => task.forward(s))),
+        [...task.variables, split.gate],
+      );
       const { [split.gate.name]: gate, ...rest } = grads;
       gate.dispose();
       const summed = split.gather(rest, task.variables);
@@ -76,10 +79,12 @@ describe('ExampleParallel (per-example part on threads, batch part once)', () =>
   it('a failed forward pass releases the workers (cancel), and variables of other shapes are refused', () => {
     const task = createTask({ seed: 5 });
     const x = tf.zeros([4, 8, 8, 1]);
-    expect(() => tf.variableGrads(() => {
-      split.forward([x], task.variables, (s) => task.forward(s));
-      throw new Error('bound failed');
-    }, [...task.variables, split.gate])).toThrow('bound failed');
+    expect(() =>
+      tf.variableGrads(() => {
+        split.forward([x], task.variables, (s) => task.forward(s));
+        throw new Error('bound failed');
+      }, [...task.variables, split.gate]),
+    ).toThrow('bound failed');
     split.cancel();
     expect(() => split.forward([x], task.variables.slice(1), (s) => task.forward(s))).toThrow(/shapes of the task's variables/);
     const ok = tf.variableGrads(() => coupled(split.forward([x], task.variables, (s) => task.forward(s))), [...task.variables, split.gate]);

@@ -96,13 +96,25 @@ export class ExampleParallel implements ExampleSplitter {
             worker.once('message', resolve);
             worker.once('error', (e) => resolve({ kind: 'error', message: e.message }));
           });
-          worker.postMessage({ kind: 'init', module: options.module, options: options.options ?? null, backend: options.backend ?? 'wasm', port: port2, words }, [port2]);
+          worker.postMessage(
+            {
+              kind: 'init',
+              module: options.module,
+              options: options.options ?? null,
+              backend: options.backend ?? 'wasm',
+              port: port2,
+              words,
+            },
+            [port2],
+          );
           const r = await reply;
-          if (r.kind !== 'ready') throw new EngineError(`ExampleParallel: a worker could not build its task from '${options.module}': ${r.message}`);
+          if (r.kind !== 'ready')
+            throw new EngineError(`ExampleParallel: a worker could not build its task from '${options.module}': ${r.message}`);
           return JSON.stringify(r.shapes);
         }),
       );
-      if (ready.some((s) => s !== ready[0])) throw new EngineError(`ExampleParallel: the replicas built by '${options.module}' have different variables`);
+      if (ready.some((s) => s !== ready[0]))
+        throw new EngineError(`ExampleParallel: the replicas built by '${options.module}' have different variables`);
       const shapes = JSON.parse(ready[0]) as number[][];
       const weights = new SharedArrayBuffer(sharedBytes(shapes));
       for (const r of replicas) {
@@ -122,11 +134,14 @@ export class ExampleParallel implements ExampleSplitter {
   }
 
   forward(inputs: tf.Tensor[], variables: tf.Variable[], local: (shard: tf.Tensor[]) => tf.Tensor[]): tf.Tensor[] {
-    if (this.replicas.some((r) => r.phase !== 'idle')) throw new EngineError('ExampleParallel.forward: the previous step was neither gathered nor cancelled');
+    if (this.replicas.some((r) => r.phase !== 'idle'))
+      throw new EngineError('ExampleParallel.forward: the previous step was neither gathered nor cancelled');
     this.checkVariables('forward', variables);
     const batch = inputs[0]?.shape[0] ?? 0;
     if (batch < this.threads || inputs.some((x) => x.shape[0] !== batch)) {
-      throw new ShapeError(`ExampleParallel.forward: every input needs the same batch size (axis 0), at least ${this.threads} (the threads); got ${inputs.map((x) => x.shape[0])}`);
+      throw new ShapeError(
+        `ExampleParallel.forward: every input needs the same batch size (axis 0), at least ${this.threads} (the threads); got ${inputs.map((x) => x.shape[0])}`,
+      );
     }
     const bounds = Array.from({ length: this.threads + 1 }, (_, i) => Math.round((i * batch) / this.threads));
     copyInto(this.weights, variables);
@@ -152,12 +167,15 @@ export class ExampleParallel implements ExampleSplitter {
     if (missing >= 0) {
       const k = this.replicas[missing].dys.findIndex((d) => d === null);
       this.cancel();
-      throw new EngineError(`ExampleParallel.gather: output ${k} of thread ${missing + 1} got no gradient; every output of the per-example part must feed the loss`);
+      throw new EngineError(
+        `ExampleParallel.gather: output ${k} of thread ${missing + 1} got no gradient; every output of the per-example part must feed the loss`,
+      );
     }
     this.replicas.forEach((r, i) => {
       const m = r.channel.receive(this.timeoutMs);
       r.phase = 'idle';
-      if (m.kind !== 'grads') throw new EngineError(`ExampleParallel thread ${i + 1}: ${m.kind === 'error' ? m.message : `unexpected '${m.kind}'`}`);
+      if (m.kind !== 'grads')
+        throw new EngineError(`ExampleParallel thread ${i + 1}: ${m.kind === 'error' ? m.message : `unexpected '${m.kind}'`}`);
     });
     const out: tf.NamedTensorMap = { ...grads };
     variables.forEach((v, j) => {
@@ -191,7 +209,9 @@ export class ExampleParallel implements ExampleSplitter {
   private checkVariables(op: string, variables: tf.Variable[]): void {
     const got = JSON.stringify(variables.map((v) => v.shape));
     if (got !== JSON.stringify(this.shapes)) {
-      throw new ShapeError(`ExampleParallel.${op}: argument variables must have the shapes of the task's variables ${JSON.stringify(this.shapes)}; got ${got}`);
+      throw new ShapeError(
+        `ExampleParallel.${op}: argument variables must have the shapes of the task's variables ${JSON.stringify(this.shapes)}; got ${got}`,
+      );
     }
   }
 
@@ -203,8 +223,13 @@ export class ExampleParallel implements ExampleSplitter {
       throw new EngineError(`ExampleParallel thread ${thread}: ${m.kind === 'error' ? m.message : `unexpected '${m.kind}'`}`);
     }
     r.phase = 'backward';
-    if (m.outputs.length !== mine.length || m.outputs.some((o, k) => JSON.stringify(o.shape.slice(1)) !== JSON.stringify(mine[k].shape.slice(1)))) {
-      throw new ShapeError(`ExampleParallel.forward: thread ${thread}'s outputs ${JSON.stringify(m.outputs.map((o) => o.shape))} do not match this thread's ${JSON.stringify(mine.map((o) => o.shape))}`);
+    if (
+      m.outputs.length !== mine.length ||
+      m.outputs.some((o, k) => JSON.stringify(o.shape.slice(1)) !== JSON.stringify(mine[k].shape.slice(1)))
+    ) {
+      throw new ShapeError(
+        `ExampleParallel.forward: thread ${thread}'s outputs ${JSON.stringify(m.outputs.map((o) => o.shape))} do not match this thread's ${JSON.stringify(mine.map((o) => o.shape))}`,
+      );
     }
     r.dys = m.outputs.map(() => null);
     return m.outputs.map((o, k) => {

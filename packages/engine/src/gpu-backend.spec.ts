@@ -41,7 +41,11 @@ describe('GPU backend (skipped where none is usable)', () => {
       const x = tf.tensor4d(xv, [4, 14, 14, 8]);
       const w = tf.tensor4d(wv, [4, 4, 8, 16]);
       const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
-        tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, 'same').relu().square().sum(),
+        tf
+          .conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, 'same')
+          .relu()
+          .square()
+          .sum(),
       )([x, w]);
       const out = [await dx.data(), await dw.data()] as Float32Array[];
       tf.dispose([x, w, dx, dw]);

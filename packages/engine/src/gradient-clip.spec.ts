@@ -8,7 +8,10 @@ describe('clipByGlobalNorm', () => {
   });
 
   test('gradients [3, 0] and [[4]] (global norm 5) clipped to 1 become [0.6, 0] and [[0.8]]; norm ≤ c leaves every bit', () => {
-    const grads = [{ name: 'a', tensor: tf.tensor1d([3, 0]) }, { name: 'b', tensor: tf.tensor2d([[4]]) }];
+    const grads = [
+      { name: 'a', tensor: tf.tensor1d([3, 0]) },
+      { name: 'b', tensor: tf.tensor2d([[4]]) },
+    ];
     const before = tf.memory().numTensors;
     const [clipped, kept, norm] = tf.tidy(() => {
       const c = clipByGlobalNorm(grads, 1);
@@ -27,7 +30,8 @@ describe('clipByGlobalNorm', () => {
 
   test('a clipNorm that is not a positive number is a ConfigError naming clipNorm', () => {
     const g = [{ name: 'a', tensor: tf.tensor1d([1]) }];
-    for (const bad of [0, -1, Number.NaN, Infinity]) expect(() => clipByGlobalNorm(g, bad)).toThrow(`clipNorm must be a positive number, got ${bad}`);
+    for (const bad of [0, -1, Number.NaN, Infinity])
+      expect(() => clipByGlobalNorm(g, bad)).toThrow(`clipNorm must be a positive number, got ${bad}`);
     g[0].tensor.dispose();
   });
 });

@@ -54,11 +54,17 @@ export function checkClipNorm(clipNorm: number): void {
  * slots follow it), gradients cast to float32 and, when `clipNorm` is given, clipped by
  * their global norm; a missing gradient stays null (call inside `tf.tidy`).
  */
-export function gradientList(variableGradients: tf.NamedTensorMap | NamedGradient[], clipNorm: number | undefined): Array<{ name: string; tensor: tf.Tensor | null }> {
+export function gradientList(
+  variableGradients: tf.NamedTensorMap | NamedGradient[],
+  clipNorm: number | undefined,
+): Array<{ name: string; tensor: tf.Tensor | null }> {
   const list = Array.isArray(variableGradients)
     ? variableGradients
     : Object.keys(variableGradients).map((name) => ({ name, tensor: variableGradients[name] }));
-  const cast = list.map(({ name, tensor }) => ({ name, tensor: tensor == null ? null : tensor.dtype === 'float32' ? tensor : tf.cast(tensor, 'float32') }));
+  const cast = list.map(({ name, tensor }) => ({
+    name,
+    tensor: tensor == null ? null : tensor.dtype === 'float32' ? tensor : tf.cast(tensor, 'float32'),
+  }));
   if (clipNorm === undefined) return cast;
   const present = cast.filter((g): g is NamedGradient => g.tensor !== null);
   const clipped = new Map(clipByGlobalNorm(present, clipNorm).map((g, i) => [present[i], g.tensor]));

@@ -44,6 +44,10 @@ describe('releaseTapeOnThrow', () => {
   test('returns what the function returns and rethrows its error unchanged', () => {
     expect(releaseTapeOnThrow(() => 7)).toBe(7);
     const error = new RangeError('mine');
-    expect(() => releaseTapeOnThrow(() => { throw error; })).toThrow(error);
+    expect(() =>
+      releaseTapeOnThrow(() => {
+        throw error;
+      }),
+    ).toThrow(error);
   });
 });

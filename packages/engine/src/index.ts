@@ -6,14 +6,7 @@ export { initEngine, BACKEND_CHOICES } from './backend';
 export type { BackendChoice, EngineOptions, EngineInfo, NativeCandidate, NativeLoadResult } from './backend';
 export { Rng } from './random';
 export type { RngState } from './random';
-export {
-  EngineError,
-  ShapeError,
-  ConfigError,
-  BackendError,
-  UnsupportedError,
-  ModelIOError,
-} from './errors';
+export { EngineError, ShapeError, ConfigError, BackendError, UnsupportedError, ModelIOError } from './errors';
 export { registerEngineKernels, restoreStockKernels, stockKernel, KERNEL_BACKENDS } from './register';
 export type { KernelBackend } from './register';
 export { adam, adamw, ADAM_BETA_POWERS, FusedAdam } from './optimizers';

@@ -13,7 +13,7 @@ describe('learningRateAt', () => {
     expect(learningRateAt(spec, 0.1, 9)).toBeCloseTo(0.1, 15);
     expect(learningRateAt(spec, 0.1, 10)).toBeCloseTo(0.1, 15);
     expect(learningRateAt(spec, 0.1, 60)).toBeCloseTo(0.055, 15);
-    expect(learningRateAt(spec, 0.1, 35)).toBeCloseTo(0.01 + 0.09 * (1 + Math.SQRT1_2) / 2, 15);
+    expect(learningRateAt(spec, 0.1, 35)).toBeCloseTo(0.01 + (0.09 * (1 + Math.SQRT1_2)) / 2, 15);
     expect(learningRateAt(spec, 0.1, 110)).toBe(0.01);
     expect(learningRateAt(spec, 0.1, 500)).toBe(0.01);
   });

@@ -43,11 +43,14 @@ export function checkSchedule(spec: ScheduleSpec, lr: number): void {
   int('warmupSteps', 0);
   int('totalSteps', 1);
   int('every', 1);
-  if (spec.minLr !== undefined && !(Number.isFinite(spec.minLr) && spec.minLr >= 0 && spec.minLr <= lr)) fail('minLr', `in [0, lr = ${lr}]`, spec.minLr);
-  if (spec.gamma !== undefined && !(Number.isFinite(spec.gamma) && spec.gamma > 0 && spec.gamma <= 1)) fail('gamma', 'in (0, 1]', spec.gamma);
+  if (spec.minLr !== undefined && !(Number.isFinite(spec.minLr) && spec.minLr >= 0 && spec.minLr <= lr))
+    fail('minLr', `in [0, lr = ${lr}]`, spec.minLr);
+  if (spec.gamma !== undefined && !(Number.isFinite(spec.gamma) && spec.gamma > 0 && spec.gamma <= 1))
+    fail('gamma', 'in (0, 1]', spec.gamma);
   if (spec.kind === 'cosine') {
     if (spec.totalSteps === undefined) fail('totalSteps', 'given for a cosine schedule (the step where it ends)', undefined);
-    if ((spec.warmupSteps ?? 0) >= spec.totalSteps!) fail('warmupSteps', `below schedule.totalSteps = ${spec.totalSteps}`, spec.warmupSteps);
+    if ((spec.warmupSteps ?? 0) >= spec.totalSteps!)
+      fail('warmupSteps', `below schedule.totalSteps = ${spec.totalSteps}`, spec.warmupSteps);
   }
   if (spec.kind === 'step' && spec.every === undefined) fail('every', 'given for a step schedule (steps between decays)', undefined);
 }

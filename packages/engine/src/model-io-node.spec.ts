@@ -12,7 +12,15 @@ function convNet(seed: number): tf.LayersModel {
   const init = () => tf.initializers.glorotUniform({ seed: rng.tfSeed() });
   return tf.sequential({
     layers: [
-      tf.layers.conv2d({ inputShape: [8, 8, 1], filters: 4, kernelSize: 4, strides: 2, padding: 'same', activation: 'relu', kernelInitializer: init() }),
+      tf.layers.conv2d({
+        inputShape: [8, 8, 1],
+        filters: 4,
+        kernelSize: 4,
+        strides: 2,
+        padding: 'same',
+        activation: 'relu',
+        kernelInitializer: init(),
+      }),
       tf.layers.batchNormalization(),
       tf.layers.flatten(),
       tf.layers.dense({ units: 3, kernelInitializer: init() }),

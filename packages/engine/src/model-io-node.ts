@@ -102,7 +102,9 @@ export async function loadModelFromDir(dir: string): Promise<tf.LayersModel> {
             }
             const named = HASHED_WEIGHTS.exec(path.basename(p));
             if (named && createHash('sha256').update(buf).digest('hex').slice(0, 12) !== named[1]) {
-              throw new ModelIOError(`loadModel: weights file '${file}' is corrupt: its sha256 does not start with the ${named[1]} in its name`);
+              throw new ModelIOError(
+                `loadModel: weights file '${file}' is corrupt: its sha256 does not start with the ${named[1]} in its name`,
+              );
             }
             buffers.push(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer);
           }
@@ -113,9 +115,7 @@ export async function loadModelFromDir(dir: string): Promise<tf.LayersModel> {
           0,
         );
         if (data.byteLength !== expected) {
-          throw new ModelIOError(
-            `loadModel: weights of '${jsonPath}' are ${data.byteLength} bytes; its manifest expects ${expected}`,
-          );
+          throw new ModelIOError(`loadModel: weights of '${jsonPath}' are ${data.byteLength} bytes; its manifest expects ${expected}`);
         }
         return [specs, data];
       }),

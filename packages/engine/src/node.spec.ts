@@ -1,5 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
-import { cudaUnavailableReason, findNativeBinding, initEngine, nativeCandidates, NativeProbe, softwareAdapter, vulkanLoaderMissing, type AdapterLike } from './node';
+import {
+  cudaUnavailableReason,
+  findNativeBinding,
+  initEngine,
+  nativeCandidates,
+  NativeProbe,
+  softwareAdapter,
+  vulkanLoaderMissing,
+  type AdapterLike,
+} from './node';
 import { initEngine as initWith } from './backend';
 import { BackendError, ConfigError } from './errors';
 
@@ -37,7 +46,9 @@ function machine(opts: {
     importModule: async (name) => {
       loaded.push(name);
       return {
-        create: () => ({ requestAdapter: async () => (opts.adapter === true ? { info: { description: 'test GPU' } } : opts.adapter || null) }),
+        create: () => ({
+          requestAdapter: async () => (opts.adapter === true ? { info: { description: 'test GPU' } } : opts.adapter || null),
+        }),
         globals: {},
       };
     },
@@ -111,9 +122,14 @@ describe('backend selection', () => {
     const m = machine({ packages: WG_PKGS, adapter: true, vulkan: false });
     const webgpu = nativeCandidates(m)[1];
     if (process.platform !== 'linux') return;
-    expect(await webgpu.load({ requested: false })).toEqual({ ok: false, why: 'no Vulkan loader (libvulkan.so.1; on Debian/Ubuntu: apt-get install libvulkan1)' });
+    expect(await webgpu.load({ requested: false })).toEqual({
+      ok: false,
+      why: 'no Vulkan loader (libvulkan.so.1; on Debian/Ubuntu: apt-get install libvulkan1)',
+    });
     // A loader on LD_LIBRARY_PATH (as chromium's, for SwiftShader) counts.
-    expect(vulkanLoaderMissing({ ...m, env: { LD_LIBRARY_PATH: '/opt/x' }, exists: (f) => f === '/opt/x/libvulkan.so.1' }, 'linux')).toBeNull();
+    expect(
+      vulkanLoaderMissing({ ...m, env: { LD_LIBRARY_PATH: '/opt/x' }, exists: (f) => f === '/opt/x/libvulkan.so.1' }, 'linux'),
+    ).toBeNull();
     expect(vulkanLoaderMissing(m, 'darwin')).toBeNull();
   });
 
@@ -123,25 +139,47 @@ describe('backend selection', () => {
     expect(m.loaded).toEqual(['webgpu', '@tensorflow/tfjs-backend-webgpu']);
   });
 
-  const SWIFTSHADER = { info: { vendor: 'google', architecture: 'swiftshader', device: 'swiftshader-device-subzero-', description: 'SwiftShader driver 5.0.0', isFallbackAdapter: true } };
+  const SWIFTSHADER = {
+    info: {
+      vendor: 'google',
+      architecture: 'swiftshader',
+      device: 'swiftshader-device-subzero-',
+      description: 'SwiftShader driver 5.0.0',
+      isFallbackAdapter: true,
+    },
+  };
 
   it('auto passes over a software WebGPU adapter (SwiftShader) to tfjs-node, naming it; by name it runs, on the cpu', async () => {
     const m = machine({ packages: [...WG_PKGS, CPU], bindings: [CPU], adapter: SWIFTSHADER });
     const r = await tryAll(m);
-    expect(r[1]).toBe(`${WEBGPU}: its adapter, SwiftShader driver 5.0.0, renders on the CPU, slower than wasm (--backend webgpu runs on it anyway)`);
+    expect(r[1]).toBe(
+      `${WEBGPU}: its adapter, SwiftShader driver 5.0.0, renders on the CPU, slower than wasm (--backend webgpu runs on it anyway)`,
+    );
     expect(r[2]).toBe(`${CPU}: ok`);
     expect(m.loaded).toEqual(['webgpu', CPU]);
     const webgpu = nativeCandidates(machine({ packages: WG_PKGS, adapter: SWIFTSHADER }))[1];
     expect(await webgpu.load({ requested: true })).toEqual({
-      ok: true, backend: 'webgpu', threads: 0, device: 'cpu', note: 'software adapter SwiftShader driver 5.0.0: WebGPU emulated on the CPU',
+      ok: true,
+      backend: 'webgpu',
+      threads: 0,
+      device: 'cpu',
+      note: 'software adapter SwiftShader driver 5.0.0: WebGPU emulated on the CPU',
     });
   });
 
   it.each<[string, AdapterLike, string | null]>([
     ['SwiftShader', SWIFTSHADER, 'SwiftShader driver 5.0.0'],
-    ['Mesa lavapipe', { info: { vendor: 'mesa', architecture: '', description: 'llvmpipe (LLVM 15.0.6, 256 bits)' } }, 'llvmpipe (LLVM 15.0.6, 256 bits)'],
+    [
+      'Mesa lavapipe',
+      { info: { vendor: 'mesa', architecture: '', description: 'llvmpipe (LLVM 15.0.6, 256 bits)' } },
+      'llvmpipe (LLVM 15.0.6, 256 bits)',
+    ],
     ['a fallback adapter (older Dawn: the flag on the adapter)', { isFallbackAdapter: true, info: { vendor: 'acme' } }, 'acme'],
-    ['an NVIDIA GPU', { info: { vendor: 'nvidia', architecture: 'hopper', description: 'NVIDIA H100 80GB HBM3', isFallbackAdapter: false } }, null],
+    [
+      'an NVIDIA GPU',
+      { info: { vendor: 'nvidia', architecture: 'hopper', description: 'NVIDIA H100 80GB HBM3', isFallbackAdapter: false } },
+      null,
+    ],
     ['an Apple GPU', { info: { vendor: 'apple', architecture: 'metal-3' } }, null],
   ])('softwareAdapter: %s', (_name, adapter, want) => {
     expect(softwareAdapter(adapter)).toBe(want);
@@ -163,7 +201,9 @@ describe('backend selection', () => {
     expect(info.backend).toBe('wasm');
     expect(info.device).toBe('cpu');
     expect(info.kernels).toContain('Conv2DBackpropFilter');
-    expect(lines[0]).toMatch(/^infomax engine: wasm \(cpu, \d+ threads?, 8 infomax kernels, SIMD GEMM with FMA\); not used: @tensorflow\/tfjs-node-gpu: .*; webgpu \(Dawn\): .*; @tensorflow\/tfjs-node: /);
+    expect(lines[0]).toMatch(
+      /^infomax engine: wasm \(cpu, \d+ threads?, 8 infomax kernels, SIMD GEMM with FMA\); not used: @tensorflow\/tfjs-node-gpu: .*; webgpu \(Dawn\): .*; @tensorflow\/tfjs-node: /,
+    );
   });
 
   it('backend cpu is the stock cpu backend plus our two conv-gradient kernels and fused Adam', async () => {
@@ -179,7 +219,9 @@ describe('backend selection', () => {
 
   it('an unknown backend name is a ConfigError listing the choices', async () => {
     await expect(initEngine({ backend: 'tpu' as never, log: null })).rejects.toThrow(ConfigError);
-    await expect(initEngine({ backend: 'tpu' as never, log: null })).rejects.toThrow(/'backend' must be one of auto, tensorflow, webgpu, wasm, cpu; got 'tpu'/);
+    await expect(initEngine({ backend: 'tpu' as never, log: null })).rejects.toThrow(
+      /'backend' must be one of auto, tensorflow, webgpu, wasm, cpu; got 'tpu'/,
+    );
   });
 });
 

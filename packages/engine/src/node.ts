@@ -88,7 +88,16 @@ export interface AdapterLike {
 }
 
 /** Folders the dynamic linker searches for the Vulkan loader on Linux, besides LD_LIBRARY_PATH. */
-const LOADER_DIRS = ['/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/lib/x86_64-linux-gnu', '/lib/aarch64-linux-gnu', '/usr/lib64', '/lib64', '/usr/lib', '/usr/local/lib'];
+const LOADER_DIRS = [
+  '/usr/lib/x86_64-linux-gnu',
+  '/usr/lib/aarch64-linux-gnu',
+  '/lib/x86_64-linux-gnu',
+  '/lib/aarch64-linux-gnu',
+  '/usr/lib64',
+  '/lib64',
+  '/usr/lib',
+  '/usr/local/lib',
+];
 
 /**
  * On Linux, why Dawn would find no Vulkan loader (`libvulkan.so.1`), or null when one is
@@ -175,10 +184,7 @@ export function webgpuCandidate(probe: NativeProbe = realProbe): NativeCandidate
  * every kernel twice.
  */
 export function nativeCandidates(probe: NativeProbe = realProbe): NativeCandidate[] {
-  const candidate = (
-    pkg: string,
-    device: 'gpu' | 'cpu',
-  ): NativeCandidate => ({
+  const candidate = (pkg: string, device: 'gpu' | 'cpu'): NativeCandidate => ({
     name: 'tensorflow',
     label: pkg,
     device,

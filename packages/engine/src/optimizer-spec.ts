@@ -63,10 +63,12 @@ export function createOptimizer(spec: OptimizerSpec): ScheduledOptimizer {
   }
   const allowed = new Set<string>(['kind', 'lr', ...OPTIMIZER_KEYS[spec.kind]]);
   for (const [key, value] of Object.entries(spec)) {
-    if (value !== undefined && !allowed.has(key)) throw new ConfigError(`createOptimizer: ${spec.kind} takes no '${key}' (it takes ${[...allowed].join(', ')})`);
+    if (value !== undefined && !allowed.has(key))
+      throw new ConfigError(`createOptimizer: ${spec.kind} takes no '${key}' (it takes ${[...allowed].join(', ')})`);
   }
   const { lr: learningRate, betas, epsilon, weightDecay, momentum, nesterov, clipNorm } = spec;
-  if (betas !== undefined && !(Array.isArray(betas) && betas.length === 2)) throw new ConfigError(`createOptimizer: 'betas' must be [β1, β2], got ${JSON.stringify(betas)}`);
+  if (betas !== undefined && !(Array.isArray(betas) && betas.length === 2))
+    throw new ConfigError(`createOptimizer: 'betas' must be [β1, β2], got ${JSON.stringify(betas)}`);
   const [beta1, beta2] = betas ?? [undefined, undefined];
   let made: FusedAdam | MomentumSgd;
   switch (spec.kind) {
@@ -80,7 +82,15 @@ export function createOptimizer(spec: OptimizerSpec): ScheduledOptimizer {
       made = sgd({ learningRate, momentum, nesterov, weightDecay, clipNorm });
       break;
     case 'lars':
-      made = lars({ learningRate, momentum, nesterov, weightDecay, clipNorm, trustCoefficient: spec.trustCoefficient, excludeBiases: spec.excludeBiases });
+      made = lars({
+        learningRate,
+        momentum,
+        nesterov,
+        weightDecay,
+        clipNorm,
+        trustCoefficient: spec.trustCoefficient,
+        excludeBiases: spec.excludeBiases,
+      });
       break;
   }
   return made;

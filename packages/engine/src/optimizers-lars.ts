@@ -45,7 +45,11 @@ export class Lars extends MomentumSgd {
     if (readable) {
       const [wNorm, gNorm] = norms.dataSync();
       if (!(wNorm > 0 && gNorm > 0)) return { gradient: g, weightDecay: 0, scale: 1 };
-      return { gradient: g, weightDecay: this.weightDecay, scale: (this.trustCoefficient * wNorm) / (gNorm + this.weightDecay * wNorm + this.epsilon) };
+      return {
+        gradient: g,
+        weightDecay: this.weightDecay,
+        scale: (this.trustCoefficient * wNorm) / (gNorm + this.weightDecay * wNorm + this.epsilon),
+      };
     }
     const [wNorm, gNorm] = tf.unstack(norms);
     const adapt = tf.logicalAnd(tf.greater(wNorm, 0), tf.greater(gNorm, 0));
@@ -72,8 +76,10 @@ export class Lars extends MomentumSgd {
 export function lars(options: LarsOptions = {}): Lars {
   const { trustCoefficient = 0.001, epsilon = 1e-8, excludeBiases = true, ...rest } = options;
   const base = sgdOptions('lars', rest, { learningRate: 0.1, momentum: 0.9, nesterov: false, weightDecay: 0 });
-  if (!(Number.isFinite(trustCoefficient) && trustCoefficient > 0)) throw new ConfigError(`lars: 'trustCoefficient' must be a positive number, got ${trustCoefficient}`);
+  if (!(Number.isFinite(trustCoefficient) && trustCoefficient > 0))
+    throw new ConfigError(`lars: 'trustCoefficient' must be a positive number, got ${trustCoefficient}`);
   if (!(Number.isFinite(epsilon) && epsilon >= 0)) throw new ConfigError(`lars: 'epsilon' must be a number ≥ 0, got ${epsilon}`);
-  if (typeof excludeBiases !== 'boolean') throw new ConfigError(`lars: 'excludeBiases' must be true or false, got ${String(excludeBiases)}`);
+  if (typeof excludeBiases !== 'boolean')
+    throw new ConfigError(`lars: 'excludeBiases' must be true or false, got ${String(excludeBiases)}`);
   return new Lars(base, trustCoefficient, epsilon, excludeBiases);
 }

@@ -18,8 +18,20 @@ const lrAt = (t: number) => 0.05 * (1 + 0.25 * Math.sin(t)); // a schedule: a ne
 /** Fixed seeded gradients per step, so the reference sees exactly what the optimizer sees. */
 function problem(seed: number) {
   const rng = new Rng(seed);
-  const w0 = SHAPES.map((s) => randn(rng, s.reduce((a, b) => a * b)));
-  const grads = Array.from({ length: STEPS + 8 }, () => SHAPES.map((s) => randn(rng, s.reduce((a, b) => a * b))));
+  const w0 = SHAPES.map((s) =>
+    randn(
+      rng,
+      s.reduce((a, b) => a * b),
+    ),
+  );
+  const grads = Array.from({ length: STEPS + 8 }, () =>
+    SHAPES.map((s) =>
+      randn(
+        rng,
+        s.reduce((a, b) => a * b),
+      ),
+    ),
+  );
   return { w0, grads };
 }
 
@@ -92,7 +104,10 @@ const SPECS: Array<[string, OptimizerSpec]> = [
   ['sgd, momentum 0.9, decay', { kind: 'sgd', lr: 1, momentum: 0.9, weightDecay: 0.01 }],
   ['sgd, nesterov, clipNorm 2', { kind: 'sgd', lr: 1, momentum: 0.8, nesterov: true, weightDecay: 0.05, clipNorm: 2 }],
   ['lars', { kind: 'lars', lr: 1, momentum: 0.9, weightDecay: 0.01, trustCoefficient: 0.5 }],
-  ['lars, nesterov, clipNorm 1', { kind: 'lars', lr: 1, momentum: 0.9, nesterov: true, weightDecay: 0.1, trustCoefficient: 0.5, clipNorm: 1 }],
+  [
+    'lars, nesterov, clipNorm 1',
+    { kind: 'lars', lr: 1, momentum: 0.9, nesterov: true, weightDecay: 0.1, trustCoefficient: 0.5, clipNorm: 1 },
+  ],
 ];
 
 describe.each(['wasm', 'cpu', 'cpu, tfjs ops'])('optimizers on %s', (path) => {
@@ -118,28 +133,31 @@ describe.each(['wasm', 'cpu', 'cpu, tfjs ops'])('optimizers on %s', (path) => {
     tf.dispose(vars);
   });
 
-  test.each(SPECS)('%s: stop after 3 steps, restore into a new optimizer: the next 5 steps are bit for bit the same; no leaks', async (_, spec) => {
-    const { w0, grads } = problem(4);
-    const [a, b] = [variables(w0), variables(w0)];
-    const [optA, optB] = [createOptimizer(spec), createOptimizer(spec)];
-    run(optA, a, grads, 0, 3);
-    run(optB, b, grads, 0, 3);
-    const before = tf.memory().numTensors;
-    run(optA, a, grads, 3, 4); // warm: every slot exists
-    expect(tf.memory().numTensors).toBe(before);
-    run(optB, b, grads, 3, 4);
-    const saved = await optB.getWeights();
-    const copies = saved.map((s) => ({ name: s.name, tensor: tf.tensor(s.tensor.dataSync().slice(), s.tensor.shape, s.tensor.dtype) }));
-    tf.dispose(saved.filter((s) => !(s.tensor instanceof tf.Variable)).map((s) => s.tensor));
-    optB.dispose();
-    const restored = createOptimizer(spec);
-    await restored.setWeights(copies);
-    expect(restored.iterations).toBe(4);
-    run(optA, a, grads, 4, 9);
-    run(restored, b, grads, 4, 9);
-    a.forEach((v, k) => expect(bits(b[k])).toEqual(bits(v)));
-    optA.dispose();
-    restored.dispose();
-    tf.dispose([...a, ...b]);
-  });
+  test.each(SPECS)(
+    '%s: stop after 3 steps, restore into a new optimizer: the next 5 steps are bit for bit the same; no leaks',
+    async (_, spec) => {
+      const { w0, grads } = problem(4);
+      const [a, b] = [variables(w0), variables(w0)];
+      const [optA, optB] = [createOptimizer(spec), createOptimizer(spec)];
+      run(optA, a, grads, 0, 3);
+      run(optB, b, grads, 0, 3);
+      const before = tf.memory().numTensors;
+      run(optA, a, grads, 3, 4); // warm: every slot exists
+      expect(tf.memory().numTensors).toBe(before);
+      run(optB, b, grads, 3, 4);
+      const saved = await optB.getWeights();
+      const copies = saved.map((s) => ({ name: s.name, tensor: tf.tensor(s.tensor.dataSync().slice(), s.tensor.shape, s.tensor.dtype) }));
+      tf.dispose(saved.filter((s) => !(s.tensor instanceof tf.Variable)).map((s) => s.tensor));
+      optB.dispose();
+      const restored = createOptimizer(spec);
+      await restored.setWeights(copies);
+      expect(restored.iterations).toBe(4);
+      run(optA, a, grads, 4, 9);
+      run(restored, b, grads, 4, 9);
+      a.forEach((v, k) => expect(bits(b[k])).toEqual(bits(v)));
+      optA.dispose();
+      restored.dispose();
+      tf.dispose([...a, ...b]);
+    },
+  );
 });

@@ -115,7 +115,11 @@ function stockStep(w: tf.Tensor, g: tf.Tensor, b: tf.Tensor, a: SgdAttrs): [tf.T
 }
 
 /** Validates SGD's options and fills in the defaults; `kind` names the optimizer in messages. */
-export function sgdOptions(kind: string, o: SgdOptions, defaults: Required<Omit<SgdOptions, 'clipNorm'>>): Required<Omit<SgdOptions, 'clipNorm'>> & Pick<SgdOptions, 'clipNorm'> {
+export function sgdOptions(
+  kind: string,
+  o: SgdOptions,
+  defaults: Required<Omit<SgdOptions, 'clipNorm'>>,
+): Required<Omit<SgdOptions, 'clipNorm'>> & Pick<SgdOptions, 'clipNorm'> {
   const r = withDefaults(defaults, o);
   const check = (name: string, x: number, ok: boolean, want: string) => {
     if (!Number.isFinite(x) || !ok) throw new ConfigError(`${kind}: '${name}' must be ${want}, got ${x}`);

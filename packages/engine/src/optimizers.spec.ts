@@ -77,7 +77,10 @@ describe.each(['cpu', 'wasm'])('adam on %s: getWeights / setWeights resume bit f
 
   test('a β product that is not a scalar is refused, naming it', async () => {
     const opt = adam(0.01);
-    const bad = [{ name: 'iter', tensor: tf.scalar(2, 'int32') }, { name: ADAM_BETA_POWERS[0], tensor: tf.zeros([2]) }];
+    const bad = [
+      { name: 'iter', tensor: tf.scalar(2, 'int32') },
+      { name: ADAM_BETA_POWERS[0], tensor: tf.zeros([2]) },
+    ];
     await expect(opt.setWeights(bad)).rejects.toThrow(/adam\/accBeta1' must be a scalar/);
     tf.dispose(bad.map((b) => b.tensor));
     opt.dispose();

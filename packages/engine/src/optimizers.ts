@@ -46,8 +46,14 @@ export class FusedAdam extends tf.AdamOptimizer {
   /** The step size of the next update; a schedule sets it before each step. */
   declare public learningRate: number;
 
-  constructor(learningRate: number, beta1: number, beta2: number, epsilon?: number,
-    readonly weightDecay = 0, readonly clipNorm?: number) {
+  constructor(
+    learningRate: number,
+    beta1: number,
+    beta2: number,
+    epsilon?: number,
+    readonly weightDecay = 0,
+    readonly clipNorm?: number,
+  ) {
     super(learningRate, beta1, beta2, epsilon);
   }
 
@@ -58,7 +64,8 @@ export class FusedAdam extends tf.AdamOptimizer {
       tf.tidy(() => {
         const list = gradientList(variableGradients, this.clipNorm);
         if (keep !== 1) {
-          for (const { name, tensor } of list) if (tensor) tf.engine().registeredVariables[name].assign(tf.mul(tf.engine().registeredVariables[name], keep));
+          for (const { name, tensor } of list)
+            if (tensor) tf.engine().registeredVariables[name].assign(tf.mul(tf.engine().registeredVariables[name], keep));
         }
         super.applyGradients(list as NamedTensor[]);
       });
@@ -102,7 +109,11 @@ export class FusedAdam extends tf.AdamOptimizer {
   override async getWeights(): Promise<NamedTensor[]> {
     const state = this as unknown as AdamState;
     const weights = await super.getWeights();
-    return [...weights, { name: ADAM_BETA_POWERS[0], tensor: state.accBeta1.clone() }, { name: ADAM_BETA_POWERS[1], tensor: state.accBeta2.clone() }];
+    return [
+      ...weights,
+      { name: ADAM_BETA_POWERS[0], tensor: state.accBeta1.clone() },
+      { name: ADAM_BETA_POWERS[1], tensor: state.accBeta2.clone() },
+    ];
   }
 
   /**

@@ -31,13 +31,21 @@ describe('Rng', () => {
   it('uniform has mean 1/2 and variance 1/12; normal has mean 0 and variance 1 (n = 200000)', () => {
     const r = new Rng(1);
     const n = 200000;
-    let su = 0, su2 = 0, sn = 0, sn2 = 0, lo = 1, hi = 0;
+    let su = 0,
+      su2 = 0,
+      sn = 0,
+      sn2 = 0,
+      lo = 1,
+      hi = 0;
     for (let i = 0; i < n; i++) {
       const u = r.uniform();
       const z = r.normal();
       lo = Math.min(lo, u);
       hi = Math.max(hi, u);
-      su += u; su2 += u * u; sn += z; sn2 += z * z;
+      su += u;
+      su2 += u * u;
+      sn += z;
+      sn2 += z * z;
     }
     expect(lo).toBeGreaterThanOrEqual(0);
     expect(hi).toBeLessThan(1);

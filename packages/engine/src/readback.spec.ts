@@ -17,7 +17,10 @@ describe('canReadSync / registerAsyncOnlyBackend', () => {
     expect(canReadSync(name)).toBe(false);
     const run = () =>
       tf.tidy(() => {
-        const x = tf.tensor2d([[1, -2, 3], [4, 5, -6]]);
+        const x = tf.tensor2d([
+          [1, -2, 3],
+          [4, 5, -6],
+        ]);
         return { x, y: tf.matMul(x, x, false, true).relu() };
       });
     await tf.setBackend('cpu');

@@ -52,14 +52,16 @@ export function registerAsyncOnlyBackend(name = 'cpu-async-only'): string {
       const ownRead = backend.readSync.bind(backend);
       // The cpu backend reads its own values synchronously inside a few kernels; only reads from outside fail.
       let inside = 0;
-      const internal = <A extends unknown[], R>(f: (...args: A) => R) => (...args: A): R => {
-        inside += 1;
-        try {
-          return f(...args);
-        } finally {
-          inside -= 1;
-        }
-      };
+      const internal =
+        <A extends unknown[], R>(f: (...args: A) => R) =>
+        (...args: A): R => {
+          inside += 1;
+          try {
+            return f(...args);
+          } finally {
+            inside -= 1;
+          }
+        };
       backend.readSync = (dataId) => {
         if (inside === 0) {
           throw new Error(`backend '${name}' cannot read values synchronously (as webgpu under Node.js): use await tensor.data()`);

@@ -82,8 +82,14 @@ describe('one training step of a conv encoder: wasm + infomax kernels vs stock c
     const model = encoder();
     const opt = tf.train.adam(1e-3);
     const rng = new Rng(12);
-    const x = tf.tensor4d(Float32Array.from({ length: 6 * 144 }, () => rng.uniform()), [6, 12, 12, 1]);
-    const noise = tf.tensor4d(randn(rng, 6 * 144).map((z) => z * 0.1), [6, 12, 12, 1]);
+    const x = tf.tensor4d(
+      Float32Array.from({ length: 6 * 144 }, () => rng.uniform()),
+      [6, 12, 12, 1],
+    );
+    const noise = tf.tensor4d(
+      randn(rng, 6 * 144).map((z) => z * 0.1),
+      [6, 12, 12, 1],
+    );
     const step = () => tf.dispose(opt.minimize(() => loss(model, x, noise), true) ?? []);
     step();
     const before = tf.memory().numTensors;

@@ -19,7 +19,14 @@ const pixels = Uint8Array.from({ length: n * h * w * c }, () => rng.int(256));
 const projection = Float32Array.from({ length: h * w * c * 6 }, () => rng.normal());
 const trainSet = blobs(rng, 120, 6, 3, 3);
 const testSet = blobs(rng, 60, 6, 3, 3);
-const task = { trainFeatures: trainSet.features, trainLabels: trainSet.labels, testFeatures: testSet.features, testLabels: testSet.labels, dim: 6, classes: 3 };
+const task = {
+  trainFeatures: trainSet.features,
+  trainLabels: trainSet.labels,
+  testFeatures: testSet.features,
+  testLabels: testSet.labels,
+  dim: 6,
+  classes: 3,
+};
 
 async function everything(backend: string) {
   await tf.setBackend(backend);

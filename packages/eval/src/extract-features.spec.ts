@@ -39,7 +39,7 @@ describe('extractFeatures', () => {
     expect(Array.from(a)).toEqual(Array.from(b));
   });
 
-  it('leaks no tensors, the encoder\'s intermediates included', async () => {
+  it("leaks no tensors, the encoder's intermediates included", async () => {
     await expectNoLeak(() => extractFeatures(encoder, bytes, [n, h, w, c], 4));
   });
 
@@ -47,9 +47,7 @@ describe('extractFeatures', () => {
     const before = tf.memory().numTensors;
     await expect(extractFeatures(encoder, bytes, [n + 1, h, w, c], 4)).rejects.toThrow(/extractFeatures: images must hold/);
     await expect(extractFeatures(encoder, bytes, [n, h, w, c], 0)).rejects.toThrow(ConfigError);
-    await expect(extractFeatures((x) => x.slice([0, 0, 0, 0], [1, -1, -1, -1]), bytes, [n, h, w, c], 4)).rejects.toThrow(
-      ShapeError,
-    );
+    await expect(extractFeatures((x) => x.slice([0, 0, 0, 0], [1, -1, -1, -1]), bytes, [n, h, w, c], 4)).rejects.toThrow(ShapeError);
     expect(tf.memory().numTensors).toBe(before);
   });
 });

@@ -34,7 +34,9 @@ export async function extractFeatures(
   const [n, h, w, c] = shape;
   const pixels = h * w * c;
   if (images.length !== n * pixels) {
-    throw new ShapeError(`${fn}: images must hold ${n}·${h}·${w}·${c} = ${n * pixels} values for shape [${shape.join(', ')}], got ${images.length}`);
+    throw new ShapeError(
+      `${fn}: images must hold ${n}·${h}·${w}·${c} = ${n * pixels} values for shape [${shape.join(', ')}], got ${images.length}`,
+    );
   }
   let out: Float32Array | null = null;
   let dim = 0;
@@ -43,9 +45,7 @@ export async function extractFeatures(
     const features = tf.tidy(() => {
       const raw = images.subarray(first * pixels, (first + size) * pixels);
       const x =
-        raw instanceof Uint8Array
-          ? tf.tensor4d(Float32Array.from(raw), [size, h, w, c]).div(255)
-          : tf.tensor4d(raw, [size, h, w, c]);
+        raw instanceof Uint8Array ? tf.tensor4d(Float32Array.from(raw), [size, h, w, c]).div(255) : tf.tensor4d(raw, [size, h, w, c]);
       const y = predict(x as tf.Tensor4D);
       if (y.rank < 1 || y.shape[0] !== size) {
         throw new ShapeError(`${fn}: predict must return [${size}, ...] for a batch of ${size}, got [${y.shape.join(', ')}]`);

@@ -114,9 +114,7 @@ describe('knn', () => {
     await expect(knn({ ...t, testLabels: Int32Array.from(t.testLabels, () => 3) })).rejects.toThrow(LabelError);
     await expect(knn({ ...t, dim: 7 })).rejects.toThrow(ShapeError);
     await expect(knn({ ...t, testLabels: t.testLabels.subarray(2) })).rejects.toThrow(/knn: testLabels/);
-    await expect(knn({ ...t, testFeatures: t.testFeatures.map((v, i) => (i === 5 ? -Infinity : v)) })).rejects.toThrow(
-      NonFiniteError,
-    );
+    await expect(knn({ ...t, testFeatures: t.testFeatures.map((v, i) => (i === 5 ? -Infinity : v)) })).rejects.toThrow(NonFiniteError);
     expect(tf.memory().numTensors).toBe(before);
   });
 });

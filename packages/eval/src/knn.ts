@@ -74,8 +74,7 @@ export async function knn(options: KnnOptions): Promise<KnnResult> {
     const train = tf.tensor2d(o.trainFeatures, [o.nTrain, o.dim]);
     return o.metric === 'cosine' ? unitRows(train) : train;
   });
-  const referenceNorms =
-    o.metric === 'euclidean' ? tf.tidy(() => tf.sum(tf.square(reference), 1).reshape([1, o.nTrain])) : null;
+  const referenceNorms = o.metric === 'euclidean' ? tf.tidy(() => tf.sum(tf.square(reference), 1).reshape([1, o.nTrain])) : null;
   try {
     for (let first = 0; first < o.nTest; first += o.chunkRows) {
       const size = Math.min(o.chunkRows, o.nTest - first);
@@ -84,7 +83,10 @@ export async function knn(options: KnnOptions): Promise<KnnResult> {
         const scores =
           o.metric === 'cosine'
             ? tf.matMul(unitRows(query), reference, false, true)
-            : tf.matMul(query, reference, false, true).mul(2).sub(referenceNorms as tf.Tensor);
+            : tf
+                .matMul(query, reference, false, true)
+                .mul(2)
+                .sub(referenceNorms as tf.Tensor);
         return tf.topk(scores, o.k, true).indices;
       });
       const nearest = await indices.data();
@@ -109,14 +111,7 @@ function unitRows(x: tf.Tensor2D): tf.Tensor2D {
 }
 
 /** Majority label among `nearest[offset .. offset+k)` (sorted nearest first); ties to the nearer class. */
-function vote(
-  nearest: ArrayLike<number>,
-  offset: number,
-  k: number,
-  labels: Int32Array,
-  votes: Int32Array,
-  firstRank: Int32Array,
-): number {
+function vote(nearest: ArrayLike<number>, offset: number, k: number, labels: Int32Array, votes: Int32Array, firstRank: Int32Array): number {
   votes.fill(0);
   firstRank.fill(k);
   for (let r = 0; r < k; r++) {

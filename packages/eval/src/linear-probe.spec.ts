@@ -85,8 +85,14 @@ describe('linearProbe', () => {
     const train = blobs(rng, 1200, dim, 6, 1.5);
     const test = blobs(rng, 300, dim, 6, 1.5);
     const task = {
-      trainFeatures: train.features, trainLabels: train.labels, testFeatures: test.features, testLabels: test.labels,
-      dim, classes: 6, batchSize: 32, learningRate: 0.05,
+      trainFeatures: train.features,
+      trainLabels: train.labels,
+      testFeatures: test.features,
+      testLabels: test.labels,
+      dim,
+      classes: 6,
+      batchSize: 32,
+      learningRate: 0.05,
     };
     const constant = await linearProbe({ ...task, epochs: 12, schedule: 'constant' });
     const cosine = await linearProbe({ ...task, epochs: 12 });
@@ -102,16 +108,14 @@ describe('linearProbe', () => {
 
   it('rejects mismatched lengths, bad labels and bad options, naming the argument', async () => {
     const task = blobTask(7);
-    await expect(linearProbe({ ...task, trainLabels: task.trainLabels.subarray(1) })).rejects.toThrow(
-      /linearProbe: trainLabels/,
-    );
+    await expect(linearProbe({ ...task, trainLabels: task.trainLabels.subarray(1) })).rejects.toThrow(/linearProbe: trainLabels/);
     await expect(linearProbe({ ...task, testFeatures: task.testFeatures.subarray(1) })).rejects.toThrow(ShapeError);
-    await expect(linearProbe({ ...task, testLabels: Int32Array.from(task.testLabels, () => 4) })).rejects.toThrow(
-      LabelError,
-    );
+    await expect(linearProbe({ ...task, testLabels: Int32Array.from(task.testLabels, () => 4) })).rejects.toThrow(LabelError);
     await expect(linearProbe({ ...task, epochs: 0 })).rejects.toThrow(/linearProbe: epochs/);
     await expect(linearProbe({ ...task, learningRate: -1 })).rejects.toThrow(ConfigError);
-    await expect(linearProbe({ ...task, schedule: 'step' as never })).rejects.toThrow(/linearProbe: schedule must be one of cosine, constant/);
+    await expect(linearProbe({ ...task, schedule: 'step' as never })).rejects.toThrow(
+      /linearProbe: schedule must be one of cosine, constant/,
+    );
     await expect(linearProbe({ ...task, trainFeatures: task.trainFeatures.map((v, i) => (i === 9 ? NaN : v)) })).rejects.toThrow(
       NonFiniteError,
     );

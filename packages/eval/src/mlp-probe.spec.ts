@@ -20,14 +20,28 @@ function xorTask(seed: number): LabelledSplits {
   const rng = new Rng(seed);
   const train = xor(rng, 1000);
   const test = xor(rng, 1000);
-  return { trainFeatures: train.features, trainLabels: train.labels, testFeatures: test.features, testLabels: test.labels, dim: 2, classes: 2 };
+  return {
+    trainFeatures: train.features,
+    trainLabels: train.labels,
+    testFeatures: test.features,
+    testLabels: test.labels,
+    dim: 2,
+    classes: 2,
+  };
 }
 
 function blobTask(seed: number): LabelledSplits {
   const rng = new Rng(seed);
   const train = blobs(rng, 400, 8, 4, 8);
   const test = blobs(rng, 200, 8, 4, 8);
-  return { trainFeatures: train.features, trainLabels: train.labels, testFeatures: test.features, testLabels: test.labels, dim: 8, classes: 4 };
+  return {
+    trainFeatures: train.features,
+    trainLabels: train.labels,
+    testFeatures: test.features,
+    testLabels: test.labels,
+    dim: 8,
+    classes: 4,
+  };
 }
 
 describe('mlpProbe', () => {

@@ -55,8 +55,15 @@ type Resolved = Required<Omit<MlpProbeOptions, 'onEpoch'>> & Pick<MlpProbeOption
 function resolve(options: MlpProbeOptions): Resolved & { nTrain: number; held: number } {
   const fn = 'mlpProbe';
   const o: Resolved = {
-    hiddenUnits: 256, maxEpochs: 200, patience: 10, validationFraction: 0.1, batchSize: 128,
-    learningRate: 1e-3, weightDecay: 1e-4, seed: 0, standardize: true,
+    hiddenUnits: 256,
+    maxEpochs: 200,
+    patience: 10,
+    validationFraction: 0.1,
+    batchSize: 128,
+    learningRate: 1e-3,
+    weightDecay: 1e-4,
+    seed: 0,
+    standardize: true,
     ...options,
   };
   const { nTrain } = checkSplits(fn, o);
@@ -69,7 +76,9 @@ function resolve(options: MlpProbeOptions): Resolved & { nTrain: number; held: n
   checkNumber(fn, 'seed', o.seed, -Infinity, false);
   const held = Math.round(o.validationFraction * nTrain);
   if (!(o.validationFraction > 0 && o.validationFraction < 1) || held < 1 || held >= nTrain) {
-    throw new ConfigError(`${fn}: validationFraction must be in (0, 1) and leave at least one row on each side of ${nTrain}, got ${o.validationFraction}`);
+    throw new ConfigError(
+      `${fn}: validationFraction must be in (0, 1) and leave at least one row on each side of ${nTrain}, got ${o.validationFraction}`,
+    );
   }
   return { ...o, nTrain, held };
 }
@@ -126,7 +135,11 @@ export async function mlpProbe(options: MlpProbeOptions): Promise<MlpProbeResult
     variableOf(new Float32Array(classes), [classes]),
   ];
   const [w1, b1, w2, b2] = params;
-  const logits = (x: tf.Tensor2D) => tf.relu(x.matMul(w1 as tf.Tensor2D).add(b1)).matMul(w2 as tf.Tensor2D).add(b2) as tf.Tensor2D;
+  const logits = (x: tf.Tensor2D) =>
+    tf
+      .relu(x.matMul(w1 as tf.Tensor2D).add(b1))
+      .matMul(w2 as tf.Tensor2D)
+      .add(b2) as tf.Tensor2D;
   const optimizer = new FusedAdam(o.learningRate, 0.9, 0.999);
   let best: tf.Tensor[] = [];
   let bestScore = -1;
@@ -145,7 +158,9 @@ export async function mlpProbe(options: MlpProbeOptions): Promise<MlpProbeResult
           const targets = tf.oneHot(tf.tensor1d(batch.y, 'int32'), classes);
           const { value: l, grads } = tf.variableGrads(() => {
             const ce = tf.losses.softmaxCrossEntropy(targets, logits(x));
-            return (o.weightDecay > 0 ? ce.add(tf.addN([w1, w2].map((w) => tf.sum(tf.square(w)))).mul(o.weightDecay / 2)) : ce) as tf.Scalar;
+            return (
+              o.weightDecay > 0 ? ce.add(tf.addN([w1, w2].map((w) => tf.sum(tf.square(w)))).mul(o.weightDecay / 2)) : ce
+            ) as tf.Scalar;
           }, params);
           optimizer.applyGradients(params.map((p) => ({ name: p.name, tensor: grads[p.name] })));
           return l.mul(batch.y.length);

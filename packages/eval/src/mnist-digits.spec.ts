@@ -30,7 +30,9 @@ describe('bundled MNIST digits, raw pixels (784-d)', () => {
       classes: 10,
       epochs: 10,
     });
-    console.log(`linear probe on raw digits: train ${(100 * r.trainAccuracy).toFixed(2)}%, test ${(100 * r.testAccuracy).toFixed(2)}%, ${r.seconds.toFixed(1)} s`);
+    console.log(
+      `linear probe on raw digits: train ${(100 * r.trainAccuracy).toFixed(2)}%, test ${(100 * r.testAccuracy).toFixed(2)}%, ${r.seconds.toFixed(1)} s`,
+    );
     expect(r.testAccuracy).toBeGreaterThan(0.87);
     expect(r.testAccuracy).toBeLessThan(0.93);
     expect(tf.memory().numTensors).toBe(before);

@@ -121,7 +121,19 @@ describe('pca2d', () => {
     const p = await pca2d(line, 3, 20);
     expectClose(p.explained[0], 1, 1e-6);
     expectClose(p.explained[1], 0, 1e-6);
-    expectClose(Math.abs(dot(p.axes, 0, [1, 2, -1].map((x) => x / Math.sqrt(6)), 0, 3)), 1, 1e-6);
+    expectClose(
+      Math.abs(
+        dot(
+          p.axes,
+          0,
+          [1, 2, -1].map((x) => x / Math.sqrt(6)),
+          0,
+          3,
+        ),
+      ),
+      1,
+      1e-6,
+    );
     expectClose(dot(p.axes, 0, p.axes, 3, 3), 0, 1e-9);
     expect(p.points.every(Number.isFinite)).toBe(true);
     expect((await pca2d(Float32Array.from([1, 2, 3]), 3, 1)).explained).toEqual([0, 0]);

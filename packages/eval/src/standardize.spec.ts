@@ -17,8 +17,7 @@ describe('standardize', () => {
   const dim = 5;
   const rng = new Rng(3);
   // Columns with different offsets and scales, one of them constant.
-  const shift = (x: Float32Array) =>
-    x.map((v, i) => (i % dim === 4 ? 7 : v * (1 + (i % dim) * 10) + (i % dim) * 100));
+  const shift = (x: Float32Array) => x.map((v, i) => (i % dim === 4 ? 7 : v * (1 + (i % dim) * 10) + (i % dim) * 100));
   const train = shift(gaussian(rng, 300, dim));
   const test = shift(gaussian(rng, 50, dim));
 

@@ -25,8 +25,16 @@ function wideTask(seed: number, n = 200, dim = 400): TunedLinearProbeOptions {
   const train = make(n);
   const test = make(2000);
   return {
-    trainFeatures: train.x, trainLabels: train.y, testFeatures: test.x, testLabels: test.y,
-    dim, classes: 2, epochs: 40, batchSize: 50, validationFraction: 0.25, weightDecays: [0, 1],
+    trainFeatures: train.x,
+    trainLabels: train.y,
+    testFeatures: test.x,
+    testLabels: test.y,
+    dim,
+    classes: 2,
+    epochs: 40,
+    batchSize: 50,
+    validationFraction: 0.25,
+    weightDecays: [0, 1],
   };
 }
 
@@ -59,7 +67,14 @@ describe('tunedLinearProbe', () => {
     const fit = gatherRows(task.trainFeatures, task.trainLabels, order.subarray(held), task.dim);
     const check = gatherRows(task.trainFeatures, task.trainLabels, order.subarray(0, held), task.dim);
     for (const v of r.validation) {
-      const p = await linearProbe({ ...task, trainFeatures: fit.x, trainLabels: fit.y, testFeatures: check.x, testLabels: check.y, weightDecay: v.weightDecay });
+      const p = await linearProbe({
+        ...task,
+        trainFeatures: fit.x,
+        trainLabels: fit.y,
+        testFeatures: check.x,
+        testLabels: check.y,
+        weightDecay: v.weightDecay,
+      });
       expect(v.accuracy).toBe(p.testAccuracy);
     }
   });
@@ -78,7 +93,14 @@ describe('tunedLinearProbe', () => {
         const rest = Int32Array.from([...order.subarray(0, cuts[f]), ...order.subarray(cuts[f + 1])]);
         const fit = gatherRows(task.trainFeatures, task.trainLabels, rest, task.dim);
         const check = gatherRows(task.trainFeatures, task.trainLabels, held, task.dim);
-        const p = await linearProbe({ ...task, trainFeatures: fit.x, trainLabels: fit.y, testFeatures: check.x, testLabels: check.y, weightDecay: v.weightDecay });
+        const p = await linearProbe({
+          ...task,
+          trainFeatures: fit.x,
+          trainLabels: fit.y,
+          testFeatures: check.x,
+          testLabels: check.y,
+          weightDecay: v.weightDecay,
+        });
         correct += Math.round(p.testAccuracy * held.length);
       }
       expect(v.accuracy).toBe(correct / n);
@@ -101,8 +123,15 @@ describe('tunedLinearProbe', () => {
     const train = blobs(rng, 300, 4, 3, 10);
     const test = blobs(rng, 100, 4, 3, 10);
     const r = await tunedLinearProbe({
-      trainFeatures: train.features, trainLabels: train.labels, testFeatures: test.features, testLabels: test.labels,
-      dim: 4, classes: 3, epochs: 10, batchSize: 64, weightDecays: [1e-5, 1e-3, 1e-4],
+      trainFeatures: train.features,
+      trainLabels: train.labels,
+      testFeatures: test.features,
+      testLabels: test.labels,
+      dim: 4,
+      classes: 3,
+      epochs: 10,
+      batchSize: 64,
+      weightDecays: [1e-5, 1e-3, 1e-4],
     });
     expect(r.validation.map((v) => v.accuracy)).toEqual([1, 1, 1]);
     expect(r.weightDecay).toBe(1e-3);
@@ -115,7 +144,8 @@ describe('tunedLinearProbe', () => {
     await expect(tunedLinearProbe({ ...task, validationFraction: 0 })).rejects.toThrow(/validationFraction/);
     await expect(tunedLinearProbe({ ...task, validationFraction: 1 })).rejects.toThrow(/validationFraction/);
     await expect(tunedLinearProbe({ ...task, validationFraction: 0.01 })).rejects.toThrow(/at least one row/);
-    for (const folds of [1, 2.5, 21]) await expect(tunedLinearProbe({ ...task, validationFraction: undefined, folds })).rejects.toThrow(/folds must be an integer from 2/);
+    for (const folds of [1, 2.5, 21])
+      await expect(tunedLinearProbe({ ...task, validationFraction: undefined, folds })).rejects.toThrow(/folds must be an integer from 2/);
     await expect(tunedLinearProbe({ ...task, folds: 5 })).rejects.toThrow(/validationFraction or folds, not both/);
   });
 

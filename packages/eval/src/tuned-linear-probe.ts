@@ -91,8 +91,10 @@ export async function tunedLinearProbe(options: TunedLinearProbeOptions): Promis
     for (const [i, weightDecay] of weightDecays.entries()) {
       const r = await linearProbe({
         ...probe,
-        trainFeatures: features.train, trainLabels: fit.y,
-        testFeatures: features.test, testLabels: check.y,
+        trainFeatures: features.train,
+        trainLabels: fit.y,
+        testFeatures: features.test,
+        testLabels: check.y,
         standardize: false,
         weightDecay,
       });
@@ -101,7 +103,9 @@ export async function tunedLinearProbe(options: TunedLinearProbeOptions): Promis
     scored += to - from;
   }
   const validation: ValidationScore[] = weightDecays.map((weightDecay, i) => ({ weightDecay, accuracy: correct[i] / scored }));
-  const best = validation.reduce((a, b) => (b.accuracy > a.accuracy || (b.accuracy === a.accuracy && b.weightDecay > a.weightDecay) ? b : a));
+  const best = validation.reduce((a, b) =>
+    b.accuracy > a.accuracy || (b.accuracy === a.accuracy && b.weightDecay > a.weightDecay) ? b : a,
+  );
   const final = await linearProbe({ ...probe, weightDecay: best.weightDecay });
   return { ...final, weightDecay: best.weightDecay, validation, folds: heldOut.length, totalSeconds: (performance.now() - start) / 1000 };
 }

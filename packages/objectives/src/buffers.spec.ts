@@ -14,7 +14,11 @@ test('buffers name what a checkpoint must carry besides variables: the crops’ 
   const dim = buildObjective({ kind: 'dim', inputShape: [16, 16, 1], encoder: SMALL, gamma: 0.1, prior: { hidden: [4] } });
   const plain = buildObjective({ kind: 'dim', inputShape: [16, 16, 1], encoder: SMALL });
   const [c, d, p] = [cmc, dim, plain].map((o) => o.buffers!());
-  expect(Object.fromEntries(Object.entries(c).map(([k, t]) => [k, [t.dtype, t.shape]]))).toEqual({ views_rng: ['int32', [4]], queue_0: ['float32', [0, 8]], queue_1: ['float32', [0, 8]] });
+  expect(Object.fromEntries(Object.entries(c).map(([k, t]) => [k, [t.dtype, t.shape]]))).toEqual({
+    views_rng: ['int32', [4]],
+    queue_0: ['float32', [0, 8]],
+    queue_1: ['float32', [0, 8]],
+  });
   expect(Object.keys(d)).toEqual(['prior_rng']);
   expect(p).toEqual({});
   // Put back as saved: accepted, and the generator continues where the saved one was.

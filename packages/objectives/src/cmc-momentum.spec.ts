@@ -56,7 +56,13 @@ test('after a step each key weight is m·k + (1 − m)·θ of its encoder’s ne
     const theta = values(o.variables.slice(0, n));
     // The encoders moved (the step trained them), and the keys followed by the rule alone.
     expect(theta.some((t, i) => t.some((x, j) => x !== old[i][j]))).toBe(true);
-    keys.forEach((k, i) => expectClose(o.auxiliaryVariables[i].dataSync(), k.map((x, j) => m * x + (1 - m) * theta[i][j]), 1e-6));
+    keys.forEach((k, i) =>
+      expectClose(
+        o.auxiliaryVariables[i].dataSync(),
+        k.map((x, j) => m * x + (1 - m) * theta[i][j]),
+        1e-6,
+      ),
+    );
   }
   expect(tf.memory().numTensors).toBe(before);
   o.dispose();

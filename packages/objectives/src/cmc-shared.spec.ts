@@ -9,7 +9,14 @@ beforeAll(async () => {
 });
 
 const SMALL = { kind: 'dcgan', filters: [8, 16], fc: [16], codeSize: 8 };
-const CROPS = { kind: 'cmc', inputShape: [16, 16, 1], encoder: SMALL, views: { kind: 'crops', count: 2 }, projectionUnits: 16, temperature: 0.2 };
+const CROPS = {
+  kind: 'cmc',
+  inputShape: [16, 16, 1],
+  encoder: SMALL,
+  views: { kind: 'crops', count: 2 },
+  projectionUnits: 16,
+  temperature: 0.2,
+};
 
 test('one shared encoder over two crops: the same loss, and each weight’s gradient is the sum of its two views’ gradients in two encoders holding the same weights', () => {
   const shared = buildObjective({ ...CROPS, sharedEncoder: true }) as CmcObjective;
@@ -28,9 +35,10 @@ test('one shared encoder over two crops: the same loss, and each weight’s grad
   const b = tf.variableGrads(() => apart.loss({ images }, { training: true, step: 0 }).loss, apart.variables);
   expectClose(a.value.dataSync(), b.value.dataSync(), 1e-5);
   shared.variables.forEach((v, i) => {
-    const expected = i < n
-      ? tf.tidy(() => tf.add(b.grads[apart.variables[i].name], b.grads[apart.variables[n + i].name]).dataSync())
-      : b.grads[apart.variables[i + n].name].dataSync();
+    const expected =
+      i < n
+        ? tf.tidy(() => tf.add(b.grads[apart.variables[i].name], b.grads[apart.variables[n + i].name]).dataSync())
+        : b.grads[apart.variables[i + n].name].dataSync();
     expectClose(a.grads[v.name].dataSync(), expected, 1e-4);
   });
   tf.dispose([a.value, b.value, ...Object.values(a.grads), ...Object.values(b.grads)]);
@@ -47,7 +55,10 @@ test('a shared encoder over crops embeds the whole image once: its own code, not
   const images = data.next(5);
   const before = tf.memory().numTensors;
   const [s, p] = [shared, apart].map((o) => o.embed!(images));
-  expect([s.shape, p.shape]).toEqual([[5, 8], [5, 16]]);
+  expect([s.shape, p.shape]).toEqual([
+    [5, 8],
+    [5, 16],
+  ]);
   const own = tf.tidy(() => shared.encoder.encode(images).global.dataSync());
   expectClose(s.dataSync(), own, 1e-6);
   tf.dispose([s, p]);

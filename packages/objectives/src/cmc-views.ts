@@ -67,10 +67,11 @@ export function viewFunction(config: CmcViewsConfig, rng: Rng): (images: tf.Tens
     case 'lab':
       return (x) => labSplit(x);
     case 'labChannels':
-      return (x) => tf.tidy(() => {
-        const [l, ab] = labSplit(x);
-        return [l, ...tf.split(ab, 2, 3)] as tf.Tensor4D[];
-      });
+      return (x) =>
+        tf.tidy(() => {
+          const [l, ab] = labSplit(x);
+          return [l, ...tf.split(ab, 2, 3)] as tf.Tensor4D[];
+        });
     case 'halves':
       return (x) => halves(x, { axis: config.axis });
     case 'crops':

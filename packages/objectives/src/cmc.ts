@@ -101,14 +101,21 @@ export const CMC_SCHEMA = object({
 }).transform((c, ctx): CmcConfig => {
   const inputShape = c.inputShape as [number, number, number];
   const views = c.views ?? defaultViews(inputShape[2]);
-  if (!viewsFit(views, inputShape[2])) return reject(ctx, ['views', 'kind'], `halves or crops for ${inputShape[2]}-channel images (Lab needs RGB)`, views.kind);
+  if (!viewsFit(views, inputShape[2]))
+    return reject(ctx, ['views', 'kind'], `halves or crops for ${inputShape[2]}-channel images (Lab needs RGB)`, views.kind);
   if (c.sharedEncoder) {
     const shapes = viewShapes(views, inputShape);
     if (shapes.some((s) => s.join('x') !== shapes[0].join('x'))) {
-      return reject(ctx, ['sharedEncoder'], `false for views of different shapes (${shapes.map((s) => `[${s.join(', ')}]`).join(' vs ')})`, true);
+      return reject(
+        ctx,
+        ['sharedEncoder'],
+        `false for views of different shapes (${shapes.map((s) => `[${s.join(', ')}]`).join(' vs ')})`,
+        true,
+      );
     }
   }
-  if (c.queueSize > 0 && !estimatorIn(ctx, c.estimator, MASKED_ESTIMATOR_KINDS, 'with a queue (queued codes are extra negatives)')) return z.NEVER;
+  if (c.queueSize > 0 && !estimatorIn(ctx, c.estimator, MASKED_ESTIMATOR_KINDS, 'with a queue (queued codes are extra negatives)'))
+    return z.NEVER;
   if (!checkAugment(ctx, c.augment, inputShape)) return z.NEVER;
   return { ...c, inputShape, views, augment: c.augment };
 });
@@ -121,7 +128,11 @@ export function buildCmc(config: CmcConfig): CmcObjective {
   const encoders = [first.encoder];
   try {
     for (let v = 1; v < shapes.length; v++) {
-      encoders.push(config.sharedEncoder ? first.encoder : buildEncoderAt(config.encoder, { ...first.stored, inputShape: shapes[v], seed: seeds[v] } as EncoderConfig));
+      encoders.push(
+        config.sharedEncoder
+          ? first.encoder
+          : buildEncoderAt(config.encoder, { ...first.stored, inputShape: shapes[v], seed: seeds[v] } as EncoderConfig),
+      );
     }
   } catch (err) {
     new Set(encoders).forEach((e) => e.dispose());
@@ -189,7 +200,11 @@ export class CmcObjective implements Objective {
         this.pairs.push({ a, b, critic });
       }
     }
-    this.bounds = new ObjectiveBounds(config.estimator, 'CmcObjective', this.pairs.flatMap(({ a, b }) => [`${a}_${b}`, `${b}_${a}`]));
+    this.bounds = new ObjectiveBounds(
+      config.estimator,
+      'CmcObjective',
+      this.pairs.flatMap(({ a, b }) => [`${a}_${b}`, `${b}_${a}`]),
+    );
     if (config.queueSize > 0) encoders.forEach((e) => this.queues.push(new MemoryQueue({ capacity: config.queueSize, dim: e.globalSize })));
   }
 
@@ -300,7 +315,12 @@ export class CmcObjective implements Objective {
    */
   embed(images: tf.Tensor4D): tf.Tensor2D {
     if (this.config.sharedEncoder && viewsAlikeAtTest(this.config.views)) return tf.tidy(() => this.encoders[0].encode(images).global);
-    return tf.tidy(() => tf.concat(this.views(images, false).map((x, v) => this.encoders[v].encode(x).global), 1));
+    return tf.tidy(() =>
+      tf.concat(
+        this.views(images, false).map((x, v) => this.encoders[v].encode(x).global),
+        1,
+      ),
+    );
   }
 
   dispose(): void {

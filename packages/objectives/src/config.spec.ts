@@ -11,7 +11,19 @@ const SMALL = { kind: 'dcgan', filters: [8, 16], fc: [], codeSize: 8 };
 describe('config round-trips through JSON: same config, same initial weights; dispose frees every tensor', () => {
   test.each([
     [{ kind: 'dim', inputShape: [28, 28, 1] }],
-    [{ kind: 'dim', inputShape: [16, 16, 1], encoder: SMALL, alpha: 1, beta: 0, gamma: 0.1, estimator: 'dv', prior: { distribution: 'gaussian', hidden: [8] }, seed: 3 }],
+    [
+      {
+        kind: 'dim',
+        inputShape: [16, 16, 1],
+        encoder: SMALL,
+        alpha: 1,
+        beta: 0,
+        gamma: 0.1,
+        estimator: 'dv',
+        prior: { distribution: 'gaussian', hidden: [8] },
+        seed: 3,
+      },
+    ],
     [{ kind: 'cmc', inputShape: [16, 16, 3], encoder: SMALL, views: { kind: 'labChannels' }, mode: 'full', queueSize: 8 }],
     [{ kind: 'cmc', inputShape: [16, 16, 1], encoder: SMALL, views: { kind: 'crops', count: 3, scale: [0.5, 1] } }],
     [{ kind: 'cmc', inputShape: [16, 16, 1], encoder: SMALL, views: { kind: 'crops', count: 2 }, sharedEncoder: true }],
@@ -25,7 +37,9 @@ describe('config round-trips through JSON: same config, same initial weights; di
     expect(JSON.parse(JSON.stringify(a.config))).toEqual(a.config);
     expect(b.variables.length).toBe(a.variables.length);
     expect(b.auxiliaryVariables.length).toBe(a.auxiliaryVariables.length);
-    [...a.variables, ...a.auxiliaryVariables].forEach((v, i) => expect(Array.from([...b.variables, ...b.auxiliaryVariables][i].dataSync())).toEqual(Array.from(v.dataSync())));
+    [...a.variables, ...a.auxiliaryVariables].forEach((v, i) =>
+      expect(Array.from([...b.variables, ...b.auxiliaryVariables][i].dataSync())).toEqual(Array.from(v.dataSync())),
+    );
     a.dispose();
     b.dispose();
     expect(tf.memory().numTensors).toBe(before);
@@ -34,7 +48,13 @@ describe('config round-trips through JSON: same config, same initial weights; di
 
 test("the default: { kind: 'dim' } at 28×28×1 is DIM(L) with JSD on the DCGAN encoder (7×7×128 local map, fc 1024, 64-d code)", () => {
   const o = buildObjective({ kind: 'dim', inputShape: [28, 28, 1] });
-  expect(o.config).toMatchObject({ estimator: 'jsd', alpha: 0, beta: 1, gamma: 0, encoder: { kind: 'dcgan', filters: [64, 128], fc: [1024], codeSize: 64 } });
+  expect(o.config).toMatchObject({
+    estimator: 'jsd',
+    alpha: 0,
+    beta: 1,
+    gamma: 0,
+    encoder: { kind: 'dcgan', filters: [64, 128], fc: [1024], codeSize: 64 },
+  });
   expect(o.encoder.localShape).toEqual([7, 7, 128]);
   expect(o.encoder.globalSize).toBe(64);
   expect(o.auxiliaryVariables).toEqual([]);
@@ -54,16 +74,37 @@ describe('bad configs throw a ConfigError naming the key path, and leak nothing'
     [{ kind: 'dim', inputShape: [16, 16, 1], encoder: SMALL, estimator: 'mind' }, "'estimator'"],
     [{ kind: 'dim', inputShape: [16, 16, 1], encoder: SMALL, localNegatives: 'batch+locations', estimator: 'interpolated' }, "'estimator'"],
     [{ kind: 'dim', inputShape: [16, 16, 1], encoder: SMALL, augment: { kind: 'horizontalFlip' } }, "'augment'"],
-    [{ kind: 'dim', inputShape: [16, 16, 1], encoder: SMALL, augment: [{ kind: 'horizontalFlip' }, { kind: 'blur' }] }, "'augment[1].kind'"],
+    [
+      { kind: 'dim', inputShape: [16, 16, 1], encoder: SMALL, augment: [{ kind: 'horizontalFlip' }, { kind: 'blur' }] },
+      "'augment[1].kind'",
+    ],
     [{ kind: 'dim', inputShape: [16, 16, 1], encoder: SMALL, augment: [{ kind: 'horizontalFlip', prob: 0.5 }] }, "'augment[0].prob'"],
-    [{ kind: 'dim', inputShape: [16, 16, 1], encoder: SMALL, augment: [{ kind: 'horizontalFlip', p: 2 }] }, "'augment[0]': expected a valid augmentation step (horizontalFlip: option 'p'"],
-    [{ kind: 'dim', inputShape: [16, 16, 1], encoder: SMALL, augment: [{ kind: 'randomGrayscale' }] }, "'augment[0]': expected a valid augmentation step (randomGrayscale"],
-    [{ kind: 'dim', inputShape: [16, 16, 1], encoder: SMALL, augment: [{ kind: 'randomResizedCrop', size: 8 }] }, "'augment[0]': expected a step keeping the image shape [16, 16, 1]"],
-    [{ kind: 'cmc', inputShape: [16, 16, 1], encoder: SMALL, views: { kind: 'halves' }, queueSize: 8, estimator: 'interpolated' }, "'estimator'"],
-    [{ kind: 'cmc', inputShape: [16, 16, 3], encoder: SMALL, augment: [{ kind: 'colorJitter', hue: 0.7 }] }, "'augment[0]': expected a valid augmentation step (colorJitter: option 'hue'"],
+    [
+      { kind: 'dim', inputShape: [16, 16, 1], encoder: SMALL, augment: [{ kind: 'horizontalFlip', p: 2 }] },
+      "'augment[0]': expected a valid augmentation step (horizontalFlip: option 'p'",
+    ],
+    [
+      { kind: 'dim', inputShape: [16, 16, 1], encoder: SMALL, augment: [{ kind: 'randomGrayscale' }] },
+      "'augment[0]': expected a valid augmentation step (randomGrayscale",
+    ],
+    [
+      { kind: 'dim', inputShape: [16, 16, 1], encoder: SMALL, augment: [{ kind: 'randomResizedCrop', size: 8 }] },
+      "'augment[0]': expected a step keeping the image shape [16, 16, 1]",
+    ],
+    [
+      { kind: 'cmc', inputShape: [16, 16, 1], encoder: SMALL, views: { kind: 'halves' }, queueSize: 8, estimator: 'interpolated' },
+      "'estimator'",
+    ],
+    [
+      { kind: 'cmc', inputShape: [16, 16, 3], encoder: SMALL, augment: [{ kind: 'colorJitter', hue: 0.7 }] },
+      "'augment[0]': expected a valid augmentation step (colorJitter: option 'hue'",
+    ],
     [{ kind: 'simclr', inputShape: [16, 16, 1], encoder: SMALL, estimator: 'interpolated' }, "'estimator'"],
     [{ kind: 'simclr', inputShape: [16, 16, 1], encoder: SMALL, temperature: 0 }, "'temperature'"],
-    [{ kind: 'simclr', inputShape: [16, 16, 1], encoder: SMALL, augment: [{ kind: 'gaussianNoise' }] }, "'augment[0]': expected a valid augmentation step (gaussianNoise: option 'std'"],
+    [
+      { kind: 'simclr', inputShape: [16, 16, 1], encoder: SMALL, augment: [{ kind: 'gaussianNoise' }] },
+      "'augment[0]': expected a valid augmentation step (gaussianNoise: option 'std'",
+    ],
     [{ kind: 'dim', inputShape: [16, 16, 1], encoder: { kind: 'dcgan', filterz: [8] } }, "'encoder'"],
     [{ kind: 'dim', inputShape: [16, 16, 1], encoder: { ...SMALL, seed: 1 } }, "'encoder.seed'"],
     [{ kind: 'dim', inputShape: [16, 16, 1], encoder: { kind: 'patch' } }, "'encoder.kind'"],
@@ -73,7 +114,10 @@ describe('bad configs throw a ConfigError naming the key path, and leak nothing'
     [{ kind: 'cmc', inputShape: [16, 16, 3], encoder: SMALL, temperature: 0 }, "'temperature'"],
     [{ kind: 'cmc', inputShape: [16, 16, 3], encoder: SMALL, views: { kind: 'lab' }, sharedEncoder: true }, "'sharedEncoder'"],
     [{ kind: 'cmc', inputShape: [16, 16, 1], encoder: SMALL, views: { kind: 'crops' }, sharedEncoder: 'yes' }, "'sharedEncoder'"],
-    [{ kind: 'cmc', inputShape: [16, 16, 1], encoder: SMALL, views: { kind: 'halves' }, momentum: 1 }, "'momentum': expected a number in [0, 1), got 1"],
+    [
+      { kind: 'cmc', inputShape: [16, 16, 1], encoder: SMALL, views: { kind: 'halves' }, momentum: 1 },
+      "'momentum': expected a number in [0, 1), got 1",
+    ],
     [{ kind: 'cmc', inputShape: [16, 16, 1], encoder: SMALL, views: { kind: 'halves' }, momentum: -0.5 }, "'momentum'"],
     [{ kind: 'cpc', inputShape: [16, 16, 1], negatives: 'all' }, "'negatives'"],
     [{ kind: 'cpc', inputShape: [16, 16, 1], offsets: 3 }, "'offsets'"],

@@ -15,7 +15,10 @@ test('context network is row-causal: changing rows > t leaves the context of row
   const t = 2;
   const before = tf.memory().numTensors;
   const [same, changed] = tf.tidy(() => {
-    const below = tf.concat([x.slice([0, 0, 0, 0], [2, t + 1, 4, 4]), tf.randomNormal([2, 5 - t - 1, 4, 4], 0, 1, 'float32', 3)], 1) as tf.Tensor4D;
+    const below = tf.concat(
+      [x.slice([0, 0, 0, 0], [2, t + 1, 4, 4]), tf.randomNormal([2, 5 - t - 1, 4, 4], 0, 1, 'float32', 3)],
+      1,
+    ) as tf.Tensor4D;
     const atT = tf.concat([x.slice([0, 0, 0, 0], [2, t, 4, 4]), tf.randomNormal([2, 5 - t, 4, 4], 0, 1, 'float32', 4)], 1) as tf.Tensor4D;
     const rowsUpToT = (y: tf.Tensor4D) => net.apply(y).slice([0, 0, 0, 0], [2, t + 1, 4, 5]);
     const ref = rowsUpToT(x);
@@ -32,27 +35,41 @@ test('context network is row-causal: changing rows > t leaves the context of row
 test.each([
   ['batch', (b: number) => Math.log(b)],
   ['batch+locations', (b: number, l: number) => Math.log(b * l)],
-] as const)('CPC InfoNCE with %s negatives stays under its ceiling log K, and uses more than the batch when locations count', (negatives, ceiling) => {
-  const o = buildObjective({ kind: 'cpc', inputShape: [16, 16, 1], negatives, encoder: { kind: 'mlp', hidden: [16], codeSize: 8 }, context: { channels: [8] }, offsets: 1 });
-  const b = 4;
-  const data = new LatentImages(16, 1, 4, 8);
-  const images = data.next(b);
-  const l = 2 * 3; // a 3×3 grid (8×8 patches, stride 4); offset 1 leaves 2 rows × 3 columns
-  const optimizer = tf.train.adam(3e-2);
-  let max = -Infinity;
-  for (let step = 0; step < 60; step++) {
-    optimizer.minimize(() => {
-      const r = o.loss({ images }, { training: true, step });
-      max = Math.max(max, r.metrics.mi_k1.dataSync()[0]);
-      expectClose(r.metrics.mi.dataSync()[0], r.metrics.mi_k1.dataSync()[0], 1e-6);
-      return r.loss;
-    }, false, o.variables);
-  }
-  expect(max).toBeLessThanOrEqual(ceiling(b, l) + 1e-5);
-  // One batch learnt by heart: the estimate goes past what in-batch negatives alone allow.
-  if (negatives === 'batch+locations') expect(max).toBeGreaterThan(Math.log(b));
-  tf.dispose(images);
-  data.dispose();
-  optimizer.dispose();
-  o.dispose();
-});
+] as const)(
+  'CPC InfoNCE with %s negatives stays under its ceiling log K, and uses more than the batch when locations count',
+  (negatives, ceiling) => {
+    const o = buildObjective({
+      kind: 'cpc',
+      inputShape: [16, 16, 1],
+      negatives,
+      encoder: { kind: 'mlp', hidden: [16], codeSize: 8 },
+      context: { channels: [8] },
+      offsets: 1,
+    });
+    const b = 4;
+    const data = new LatentImages(16, 1, 4, 8);
+    const images = data.next(b);
+    const l = 2 * 3; // a 3×3 grid (8×8 patches, stride 4); offset 1 leaves 2 rows × 3 columns
+    const optimizer = tf.train.adam(3e-2);
+    let max = -Infinity;
+    for (let step = 0; step < 60; step++) {
+      optimizer.minimize(
+        () => {
+          const r = o.loss({ images }, { training: true, step });
+          max = Math.max(max, r.metrics.mi_k1.dataSync()[0]);
+          expectClose(r.metrics.mi.dataSync()[0], r.metrics.mi_k1.dataSync()[0], 1e-6);
+          return r.loss;
+        },
+        false,
+        o.variables,
+      );
+    }
+    expect(max).toBeLessThanOrEqual(ceiling(b, l) + 1e-5);
+    // One batch learnt by heart: the estimate goes past what in-batch negatives alone allow.
+    if (negatives === 'batch+locations') expect(max).toBeGreaterThan(Math.log(b));
+    tf.dispose(images);
+    data.dispose();
+    optimizer.dispose();
+    o.dispose();
+  },
+);

@@ -69,7 +69,10 @@ export const CPC_SCHEMA = object({
   inputShape: inputShapeField(),
   patch: nullish(object({ size: nullish(int(1), 8), stride: nullish(int(1), null) }), {}),
   encoder: encoderField({ kind: 'dcgan', filters: [32, 64], fc: [] } as EncoderPart),
-  context: nullish(object({ channels: nullish(list(int(1), { min: 1 }), [64, 64]), rows: nullish(int(1), 3), cols: nullish(int(1), 3) }), {}),
+  context: nullish(
+    object({ channels: nullish(list(int(1), { min: 1 }), [64, 64]), rows: nullish(int(1), 3), cols: nullish(int(1), 3) }),
+    {},
+  ),
   offsets: nullish(int(1), 2),
   negatives: nullish(oneOf(CPC_NEGATIVES), 'batch+locations'),
   estimator: estimatorField('infonce'),
@@ -83,7 +86,8 @@ export const CPC_SCHEMA = object({
   const rows = gridOf(inputShape, patch)[0];
   if (rows < 2) return reject(ctx, ['patch'], 'a size and stride giving at least 2 rows of patches', patch);
   if (c.context.cols % 2 === 0) return reject(ctx, ['context', 'cols'], 'an odd integer (a centred kernel)', c.context.cols);
-  if (c.offsets > rows - 1) return reject(ctx, ['offsets'], `an integer in 1..${rows - 1} (offsets below the ${rows} rows of patches)`, c.offsets);
+  if (c.offsets > rows - 1)
+    return reject(ctx, ['offsets'], `an integer in 1..${rows - 1} (offsets below the ${rows} rows of patches)`, c.offsets);
   if (!checkAugment(ctx, c.augment, inputShape)) return z.NEVER;
   return { ...c, inputShape, patch };
 });
@@ -122,7 +126,11 @@ export class CpcObjective implements Objective {
     const h = channels[channels.length - 1];
     const rng = new Rng(seeds[1]);
     for (let k = 1; k <= config.offsets; k++) this.predictors.push(glorot(rng, [h, d], h, d));
-    this.bounds = new ObjectiveBounds(config.estimator, 'CpcObjective', this.predictors.map((_w, i) => `k${i + 1}`));
+    this.bounds = new ObjectiveBounds(
+      config.estimator,
+      'CpcObjective',
+      this.predictors.map((_w, i) => `k${i + 1}`),
+    );
     this.augmentSeed = seeds[2];
   }
 
@@ -152,7 +160,8 @@ export class CpcObjective implements Objective {
         const pred = tf.matMul(tf.reshape(c, [b * l, h]), w as tf.Tensor2D); // [B·L, D]
         const target = tf.reshape(tf.slice(z, [0, k, 0, 0], [b, n, cols, d]), [b * l, d]);
         let scores: tf.Tensor;
-        if (this.config.negatives === 'batch+locations') scores = tf.matMul(pred, target, false, true); // [B·L, B·L]
+        if (this.config.negatives === 'batch+locations')
+          scores = tf.matMul(pred, target, false, true); // [B·L, B·L]
         else {
           const byLoc = (t: tf.Tensor) => tf.transpose(tf.reshape(t, [b, l, d]), [1, 0, 2]) as tf.Tensor3D; // [L, B, D]
           scores = tf.transpose(tf.matMul(byLoc(pred), byLoc(target), false, true), [1, 2, 0]); // [B, B, L]

@@ -94,11 +94,15 @@ describe('DIM local negatives: batch ([B, B, L]) vs batch+locations ([B·L, B·L
     const optimizer = tf.train.adam(3e-2);
     let max = -Infinity;
     for (let step = 0; step < 60; step++) {
-      optimizer.minimize(() => {
-        const r = o.loss({ images }, { training: true, step });
-        max = Math.max(max, r.metrics.mi_local.dataSync()[0]);
-        return r.loss;
-      }, false, heads);
+      optimizer.minimize(
+        () => {
+          const r = o.loss({ images }, { training: true, step });
+          max = Math.max(max, r.metrics.mi_local.dataSync()[0]);
+          return r.loss;
+        },
+        false,
+        heads,
+      );
     }
     expect(max).toBeGreaterThan(Math.log(b));
     expect(max).toBeLessThanOrEqual(Math.log((b - 1) * l + 1) + 1e-5);
@@ -112,7 +116,8 @@ describe('DIM local negatives: batch ([B, B, L]) vs batch+locations ([B·L, B·L
 test('prior discriminator, closed form: accuracy reaches Φ(1.5) ≈ 0.93 on N((3, 0), I) codes vs the N(0, I) prior, and 0.5 once the codes are N(0, I)', () => {
   const matcher = new PriorMatcher(2, { distribution: 'gaussian', hidden: [32, 16], learningRate: 1e-2 }, 4);
   const rng = new Rng(9);
-  const codes = (shift: number) => tf.tidy(() => tf.add(tf.randomNormal([256, 2], 0, 1, 'float32', rng.tfSeed()), tf.tensor1d([shift, 0])) as tf.Tensor2D);
+  const codes = (shift: number) =>
+    tf.tidy(() => tf.add(tf.randomNormal([256, 2], 0, 1, 'float32', rng.tfSeed()), tf.tensor1d([shift, 0])) as tf.Tensor2D);
   const run = (shift: number, steps: number) =>
     Array.from({ length: steps }, () => {
       const z = codes(shift);

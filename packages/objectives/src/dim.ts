@@ -97,7 +97,11 @@ export const DIM_SCHEMA = object({
   seed: seedField(),
 }).transform((c, ctx): DimConfig => {
   const inputShape = c.inputShape as [number, number, number];
-  if (c.localNegatives === 'batch+locations' && !estimatorIn(ctx, c.estimator, MASKED_ESTIMATOR_KINDS, "with localNegatives 'batch+locations' (a negative mask)")) return z.NEVER;
+  if (
+    c.localNegatives === 'batch+locations' &&
+    !estimatorIn(ctx, c.estimator, MASKED_ESTIMATOR_KINDS, "with localNegatives 'batch+locations' (a negative mask)")
+  )
+    return z.NEVER;
   if (c.alpha + c.beta + c.gamma === 0) return reject(ctx, ['beta'], 'above 0 when alpha and gamma are 0 (nothing to train)', c.beta);
   if (!checkAugment(ctx, c.augment, inputShape)) return z.NEVER;
   return { ...c, inputShape };
@@ -143,7 +147,13 @@ export class DimObjective implements Objective {
       this.globalHead = new Mlp([d, u, u], new Rng(seeds[2]), { shortcut: true });
     }
     if (config.alpha > 0) {
-      this.globalCritic = separableCritic({ xDim: d, yDim: m1 * m2 * c, hidden: config.globalHidden, embedDim: config.headUnits, seed: seeds[3] });
+      this.globalCritic = separableCritic({
+        xDim: d,
+        yDim: m1 * m2 * c,
+        hidden: config.globalHidden,
+        embedDim: config.headUnits,
+        seed: seeds[3],
+      });
     }
     if (config.gamma > 0) {
       this.prior = new PriorMatcher(d, config.prior, seeds[4]);
@@ -223,18 +233,28 @@ export class DimObjective implements Objective {
         const bound =
           this.config.localNegatives === 'batch'
             ? this.bounds.apply('local', tf.reshape(s, [b, b, l]), {}, options.training)
-            : this.bounds.apply('local', tf.reshape(tf.tile(tf.expandDims(s, 1), [1, l, 1]), [b * l, b * l]), {
-                // Row (i, l) repeats image i's global row for each of its locations; every
-                // location of another image is a negative, the image's own other locations are neither.
-                negativeMask: this.otherImagesMask(b, l),
-              }, options.training);
+            : this.bounds.apply(
+                'local',
+                tf.reshape(tf.tile(tf.expandDims(s, 1), [1, l, 1]), [b * l, b * l]),
+                {
+                  // Row (i, l) repeats image i's global row for each of its locations; every
+                  // location of another image is a negative, the image's own other locations are neither.
+                  negativeMask: this.otherImagesMask(b, l),
+                },
+                options.training,
+              );
         metrics.mi_local = bound.estimate;
         terms.push(tf.mul(this.config.beta, bound.loss));
       }
       const global = (this.globalCritic || this.prior ? rest.shift() : undefined) as tf.Tensor2D;
       if (this.globalCritic) {
         const local = rest.shift() as tf.Tensor4D;
-        const bound = this.bounds.apply('global', this.globalCritic.scores(global, tf.reshape(local, [local.shape[0], -1])), {}, options.training);
+        const bound = this.bounds.apply(
+          'global',
+          this.globalCritic.scores(global, tf.reshape(local, [local.shape[0], -1])),
+          {},
+          options.training,
+        );
         metrics.mi_global = bound.estimate;
         terms.push(tf.mul(this.config.alpha, bound.loss));
       }

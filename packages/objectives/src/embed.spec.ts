@@ -16,10 +16,19 @@ test('embed applies each objective’s own views: DIM = code, CMC = [code(L), co
   const images = data.next(5);
   const dim = buildObjective({ kind: 'dim', inputShape: [16, 16, 3], encoder: SMALL });
   const cmc = buildObjective({ kind: 'cmc', inputShape: [16, 16, 3], encoder: SMALL });
-  const cpc = buildObjective({ kind: 'cpc', inputShape: [16, 16, 3], encoder: { kind: 'mlp', hidden: [8], codeSize: 6 }, context: { channels: [4] } });
+  const cpc = buildObjective({
+    kind: 'cpc',
+    inputShape: [16, 16, 3],
+    encoder: { kind: 'mlp', hidden: [8], codeSize: 6 },
+    context: { channels: [4] },
+  });
   const before = tf.memory().numTensors;
   const [d, c, p] = [dim, cmc, cpc].map((o) => o.embed!(images));
-  expect([d.shape, c.shape, p.shape]).toEqual([[5, 8], [5, 16], [5, 6]]);
+  expect([d.shape, c.shape, p.shape]).toEqual([
+    [5, 8],
+    [5, 16],
+    [5, 6],
+  ]);
   const expected = tf.tidy(() => {
     const [l] = labSplit(images);
     const fromDim = dim.encoder.encode(images).global;
@@ -28,7 +37,11 @@ test('embed applies each objective’s own views: DIM = code, CMC = [code(L), co
     return [fromDim, fromL, tf.mean(patchCodes, [1, 2])].map((t) => Array.from(t.dataSync()));
   });
   expectClose(d.dataSync(), expected[0], 1e-6);
-  expectClose(tf.tidy(() => c.slice([0, 0], [5, 8]).dataSync()), expected[1], 1e-6);
+  expectClose(
+    tf.tidy(() => c.slice([0, 0], [5, 8]).dataSync()),
+    expected[1],
+    1e-6,
+  );
   expectClose(p.dataSync(), expected[2], 1e-5);
   tf.dispose([d, c, p]);
   expect(tf.memory().numTensors).toBe(before);

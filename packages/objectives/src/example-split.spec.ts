@@ -13,10 +13,13 @@ const CONFIGS = [
   ['DIM(G) + local + prior (α = 0.5, β = 1, γ = 0.1), NWJ', { alpha: 0.5, gamma: 0.1, estimator: 'nwj', globalHidden: [16] }],
 ] as const;
 
-test.each(CONFIGS)('%s: the batch part on two halves\' per-example outputs gives loss() and its metrics (1e-5 relative)', (_, extra) => {
+test.each(CONFIGS)("%s: the batch part on two halves' per-example outputs gives loss() and its metrics (1e-5 relative)", (_, extra) => {
   const o = buildObjective({ kind: 'dim', inputShape: [28, 28, 1], encoder: ENCODER, headUnits: 16, ...extra }) as Objective;
   const rng = new Rng(4);
-  const images = tf.tensor4d(Float32Array.from({ length: 10 * 784 }, () => rng.uniform()), [10, 28, 28, 1]);
+  const images = tf.tensor4d(
+    Float32Array.from({ length: 10 * 784 }, () => rng.uniform()),
+    [10, 28, 28, 1],
+  );
   const split = o.split?.();
   expect(split).not.toBeNull();
   const options = { training: true, step: 0 };
@@ -29,10 +32,14 @@ test.each(CONFIGS)('%s: the batch part on two halves\' per-example outputs gives
     const [a, b] = [tf.slice(images, 0, 6), tf.slice(images, 6)] as tf.Tensor4D[];
     const [oa, ob] = [split!.examples(a, options), split!.examples(b, options)];
     expect(oa.every((t) => t.shape[0] === 6)).toBe(true);
-    const { loss, metrics } = split!.batchLoss(oa.map((t, k) => tf.concat([t, ob[k]])), options);
+    const { loss, metrics } = split!.batchLoss(
+      oa.map((t, k) => tf.concat([t, ob[k]])),
+      options,
+    );
     return { loss, metrics };
   });
-  const close = (x: tf.Scalar, y: tf.Scalar) => expect(Math.abs(x.dataSync()[0] - y.dataSync()[0])).toBeLessThanOrEqual(1e-5 * Math.max(1, Math.abs(y.dataSync()[0])));
+  const close = (x: tf.Scalar, y: tf.Scalar) =>
+    expect(Math.abs(x.dataSync()[0] - y.dataSync()[0])).toBeLessThanOrEqual(1e-5 * Math.max(1, Math.abs(y.dataSync()[0])));
   close(halves.loss, whole.loss);
   expect(Object.keys(halves.metrics).sort()).toEqual(Object.keys(whole.metrics).sort());
   for (const k of Object.keys(whole.metrics)) close(halves.metrics[k], whole.metrics[k]);

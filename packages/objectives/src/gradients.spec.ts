@@ -10,8 +10,24 @@ beforeAll(async () => {
 
 const SMALL = { kind: 'dcgan', filters: [8, 16], fc: [32], codeSize: 16 };
 const CONFIGS: [string, Record<string, unknown>][] = [
-  ['DIM α=β=1, γ=0.1', { kind: 'dim', inputShape: [16, 16, 1], encoder: SMALL, alpha: 1, beta: 1, gamma: 0.1, headUnits: 16, globalHidden: [16], prior: { hidden: [16] } }],
-  ['CMC full graph, L/a/b', { kind: 'cmc', inputShape: [16, 16, 3], views: { kind: 'labChannels' }, mode: 'full', encoder: SMALL, projectionHidden: [8] }],
+  [
+    'DIM α=β=1, γ=0.1',
+    {
+      kind: 'dim',
+      inputShape: [16, 16, 1],
+      encoder: SMALL,
+      alpha: 1,
+      beta: 1,
+      gamma: 0.1,
+      headUnits: 16,
+      globalHidden: [16],
+      prior: { hidden: [16] },
+    },
+  ],
+  [
+    'CMC full graph, L/a/b',
+    { kind: 'cmc', inputShape: [16, 16, 3], views: { kind: 'labChannels' }, mode: 'full', encoder: SMALL, projectionHidden: [8] },
+  ],
   ['CMC halves with queue', { kind: 'cmc', inputShape: [16, 16, 1], views: { kind: 'halves' }, encoder: SMALL, queueSize: 16 }],
   ['CPC batch+locations', { kind: 'cpc', inputShape: [16, 16, 1], context: { channels: [8, 8] }, encoder: SMALL }],
 ];

@@ -1,7 +1,15 @@
 import * as tf from '@tensorflow/tfjs';
 import { adam, initEngine } from '@infomax/engine';
 import { jsd, infoNce } from '@infomax/estimators';
-import { buildObjective, ConfigError, MASKED_ESTIMATOR_KINDS, initialisationConfig, ShapeError, TRAINING_ONLY_KEYS, type InfographObjective } from './index';
+import {
+  buildObjective,
+  ConfigError,
+  MASKED_ESTIMATOR_KINDS,
+  initialisationConfig,
+  ShapeError,
+  TRAINING_ONLY_KEYS,
+  type InfographObjective,
+} from './index';
 import { GRAPH_FEATURES, ringsAndStars } from './test-utils/graphs';
 import { expectClose } from './test-utils/expect-close';
 
@@ -24,7 +32,15 @@ function scoresOf(o: InfographObjective, batch: ReturnType<typeof ringsAndStars>
 describe('InfoGraph objective', () => {
   it('defaults are InfoGraph’s: GIN 5 × 32 with batch norm, JSD, heads as wide as the 160-d vectors; the config rebuilds the same weights', () => {
     const o = buildObjective({ kind: 'infograph', featureSize: 7 });
-    expect(o.config).toEqual({ kind: 'infograph', featureSize: 7, encoder: { kind: 'gin', hidden: 32, layers: 5, batchNorm: true }, estimator: 'jsd', headUnits: 160, temperature: 1, seed: 0 });
+    expect(o.config).toEqual({
+      kind: 'infograph',
+      featureSize: 7,
+      encoder: { kind: 'gin', hidden: 32, layers: 5, batchNorm: true },
+      estimator: 'jsd',
+      headUnits: 160,
+      temperature: 1,
+      seed: 0,
+    });
     expect([o.encoder.localSize, o.encoder.globalSize]).toEqual([160, 160]);
     const again = buildObjective(JSON.parse(JSON.stringify(o.config)) as typeof o.config);
     expect(again.variables.length).toBe(o.variables.length);
@@ -32,22 +48,25 @@ describe('InfoGraph objective', () => {
     [o, again].forEach((x) => x.dispose());
   });
 
-  it.each([['jsd'], ['infonce']] as const)('the %s loss is the bound on [nodes, graphs] scores, positives at each node’s graph', (estimator) => {
-    const o = buildObjective({ ...BASE, estimator, seed: 2, temperature: 4 });
-    const batch = ringsAndStars(5, 1);
-    tf.tidy(() => {
-      const { loss, metrics } = o.loss(batch, { training: true, step: 0 });
-      const s = scoresOf(o, batch);
-      expect(s.shape).toEqual([batch.features.shape[0], 5]);
-      const positives = tf.oneHot(batch.segmentIds, 5).toFloat() as tf.Tensor2D;
-      const expected = estimator === 'jsd' ? jsd(s, { positiveMask: positives, report: 'dv' }) : infoNce(s, { positiveMask: positives });
-      expectClose(loss.dataSync()[0], expected.loss.dataSync()[0], 1e-5);
-      expectClose(metrics.mi_local.dataSync()[0], expected.estimate.dataSync()[0], 1e-4);
-      if (estimator === 'infonce') expect(metrics.mi_local.dataSync()[0]).toBeLessThanOrEqual(Math.log(5) + 1e-6);
-    });
-    tf.dispose(batch);
-    o.dispose();
-  });
+  it.each([['jsd'], ['infonce']] as const)(
+    'the %s loss is the bound on [nodes, graphs] scores, positives at each node’s graph',
+    (estimator) => {
+      const o = buildObjective({ ...BASE, estimator, seed: 2, temperature: 4 });
+      const batch = ringsAndStars(5, 1);
+      tf.tidy(() => {
+        const { loss, metrics } = o.loss(batch, { training: true, step: 0 });
+        const s = scoresOf(o, batch);
+        expect(s.shape).toEqual([batch.features.shape[0], 5]);
+        const positives = tf.oneHot(batch.segmentIds, 5).toFloat() as tf.Tensor2D;
+        const expected = estimator === 'jsd' ? jsd(s, { positiveMask: positives, report: 'dv' }) : infoNce(s, { positiveMask: positives });
+        expectClose(loss.dataSync()[0], expected.loss.dataSync()[0], 1e-5);
+        expectClose(metrics.mi_local.dataSync()[0], expected.estimate.dataSync()[0], 1e-4);
+        if (estimator === 'infonce') expect(metrics.mi_local.dataSync()[0]).toBeLessThanOrEqual(Math.log(5) + 1e-6);
+      });
+      tf.dispose(batch);
+      o.dispose();
+    },
+  );
 
   it('τ = 1, untrained (scores in the hundreds): JSD trains and reports a finite MI estimate, where NWJ on the same scores overflows', () => {
     const o = buildObjective({ ...BASE, encoder: { kind: 'gin', hidden: 32, layers: 5 }, seed: 0 });
@@ -71,7 +90,8 @@ describe('InfoGraph objective', () => {
       const optimizer = adam(3e-3);
       const batches = [ringsAndStars(8, 11), ringsAndStars(8, 12)];
       const lossOf = () => tf.tidy(() => batches.reduce((a, b) => a + o.loss(b, { training: false, step: 0 }).loss.dataSync()[0], 0) / 2);
-      const step = (t: number) => tf.dispose(optimizer.minimize(() => o.loss(batches[t % 2], { training: true, step: t }).loss, true, o.variables) ?? undefined);
+      const step = (t: number) =>
+        tf.dispose(optimizer.minimize(() => o.loss(batches[t % 2], { training: true, step: t }).loss, true, o.variables) ?? undefined);
       const before = lossOf();
       step(0);
       const tensors = tf.memory().numTensors;
@@ -118,10 +138,19 @@ describe('InfoGraph objective', () => {
     const bad: Array<[Record<string, unknown>, RegExp]> = [
       [{ kind: 'infograph' }, /config key 'featureSize': expected an integer in 1..∞, got undefined/],
       [{ ...BASE, encoder: { kind: 'dcgan' } }, /config key 'encoder.kind': expected one of gin, got 'dcgan'/],
-      [{ ...BASE, encoder: { ...SMALL, featureSize: 3 } }, /config key 'encoder.featureSize': expected no featureSize \(the objective sets it from its top-level 'featureSize'\), got 3/],
-      [{ ...BASE, encoder: { ...SMALL, layers: 0 } }, /config key 'encoder': expected a valid GIN config, got .* \(ginEncoder: option 'layers'/],
+      [
+        { ...BASE, encoder: { ...SMALL, featureSize: 3 } },
+        /config key 'encoder.featureSize': expected no featureSize \(the objective sets it from its top-level 'featureSize'\), got 3/,
+      ],
+      [
+        { ...BASE, encoder: { ...SMALL, layers: 0 } },
+        /config key 'encoder': expected a valid GIN config, got .* \(ginEncoder: option 'layers'/,
+      ],
       [{ ...BASE, inputShape: [28, 28, 1] }, /config key 'inputShape': unknown key; known keys: kind, featureSize, encoder/],
-      [{ ...BASE, estimator: 'interpolated' }, /config key 'estimator': expected one of jsd, infonce, dv, nwj, smile, mine, tuba, got 'interpolated'/],
+      [
+        { ...BASE, estimator: 'interpolated' },
+        /config key 'estimator': expected one of jsd, infonce, dv, nwj, smile, mine, tuba, got 'interpolated'/,
+      ],
     ];
     const before = tf.memory().numTensors;
     for (const [config, message] of bad) {

@@ -56,7 +56,10 @@ const GIN_DEFAULT: GivenGin = { kind: 'gin' };
 export const INFOGRAPH_SCHEMA = object({
   kind: oneOf(['infograph'] as const),
   featureSize: int(1),
-  encoder: nullish(ownedPart(['gin'] as const, ['featureSize', 'seed'], "a GIN config ({ kind: 'gin', ...options })").transform((e) => e as GivenGin), GIN_DEFAULT),
+  encoder: nullish(
+    ownedPart(['gin'] as const, ['featureSize', 'seed'], "a GIN config ({ kind: 'gin', ...options })").transform((e) => e as GivenGin),
+    GIN_DEFAULT,
+  ),
   estimator: estimatorField('jsd', MASKED_ESTIMATOR_KINDS),
   headUnits: nullish(int(1), null),
   temperature: temperatureField(1),
@@ -64,9 +67,13 @@ export const INFOGRAPH_SCHEMA = object({
 });
 
 /** Builds InfoGraph from a config {@link INFOGRAPH_SCHEMA} resolved (a resolved config's `headUnits` kept). */
-export function buildInfograph(config: Omit<InfographConfig, 'encoder' | 'headUnits'> & { encoder: GivenGin; headUnits: number | null }): InfographObjective {
+export function buildInfograph(
+  config: Omit<InfographConfig, 'encoder' | 'headUnits'> & { encoder: GivenGin; headUnits: number | null },
+): InfographObjective {
   const seeds = partSeeds(config.seed, 3);
-  const encoder = buildPart('encoder', 'a valid GIN config', config.encoder, () => ginEncoder({ ...config.encoder, featureSize: config.featureSize, seed: seeds[0] } as GinConfig));
+  const encoder = buildPart('encoder', 'a valid GIN config', config.encoder, () =>
+    ginEncoder({ ...config.encoder, featureSize: config.featureSize, seed: seeds[0] } as GinConfig),
+  );
   const { featureSize: _f, seed: _s, ...stored } = encoder.config;
   return new InfographObjective({ ...config, encoder: stored, headUnits: config.headUnits ?? encoder.globalSize }, encoder, seeds);
 }
@@ -103,7 +110,9 @@ export class InfographObjective implements GraphObjective {
    */
   loss(batch: GraphInput, options: { training: boolean; step: number }): LossResult {
     if (!(batch?.features instanceof tf.Tensor)) {
-      throw new ShapeError(`InfographObjective.loss: argument batch must be a batch of graphs ({ features, source, target, segmentIds, numGraphs }); got keys ${JSON.stringify(Object.keys(batch ?? {}))}`);
+      throw new ShapeError(
+        `InfographObjective.loss: argument batch must be a batch of graphs ({ features, source, target, segmentIds, numGraphs }); got keys ${JSON.stringify(Object.keys(batch ?? {}))}`,
+      );
     }
     return tf.tidy(() => {
       const { local, global } = this.encoder.encode(batch, { training: options.training });
@@ -113,9 +122,10 @@ export class InfographObjective implements GraphObjective {
       const positiveMask = membershipMask(batch.segmentIds, batch.numGraphs);
       // Graph vectors are sums over nodes: untrained scores reach the hundreds, where JSD's usual report,
       // NWJ's E[e^T], overflows to −∞ (and fails the step's finiteness check). DV is shift-invariant and stays finite.
-      const bound = this.config.estimator === 'jsd'
-        ? jsd(scores, { positiveMask, report: 'dv' })
-        : this.bounds.apply('nodes', scores, { positiveMask }, options.training);
+      const bound =
+        this.config.estimator === 'jsd'
+          ? jsd(scores, { positiveMask, report: 'dv' })
+          : this.bounds.apply('nodes', scores, { positiveMask }, options.training);
       return { loss: bound.loss, metrics: { mi_local: bound.estimate } };
     });
   }

@@ -22,26 +22,59 @@ function messageOf(config: Record<string, unknown>): string {
 }
 
 test.each([
-  [{ kind: 'dimm', inputShape: [8, 8, 1] }, "buildObjective: config key 'kind': expected one of dim, cmc, cpc, simclr, infograph, got 'dimm'"],
+  [
+    { kind: 'dimm', inputShape: [8, 8, 1] },
+    "buildObjective: config key 'kind': expected one of dim, cmc, cpc, simclr, infograph, got 'dimm'",
+  ],
   [[{ kind: 'dim' }], "buildObjective: config: expected an objective config ({ kind, ...options }), got [{ kind: 'dim' }]"],
   [{ kind: 'dim' }, "buildObjective: config key 'inputShape': expected [height, width, channels] of positive integers, got undefined"],
-  [{ kind: 'dim', inputShape: [16, 16, 1], gama: 0.1 }, "buildObjective: config key 'gama': unknown key; known keys: kind, inputShape, encoder, estimator, alpha, beta, gamma, headUnits, localNegatives, globalHidden, prior, augment, seed"],
-  [{ kind: 'dim', inputShape: [16, 16, 1], prior: { hidden: [8, 0] } }, "buildObjective: config key 'prior.hidden[1]': expected an integer in 1..∞, got 0"],
-  [{ kind: 'dim', inputShape: [16, 16, 1], alpha: 0, beta: 0 }, "buildObjective: config key 'beta': expected above 0 when alpha and gamma are 0 (nothing to train), got 0"],
-  [{ kind: 'cmc', inputShape: [16, 16, 1], views: { kind: 'crops', scale: [0.8, 0.5] } }, "buildObjective: config key 'views.scale': expected [lo, hi] with 0 < lo ≤ hi ≤ 1, got [0.8, 0.5]"],
-  [{ kind: 'cmc', inputShape: [16, 16, 1], views: { kind: 'halves', count: 3 } }, "buildObjective: config key 'views.count': unknown key; known keys of 'views': kind, axis"],
-  [{ kind: 'cpc', inputShape: [16, 16, 1], patch: { size: 20 } }, "buildObjective: config key 'patch.size': expected an integer in 1..16 (the image's shorter side), got 20"],
-  [{ kind: 'cpc', inputShape: [16, 16, 1], offsets: 3 }, "buildObjective: config key 'offsets': expected an integer in 1..2 (offsets below the 3 rows of patches), got 3"],
-  [{ kind: 'simclr', inputShape: [16, 16, 1], augment: [{ kind: 'horizontalFlip', prob: 0.5 }] }, "buildObjective: config key 'augment[0].prob': unknown key; known keys of 'augment[0]': kind, p"],
-  [{ kind: 'dim', inputShape: [16, 16, 1], encoder: { kind: 'dcgan', filterz: [8] } }, "buildObjective: config key 'encoder': expected a valid encoder config, got { kind: 'dcgan', filterz: [8] } (buildEncoder: option 'filterz': unknown key; known keys: kind, inputShape, filters, kernelSize, fc, codeSize, localLayer, batchNorm, seed)"],
-  [{ kind: 'dim', inputShape: [16, 16, 1], encoder: { ...SMALL, inputShape: [8, 8, 1] } }, "buildObjective: config key 'encoder.inputShape': expected no inputShape (the objective sets it from its top-level 'inputShape'), got [8, 8, 1]"],
+  [
+    { kind: 'dim', inputShape: [16, 16, 1], gama: 0.1 },
+    "buildObjective: config key 'gama': unknown key; known keys: kind, inputShape, encoder, estimator, alpha, beta, gamma, headUnits, localNegatives, globalHidden, prior, augment, seed",
+  ],
+  [
+    { kind: 'dim', inputShape: [16, 16, 1], prior: { hidden: [8, 0] } },
+    "buildObjective: config key 'prior.hidden[1]': expected an integer in 1..∞, got 0",
+  ],
+  [
+    { kind: 'dim', inputShape: [16, 16, 1], alpha: 0, beta: 0 },
+    "buildObjective: config key 'beta': expected above 0 when alpha and gamma are 0 (nothing to train), got 0",
+  ],
+  [
+    { kind: 'cmc', inputShape: [16, 16, 1], views: { kind: 'crops', scale: [0.8, 0.5] } },
+    "buildObjective: config key 'views.scale': expected [lo, hi] with 0 < lo ≤ hi ≤ 1, got [0.8, 0.5]",
+  ],
+  [
+    { kind: 'cmc', inputShape: [16, 16, 1], views: { kind: 'halves', count: 3 } },
+    "buildObjective: config key 'views.count': unknown key; known keys of 'views': kind, axis",
+  ],
+  [
+    { kind: 'cpc', inputShape: [16, 16, 1], patch: { size: 20 } },
+    "buildObjective: config key 'patch.size': expected an integer in 1..16 (the image's shorter side), got 20",
+  ],
+  [
+    { kind: 'cpc', inputShape: [16, 16, 1], offsets: 3 },
+    "buildObjective: config key 'offsets': expected an integer in 1..2 (offsets below the 3 rows of patches), got 3",
+  ],
+  [
+    { kind: 'simclr', inputShape: [16, 16, 1], augment: [{ kind: 'horizontalFlip', prob: 0.5 }] },
+    "buildObjective: config key 'augment[0].prob': unknown key; known keys of 'augment[0]': kind, p",
+  ],
+  [
+    { kind: 'dim', inputShape: [16, 16, 1], encoder: { kind: 'dcgan', filterz: [8] } },
+    "buildObjective: config key 'encoder': expected a valid encoder config, got { kind: 'dcgan', filterz: [8] } (buildEncoder: option 'filterz': unknown key; known keys: kind, inputShape, filters, kernelSize, fc, codeSize, localLayer, batchNorm, seed)",
+  ],
+  [
+    { kind: 'dim', inputShape: [16, 16, 1], encoder: { ...SMALL, inputShape: [8, 8, 1] } },
+    "buildObjective: config key 'encoder.inputShape': expected no inputShape (the objective sets it from its top-level 'inputShape'), got [8, 8, 1]",
+  ],
 ])('%j: one style, path + expected + got', (config, message) => {
   const before = tf.memory().numTensors;
   expect(messageOf(config as Record<string, unknown>)).toBe(message);
   expect(tf.memory().numTensors).toBe(before);
 });
 
-test('YAML\'s empty value (null) means the default, as an absent key does', () => {
+test("YAML's empty value (null) means the default, as an absent key does", () => {
   const given = { kind: 'dim', inputShape: [16, 16, 1], encoder: SMALL, estimator: null, prior: null, augment: null };
   const a = buildObjective(given as never);
   const b = buildObjective({ kind: 'dim', inputShape: [16, 16, 1], encoder: SMALL });
@@ -87,8 +120,14 @@ describe('the JSON Schema', () => {
 
   test('shapeFromData leaves the input size to the caller; defaultKinds lets those kinds leave out their kind', () => {
     const loose = ajv.compile(objectiveJsonSchema({ shapeFromData: true, defaultKinds: ['dim', 'infograph'] }));
-    expect([{}, { estimator: 'nwj' }, { kind: 'cmc', views: { kind: 'crops' } }, { encoder: { kind: 'gin' } }].map((c) => loose(c))).toEqual([true, true, true, true]);
-    expect([{ temperature: 0.5, mode: 'full' }, { kind: 'cmc', gama: 1 }, { estimator: 'mind' }].map((c) => loose(c))).toEqual([false, false, false]);
+    expect(
+      [{}, { estimator: 'nwj' }, { kind: 'cmc', views: { kind: 'crops' } }, { encoder: { kind: 'gin' } }].map((c) => loose(c)),
+    ).toEqual([true, true, true, true]);
+    expect([{ temperature: 0.5, mode: 'full' }, { kind: 'cmc', gama: 1 }, { estimator: 'mind' }].map((c) => loose(c))).toEqual([
+      false,
+      false,
+      false,
+    ]);
     expect(validate({ estimator: 'nwj' })).toBe(false);
     expect(validate({ kind: 'cmc' })).toBe(false);
   });

@@ -50,7 +50,10 @@ export function objectiveJsonSchema(options: ObjectiveJsonSchemaOptions = {}): R
     description: 'An objective for buildObjective: { kind: dim | cmc | cpc | simclr | infograph, ...options }.',
   });
   const anyOf = (kinds as Array<{ properties: { kind: { const: string } }; required: string[] }>).map((branch) => {
-    const optional = [...(options.shapeFromData ? SHAPE_KEYS : []), ...((options.defaultKinds as readonly string[] | undefined)?.includes(branch.properties.kind.const) ? ['kind'] : [])];
+    const optional = [
+      ...(options.shapeFromData ? SHAPE_KEYS : []),
+      ...((options.defaultKinds as readonly string[] | undefined)?.includes(branch.properties.kind.const) ? ['kind'] : []),
+    ];
     return { ...branch, required: branch.required.filter((key) => !optional.includes(key)) };
   });
   // Kinds that may be left out overlap (an empty section fits each), so not oneOf.

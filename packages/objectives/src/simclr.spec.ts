@@ -16,7 +16,12 @@ test('defaults: SimCLR’s augmentations for the channel count, τ = 0.5, InfoNC
   const rgb = buildObjective({ kind: 'simclr', inputShape: [16, 16, 3], encoder: SMALL });
   expect(gray.config).toMatchObject({ temperature: 0.5, estimator: 'infonce', projectionHidden: [512], projectionUnits: 128 });
   expect((gray.config.augment as { kind: string }[]).map((s) => s.kind)).toEqual(['randomResizedCrop', 'horizontalFlip', 'colorJitter']);
-  expect((rgb.config.augment as { kind: string }[]).map((s) => s.kind)).toEqual(['randomResizedCrop', 'horizontalFlip', 'colorJitter', 'randomGrayscale']);
+  expect((rgb.config.augment as { kind: string }[]).map((s) => s.kind)).toEqual([
+    'randomResizedCrop',
+    'horizontalFlip',
+    'colorJitter',
+    'randomGrayscale',
+  ]);
   const again = buildObjective(JSON.parse(JSON.stringify(gray.config)));
   expect(again.config).toEqual(gray.config);
   [gray, rgb, again].forEach((o) => o.dispose());

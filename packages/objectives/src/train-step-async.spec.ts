@@ -16,14 +16,31 @@ beforeAll(async () => {
 
 const SMALL = { kind: 'dcgan', filters: [8, 16], fc: [32], codeSize: 16 };
 const CONFIGS: [string, Record<string, unknown>][] = [
-  ['DIM α=β=1, γ=0.1 (prior)', { kind: 'dim', inputShape: [16, 16, 1], encoder: SMALL, alpha: 1, beta: 1, gamma: 0.1, headUnits: 16, globalHidden: [16], prior: { hidden: [16] } }],
+  [
+    'DIM α=β=1, γ=0.1 (prior)',
+    {
+      kind: 'dim',
+      inputShape: [16, 16, 1],
+      encoder: SMALL,
+      alpha: 1,
+      beta: 1,
+      gamma: 0.1,
+      headUnits: 16,
+      globalHidden: [16],
+      prior: { hidden: [16] },
+    },
+  ],
   ['CMC halves with queue', { kind: 'cmc', inputShape: [16, 16, 1], views: { kind: 'halves' }, encoder: SMALL, queueSize: 16 }],
   ['CMC 2 random crops', { kind: 'cmc', inputShape: [16, 16, 1], views: { kind: 'crops', count: 2 }, encoder: SMALL }],
   ['CPC batch+locations', { kind: 'cpc', inputShape: [16, 16, 1], context: { channels: [8, 8] }, encoder: SMALL }],
 ];
 const STEPS = 4;
 
-async function run(backend: string, config: Record<string, unknown>, step: typeof trainStepAsync): Promise<{ metrics: Record<string, number>[]; leaked: number }> {
+async function run(
+  backend: string,
+  config: Record<string, unknown>,
+  step: typeof trainStepAsync,
+): Promise<{ metrics: Record<string, number>[]; leaked: number }> {
   await tf.setBackend(backend);
   const o = buildObjective(config as never);
   const data = new LatentImages(16, 1, 4, 3);

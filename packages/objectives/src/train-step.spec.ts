@@ -19,7 +19,8 @@ const ENCODER = { kind: 'dcgan', filters: [4, 8], fc: [], codeSize: 8 };
 const DIM_LOCAL = { kind: 'dim', inputShape: [16, 16, 1], headUnits: 8, encoder: ENCODER };
 const DIM_PRIOR = { ...DIM_LOCAL, gamma: 0.1, prior: { hidden: [8] } };
 /** Every way the step can name what went non-finite. */
-const NAMED = /^trainStep(Async)?: (loss is|metric '\w+' is|gradient norm is|(\w+ )?optimizer slot '[^']+' holds|weight '[^']+' \[[\d,]*\] holds) (NaN|-?Infinity)$/;
+const NAMED =
+  /^trainStep(Async)?: (loss is|metric '\w+' is|gradient norm is|(\w+ )?optimizer slot '[^']+' holds|weight '[^']+' \[[\d,]*\] holds) (NaN|-?Infinity)$/;
 
 function images(n = 8, seed = 1): tf.Tensor4D {
   const data = new LatentImages(16, 1, 4, seed);
@@ -29,7 +30,12 @@ function images(n = 8, seed = 1): tf.Tensor4D {
 }
 
 /** Steps until one throws (at most `steps`); the tensor count after each good step and the error. */
-function stepUntilThrow(o: Objective, optimizer: tf.Optimizer, batch: tf.Tensor4D, steps: number): { error: unknown; good: number; counts: number[] } {
+function stepUntilThrow(
+  o: Objective,
+  optimizer: tf.Optimizer,
+  batch: tf.Tensor4D,
+  steps: number,
+): { error: unknown; good: number; counts: number[] } {
   const counts: number[] = [];
   for (let s = 0; s < steps; s++) {
     try {
@@ -45,20 +51,23 @@ function stepUntilThrow(o: Objective, optimizer: tf.Optimizer, batch: tf.Tensor4
 describe.each(['cpu', 'wasm'])('on %s', (backend) => {
   beforeEach(() => tf.setBackend(backend));
 
-  test.each([10, 1e3, 1e6])('DIM(L) with Adam at lr %s stops within 3 steps with a NonFiniteError naming what diverged, leaking nothing', (lr) => {
-    const o = buildObjective(DIM_LOCAL as never);
-    const optimizer = adam(lr);
-    const batch = images();
-    const { error, good, counts } = stepUntilThrow(o, optimizer, batch, 3);
-    expect(error).toBeInstanceOf(NonFiniteError);
-    expect((error as Error).message).toMatch(NAMED);
-    // Adam's slots appear on the first step; the throwing step adds nothing to them.
-    expect(good).toBeGreaterThanOrEqual(1);
-    expect(counts[counts.length - 1]).toBe(counts[counts.length - 2]);
-    tf.dispose(batch);
-    optimizer.dispose();
-    o.dispose();
-  });
+  test.each([10, 1e3, 1e6])(
+    'DIM(L) with Adam at lr %s stops within 3 steps with a NonFiniteError naming what diverged, leaking nothing',
+    (lr) => {
+      const o = buildObjective(DIM_LOCAL as never);
+      const optimizer = adam(lr);
+      const batch = images();
+      const { error, good, counts } = stepUntilThrow(o, optimizer, batch, 3);
+      expect(error).toBeInstanceOf(NonFiniteError);
+      expect((error as Error).message).toMatch(NAMED);
+      // Adam's slots appear on the first step; the throwing step adds nothing to them.
+      expect(good).toBeGreaterThanOrEqual(1);
+      expect(counts[counts.length - 1]).toBe(counts[counts.length - 2]);
+      tf.dispose(batch);
+      optimizer.dispose();
+      o.dispose();
+    },
+  );
 
   test('DIM(L) + prior with Adam at lr 1e-3: 6 healthy steps, finite numbers, no error', () => {
     const o = buildObjective(DIM_PRIOR as never);
@@ -77,7 +86,7 @@ describe('what the error names', () => {
   beforeEach(() => tf.setBackend('cpu'));
   type AdamSlots = { accumulatedSecondMoment: { originalName: string; variable: tf.Variable }[] };
 
-  test("an Adam second moment set to Infinity: \"optimizer slot 'conv1/kernel/v' holds Infinity\" (the loss stays finite)", () => {
+  test('an Adam second moment set to Infinity: "optimizer slot \'conv1/kernel/v\' holds Infinity" (the loss stays finite)', () => {
     const o = buildObjective(DIM_LOCAL as never);
     const optimizer = adam(1e-3);
     const batch = images();
@@ -99,7 +108,9 @@ describe('what the error names', () => {
     trainStep(o, optimizer, { images: batch }, 0);
     const v = (o.auxiliaryOptimizers.prior as unknown as AdamSlots).accumulatedSecondMoment[0];
     v.variable.assign(tf.fill(v.variable.shape, Infinity));
-    expect(() => trainStep(o, optimizer, { images: batch }, 1)).toThrow(`trainStep: prior optimizer slot '${v.originalName}' holds Infinity`);
+    expect(() => trainStep(o, optimizer, { images: batch }, 1)).toThrow(
+      `trainStep: prior optimizer slot '${v.originalName}' holds Infinity`,
+    );
     tf.dispose(batch);
     optimizer.dispose();
     o.dispose();
@@ -144,26 +155,29 @@ describe('a step that throws leaves no tensor behind', () => {
   test.each([
     ['cpu', 'trainStep'],
     [asyncOnly, 'trainStepAsync'],
-  ])('on %s, %s: a batch of 1 (the bound throws inside the gradient tape) and NaN images (the step throws after its read)', async (backend, fn) => {
-    await tf.setBackend(backend);
-    const step = fn === 'trainStep' ? async (...a: Parameters<typeof trainStep>) => trainStep(...a) : trainStepAsync;
-    const o = buildObjective(DIM_PRIOR as never);
-    const optimizer = adam(1e-3);
-    const batch = images();
-    const one = batch.slice([0, 0, 0, 0], [1, 16, 16, 1]);
-    const nan = tf.fill([8, 16, 16, 1], NaN) as tf.Tensor4D;
-    await step(o, optimizer, { images: batch }, 0);
-    const before = tf.memory().numTensors;
-    for (let i = 0; i < 3; i++) {
-      await expect(step(o, optimizer, { images: one }, 1)).rejects.toThrow(/at least 2/);
+  ])(
+    'on %s, %s: a batch of 1 (the bound throws inside the gradient tape) and NaN images (the step throws after its read)',
+    async (backend, fn) => {
+      await tf.setBackend(backend);
+      const step = fn === 'trainStep' ? async (...a: Parameters<typeof trainStep>) => trainStep(...a) : trainStepAsync;
+      const o = buildObjective(DIM_PRIOR as never);
+      const optimizer = adam(1e-3);
+      const batch = images();
+      const one = batch.slice([0, 0, 0, 0], [1, 16, 16, 1]);
+      const nan = tf.fill([8, 16, 16, 1], NaN) as tf.Tensor4D;
+      await step(o, optimizer, { images: batch }, 0);
+      const before = tf.memory().numTensors;
+      for (let i = 0; i < 3; i++) {
+        await expect(step(o, optimizer, { images: one }, 1)).rejects.toThrow(/at least 2/);
+        expect(tf.memory().numTensors).toBe(before);
+      }
+      await expect(step(o, optimizer, { images: nan }, 1)).rejects.toThrow(`${fn}: loss is NaN`);
       expect(tf.memory().numTensors).toBe(before);
-    }
-    await expect(step(o, optimizer, { images: nan }, 1)).rejects.toThrow(`${fn}: loss is NaN`);
-    expect(tf.memory().numTensors).toBe(before);
-    tf.dispose([batch, one, nan]);
-    optimizer.dispose();
-    o.dispose();
-  });
+      tf.dispose([batch, one, nan]);
+      optimizer.dispose();
+      o.dispose();
+    },
+  );
 });
 
 test('a DIM(L) step on a backend that reads only asynchronously (as webgpu) reads values back exactly once', async () => {

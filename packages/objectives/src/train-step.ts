@@ -42,7 +42,11 @@ function runStep(objective: Objective, optimizer: tf.Optimizer, batch: Batch, st
     return releaseTapeOnThrow(() => {
       const metrics: Record<string, tf.Scalar> = {};
       const { value: loss, grads } = stepGradients({
-        objective, optimizer, batch, step, parallel: options.parallel,
+        objective,
+        optimizer,
+        batch,
+        step,
+        parallel: options.parallel,
         // The metrics would be freed with the rest of the forward pass; keep them to read after.
         onMetrics: (m) => Object.entries(m).forEach(([k, v]) => made.push((metrics[k] = tf.keep(v)))),
       });
@@ -119,7 +123,13 @@ function named(pending: PendingStep, values: ArrayLike<number>): Record<string, 
  * const optimizer = adam(1e-4); // from @infomax/engine: tf.train.adam with a fused update
  * for (let step = 0; step < 100; step++) console.log(trainStep(objective, optimizer, { images }, step));
  */
-export function trainStep(objective: Objective, optimizer: tf.Optimizer, batch: Batch, step: number, options: StepOptions = {}): Record<string, number> {
+export function trainStep(
+  objective: Objective,
+  optimizer: tf.Optimizer,
+  batch: Batch,
+  step: number,
+  options: StepOptions = {},
+): Record<string, number> {
   const pending = runStep(objective, optimizer, batch, step, options);
   try {
     const values = pending.values.dataSync();
@@ -145,7 +155,13 @@ export function trainStep(objective: Objective, optimizer: tf.Optimizer, batch: 
  * @example
  * for (let step = 0; step < 100; step++) console.log(await trainStepAsync(objective, optimizer, { images }, step));
  */
-export async function trainStepAsync(objective: Objective, optimizer: tf.Optimizer, batch: Batch, step: number, options: StepOptions = {}): Promise<Record<string, number>> {
+export async function trainStepAsync(
+  objective: Objective,
+  optimizer: tf.Optimizer,
+  batch: Batch,
+  step: number,
+  options: StepOptions = {},
+): Promise<Record<string, number>> {
   const pending = runStep(objective, optimizer, batch, step, options);
   try {
     const values = await pending.values.data();

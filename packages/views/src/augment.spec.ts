@@ -39,7 +39,10 @@ describe('augment (wasm)', () => {
 
   it('the same seed gives the same views, another seed others; [] gives a copy', () => {
     const x = testImages([4, 10, 10, 1]);
-    const steps: AugmentStep[] = [{ kind: 'randomResizedCrop', scale: [0.3, 1] }, { kind: 'colorJitter', brightness: 0.5 }];
+    const steps: AugmentStep[] = [
+      { kind: 'randomResizedCrop', scale: [0.3, 1] },
+      { kind: 'colorJitter', brightness: 0.5 },
+    ];
     const [a, b, c] = [1, 1, 2].map((seed) => augment(x, { rng: seed, steps }));
     expect(Array.from(a.dataSync())).toEqual(Array.from(b.dataSync()));
     expect(Array.from(a.dataSync())).not.toEqual(Array.from(c.dataSync()));
@@ -70,7 +73,9 @@ describe('augment (wasm)', () => {
 
   it('bad steps: typed errors naming the step or the option', () => {
     const x = testImages([2, 8, 8, 1]);
-    expect(() => augment(x, { rng: 0, steps: [{ kind: 'horizontalFlip' }, { kind: 'blur' } as never] })).toThrow(/'steps\[1\]\.kind'.*"blur"/);
+    expect(() => augment(x, { rng: 0, steps: [{ kind: 'horizontalFlip' }, { kind: 'blur' } as never] })).toThrow(
+      /'steps\[1\]\.kind'.*"blur"/,
+    );
     expect(() => augment(x, { rng: 0, steps: [{ kind: 'horizontalFlip', p: 2 }] })).toThrow(ConfigError);
     expect(() => augment(x, { rng: 0, steps: [{ kind: 'colorJitter', p: -1 }] })).toThrow(/'p'/);
     expect(() => augment(x, { rng: 0, steps: [{ kind: 'randomGrayscale' }] })).toThrow(ShapeError);
@@ -81,7 +86,9 @@ describe('augment (wasm)', () => {
   it('leaks no tensors', () => {
     const x = testImages([4, 8, 8, 3]);
     const rng = new Rng(1);
-    expectNoLeak(() => augment(x, { rng, steps: [...SIMCLR.slice(0, 2), { kind: 'colorJitter', brightness: 0.4, p: 0.8 }, ...SIMCLR.slice(3)] }));
+    expectNoLeak(() =>
+      augment(x, { rng, steps: [...SIMCLR.slice(0, 2), { kind: 'colorJitter', brightness: 0.4, p: 0.8 }, ...SIMCLR.slice(3)] }),
+    );
     x.dispose();
   });
 });

@@ -36,7 +36,11 @@ const cases: Array<{ name: string; run: (x: tf.Tensor4D) => tf.Tensor | tf.Tenso
   { name: 'rgbToYCbCr', run: (x) => rgbToYCbCr(x), differentiable: true },
   { name: 'channelSplit', run: (x) => channelSplit(x, { sizes: [2, 1] }), differentiable: true },
   { name: 'horizontalFlip', run: (x) => horizontalFlip(x, { rng: 1 }), differentiable: true },
-  { name: 'colorJitter', run: (x) => colorJitter(x, { rng: 1, brightness: 0.4, contrast: 0.4, saturation: 0.4, hue: 0.1 }), differentiable: true },
+  {
+    name: 'colorJitter',
+    run: (x) => colorJitter(x, { rng: 1, brightness: 0.4, contrast: 0.4, saturation: 0.4, hue: 0.1 }),
+    differentiable: true,
+  },
   { name: 'randomGrayscale', run: (x) => randomGrayscale(x, { rng: 1, p: 0.5 }), differentiable: true },
   { name: 'gaussianNoise', run: (x) => gaussianNoise(x, { rng: 1, std: 0.1 }), differentiable: true },
   { name: 'randomResizedCrop', run: (x) => randomResizedCrop(x, { rng: 1, size: 6 }), differentiable: false },
@@ -45,7 +49,10 @@ const cases: Array<{ name: string; run: (x: tf.Tensor4D) => tf.Tensor | tf.Tenso
 /** Fixed weights in [−1, 1) for output i: the gradient checked is Jᵀw. */
 function weights(shape: number[], i: number): tf.Tensor {
   const n = shape.reduce((a, b) => a * b, 1);
-  return tf.tensor(Array.from(testValues(n, 100 + i), (v) => 2 * v - 1), shape);
+  return tf.tensor(
+    Array.from(testValues(n, 100 + i), (v) => 2 * v - 1),
+    shape,
+  );
 }
 
 /** Forward outputs and, where differentiable, the gradient of a weighted sum, as arrays. */

@@ -12,11 +12,27 @@ describe('channelSplit (wasm)', () => {
     const x = testImages([2, 3, 3, 3]);
     const v = x.dataSync();
     const [first, rest] = channelSplit(x, { sizes: [1, 2] });
-    expectClose(first.dataSync(), Array.from(v).filter((_, i) => i % 3 === 0), 0);
-    expectClose(rest.dataSync(), Array.from(v).filter((_, i) => i % 3 !== 0), 0);
+    expectClose(
+      first.dataSync(),
+      Array.from(v).filter((_, i) => i % 3 === 0),
+      0,
+    );
+    expectClose(
+      rest.dataSync(),
+      Array.from(v).filter((_, i) => i % 3 !== 0),
+      0,
+    );
     const each = channelSplit(x);
-    expect(each.map((t) => t.shape)).toEqual([[2, 3, 3, 1], [2, 3, 3, 1], [2, 3, 3, 1]]);
-    expectClose(each[2].dataSync(), Array.from(v).filter((_, i) => i % 3 === 2), 0);
+    expect(each.map((t) => t.shape)).toEqual([
+      [2, 3, 3, 1],
+      [2, 3, 3, 1],
+      [2, 3, 3, 1],
+    ]);
+    expectClose(
+      each[2].dataSync(),
+      Array.from(v).filter((_, i) => i % 3 === 2),
+      0,
+    );
     tf.dispose([x, first, rest, ...each]);
   });
 

@@ -6,7 +6,10 @@ import { expectClose, expectNoLeak, testValues } from './test-utils/helpers';
 /** Images with values in [low, high], so that moderate jitter never clips. */
 function midImages(shape: [number, number, number, number], low: number, high: number, seed = 1): tf.Tensor4D {
   const n = shape.reduce((a, b) => a * b, 1);
-  return tf.tensor4d(Array.from(testValues(n, seed), (v) => low + (high - low) * v), shape);
+  return tf.tensor4d(
+    Array.from(testValues(n, seed), (v) => low + (high - low) * v),
+    shape,
+  );
 }
 
 /** Per pixel luma and chroma magnitude in YIQ. */
@@ -43,10 +46,18 @@ describe('colorJitter (wasm)', () => {
     const yv = y.dataSync();
     const factors = Array.from({ length: batch }, (_, b) => yv[b * per] / xv[b * per]);
     factors.forEach((f) => expect(f >= 0.5 && f <= 1.5).toBe(true));
-    expectClose(yv, Array.from(xv, (v, i) => v * factors[Math.floor(i / per)]), 1e-6);
+    expectClose(
+      yv,
+      Array.from(xv, (v, i) => v * factors[Math.floor(i / per)]),
+      1e-6,
+    );
     expect(new Set(factors.map((f) => f.toFixed(4))).size).toBe(batch);
     const g = tf.grad((v: tf.Tensor) => tf.sum(colorJitter(v as tf.Tensor4D, { rng: 2, brightness: 0.5 })))(x);
-    expectClose(g.dataSync(), Array.from(xv, (_, i) => factors[Math.floor(i / per)]), 1e-5);
+    expectClose(
+      g.dataSync(),
+      Array.from(xv, (_, i) => factors[Math.floor(i / per)]),
+      1e-5,
+    );
     tf.dispose([x, y, g]);
   });
 
@@ -61,7 +72,11 @@ describe('colorJitter (wasm)', () => {
       const m = xs.reduce((s, v) => s + v, 0) / per;
       const c = (yv[b * per] - m) / (xs[0] - m);
       expect(c >= 0.6 - 1e-4 && c <= 1.4 + 1e-4).toBe(true);
-      expectClose(yv.subarray(b * per, (b + 1) * per), xs.map((v) => m + c * (v - m)), 1e-5);
+      expectClose(
+        yv.subarray(b * per, (b + 1) * per),
+        xs.map((v) => m + c * (v - m)),
+        1e-5,
+      );
     }
     tf.dispose([x, y]);
   });

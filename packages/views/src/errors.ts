@@ -68,13 +68,7 @@ export function expectNumber(fn: string, option: string, value: unknown, min: nu
  * Check that an option is an increasing pair `[low, high]` of finite numbers within `[min, max]`.
  * @throws ConfigError otherwise.
  */
-export function expectRange(
-  fn: string,
-  option: string,
-  value: unknown,
-  min: number,
-  max = Infinity,
-): readonly [number, number] {
+export function expectRange(fn: string, option: string, value: unknown, min: number, max = Infinity): readonly [number, number] {
   const ok =
     Array.isArray(value) &&
     value.length === 2 &&
@@ -94,7 +88,9 @@ export function expectRange(
  */
 export function expectOneOf<T extends string>(fn: string, option: string, value: unknown, choices: readonly T[]): T {
   if (!(choices as readonly unknown[]).includes(value)) {
-    throw new ConfigError(`${fn}: option '${option}' must be one of ${choices.map((c) => `'${c}'`).join(', ')}; got ${JSON.stringify(value)}`);
+    throw new ConfigError(
+      `${fn}: option '${option}' must be one of ${choices.map((c) => `'${c}'`).join(', ')}; got ${JSON.stringify(value)}`,
+    );
   }
   return value as T;
 }

@@ -43,9 +43,7 @@ export function halves(images: tf.Tensor4D, options: HalvesOptions = {}): [tf.Te
   const dim = axis === 'rows' ? 1 : 2;
   const side = images.shape[dim];
   if (side < 2) {
-    throw new ShapeError(
-      `halves: argument 'images' [${images.shape}] must have at least 2 ${axis} to cut in halves; got ${side}`,
-    );
+    throw new ShapeError(`halves: argument 'images' [${images.shape}] must have at least 2 ${axis} to cut in halves; got ${side}`);
   }
   return tf.tidy(() => halvesOf(images, dim, Math.floor(side / 2))) as [tf.Tensor4D, tf.Tensor4D];
 }

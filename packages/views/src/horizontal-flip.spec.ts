@@ -34,14 +34,29 @@ describe('horizontalFlip (wasm)', () => {
 
   it('the same seed gives the same flips; an advancing Rng and other seeds differ', () => {
     const x = testImages([32, 2, 3, 1]);
-    const a = flippedWhich(x, tf.tidy(() => horizontalFlip(x, { rng: 11 })));
-    const b = flippedWhich(x, tf.tidy(() => horizontalFlip(x, { rng: 11 })));
-    const c = flippedWhich(x, tf.tidy(() => horizontalFlip(x, { rng: 12 })));
+    const a = flippedWhich(
+      x,
+      tf.tidy(() => horizontalFlip(x, { rng: 11 })),
+    );
+    const b = flippedWhich(
+      x,
+      tf.tidy(() => horizontalFlip(x, { rng: 11 })),
+    );
+    const c = flippedWhich(
+      x,
+      tf.tidy(() => horizontalFlip(x, { rng: 12 })),
+    );
     expect(b).toEqual(a);
     expect(c).not.toEqual(a);
     const rng = new Rng(11);
-    const first = flippedWhich(x, tf.tidy(() => horizontalFlip(x, { rng })));
-    const second = flippedWhich(x, tf.tidy(() => horizontalFlip(x, { rng })));
+    const first = flippedWhich(
+      x,
+      tf.tidy(() => horizontalFlip(x, { rng })),
+    );
+    const second = flippedWhich(
+      x,
+      tf.tidy(() => horizontalFlip(x, { rng })),
+    );
     expect(first).toEqual(a);
     expect(second).not.toEqual(first);
     tf.dispose(x);
@@ -50,9 +65,16 @@ describe('horizontalFlip (wasm)', () => {
   it('gradient of sum(flip(x)·w) is w mirrored for flipped images, w for the others', () => {
     const x = testImages([8, 1, 4, 1]);
     const w = tf.tile(tf.tensor4d([1, 2, 3, 4], [1, 1, 4, 1]), [8, 1, 1, 1]);
-    const which = flippedWhich(x, tf.tidy(() => horizontalFlip(x, { rng: 5 })));
+    const which = flippedWhich(
+      x,
+      tf.tidy(() => horizontalFlip(x, { rng: 5 })),
+    );
     const g = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(horizontalFlip(v as tf.Tensor4D, { rng: 5 }), w)))(x);
-    expectClose(g.dataSync(), which.flatMap((f) => (f ? [4, 3, 2, 1] : [1, 2, 3, 4])), 0);
+    expectClose(
+      g.dataSync(),
+      which.flatMap((f) => (f ? [4, 3, 2, 1] : [1, 2, 3, 4])),
+      0,
+    );
     tf.dispose([x, w, g]);
   });
 

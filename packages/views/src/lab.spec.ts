@@ -26,16 +26,38 @@ describe('rgbToLab / labToRgb / labSplit (wasm)', () => {
 
   it('known colours match the CIE reference values within 0.05', () => {
     const cases: Array<[number[], number[]]> = [
-      [[1, 1, 1], [100, 0, 0]],
-      [[0, 0, 0], [0, 0, 0]],
-      [[1, 0, 0], [53.24, 80.09, 67.2]],
-      [[0, 1, 0], [87.73, -86.18, 83.18]],
-      [[0, 0, 1], [32.3, 79.19, -107.86]],
-      [[0.5, 0.5, 0.5], [53.39, 0, 0]],
+      [
+        [1, 1, 1],
+        [100, 0, 0],
+      ],
+      [
+        [0, 0, 0],
+        [0, 0, 0],
+      ],
+      [
+        [1, 0, 0],
+        [53.24, 80.09, 67.2],
+      ],
+      [
+        [0, 1, 0],
+        [87.73, -86.18, 83.18],
+      ],
+      [
+        [0, 0, 1],
+        [32.3, 79.19, -107.86],
+      ],
+      [
+        [0.5, 0.5, 0.5],
+        [53.39, 0, 0],
+      ],
     ];
     const x = pixels(cases.map(([rgb]) => rgb));
     const lab = rgbToLab(x);
-    expectClose(lab.dataSync(), cases.flatMap(([, l]) => l), 0.05);
+    expectClose(
+      lab.dataSync(),
+      cases.flatMap(([, l]) => l),
+      0.05,
+    );
     tf.dispose([x, lab]);
   });
 
@@ -96,10 +118,26 @@ describe('rgbToLab / labToRgb / labSplit (wasm)', () => {
       const [lo, hi] = ranges[i % 3];
       return (2 * (v - lo)) / (hi - lo) - 1;
     });
-    expectClose(l.dataSync(), scaled.filter((_, i) => i % 3 === 0), 1e-5);
-    expectClose(ab.dataSync(), scaled.filter((_, i) => i % 3 !== 0), 1e-5);
-    expectClose(lRaw.dataSync(), Array.from(raw).filter((_, i) => i % 3 === 0), 1e-4);
-    expectClose(abRaw.dataSync(), Array.from(raw).filter((_, i) => i % 3 !== 0), 1e-4);
+    expectClose(
+      l.dataSync(),
+      scaled.filter((_, i) => i % 3 === 0),
+      1e-5,
+    );
+    expectClose(
+      ab.dataSync(),
+      scaled.filter((_, i) => i % 3 !== 0),
+      1e-5,
+    );
+    expectClose(
+      lRaw.dataSync(),
+      Array.from(raw).filter((_, i) => i % 3 === 0),
+      1e-4,
+    );
+    expectClose(
+      abRaw.dataSync(),
+      Array.from(raw).filter((_, i) => i % 3 !== 0),
+      1e-4,
+    );
     tf.dispose([x, lab, l, ab, lRaw, abRaw]);
   });
 

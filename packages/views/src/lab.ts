@@ -4,13 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { expectChannels, expectImageBatch, expectOneOf } from './errors';
-import {
-  LAB_DELTA,
-  LINEAR_TO_XYZ_OVER_WHITE,
-  XYZ_OVER_WHITE_TO_LINEAR,
-  labFromF,
-  fFromLab,
-} from './internal/lab-constants';
+import { LAB_DELTA, LINEAR_TO_XYZ_OVER_WHITE, XYZ_OVER_WHITE_TO_LINEAR, labFromF, fFromLab } from './internal/lab-constants';
 import { mixChannels, selectChannels } from './internal/mix-channels';
 import { piecewise } from './internal/piecewise';
 
@@ -112,12 +106,7 @@ export function labSplit(images: tf.Tensor4D, options: LabSplitOptions = {}): [t
 function labOf(rgb: tf.Tensor4D): tf.Tensor4D {
   // pow() only ever sees arguments clamped into its own branch, so the branch not
   // taken stays finite and its zero weight in the gradient cannot turn into NaN.
-  const linear = piecewise(
-    rgb,
-    0.04045,
-    tf.pow(tf.div(tf.add(atLeast(rgb, 0.04045), 0.055), 1.055), 2.4),
-    tf.div(rgb, 12.92),
-  );
+  const linear = piecewise(rgb, 0.04045, tf.pow(tf.div(tf.add(atLeast(rgb, 0.04045), 0.055), 1.055), 2.4), tf.div(rgb, 12.92));
   const t = mixChannels(linear as tf.Tensor4D, LINEAR_TO_XYZ_OVER_WHITE);
   const eps = LAB_DELTA ** 3;
   const f = piecewise(t, eps, tf.pow(atLeast(t, eps), 1 / 3), tf.add(tf.div(t, 3 * LAB_DELTA ** 2), 4 / 29));

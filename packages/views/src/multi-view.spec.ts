@@ -15,7 +15,13 @@ describe('multiView (wasm)', () => {
   it('returns each view in order, splits flattened: [identity (a copy), top, bottom, L, ab]', () => {
     const x = testImages([2, 4, 4, 3]);
     const views = multiView([(v) => v, halves, (v) => labSplit(v)])(x);
-    expect(views.map((t) => t.shape)).toEqual([[2, 4, 4, 3], [2, 2, 4, 3], [2, 2, 4, 3], [2, 4, 4, 1], [2, 4, 4, 2]]);
+    expect(views.map((t) => t.shape)).toEqual([
+      [2, 4, 4, 3],
+      [2, 2, 4, 3],
+      [2, 2, 4, 3],
+      [2, 4, 4, 1],
+      [2, 4, 4, 2],
+    ]);
     const [top, bottom] = halves(x);
     const [l, ab] = labSplit(x);
     expectClose(views[0].dataSync(), x.dataSync(), 0);

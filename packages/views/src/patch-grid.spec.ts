@@ -13,8 +13,7 @@ function naiveGrid(x: Float32Array, [B, H, W, C]: number[], p: number, s: number
     for (let r = 0; r < rows; r++)
       for (let c = 0; c < cols; c++)
         for (let i = 0; i < p; i++)
-          for (let j = 0; j < p; j++)
-            for (let ch = 0; ch < C; ch++) out[o++] = x[((b * H + r * s + i) * W + c * s + j) * C + ch];
+          for (let j = 0; j < p; j++) for (let ch = 0; ch < C; ch++) out[o++] = x[((b * H + r * s + i) * W + c * s + j) * C + ch];
   return out;
 }
 
@@ -27,8 +26,7 @@ function naiveCoverage([B, H, W, C]: number[], p: number, s: number): Float32Arr
     for (let r = 0; r < rows; r++)
       for (let c = 0; c < cols; c++)
         for (let i = 0; i < p; i++)
-          for (let j = 0; j < p; j++)
-            for (let ch = 0; ch < C; ch++) out[((b * H + r * s + i) * W + c * s + j) * C + ch] += 1;
+          for (let j = 0; j < p; j++) for (let ch = 0; ch < C; ch++) out[((b * H + r * s + i) * W + c * s + j) * C + ch] += 1;
   return out;
 }
 

@@ -30,8 +30,7 @@ describe('patchSequence / sequenceTargets (wasm)', () => {
     expect(seq.patches.shape).toEqual([batch, 49, size, size, 3]);
     const patches = seq.patches.arraySync();
     for (let b = 0; b < batch; b++)
-      for (let t = 0; t < 49; t++)
-        expectClose(patches[b][t].flat(2), expectedPatch(b, Math.floor(t / 7), t % 7, size, stride), 0);
+      for (let t = 0; t < 49; t++) expectClose(patches[b][t].flat(2), expectedPatch(b, Math.floor(t / 7), t % 7, size, stride), 0);
     expect(seq.targets).toHaveLength(K);
     seq.targets.forEach((target, i) => {
       const k = i + 1;
@@ -59,7 +58,11 @@ describe('patchSequence / sequenceTargets (wasm)', () => {
     expect(context.shape).toEqual([2, 8, 1]);
     const ctx = [0, 1, 2, 3, 4, 5, 6, 7];
     expectClose(context.dataSync(), [...ctx, ...ctx], 0);
-    expectClose(target.dataSync(), [...ctx, ...ctx].map((v) => v + 12), 0);
+    expectClose(
+      target.dataSync(),
+      [...ctx, ...ctx].map((v) => v + 12),
+      0,
+    );
     tf.dispose([codes, context, target]);
   });
 
@@ -74,13 +77,19 @@ describe('patchSequence / sequenceTargets (wasm)', () => {
   it('rejects bad offsets, one-row grids and bad sequences with typed errors', () => {
     const x = tf.zeros([1, 8, 8, 1]) as tf.Tensor4D;
     expect(() => patchSequence(x, { size: 4, offsets: 2 })).toThrow(ConfigError);
-    expect(() => patchSequence(x, { size: 4, offsets: 2 })).toThrow(/patchSequence: option 'offsets' must be an integer in \[1, 1\]; got 2/);
+    expect(() => patchSequence(x, { size: 4, offsets: 2 })).toThrow(
+      /patchSequence: option 'offsets' must be an integer in \[1, 1\]; got 2/,
+    );
     expect(() => patchSequence(x, { size: 8, offsets: 1 })).toThrow(ShapeError);
     expect(() => patchSequence(x, { size: 9, offsets: 1 })).toThrow(/patchSequence: option 'size' \(9\)/);
     const codes = tf.zeros([2, 10, 3]);
-    expect(() => sequenceTargets(codes, { cols: 3, offset: 1 })).toThrow(/sequenceTargets: the length 10 .* multiple of option 'cols' \(3\)/);
+    expect(() => sequenceTargets(codes, { cols: 3, offset: 1 })).toThrow(
+      /sequenceTargets: the length 10 .* multiple of option 'cols' \(3\)/,
+    );
     expect(() => sequenceTargets(codes, { cols: 5, offset: 2 })).toThrow(ConfigError);
-    expect(() => sequenceTargets(tf.zeros([3]), { cols: 1, offset: 1 })).toThrow(/sequenceTargets: argument 'sequence' must have rank >= 2/);
+    expect(() => sequenceTargets(tf.zeros([3]), { cols: 1, offset: 1 })).toThrow(
+      /sequenceTargets: argument 'sequence' must have rank >= 2/,
+    );
     tf.dispose([x, codes]);
   });
 

@@ -91,10 +91,7 @@ export interface SequenceTargetsOptions {
  * @example
  * const { context, target } = sequenceTargets(codes, { cols: 7, offset: 2 }); // [B,49,D] → two [B,35,D]
  */
-export function sequenceTargets(
-  sequence: tf.Tensor,
-  options: SequenceTargetsOptions,
-): { context: tf.Tensor; target: tf.Tensor } {
+export function sequenceTargets(sequence: tf.Tensor, options: SequenceTargetsOptions): { context: tf.Tensor; target: tf.Tensor } {
   if (sequence == null || typeof sequence.rank !== 'number' || sequence.rank < 2) {
     throw new ShapeError(
       `sequenceTargets: argument 'sequence' must have rank >= 2 [batch, positions, ...]; ` +

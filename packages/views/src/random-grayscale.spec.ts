@@ -25,8 +25,7 @@ describe('randomGrayscale (wasm)', () => {
 
   it('the same seed picks the same images, another seed others; each image is all-gray or untouched', () => {
     const x = testImages([32, 2, 2, 3]);
-    const grayOnes = (y: tf.Tensor4D) =>
-      y.arraySync().map((img) => img.flat().every(([r, g, b]) => r === g && g === b));
+    const grayOnes = (y: tf.Tensor4D) => y.arraySync().map((img) => img.flat().every(([r, g, b]) => r === g && g === b));
     const a = grayOnes(tf.tidy(() => randomGrayscale(x, { rng: 4, p: 0.5 })));
     const b = grayOnes(tf.tidy(() => randomGrayscale(x, { rng: 4, p: 0.5 })));
     const c = grayOnes(tf.tidy(() => randomGrayscale(x, { rng: 5, p: 0.5 })));

@@ -77,7 +77,16 @@ export function randomResizedCrop(images: tf.Tensor4D, options: RandomResizedCro
     // extrapolation value, and float rounding puts a box's far edge at, e.g.,
     // 31.000002 on a 32-pixel side. One repeated row and column past the edge
     // make those samples read the edge pixel itself, exactly.
-    const padded = tf.mirrorPad(images, [[0, 0], [0, 1], [0, 1], [0, 0]], 'symmetric');
+    const padded = tf.mirrorPad(
+      images,
+      [
+        [0, 0],
+        [0, 1],
+        [0, 1],
+        [0, 0],
+      ],
+      'symmetric',
+    );
     return tf.image.cropAndResize(
       padded,
       tf.tensor2d(boxes, [batch, 4]),

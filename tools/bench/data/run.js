@@ -85,14 +85,18 @@ async function benchFolder(tmp) {
   const items = Array.from({ length: imageCount }, (_, n) => n);
   for (const k of ds.classes) fs.mkdirSync(path.join(root, k.replace(' ', '-')), { recursive: true });
   let next = 0;
-  await Promise.all(Array.from({ length: 4 }, async () => {
-    while (next < items.length) {
-      const n = next++;
-      const raw = Buffer.from(ds.images.subarray(n * 3072, (n + 1) * 3072));
-      const file = path.join(root, ds.classes[ds.labels[n]].replace(' ', '-'), `${String(n).padStart(5, '0')}.png`);
-      await sharp(raw, { raw: { width: 32, height: 32, channels: 3 } }).png().toFile(file);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: 4 }, async () => {
+      while (next < items.length) {
+        const n = next++;
+        const raw = Buffer.from(ds.images.subarray(n * 3072, (n + 1) * 3072));
+        const file = path.join(root, ds.classes[ds.labels[n]].replace(' ', '-'), `${String(n).padStart(5, '0')}.png`);
+        await sharp(raw, { raw: { width: 32, height: 32, channels: 3 } })
+          .png()
+          .toFile(file);
+      }
+    }),
+  );
   console.log(`generated ${imageCount} PNGs in ${((now() - t0) / 1000).toFixed(1)} s`);
   await data.loadImageFolder(root, { size: 32, channels: 3 }); // warm-up: JIT, page cache
   const rows = [];
@@ -124,8 +128,14 @@ async function benchStream(backend) {
   // Repeat the 8,000 digits to 60,000 so gathers hop around a Fashion-MNIST-sized array.
   const count = 60000;
   const images = new Uint8Array(count * 784);
-  for (let n = 0; n < count; n++) images.set(train.images.subarray((n % train.count) * 784, (n % train.count + 1) * 784), n * 784);
-  const ds = data.createDataset({ ...train, name: 'bench', images, labels: Int32Array.from({ length: count }, (_, n) => train.labels[n % train.count]), count });
+  for (let n = 0; n < count; n++) images.set(train.images.subarray((n % train.count) * 784, ((n % train.count) + 1) * 784), n * 784);
+  const ds = data.createDataset({
+    ...train,
+    name: 'bench',
+    images,
+    labels: Int32Array.from({ length: count }, (_, n) => train.labels[n % train.count]),
+    count,
+  });
   const run = async (n, seed) => {
     let i = 0;
     for await (const b of data.batchStream(ds, { batchSize: 64, seed, epochs: Infinity })) {
@@ -161,7 +171,17 @@ async function benchStream(backend) {
     const loads = await benchLoads(tmp);
     const folder = await benchFolder(tmp);
     const streams = [await benchStream('cpu'), await benchStream('wasm')];
-    const out = { date: new Date().toISOString(), loadAvg: os.loadavg()[0], node: process.version, cpus: os.cpus().length, cpu: os.cpus()[0].model, loads, folder, streams, dimStepMs: DIM_STEP_MS };
+    const out = {
+      date: new Date().toISOString(),
+      loadAvg: os.loadavg()[0],
+      node: process.version,
+      cpus: os.cpus().length,
+      cpu: os.cpus()[0].model,
+      loads,
+      folder,
+      streams,
+      dimStepMs: DIM_STEP_MS,
+    };
     fs.mkdirSync(path.join(__dirname, 'out'), { recursive: true });
     fs.writeFileSync(path.join(__dirname, 'out', 'data.json'), JSON.stringify(out, null, 2));
     const md = render(out);
@@ -203,7 +223,9 @@ function render(o) {
     '',
     '| backend | ms per step | blocked ms per step | share of a ' + o.dimStepMs + ' ms DIM step | budget |',
     '|---|---|---|---|---|',
-    ...o.streams.map((s) => `| ${s.backend} | ${f(s.perStep, 3)} | ${f(s.blockedPerStep, 3)} | ${f((100 * s.perStep) / o.dimStepMs, 2)}% | < 5% |`),
+    ...o.streams.map(
+      (s) => `| ${s.backend} | ${f(s.perStep, 3)} | ${f(s.blockedPerStep, 3)} | ${f((100 * s.perStep) / o.dimStepMs, 2)}% | < 5% |`,
+    ),
     '',
   ];
   return lines.join('\n');

@@ -11,7 +11,12 @@ function dcganEncoder(height, width, channels, seed = 1) {
     layers.push(
       tf.layers.conv2d({
         ...(i === 0 ? { inputShape: [height, width, channels] } : {}),
-        filters, kernelSize: 4, strides: 2, padding: 'same', activation: 'relu', kernelInitializer: init(),
+        filters,
+        kernelSize: 4,
+        strides: 2,
+        padding: 'same',
+        activation: 'relu',
+        kernelInitializer: init(),
       }),
     ),
   );

@@ -42,7 +42,10 @@ const SHAPES = [
     const b = tf.randomNormal(tb ? [1, n, k] : [1, k, n]);
     const flop = 2 * m * n * k;
     const row = { label, m, n, k, transposeA: ta, transposeB: tb };
-    for (const [name, fma] of [['fma', true], ['plain', false]]) {
+    for (const [name, fma] of [
+      ['fma', true],
+      ['plain', false],
+    ]) {
       await initEngine({ backend: 'wasm', log: null, relaxedSimd: fma });
       row[name] = time(() => run(tf.getKernel('BatchMatMul', 'wasm'), a, b, ta, tb));
     }
@@ -56,7 +59,10 @@ const SHAPES = [
   const table = [
     '| product | infomax, FMA: ms (GFLOP/s) | infomax, plain SIMD: ms (GFLOP/s) | stock XNNPACK: ms (GFLOP/s) | XNNPACK ÷ infomax FMA |',
     '|---|---|---|---|---|',
-    ...rows.map((r) => `| ${r.label} | ${f1(r.fma)} (${f1(r.gflops.fma)}) | ${f1(r.plain)} (${f1(r.gflops.plain)}) | ${f1(r.xnnpack)} (${f1(r.gflops.xnnpack)}) | ${(r.xnnpack / r.fma).toFixed(1)}× |`),
+    ...rows.map(
+      (r) =>
+        `| ${r.label} | ${f1(r.fma)} (${f1(r.gflops.fma)}) | ${f1(r.plain)} (${f1(r.gflops.plain)}) | ${f1(r.xnnpack)} (${f1(r.gflops.xnnpack)}) | ${(r.xnnpack / r.fma).toFixed(1)}× |`,
+    ),
   ];
   console.log(table.join('\n'));
   const meta = { date: new Date().toISOString(), cpu: os.cpus()[0]?.model, node: process.version, reps };

@@ -64,11 +64,20 @@ async function main() {
       const ops = timeUpdate(() => createOptimizer(spec));
       const tfjs = stock ? timeUpdate(stock) : null;
       registerEngineKernels(backend);
-      rows.push({ backend, optimizer: label, weights: fused.weights, fusedMs: fused.ms, opsMs: ops.ms, tfjsMs: tfjs?.ms ?? null,
-        leaked: fused.leaked + ops.leaked + (tfjs?.leaked ?? 0) });
+      rows.push({
+        backend,
+        optimizer: label,
+        weights: fused.weights,
+        fusedMs: fused.ms,
+        opsMs: ops.ms,
+        tfjsMs: tfjs?.ms ?? null,
+        leaked: fused.leaked + ops.leaked + (tfjs?.leaked ?? 0),
+      });
       const r = rows[rows.length - 1];
-      console.log(`${backend.padEnd(5)} ${label.padEnd(24)} fused ${r.fusedMs.toFixed(1).padStart(7)} ms  tfjs ops ${r.opsMs.toFixed(1).padStart(7)} ms` +
-        `  tfjs optimizer ${r.tfjsMs === null ? '      –' : `${r.tfjsMs.toFixed(1).padStart(7)} ms`}  (${(r.opsMs / r.fusedMs).toFixed(1)}×)`);
+      console.log(
+        `${backend.padEnd(5)} ${label.padEnd(24)} fused ${r.fusedMs.toFixed(1).padStart(7)} ms  tfjs ops ${r.opsMs.toFixed(1).padStart(7)} ms` +
+          `  tfjs optimizer ${r.tfjsMs === null ? '      –' : `${r.tfjsMs.toFixed(1).padStart(7)} ms`}  (${(r.opsMs / r.fusedMs).toFixed(1)}×)`,
+      );
     }
   }
   const meta = { date: new Date().toISOString(), node: process.version, cpu: os.cpus()[0]?.model, seconds };
@@ -85,7 +94,10 @@ async function main() {
     '',
     '| backend | optimizer | fused (ms) | tfjs ops (ms) | tfjs optimizer (ms) | speed-up over tfjs ops |',
     '|---|---|---:|---:|---:|---:|',
-    ...rows.map((r) => `| ${r.backend} | ${r.optimizer} | ${fmt(r.fusedMs)} | ${fmt(r.opsMs)} | ${fmt(r.tfjsMs)} | ${(r.opsMs / r.fusedMs).toFixed(1)}× |`),
+    ...rows.map(
+      (r) =>
+        `| ${r.backend} | ${r.optimizer} | ${fmt(r.fusedMs)} | ${fmt(r.opsMs)} | ${fmt(r.tfjsMs)} | ${(r.opsMs / r.fusedMs).toFixed(1)}× |`,
+    ),
     '',
     `Tensors left behind by all ${rows.length * 3} timed loops: ${rows.reduce((s, r) => s + r.leaked, 0)}.`,
     '',

@@ -19,7 +19,10 @@ const flag = (name, dflt) => {
 const seconds = Number(flag('seconds', 4));
 const soakSteps = Number(flag('soak', 0));
 const shapes = [
-  [28, 28, 1, 64], [28, 28, 1, 128], [32, 32, 3, 64], [32, 32, 3, 128],
+  [28, 28, 1, 64],
+  [28, 28, 1, 128],
+  [32, 32, 3, 64],
+  [32, 32, 3, 128],
 ];
 
 function timeSteps(h, w, c, batch, minSeconds, warmup = 2, minSteps = 3) {
@@ -61,7 +64,8 @@ async function timeParallel(h, w, c, batch, workers, minSeconds) {
 function torchRun(h, w, c, batch, threads) {
   try {
     const out = execFileSync('/usr/bin/python3', [path.join(__dirname, 'torch_step.py'), h, w, c, batch, threads, seconds].map(String), {
-      encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: String(threads) },
+      encoding: 'utf8',
+      env: { ...process.env, OMP_NUM_THREADS: String(threads) },
     });
     const r = JSON.parse(out.trim().split('\n').pop());
     return { steps: r.steps, seconds: r.seconds, imgPerS: r.img_per_s, torch: r.torch };
@@ -72,9 +76,16 @@ function torchRun(h, w, c, batch, threads) {
 
 (async () => {
   const rows = [];
-  const torchOk = !flag('no-torch', false) && (() => {
-    try { execFileSync('/usr/bin/python3', ['-c', 'import torch'], { stdio: 'ignore' }); return true; } catch { return false; }
-  })();
+  const torchOk =
+    !flag('no-torch', false) &&
+    (() => {
+      try {
+        execFileSync('/usr/bin/python3', ['-c', 'import torch'], { stdio: 'ignore' });
+        return true;
+      } catch {
+        return false;
+      }
+    })();
   await initEngine({ backend: 'wasm', log: null });
   for (const [h, w, c, b] of shapes) {
     const shape = `${h}×${w}×${c}, batch ${b}`;
@@ -111,7 +122,13 @@ function torchRun(h, w, c, batch, threads) {
     const r0 = process.memoryUsage().rss;
     for (let i = 0; i < soakSteps; i++) step(x);
     global.gc?.();
-    soak = { steps: soakSteps, tensorsBefore: t0, tensorsAfter: tf.memory().numTensors, rssBeforeMB: r0 / 2 ** 20, rssAfterMB: process.memoryUsage().rss / 2 ** 20 };
+    soak = {
+      steps: soakSteps,
+      tensorsBefore: t0,
+      tensorsAfter: tf.memory().numTensors,
+      rssBeforeMB: r0 / 2 ** 20,
+      rssAfterMB: process.memoryUsage().rss / 2 ** 20,
+    };
     tf.dispose([x, model]);
     opt.dispose();
   }
@@ -122,13 +139,19 @@ function torchRun(h, w, c, batch, threads) {
   for (const r of rows) {
     const p1 = ref(r.shape, 1);
     const p2 = ref(r.shape, 2);
-    table.push(`| ${r.shape} | ${r.backend} | ${r.threads} | ${fmt(r.imgPerS)} | ${p1 ? fmt(r.imgPerS / p1.imgPerS, 2) : '—'} | ${p2 ? fmt(r.imgPerS / p2.imgPerS, 2) : '—'} |`);
+    table.push(
+      `| ${r.shape} | ${r.backend} | ${r.threads} | ${fmt(r.imgPerS)} | ${p1 ? fmt(r.imgPerS / p1.imgPerS, 2) : '—'} | ${p2 ? fmt(r.imgPerS / p2.imgPerS, 2) : '—'} |`,
+    );
   }
   const stock = rows.find((r) => r.backend === 'stock tfjs cpu');
   const wasm64 = rows.find((r) => r.shape === '28×28×1, batch 64' && r.backend.startsWith('wasm'));
   const lines = [...table, ''];
-  if (stock && wasm64) lines.push(`wasm + infomax kernels vs stock tfjs cpu (28×28×1, batch 64): ${fmt(wasm64.imgPerS / stock.imgPerS, 0)}×`);
-  if (soak) lines.push(`soak: ${soak.steps} steps (28×28×1, batch 64, wasm): tensors ${soak.tensorsBefore} → ${soak.tensorsAfter}; RSS ${fmt(soak.rssBeforeMB)} → ${fmt(soak.rssAfterMB)} MB (+${fmt(soak.rssAfterMB - soak.rssBeforeMB)} MB)`);
+  if (stock && wasm64)
+    lines.push(`wasm + infomax kernels vs stock tfjs cpu (28×28×1, batch 64): ${fmt(wasm64.imgPerS / stock.imgPerS, 0)}×`);
+  if (soak)
+    lines.push(
+      `soak: ${soak.steps} steps (28×28×1, batch 64, wasm): tensors ${soak.tensorsBefore} → ${soak.tensorsAfter}; RSS ${fmt(soak.rssBeforeMB)} → ${fmt(soak.rssAfterMB)} MB (+${fmt(soak.rssAfterMB - soak.rssBeforeMB)} MB)`,
+    );
   console.log(lines.join('\n'));
 
   const outDir = path.join(__dirname, 'out');

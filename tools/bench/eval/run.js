@@ -63,14 +63,41 @@ async function main() {
       classes: 10,
     };
     const probe = await linearProbe({ ...common, epochs });
-    rows.push({ set: s.id, label: s.label, kind: 'probe', method: `softmax regression, Adam, ${epochs} epochs`, impl: `infomax (${info.backend})`, seconds: probe.seconds, accuracy: probe.testAccuracy });
+    rows.push({
+      set: s.id,
+      label: s.label,
+      kind: 'probe',
+      method: `softmax regression, Adam, ${epochs} epochs`,
+      impl: `infomax (${info.backend})`,
+      seconds: probe.seconds,
+      accuracy: probe.testAccuracy,
+    });
     const t0 = performance.now();
     const k = await knn(common);
-    rows.push({ set: s.id, label: s.label, kind: 'knn', method: 'kNN k=20 cosine', impl: `infomax (${info.backend})`, seconds: (performance.now() - t0) / 1000, accuracy: k.testAccuracy });
+    rows.push({
+      set: s.id,
+      label: s.label,
+      kind: 'knn',
+      method: 'kNN k=20 cosine',
+      impl: `infomax (${info.backend})`,
+      seconds: (performance.now() - t0) / 1000,
+      accuracy: k.testAccuracy,
+    });
     const t1 = performance.now();
     const pca = await pca2d(s.test, s.dim, test.count);
-    rows.push({ set: s.id, label: s.label, kind: 'pca', method: `pca2d of the ${test.count} test rows`, impl: `infomax (${info.backend})`, seconds: (performance.now() - t1) / 1000, accuracy: null, explained: pca.explained });
-    console.error(`${s.label}: probe ${(100 * probe.testAccuracy).toFixed(2)}% in ${probe.seconds.toFixed(1)} s, kNN ${(100 * k.testAccuracy).toFixed(2)}%`);
+    rows.push({
+      set: s.id,
+      label: s.label,
+      kind: 'pca',
+      method: `pca2d of the ${test.count} test rows`,
+      impl: `infomax (${info.backend})`,
+      seconds: (performance.now() - t1) / 1000,
+      accuracy: null,
+      explained: pca.explained,
+    });
+    console.error(
+      `${s.label}: probe ${(100 * probe.testAccuracy).toFixed(2)}% in ${probe.seconds.toFixed(1)} s, kNN ${(100 * k.testAccuracy).toFixed(2)}%`,
+    );
     fs.writeFileSync(path.join(OUT, `${s.id}-train.f32`), Buffer.from(s.train.buffer));
     fs.writeFileSync(path.join(OUT, `${s.id}-test.f32`), Buffer.from(s.test.buffer));
   }
@@ -93,7 +120,8 @@ async function main() {
   console.log(`| features | method | implementation | seconds | × infomax time | test accuracy (PCA: explained) |`);
   console.log(`|---|---|---|---|---|---|`);
   // Grouped by feature set, then probe before kNN; infomax first within a group.
-  const order = (r) => sets.findIndex((s) => s.id === r.set) * 10 + (r.kind === 'knn' ? 3 : r.kind === 'pca' ? 6 : 0) + (r.impl.startsWith('infomax') ? 0 : 1);
+  const order = (r) =>
+    sets.findIndex((s) => s.id === r.set) * 10 + (r.kind === 'knn' ? 3 : r.kind === 'pca' ? 6 : 0) + (r.impl.startsWith('infomax') ? 0 : 1);
   rows.sort((a, b) => order(a) - order(b));
   for (const r of rows) {
     const base = rows.find((b) => b.set === r.set && b.kind === r.kind);
@@ -102,7 +130,10 @@ async function main() {
     console.log(`| ${r.label} | ${r.method} | ${r.impl} | ${r.seconds.toFixed(2)} | ${ratio} | ${score} |`);
   }
   console.log(`\n${note}`);
-  fs.writeFileSync(path.join(OUT, 'results.json'), JSON.stringify({ backend: info.backend, epochs, rows, note, date: new Date().toISOString() }, null, 2));
+  fs.writeFileSync(
+    path.join(OUT, 'results.json'),
+    JSON.stringify({ backend: info.backend, epochs, rows, note, date: new Date().toISOString() }, null, 2),
+  );
 }
 
 main().catch((err) => {

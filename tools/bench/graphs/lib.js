@@ -16,7 +16,8 @@ function findTuDatasets() {
   for (let dir = process.cwd(); ; dir = path.dirname(dir)) {
     const candidate = path.join(dir, 'shared', 'datasets', 'tu');
     if (fs.existsSync(candidate)) return candidate;
-    if (path.dirname(dir) === dir) throw new Error('no shared/datasets/tu above the working folder: pass --data <dir> or set INFOMAX_TU_DIR');
+    if (path.dirname(dir) === dir)
+      throw new Error('no shared/datasets/tu above the working folder: pass --data <dir> or set INFOMAX_TU_DIR');
   }
 }
 
@@ -69,8 +70,22 @@ async function trainInfograph(dataset, o) {
 
 /** The trainer's cross-validated probe with the bench's options: `{ mean, foldSd, folds }`. */
 async function crossValidate(features, dim, labels, classes, o) {
-  const cv = await crossValidatedProbe({ features, dim, labels, classes, folds: o.folds, innerFolds: o.innerFolds, probeEpochs: o.probeEpochs, weightDecays: o.weightDecays, seed: o.seed });
-  return { mean: cv.accuracy, foldSd: cv.foldSd, folds: cv.folds.map(({ testAccuracy, validationAccuracy, weightDecay }) => ({ testAccuracy, validationAccuracy, weightDecay })) };
+  const cv = await crossValidatedProbe({
+    features,
+    dim,
+    labels,
+    classes,
+    folds: o.folds,
+    innerFolds: o.innerFolds,
+    probeEpochs: o.probeEpochs,
+    weightDecays: o.weightDecays,
+    seed: o.seed,
+  });
+  return {
+    mean: cv.accuracy,
+    foldSd: cv.foldSd,
+    folds: cv.folds.map(({ testAccuracy, validationAccuracy, weightDecay }) => ({ testAccuracy, validationAccuracy, weightDecay })),
+  };
 }
 
 /**

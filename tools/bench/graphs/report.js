@@ -19,11 +19,18 @@ function merge(files) {
   const byName = new Map();
   for (const r of files) {
     const seen = byName.get(r.dataset);
-    byName.set(r.dataset, seen ? { ...seen, seeds: [...seen.seeds, ...r.seeds], load: [...seen.load, ...r.load], date: r.date > seen.date ? r.date : seen.date } : { ...r });
+    byName.set(
+      r.dataset,
+      seen
+        ? { ...seen, seeds: [...seen.seeds, ...r.seeds], load: [...seen.load, ...r.load], date: r.date > seen.date ? r.date : seen.date }
+        : { ...r },
+    );
   }
   return [...byName.values()].map((r) => {
     r.seeds.sort((a, b) => a.seed - b.seed);
-    const summary = Object.fromEntries(KEYS.filter((k) => r.seeds.every((s) => s.scores[k])).map((k) => [k, meanSd(r.seeds.map((s) => 100 * s.scores[k].mean))]));
+    const summary = Object.fromEntries(
+      KEYS.filter((k) => r.seeds.every((s) => s.scores[k])).map((k) => [k, meanSd(r.seeds.map((s) => 100 * s.scores[k].mean))]),
+    );
     return { ...r, summary, trainMinutes: meanSd(r.seeds.map((s) => s.trainSeconds / 60)) };
   });
 }
@@ -35,8 +42,10 @@ function table(results) {
   ];
   for (const r of results) {
     const s = r.summary;
-    lines.push(`| ${r.dataset} | ${r.graphs} | ${r.seeds.length} | ${f(s.infograph)} | ${f(s.validation)} | ${f(s.random)} | ${f(s.histogram)} | ${f(s.bestOnTest)} | ` +
-      `${PAPER[r.dataset] ?? '—'} | ${r.trainMinutes.mean.toFixed(1)} |`);
+    lines.push(
+      `| ${r.dataset} | ${r.graphs} | ${r.seeds.length} | ${f(s.infograph)} | ${f(s.validation)} | ${f(s.random)} | ${f(s.histogram)} | ${f(s.bestOnTest)} | ` +
+        `${PAPER[r.dataset] ?? '—'} | ${r.trainMinutes.mean.toFixed(1)} |`,
+    );
   }
   return lines.join('\n');
 }
@@ -53,9 +62,12 @@ function verdicts(results) {
       const gap = honest.mean - paper;
       const margin = honest.mean - s.random.mean;
       const spread = Math.max(honest.sd, s.random.sd);
-      const above = margin > 0 ? `above it${margin < spread ? `, by less than the seeds' spread, ${spread.toFixed(2)}` : ''}` : 'not above it';
-      return `- ${r.dataset}: ${name} ${honest.mean.toFixed(2)}, ${gap >= 0 ? '+' : ''}${gap.toFixed(2)} against the paper ` +
-        `(${Math.abs(gap) <= 2 ? 'within' : 'not within'} 2 points), ${margin >= 0 ? '+' : ''}${margin.toFixed(2)} against the random-init GIN (${above}).`;
+      const above =
+        margin > 0 ? `above it${margin < spread ? `, by less than the seeds' spread, ${spread.toFixed(2)}` : ''}` : 'not above it';
+      return (
+        `- ${r.dataset}: ${name} ${honest.mean.toFixed(2)}, ${gap >= 0 ? '+' : ''}${gap.toFixed(2)} against the paper ` +
+        `(${Math.abs(gap) <= 2 ? 'within' : 'not within'} 2 points), ${margin >= 0 ? '+' : ''}${margin.toFixed(2)} against the random-init GIN (${above}).`
+      );
     })
     .join('\n');
 }
@@ -69,8 +81,10 @@ function perSeed(results) {
     for (const s of r.seeds) {
       const p = (k) => (s.scores[k] ? `${(100 * s.scores[k].mean).toFixed(2)} ± ${(100 * s.scores[k].foldSd).toFixed(1)}` : '—');
       const loss = `${s.curve[0].loss.toFixed(2)} → ${s.curve.at(-1).loss.toFixed(2)}`;
-      lines.push(`| ${r.dataset} | ${s.seed} | ${p('infograph')} | ${p('validation')} | ${s.scores.validation ? s.scores.validation.epochs.join(' ') : '—'} | ` +
-        `${p('bestOnTest')} | ${s.scores.bestOnTest ? s.scores.bestOnTest.epoch : '—'} | ${p('random')} | ${p('histogram')} | ${loss} | ${s.steps} | ${(s.trainSeconds / 60).toFixed(2)} |`);
+      lines.push(
+        `| ${r.dataset} | ${s.seed} | ${p('infograph')} | ${p('validation')} | ${s.scores.validation ? s.scores.validation.epochs.join(' ') : '—'} | ` +
+          `${p('bestOnTest')} | ${s.scores.bestOnTest ? s.scores.bestOnTest.epoch : '—'} | ${p('random')} | ${p('histogram')} | ${loss} | ${s.steps} | ${(s.trainSeconds / 60).toFixed(2)} |`,
+      );
     }
   }
   return lines.join('\n');
@@ -83,14 +97,19 @@ function commands(results) {
   const groups = new Map();
   for (const r of results) {
     const o = { ...r.options, seeds: r.seeds.length };
-    const flags = Object.keys(DEFAULTS).filter((k) => o[k] !== undefined && o[k] !== DEFAULTS[k]).map((k) => ` --${FLAGS[k]} ${o[k]}`).join('');
+    const flags = Object.keys(DEFAULTS)
+      .filter((k) => o[k] !== undefined && o[k] !== DEFAULTS[k])
+      .map((k) => ` --${FLAGS[k]} ${o[k]}`)
+      .join('');
     const key = `${flags}${hasEpochs(r) ? '' : '|earlier'}`;
     groups.set(key, [...(groups.get(key) ?? []), r.dataset]);
   }
-  return [...groups].map(([key, names]) => {
-    const [flags, earlier] = key.split('|');
-    return `\`node tools/bench/graphs/run.js --datasets ${names.join(',')}${flags}\`${earlier ? ' (an earlier version of the bench: the last epoch only)' : ''}`;
-  }).join(' and ');
+  return [...groups]
+    .map(([key, names]) => {
+      const [flags, earlier] = key.split('|');
+      return `\`node tools/bench/graphs/run.js --datasets ${names.join(',')}${flags}\`${earlier ? ' (an earlier version of the bench: the last epoch only)' : ''}`;
+    })
+    .join(' and ');
 }
 
 /** A sentence per dataset run with other probe settings than the first's. */
@@ -108,7 +127,10 @@ function exceptions(results, o) {
 function svcSection(out) {
   const dir = path.join(out, 'svc');
   if (!fs.existsSync(dir)) return '';
-  const rows = fs.readdirSync(dir).filter((n) => n.endsWith('.json')).map((n) => JSON.parse(fs.readFileSync(path.join(dir, n), 'utf8')))
+  const rows = fs
+    .readdirSync(dir)
+    .filter((n) => n.endsWith('.json'))
+    .map((n) => JSON.parse(fs.readFileSync(path.join(dir, n), 'utf8')))
     .sort((a, b) => ORDER.indexOf(a.dataset) - ORDER.indexOf(b.dataset));
   if (rows.length === 0) return '';
   return `

@@ -28,7 +28,15 @@ function arg(name, fallback) {
 }
 
 const OUT = path.join(__dirname, 'out');
-const FILES = { MUTAG: 'MUTAG', PTC_MR: 'PTC_MR', NCI1: 'NCI1', NCI109: 'NCI109', PROTEINS: 'PROTEINS_full', 'IMDB-BINARY': 'IMDB-BINARY.zip', 'IMDB-MULTI': 'IMDB-MULTI.zip' };
+const FILES = {
+  MUTAG: 'MUTAG',
+  PTC_MR: 'PTC_MR',
+  NCI1: 'NCI1',
+  NCI109: 'NCI109',
+  PROTEINS: 'PROTEINS_full',
+  'IMDB-BINARY': 'IMDB-BINARY.zip',
+  'IMDB-MULTI': 'IMDB-MULTI.zip',
+};
 const options = {
   datasets: arg('datasets', 'MUTAG,PTC_MR,IMDB-BINARY,IMDB-MULTI,NCI1').split(','),
   seeds: Number(arg('seeds', 3)),
@@ -59,7 +67,8 @@ async function runDataset(name, backend) {
     const run = await trainInfograph(dataset, { ...options, seed });
     const cv = { ...options, seed };
     const byEpoch = new Map();
-    for (const [epoch, e] of run.embeddings) if (epoch > 0) byEpoch.set(epoch, await crossValidate(e.features, e.dim, dataset.labels, classes, cv));
+    for (const [epoch, e] of run.embeddings)
+      if (epoch > 0) byEpoch.set(epoch, await crossValidate(e.features, e.dim, dataset.labels, classes, cv));
     const chosen = chooseEpochs(byEpoch);
     const random = run.embeddings.get(0);
     const scores = {
@@ -96,7 +105,10 @@ async function runDataset(name, backend) {
     seeds,
   };
   // Seeds run later (--first-seed) go to their own file; the report merges a dataset's files.
-  fs.writeFileSync(path.join(OUT, `${name}${options.firstSeed ? `-from-seed-${options.firstSeed}` : ''}.json`), JSON.stringify(result, null, 1));
+  fs.writeFileSync(
+    path.join(OUT, `${name}${options.firstSeed ? `-from-seed-${options.firstSeed}` : ''}.json`),
+    JSON.stringify(result, null, 1),
+  );
   return result;
 }
 
@@ -105,7 +117,10 @@ function exportEmbeddings(name, seed, dataset, embeddings) {
   const dir = path.join(OUT, 'embeddings');
   fs.mkdirSync(dir, { recursive: true });
   const epochs = Object.fromEntries([...embeddings].map(([e, { features, dim }]) => [e, { dim, features: Array.from(features) }]));
-  fs.writeFileSync(path.join(dir, `${name}-seed-${seed}.json`), JSON.stringify({ dataset: name, seed, folds: options.folds, labels: Array.from(dataset.labels), epochs }));
+  fs.writeFileSync(
+    path.join(dir, `${name}-seed-${seed}.json`),
+    JSON.stringify({ dataset: name, seed, folds: options.folds, labels: Array.from(dataset.labels), epochs }),
+  );
 }
 
 async function main() {

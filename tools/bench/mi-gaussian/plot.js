@@ -39,7 +39,9 @@ function staircaseSvg({ runs, criticNames, estimatorNames, labels, stages, logB,
   ];
   criticNames.forEach((critic, r) => {
     const y0 = TOP + r * (PANEL_H + GAP_Y);
-    parts.push(`<text x="20" y="${y0 + PANEL_H / 2}" font-size="15" transform="rotate(-90 20 ${y0 + PANEL_H / 2})" text-anchor="middle">${esc(critic)} critic</text>`);
+    parts.push(
+      `<text x="20" y="${y0 + PANEL_H / 2}" font-size="15" transform="rotate(-90 20 ${y0 + PANEL_H / 2})" text-anchor="middle">${esc(critic)} critic</text>`,
+    );
     estimatorNames.forEach((estimator, c) => {
       const x0 = LEFT + c * (PANEL_W + GAP_X);
       const run = runs.find((q) => q.critic === critic && q.estimator === estimator);
@@ -52,7 +54,8 @@ function staircaseSvg({ runs, criticNames, estimatorNames, labels, stages, logB,
         parts.push(`<line x1="${x0}" x2="${x0 + PANEL_W}" y1="${sy(v)}" y2="${sy(v)}" stroke="#e4e4e4"/>`);
         if (c === 0) parts.push(`<text x="${x0 - 6}" y="${sy(v) + 4}" font-size="11" text-anchor="end">${v}</text>`);
       }
-      if (r === 0) parts.push(`<text x="${x0 + PANEL_W / 2}" y="${y0 - 8}" font-size="13" text-anchor="middle">${esc(labels[estimator])}</text>`);
+      if (r === 0)
+        parts.push(`<text x="${x0 + PANEL_W / 2}" y="${y0 - 8}" font-size="13" text-anchor="middle">${esc(labels[estimator])}</text>`);
       if (!run) {
         parts.push(`<text x="${x0 + PANEL_W / 2}" y="${y0 + PANEL_H / 2}" font-size="12" text-anchor="middle" fill="#999">not run</text>`);
         return;
@@ -60,11 +63,21 @@ function staircaseSvg({ runs, criticNames, estimatorNames, labels, stages, logB,
       const color = COLORS[c % COLORS.length];
       const line = (vals) => Array.from(vals, (v, i) => `${sx(i).toFixed(1)},${sy(v).toFixed(1)}`).join(' ');
       parts.push(`<polyline points="${line(run.estimates)}" fill="none" stroke="${color}" stroke-opacity="0.3" stroke-width="0.8"/>`);
-      parts.push(`<polyline points="${line(smooth(run.estimates, stepsPerStage, Math.max(5, stepsPerStage / 10)))}" fill="none" stroke="${color}" stroke-width="1.8"/>`);
-      const truth = stages.flatMap((mi, k) => [`${sx(k * stepsPerStage).toFixed(1)},${sy(mi)}`, `${sx(Math.min(total - 1, (k + 1) * stepsPerStage)).toFixed(1)},${sy(mi)}`]);
+      parts.push(
+        `<polyline points="${line(smooth(run.estimates, stepsPerStage, Math.max(5, stepsPerStage / 10)))}" fill="none" stroke="${color}" stroke-width="1.8"/>`,
+      );
+      const truth = stages.flatMap((mi, k) => [
+        `${sx(k * stepsPerStage).toFixed(1)},${sy(mi)}`,
+        `${sx(Math.min(total - 1, (k + 1) * stepsPerStage)).toFixed(1)},${sy(mi)}`,
+      ]);
       parts.push(`<polyline points="${truth.join(' ')}" fill="none" stroke="black" stroke-width="1.4"/>`);
-      parts.push(`<line x1="${x0}" x2="${x0 + PANEL_W}" y1="${sy(logB)}" y2="${sy(logB)}" stroke="#444" stroke-dasharray="5,4" stroke-width="1"/>`);
-      if (r === criticNames.length - 1) parts.push(`<text x="${x0 + PANEL_W / 2}" y="${y0 + PANEL_H + 16}" font-size="11" text-anchor="middle">step (${stepsPerStage} per stage)</text>`);
+      parts.push(
+        `<line x1="${x0}" x2="${x0 + PANEL_W}" y1="${sy(logB)}" y2="${sy(logB)}" stroke="#444" stroke-dasharray="5,4" stroke-width="1"/>`,
+      );
+      if (r === criticNames.length - 1)
+        parts.push(
+          `<text x="${x0 + PANEL_W / 2}" y="${y0 + PANEL_H + 16}" font-size="11" text-anchor="middle">step (${stepsPerStage} per stage)</text>`,
+        );
     });
   });
   const ly = height - 14;

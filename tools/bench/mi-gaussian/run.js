@@ -93,18 +93,26 @@ async function main() {
   const criticNames = flag('critics', Object.keys(CRITICS).join(',')).split(',');
   const estimatorNames = flag('estimators', Object.keys(ESTIMATORS).join(',')).split(',');
   for (const c of criticNames) if (!CRITICS[c]) throw new Error(`--critics: unknown critic '${c}' (have ${Object.keys(CRITICS)})`);
-  for (const e of estimatorNames) if (!ESTIMATORS[e]) throw new Error(`--estimators: unknown estimator '${e}' (have ${Object.keys(ESTIMATORS)})`);
-  for (const [name, v] of [['steps', steps], ['concat-steps', concatSteps]]) {
+  for (const e of estimatorNames)
+    if (!ESTIMATORS[e]) throw new Error(`--estimators: unknown estimator '${e}' (have ${Object.keys(ESTIMATORS)})`);
+  for (const [name, v] of [
+    ['steps', steps],
+    ['concat-steps', concatSteps],
+  ]) {
     if (!(Number.isInteger(v) && v >= 2)) throw new Error(`--${name} must be an integer ≥ 2, got ${flag(name)}`);
   }
   if (!stages.every((mi) => mi > 0)) throw new Error(`--stages must be positive MI values in nats, got ${flag('stages')}`);
 
   const command = `node tools/bench/mi-gaussian/run.js ${args.join(' ')}`.trim();
   const stepsText = criticNames.map((c) => `${c} ${stepsOf(c)}`).join(', ');
-  console.log(`${command}\n${criticNames.length * estimatorNames.length} runs × ${stages.length} stages; steps per stage: ${stepsText}; ${jobs} job(s)`);
+  console.log(
+    `${command}\n${criticNames.length * estimatorNames.length} runs × ${stages.length} stages; steps per stage: ${stepsText}; ${jobs} job(s)`,
+  );
   const t0 = Date.now();
   // The slowest runs first, so that the last job to finish is a short one.
-  const tasks = [...criticNames].reverse().flatMap((critic) => estimatorNames.map((estimator) => ({ critic, estimator, steps: stepsOf(critic), seed, stages })));
+  const tasks = [...criticNames]
+    .reverse()
+    .flatMap((critic) => estimatorNames.map((estimator) => ({ critic, estimator, steps: stepsOf(critic), seed, stages })));
   const order = (r) => criticNames.indexOf(r.critic) * 100 + estimatorNames.indexOf(r.estimator);
   const runs = (await runAll(tasks, jobs)).sort((p, q) => order(p) - order(q));
   const wallMinutes = (Date.now() - t0) / 60000;
@@ -120,7 +128,10 @@ async function main() {
 
   fs.mkdirSync(OUT, { recursive: true });
   const csv = ['critic,estimator,step,stage,true_mi,estimate'];
-  for (const r of runs) r.estimates.forEach((v, i) => csv.push(`${r.critic},${r.estimator},${i},${Math.floor(i / r.steps)},${stages[Math.floor(i / r.steps)]},${v}`));
+  for (const r of runs)
+    r.estimates.forEach((v, i) =>
+      csv.push(`${r.critic},${r.estimator},${i},${Math.floor(i / r.steps)},${stages[Math.floor(i / r.steps)]},${v}`),
+    );
   fs.writeFileSync(path.join(OUT, 'estimates.csv'), csv.join('\n') + '\n');
   const labels = Object.fromEntries(Object.entries(ESTIMATORS).map(([k, v]) => [k, v.label]));
   const svg = staircaseSvg({
@@ -134,7 +145,21 @@ async function main() {
   });
   fs.writeFileSync(path.join(OUT, 'staircase.svg'), svg);
   await require('sharp')(Buffer.from(svg)).png().toFile(path.join(OUT, 'staircase.png'));
-  await report({ command, date: new Date().toISOString().slice(0, 10), seed, jobs, stepsText, criticNames, estimatorNames, stages, wallMinutes, summary }, false);
+  await report(
+    {
+      command,
+      date: new Date().toISOString().slice(0, 10),
+      seed,
+      jobs,
+      stepsText,
+      criticNames,
+      estimatorNames,
+      stages,
+      wallMinutes,
+      summary,
+    },
+    false,
+  );
 }
 
 /** Fills the fields an older out/summary.json lacks from its runs. */
@@ -159,7 +184,10 @@ async function report(saved, rendered) {
   await initEngine({ backend: 'wasm', log: null });
   const batches = Number(flag('oracle-batches', 200));
   saved.oracle = Object.fromEntries(
-    saved.estimatorNames.map((e) => [e, oracleEstimates(e, saved.stages, batches, saved.seed).map((v, k) => stats(Array.from(v), saved.stages[k]))]),
+    saved.estimatorNames.map((e) => [
+      e,
+      oracleEstimates(e, saved.stages, batches, saved.seed).map((v, k) => stats(Array.from(v), saved.stages[k])),
+    ]),
   );
   saved.oracleBatches = batches;
   const labels = Object.fromEntries(Object.entries(ESTIMATORS).map(([k, v]) => [k, v.label]));
@@ -181,7 +209,10 @@ async function report(saved, rendered) {
     // --also: a second run's summary.json (e.g. longer stages for the acceptance checks), appended.
     const alsoPath = flag('also', null);
     const also = alsoPath ? normalize(JSON.parse(fs.readFileSync(alsoPath, 'utf8'))) : null;
-    fs.writeFileSync(DOC, renderDoc({ ...saved, checks, labels, logB, rendered, also: also && { ...also, checks: acceptance(also.summary, logB) } }));
+    fs.writeFileSync(
+      DOC,
+      renderDoc({ ...saved, checks, labels, logB, rendered, also: also && { ...also, checks: acceptance(also.summary, logB) } }),
+    );
     console.log(`wrote ${DOC}`);
   }
 }
@@ -191,21 +222,47 @@ function acceptance(summary, logB) {
   const lines = [];
   for (const s of summary) {
     if (['nwj', 'dv', 'smile'].includes(s.estimator)) {
-      for (const [mi, tol] of [[2, 0.25], [4, 0.5]]) {
+      for (const [mi, tol] of [
+        [2, 0.25],
+        [4, 0.5],
+      ]) {
         const q = s.stages.find((x) => x.mi === mi);
         const ok = Math.abs(q.medianError) <= tol;
-        lines.push({ ok, text: `${ok ? 'PASS' : 'FAIL'} ${s.critic} ${s.estimator} at ${mi} nats: median ${fmt(q.median, 3)} (error ${fmt(q.medianError, 3)}, allowed ±${tol})` });
+        lines.push({
+          ok,
+          text: `${ok ? 'PASS' : 'FAIL'} ${s.critic} ${s.estimator} at ${mi} nats: median ${fmt(q.median, 3)} (error ${fmt(q.medianError, 3)}, allowed ±${tol})`,
+        });
       }
     }
     if (s.estimator === 'infoNce') {
       const ok = s.maxEstimate <= logB + 1e-6;
-      lines.push({ ok, text: `${ok ? 'PASS' : 'FAIL'} ${s.critic} infoNce: largest estimate over all steps ${fmt(s.maxEstimate, 3)} ≤ log 64 = ${fmt(logB, 3)}` });
+      lines.push({
+        ok,
+        text: `${ok ? 'PASS' : 'FAIL'} ${s.critic} infoNce: largest estimate over all steps ${fmt(s.maxEstimate, 3)} ≤ log 64 = ${fmt(logB, 3)}`,
+      });
     }
   }
   return lines;
 }
 
-function renderDoc({ command, date, stepsText, jobs, wallMinutes, summary, checks, criticNames, estimatorNames, labels, logB, stages, oracle, oracleBatches, rendered, also }) {
+function renderDoc({
+  command,
+  date,
+  stepsText,
+  jobs,
+  wallMinutes,
+  summary,
+  checks,
+  criticNames,
+  estimatorNames,
+  labels,
+  logB,
+  stages,
+  oracle,
+  oracleBatches,
+  rendered,
+  also,
+}) {
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   const stageList = stages.join(' → ');
   const out = [
@@ -220,7 +277,7 @@ function renderDoc({ command, date, stepsText, jobs, wallMinutes, summary, check
       'Every estimator trains its own critic from the same seed on the same batches. SMILE and JS rows train with the JSD objective and read SMILE (τ=5) or NWJ off the critic; I_α uses α=0.01 with a learned constant log-baseline.',
     '',
     `Statistics per stage over the **last half** of its steps (the first half is the critic catching up with the new MI): bias = mean − truth, variance of the per-batch estimates, MSE = bias² + variance, and the median's error. ` +
-      'Stages shorter than the paper\'s leave the critic under-trained: compare with the optimal-critic table, which shows what each bound gives at batch 64 when the critic is perfect.',
+      "Stages shorter than the paper's leave the critic under-trained: compare with the optimal-critic table, which shows what each bound gives at batch 64 when the critic is perfect.",
     '',
     '![staircase](../../tools/bench/mi-gaussian/staircase.png)',
     '',
@@ -244,7 +301,13 @@ function renderDoc({ command, date, stepsText, jobs, wallMinutes, summary, check
     out.push(`${header} median error at ${stages.slice(0, 2).join(', ')} |`, `${rule}---|`);
     for (const e of estimatorNames) {
       const s = summary.find((q) => q.critic === c && q.estimator === e);
-      if (s) out.push(`| ${labels[e]} | ${cells(s.stages)} | ${s.stages.slice(0, 2).map((q) => fmt(q.medianError)).join(', ')} |`);
+      if (s)
+        out.push(
+          `| ${labels[e]} | ${cells(s.stages)} | ${s.stages
+            .slice(0, 2)
+            .map((q) => fmt(q.medianError))
+            .join(', ')} |`,
+        );
     }
   }
   if (oracle) {
@@ -252,7 +315,7 @@ function renderDoc({ command, date, stepsText, jobs, wallMinutes, summary, check
       '',
       `### Optimal critic (the true log-ratio; ${oracleBatches} fresh batches of 64 per stage): bias / variance / MSE`,
       '',
-      'The bound itself at batch 64 with nothing left to learn: InfoNCE\'s log 64 ceiling, DV\'s upward mini-batch bias and SMILE\'s clipping bias at high MI, NWJ\'s variance growing like e^I. MINE\'s estimate is DV\'s; the JS row reads NWJ off the JSD optimum.',
+      "The bound itself at batch 64 with nothing left to learn: InfoNCE's log 64 ceiling, DV's upward mini-batch bias and SMILE's clipping bias at high MI, NWJ's variance growing like e^I. MINE's estimate is DV's; the JS row reads NWJ off the JSD optimum.",
       '',
       header,
       rule,
@@ -275,7 +338,11 @@ function renderDoc({ command, date, stepsText, jobs, wallMinutes, summary, check
     }
     out.push('', ...also.checks.map((c) => `- ${c.text}`));
   }
-  out.push('', `InfoNCE cannot exceed log 64 = ${logB.toFixed(3)} nats: its bias at 6–10 nats is that ceiling, not a training failure.`, '');
+  out.push(
+    '',
+    `InfoNCE cannot exceed log 64 = ${logB.toFixed(3)} nats: its bias at 6–10 nats is that ceiling, not a training failure.`,
+    '',
+  );
   // The PyTorch side-by-side (reference.py) is measured separately; its note travels with every re-render.
   const sideBySide = path.join(__dirname, 'side-by-side.md');
   if (fs.existsSync(sideBySide)) out.push(fs.readFileSync(sideBySide, 'utf8').trimEnd(), '');
@@ -283,7 +350,8 @@ function renderDoc({ command, date, stepsText, jobs, wallMinutes, summary, check
 }
 
 if (args.includes('--worker')) worker();
-else main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+else
+  main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });

@@ -25,7 +25,10 @@ const only = arg('only', '');
 const MNIST = [28, 28, 1];
 const CIFAR = [32, 32, 3];
 const CASES = [];
-for (const [tag, shape] of [['28', MNIST], ['32', CIFAR]]) {
+for (const [tag, shape] of [
+  ['28', MNIST],
+  ['32', CIFAR],
+]) {
   CASES.push(
     [`enc-${tag}`, 'DCGAN encoder alone (yardstick)', { kind: 'encoder', inputShape: shape }],
     [`dim-l-${tag}`, 'DIM(L), JSD (trainer default)', { kind: 'dim', inputShape: shape }],
@@ -37,7 +40,11 @@ for (const [tag, shape] of [['28', MNIST], ['32', CIFAR]]) {
       : [`cmc-${tag}`, 'CMC top vs bottom half, InfoNCE', { kind: 'cmc', inputShape: shape, views: { kind: 'halves' } }],
     shape[2] === 3
       ? [`cmc3-${tag}`, 'CMC L/a/b full graph, InfoNCE', { kind: 'cmc', inputShape: shape, views: { kind: 'labChannels' }, mode: 'full' }]
-      : [`cmc3-${tag}`, 'CMC 3 crops full graph, InfoNCE', { kind: 'cmc', inputShape: shape, views: { kind: 'crops', count: 3 }, mode: 'full' }],
+      : [
+          `cmc3-${tag}`,
+          'CMC 3 crops full graph, InfoNCE',
+          { kind: 'cmc', inputShape: shape, views: { kind: 'crops', count: 3 }, mode: 'full' },
+        ],
     [`cpc-${tag}`, 'CPC 8×8 patches stride 4, K = 2, InfoNCE, negatives batch+locations', { kind: 'cpc', inputShape: shape }],
     [`cpc-b-${tag}`, 'CPC as above, negatives batch only', { kind: 'cpc', inputShape: shape, negatives: 'batch' }],
   );

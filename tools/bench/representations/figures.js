@@ -17,9 +17,14 @@ function barsSvg(bars) {
   const H = top + bars.length * rowH + 50;
   const lo = 50;
   const x = (v) => left + ((Math.max(v, lo) - lo) / (100 - lo)) * (W - left - 30);
-  const parts = [`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="12"><rect width="100%" height="100%" fill="white"/>`,
-    `<text x="${W / 2}" y="20" text-anchor="middle" font-size="14">Linear-probe test accuracy of the code (%), trained (blue) vs same encoder at random init (grey)</text>`];
-  for (let v = lo; v <= 100; v += 10) parts.push(`<line x1="${x(v)}" x2="${x(v)}" y1="${top - 5}" y2="${H - 40}" stroke="#ddd"/><text x="${x(v)}" y="${H - 25}" text-anchor="middle">${v}</text>`);
+  const parts = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="12"><rect width="100%" height="100%" fill="white"/>`,
+    `<text x="${W / 2}" y="20" text-anchor="middle" font-size="14">Linear-probe test accuracy of the code (%), trained (blue) vs same encoder at random init (grey)</text>`,
+  ];
+  for (let v = lo; v <= 100; v += 10)
+    parts.push(
+      `<line x1="${x(v)}" x2="${x(v)}" y1="${top - 5}" y2="${H - 40}" stroke="#ddd"/><text x="${x(v)}" y="${H - 25}" text-anchor="middle">${v}</text>`,
+    );
   bars.forEach((b, i) => {
     const y = top + i * rowH;
     parts.push(`<text x="${left - 8}" y="${y + 14}" text-anchor="end">${esc(b.label)}</text>`);
@@ -36,7 +41,9 @@ function barsSvg(bars) {
  * @param rows the record's halves rows; logB the bound's ceiling log(batch), or null
  */
 function scatterSvg(rows, logB) {
-  const pts = rows.filter((r) => r.critic && r.code !== null && r.testEstimates.infonce !== null).map((r) => ({ label: `${r.critic}, ${r.bound}`, bound: r.bound, mi: r.testEstimates.infonce, acc: r.code }));
+  const pts = rows
+    .filter((r) => r.critic && r.code !== null && r.testEstimates.infonce !== null)
+    .map((r) => ({ label: `${r.critic}, ${r.bound}`, bound: r.bound, mi: r.testEstimates.infonce, acc: r.code }));
   const base = rows.find((r) => !r.critic && r.code !== null);
   const W = 640;
   const H = 420;
@@ -51,17 +58,30 @@ function scatterSvg(rows, logB) {
   const X = (v) => L + (Math.max(0, v) / xHi) * (W - L - R);
   const Y = (v) => T + (1 - (v - yLo) / (yHi - yLo)) * (H - T - B);
   const colors = { infonce: '#1f77b4', nwj: '#d62728' };
-  const parts = [`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="12"><rect width="100%" height="100%" fill="white"/>`,
+  const parts = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="12"><rect width="100%" height="100%" fill="white"/>`,
     `<text x="${W / 2}" y="20" text-anchor="middle" font-size="14">MNIST halves: I_NCE estimate (test) vs probe accuracy of g1(top half)</text>`,
     `<line x1="${L}" x2="${W - R}" y1="${H - B}" y2="${H - B}" stroke="black"/><line x1="${L}" x2="${L}" y1="${T}" y2="${H - B}" stroke="black"/>`,
     `<text x="${(L + W - R) / 2}" y="${H - 20}" text-anchor="middle">I_NCE on held-out batches (nats)</text>`,
-    `<text x="18" y="${(T + H - B) / 2}" transform="rotate(-90 18 ${(T + H - B) / 2})" text-anchor="middle">probe accuracy (%)</text>`];
+    `<text x="18" y="${(T + H - B) / 2}" transform="rotate(-90 18 ${(T + H - B) / 2})" text-anchor="middle">probe accuracy (%)</text>`,
+  ];
   for (let v = 0; v <= xHi; v += 0.5) parts.push(`<text x="${X(v)}" y="${H - B + 15}" text-anchor="middle">${v.toFixed(1)}</text>`);
-  for (let v = yLo; v <= yHi; v += 2) parts.push(`<text x="${L - 6}" y="${Y(v) + 4}" text-anchor="end">${v}</text><line x1="${L}" x2="${W - R}" y1="${Y(v)}" y2="${Y(v)}" stroke="#eee"/>`);
-  if (logB !== null) parts.push(`<line x1="${X(logB)}" x2="${X(logB)}" y1="${T}" y2="${H - B}" stroke="#888" stroke-dasharray="4 3"/><text x="${X(logB) - 4}" y="${T + 12}" text-anchor="end" fill="#555">log B</text>`);
-  if (base) parts.push(`<line x1="${L}" x2="${W - R}" y1="${Y(base.code)}" y2="${Y(base.code)}" stroke="#aaa" stroke-dasharray="2 2"/><text x="${W - R}" y="${Y(base.code) - 4}" text-anchor="end" fill="#777">random init</text>`);
+  for (let v = yLo; v <= yHi; v += 2)
+    parts.push(
+      `<text x="${L - 6}" y="${Y(v) + 4}" text-anchor="end">${v}</text><line x1="${L}" x2="${W - R}" y1="${Y(v)}" y2="${Y(v)}" stroke="#eee"/>`,
+    );
+  if (logB !== null)
+    parts.push(
+      `<line x1="${X(logB)}" x2="${X(logB)}" y1="${T}" y2="${H - B}" stroke="#888" stroke-dasharray="4 3"/><text x="${X(logB) - 4}" y="${T + 12}" text-anchor="end" fill="#555">log B</text>`,
+    );
+  if (base)
+    parts.push(
+      `<line x1="${L}" x2="${W - R}" y1="${Y(base.code)}" y2="${Y(base.code)}" stroke="#aaa" stroke-dasharray="2 2"/><text x="${W - R}" y="${Y(base.code) - 4}" text-anchor="end" fill="#777">random init</text>`,
+    );
   for (const p of pts) {
-    parts.push(`<circle cx="${X(p.mi)}" cy="${Y(p.acc)}" r="5" fill="${colors[p.bound]}"/><text x="${X(p.mi) + 8}" y="${Y(p.acc) + 4}">${esc(p.label)}</text>`);
+    parts.push(
+      `<circle cx="${X(p.mi)}" cy="${Y(p.acc)}" r="5" fill="${colors[p.bound]}"/><text x="${X(p.mi) + 8}" y="${Y(p.acc) + 4}">${esc(p.label)}</text>`,
+    );
   }
   parts.push('</svg>');
   return parts.join('\n');

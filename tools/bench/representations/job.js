@@ -58,7 +58,11 @@ async function trainLoop(train, batchSize, seed, steps, label, step) {
     if (n % LOG_EVERY === 0 || n === steps) {
       const m = tailMeans(records, LOG_EVERY);
       const s = (performance.now() - start) / 1000;
-      console.error(`  ${label} step ${n}/${steps}, ${(n / s).toFixed(2)} step/s: ${Object.entries(m).map(([k, v]) => `${k} ${v.toFixed(3)}`).join(', ')}`);
+      console.error(
+        `  ${label} step ${n}/${steps}, ${(n / s).toFixed(2)} step/s: ${Object.entries(m)
+          .map(([k, v]) => `${k} ${v.toFixed(3)}`)
+          .join(', ')}`,
+      );
     }
     if (n >= steps) break;
   }
@@ -89,8 +93,23 @@ async function withObjective(job, cfg, use) {
 /** Saves a trained objective as the trainer does (every state variable and the encoder model), beside the job's result. */
 function saveTrained(objective, job, output) {
   const variables = stateVariables(objective).map((v) => ({ name: v.name, tensor: v }));
-  const position = { step: job.steps, epoch: 0, position: 0, epochSeed: job.seed, rng: new Rng(job.seed).state(), metricsBytes: 0, elapsedMs: 0 };
-  return saveCheckpoint(checkpointsOf(output), position, { objective: objective.config, seed: job.seed }, { variables }, objective.encoder.model, 1);
+  const position = {
+    step: job.steps,
+    epoch: 0,
+    position: 0,
+    epochSeed: job.seed,
+    rng: new Rng(job.seed).state(),
+    metricsBytes: 0,
+    elapsedMs: 0,
+  };
+  return saveCheckpoint(
+    checkpointsOf(output),
+    position,
+    { objective: objective.config, seed: job.seed },
+    { variables },
+    objective.encoder.model,
+    1,
+  );
 }
 
 async function unsupervised(job, cfg, output) {
@@ -122,16 +141,25 @@ async function supervised(job, cfg, output) {
     const rng = new Rng(job.seed + 1000);
     const codeSize = objective.encoder.globalSize;
     const limit = Math.sqrt(6 / (codeSize + classes));
-    const w = tf.variable(tf.tensor2d(Float32Array.from({ length: codeSize * classes }, () => (2 * rng.uniform() - 1) * limit), [codeSize, classes]));
+    const w = tf.variable(
+      tf.tensor2d(
+        Float32Array.from({ length: codeSize * classes }, () => (2 * rng.uniform() - 1) * limit),
+        [codeSize, classes],
+      ),
+    );
     const b = tf.variable(tf.zeros([classes]));
     const vars = [...objective.encoder.trainableVariables, w, b];
     const optimizer = adam(cfg.learningRate);
     try {
       const training = await trainLoop(splits.train, cfg.batchSize, job.seed, job.steps, job.id, (batch) => {
-        const loss = optimizer.minimize(() => {
-          const code = objective.encoder.encode(batch.images, { training: true }).taps.code;
-          return tf.losses.softmaxCrossEntropy(tf.oneHot(batch.labels, classes), code.matMul(w).add(b));
-        }, true, vars);
+        const loss = optimizer.minimize(
+          () => {
+            const code = objective.encoder.encode(batch.images, { training: true }).taps.code;
+            return tf.losses.softmaxCrossEntropy(tf.oneHot(batch.labels, classes), code.matMul(w).add(b));
+          },
+          true,
+          vars,
+        );
         const value = loss.dataSync()[0];
         loss.dispose();
         return { cross_entropy: value };
@@ -190,11 +218,15 @@ async function halvesJob(job, cfg) {
     const steps = h.critics[job.critic].steps ?? h.steps;
     const { records, seconds } = await trainLoop(splits.train, h.batchSize, h.seed, steps, job.id, (batch) => {
       let estimate = 0;
-      const loss = optimizer.minimize(() => {
-        const r = bound(scoresOf(batch.images, true));
-        estimate = tf.keep(r.estimate);
-        return r.loss;
-      }, true, vars);
+      const loss = optimizer.minimize(
+        () => {
+          const r = bound(scoresOf(batch.images, true));
+          estimate = tf.keep(r.estimate);
+          return r.loss;
+        },
+        true,
+        vars,
+      );
       const values = { loss: loss.dataSync()[0], estimate: estimate.dataSync()[0] };
       tf.dispose([loss, estimate]);
       return values;
@@ -214,7 +246,14 @@ async function halvesJob(job, cfg) {
       count += 1;
     }
     const test = Object.fromEntries(names.map((n, i) => [n, sums[i] / count]));
-    return { trainMinutes: seconds / 60, steps, finalMetrics: tailMeans(records, 50), testEstimates: test, logB: Math.log(h.batchSize), layers: await probeTop() };
+    return {
+      trainMinutes: seconds / 60,
+      steps,
+      finalMetrics: tailMeans(records, 50),
+      testEstimates: test,
+      logB: Math.log(h.batchSize),
+      layers: await probeTop(),
+    };
   } finally {
     g1.dispose();
     g2.dispose();
@@ -244,7 +283,11 @@ async function main() {
   const cfg = loadConfig();
   const job = jobsOf(cfg).find((j) => j.id === id);
   if (!job || !output) {
-    console.error(`usage: job.js <job id> <result file>; ids: ${jobsOf(cfg).map((j) => j.id).join(', ')}`);
+    console.error(
+      `usage: job.js <job id> <result file>; ids: ${jobsOf(cfg)
+        .map((j) => j.id)
+        .join(', ')}`,
+    );
     process.exit(2);
   }
   const info = await initEngine({ backend: cfg.backend, log: null });
@@ -254,7 +297,14 @@ async function main() {
   }
   const started = new Date().toISOString();
   const result = await KINDS[job.kind](job, cfg, output);
-  await writeJsonAtomic(output, { ...job, backend: info.backend, started, finished: new Date().toISOString(), probe: probeOf(cfg, job), ...result });
+  await writeJsonAtomic(output, {
+    ...job,
+    backend: info.backend,
+    started,
+    finished: new Date().toISOString(),
+    probe: probeOf(cfg, job),
+    ...result,
+  });
 }
 
 main().catch((e) => {

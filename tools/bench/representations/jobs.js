@@ -15,26 +15,45 @@ function loadConfig(file = process.env.INFOMAX_REPRESENTATIONS_CONFIG ?? CONFIG)
   } catch (e) {
     throw new Error(`${file}: not readable JSON (${e.message})`, { cause: e });
   }
-  for (const key of ['backend', 'batchSize', 'learningRate', 'probe', 'datasets', 'headlineSeeds', 'methods', 'defaultDatasets', 'supervised', 'halves']) {
+  for (const key of [
+    'backend',
+    'batchSize',
+    'learningRate',
+    'probe',
+    'datasets',
+    'headlineSeeds',
+    'methods',
+    'defaultDatasets',
+    'supervised',
+    'halves',
+  ]) {
     if (cfg[key] === undefined) throw new Error(`${file}: missing key '${key}'`);
   }
-  const probes = [['probe', cfg.probe], ['halves.probe', cfg.halves.probe ?? cfg.probe]];
+  const probes = [
+    ['probe', cfg.probe],
+    ['halves.probe', cfg.halves.probe ?? cfg.probe],
+  ];
   for (const [d, entry] of Object.entries(cfg.datasets)) if (entry.probe) probes.push([`datasets.${d}.probe`, entry.probe]);
   for (const [key, p] of probes) {
     if (!validProbe(p)) {
-      throw new Error(`${file}: '${key}' must be { epochs: integer ≥ 1 }, or { epochs, weightDecays: [numbers ≥ 0] } with validationFraction: (0, 1) or folds: integer ≥ 2, got ${JSON.stringify(p)}`);
+      throw new Error(
+        `${file}: '${key}' must be { epochs: integer ≥ 1 }, or { epochs, weightDecays: [numbers ≥ 0] } with validationFraction: (0, 1) or folds: integer ≥ 2, got ${JSON.stringify(p)}`,
+      );
     }
   }
   // Seed lists: the headline's, a dataset's own and a method's own.
   const seedLists = [['headlineSeeds', cfg.headlineSeeds]];
-  for (const [d, entry] of Object.entries(cfg.datasets)) if (entry.seeds !== undefined) seedLists.push([`datasets.${d}.seeds`, entry.seeds]);
+  for (const [d, entry] of Object.entries(cfg.datasets))
+    if (entry.seeds !== undefined) seedLists.push([`datasets.${d}.seeds`, entry.seeds]);
   for (const m of cfg.methods) if (m.seeds !== undefined) seedLists.push([`method '${m.id}' seeds`, m.seeds]);
   for (const [key, seeds] of seedLists) {
-    if (!validSeeds(seeds)) throw new Error(`${file}: ${key} must be a non-empty list of distinct integers ≥ 0, got ${JSON.stringify(seeds)}`);
+    if (!validSeeds(seeds))
+      throw new Error(`${file}: ${key} must be a non-empty list of distinct integers ≥ 0, got ${JSON.stringify(seeds)}`);
   }
   for (const m of cfg.methods) {
     for (const key of ['method', 'settings']) {
-      if (typeof m[key] !== 'string' || m[key] === '') throw new Error(`${file}: method '${m.id}' needs '${key}', a non-empty string (the report's ${key} column)`);
+      if (typeof m[key] !== 'string' || m[key] === '')
+        throw new Error(`${file}: method '${m.id}' needs '${key}', a non-empty string (the report's ${key} column)`);
     }
     for (const d of m.datasets ?? cfg.defaultDatasets) {
       if (!cfg.datasets[d]) throw new Error(`${file}: method '${m.id}' names dataset '${d}', which 'datasets' lacks`);
@@ -91,7 +110,19 @@ function jobsOf(cfg) {
         const seeds = seedsOf(m, dataset);
         const chosen = seedRank === 0 ? seeds.slice(0, 1) : seeds.slice(1);
         for (const seed of chosen) {
-          jobs.push({ id: `${dataset}/${m.id}/s${seed}`, kind: 'unsupervised', dataset, seed, method: m.id, ...named(m.method, m.settings), objective: m.objective, steps: m.steps, learningRate: m.learningRate, schedule: m.schedule, random: `random-${archOf(m)}` });
+          jobs.push({
+            id: `${dataset}/${m.id}/s${seed}`,
+            kind: 'unsupervised',
+            dataset,
+            seed,
+            method: m.id,
+            ...named(m.method, m.settings),
+            objective: m.objective,
+            steps: m.steps,
+            learningRate: m.learningRate,
+            schedule: m.schedule,
+            random: `random-${archOf(m)}`,
+          });
         }
       }
     }
@@ -105,21 +136,58 @@ function jobsOf(cfg) {
         const id = `${dataset}/random-${arch}/s${seed}`;
         if (seen.has(id)) continue;
         seen.add(id);
-        jobs.push({ id, kind: 'random', dataset, seed, method: `random-${arch}`, ...named('random init', arch === 'dim' ? 'DIM encoder' : m.method), objective: m.objective });
+        jobs.push({
+          id,
+          kind: 'random',
+          dataset,
+          seed,
+          method: `random-${arch}`,
+          ...named('random init', arch === 'dim' ? 'DIM encoder' : m.method),
+          objective: m.objective,
+        });
       }
     }
   }
   for (const dataset of datasets) {
-    jobs.push({ id: `${dataset}/supervised/s0`, kind: 'supervised', dataset, seed: 0, method: 'supervised', ...named('supervised', cfg.supervised.settings), objective: { kind: 'dim' }, steps: cfg.supervised.steps, random: 'random-dim' });
+    jobs.push({
+      id: `${dataset}/supervised/s0`,
+      kind: 'supervised',
+      dataset,
+      seed: 0,
+      method: 'supervised',
+      ...named('supervised', cfg.supervised.settings),
+      objective: { kind: 'dim' },
+      steps: cfg.supervised.steps,
+      random: 'random-dim',
+    });
   }
-  jobs.push({ id: 'halves/random', kind: 'halves', dataset: cfg.halves.dataset, seed: cfg.halves.seed, critic: null, bound: null, label: 'random init' });
+  jobs.push({
+    id: 'halves/random',
+    kind: 'halves',
+    dataset: cfg.halves.dataset,
+    seed: cfg.halves.seed,
+    critic: null,
+    bound: null,
+    label: 'random init',
+  });
   for (const critic of Object.keys(cfg.halves.critics)) {
     for (const bound of cfg.halves.bounds) {
-      jobs.push({ id: `halves/${critic}-${bound}`, kind: 'halves', dataset: cfg.halves.dataset, seed: cfg.halves.seed, critic, bound, label: `${critic} critic, ${bound}` });
+      jobs.push({
+        id: `halves/${critic}-${bound}`,
+        kind: 'halves',
+        dataset: cfg.halves.dataset,
+        seed: cfg.halves.seed,
+        critic,
+        bound,
+        label: `${critic} critic, ${bound}`,
+      });
     }
   }
   const later = (j) => (j.seed !== 0 && j.kind !== 'halves' ? 1 : 0);
-  return jobs.map((j, i) => [later(j), i, j]).sort((a, b) => a[0] - b[0] || a[1] - b[1]).map(([, , j]) => j);
+  return jobs
+    .map((j, i) => [later(j), i, j])
+    .sort((a, b) => a[0] - b[0] || a[1] - b[1])
+    .map(([, , j]) => j);
 }
 
 /** The probe protocol of a job: the halves grid (`halves.probe`) and each dataset (`datasets.<id>.probe`) may set their own, else `probe`. */

@@ -61,18 +61,30 @@ async function probeLayers(predict, splits, layers, probe, seed) {
   for (const l of layers) {
     const t0 = performance.now();
     const options = {
-      trainFeatures: tr[l].features, trainLabels: splits.train.labels,
-      testFeatures: te[l].features, testLabels: splits.test.labels,
-      dim: tr[l].dim, classes: splits.classes.length, epochs: probe.epochs, seed,
+      trainFeatures: tr[l].features,
+      trainLabels: splits.train.labels,
+      testFeatures: te[l].features,
+      testLabels: splits.test.labels,
+      dim: tr[l].dim,
+      classes: splits.classes.length,
+      epochs: probe.epochs,
+      seed,
     };
     const p = probe.weightDecays
-      ? await tunedLinearProbe({ ...options, weightDecays: probe.weightDecays, validationFraction: probe.validationFraction, folds: probe.folds })
+      ? await tunedLinearProbe({
+          ...options,
+          weightDecays: probe.weightDecays,
+          validationFraction: probe.validationFraction,
+          folds: probe.folds,
+        })
       : await linearProbe(options);
     result[l] = { dim: tr[l].dim, test: 100 * p.testAccuracy, train: 100 * p.trainAccuracy, seconds: (performance.now() - t0) / 1000 };
     if (p.validation) Object.assign(result[l], { weightDecay: p.weightDecay, validation: p.validation });
     delete tr[l];
     delete te[l];
-    const chosen = p.validation ? ` (weight decay ${p.weightDecay}: validation ${p.validation.map((v) => `${v.weightDecay} → ${(100 * v.accuracy).toFixed(2)}`).join(', ')})` : '';
+    const chosen = p.validation
+      ? ` (weight decay ${p.weightDecay}: validation ${p.validation.map((v) => `${v.weightDecay} → ${(100 * v.accuracy).toFixed(2)}`).join(', ')})`
+      : '';
     console.error(`  probe ${l} (${result[l].dim}-d): ${result[l].test.toFixed(2)}% test, ${result[l].train.toFixed(2)}% train${chosen}`);
   }
   return result;

@@ -34,7 +34,8 @@ function readRecord(file) {
   } catch (e) {
     throw new Error(`${file}: not readable JSON (${e.message})`, { cause: e });
   }
-  if (!Array.isArray(record.groups) || !Array.isArray(record.halves)) throw new Error(`${file}: expected { backend, logB, groups: [...], halves: [...] }`);
+  if (!Array.isArray(record.groups) || !Array.isArray(record.halves))
+    throw new Error(`${file}: expected { backend, logB, groups: [...], halves: [...] }`);
   return record;
 }
 
@@ -65,14 +66,21 @@ function groupsOf(jobs, results) {
 
 /** The halves grid's rows of the finished jobs' results. */
 function halvesOf(results) {
-  return results.filter((r) => r.kind === 'halves').map((r) => {
-    const row = { id: r.id, kind: 'halves', critic: r.critic, bound: r.bound, probe: r.probe, code: r.layers?.code?.test ?? null };
-    if (!r.critic) return row;
-    // NWJ read off an InfoNCE-trained critic can overflow: JSON has no Infinity, so a non-finite estimate is null.
-    const finite = (v) => (Number.isFinite(v) ? v : null);
-    return { ...row, steps: r.steps, trainMinutes: r.trainMinutes, trainedEstimate: finite(r.finalMetrics?.estimate),
-      testEstimates: Object.fromEntries(Object.entries(r.testEstimates).map(([k, v]) => [k, finite(v)])) };
-  });
+  return results
+    .filter((r) => r.kind === 'halves')
+    .map((r) => {
+      const row = { id: r.id, kind: 'halves', critic: r.critic, bound: r.bound, probe: r.probe, code: r.layers?.code?.test ?? null };
+      if (!r.critic) return row;
+      // NWJ read off an InfoNCE-trained critic can overflow: JSON has no Infinity, so a non-finite estimate is null.
+      const finite = (v) => (Number.isFinite(v) ? v : null);
+      return {
+        ...row,
+        steps: r.steps,
+        trainMinutes: r.trainMinutes,
+        trainedEstimate: finite(r.finalMetrics?.estimate),
+        testEstimates: Object.fromEntries(Object.entries(r.testEstimates).map(([k, v]) => [k, finite(v)])),
+      };
+    });
 }
 
 /**
@@ -104,7 +112,10 @@ function updateRecord(cfg, jobs, record, results) {
   }
   const freshHalves = new Map(halvesOf(current).map((h) => [h.id, h]));
   const recordedHalves = new Map(record.halves.map((h) => [h.id, h]));
-  const halves = jobs.filter((j) => j.kind === 'halves').map((j) => freshHalves.get(j.id) ?? recordedHalves.get(j.id)).filter(Boolean);
+  const halves = jobs
+    .filter((j) => j.kind === 'halves')
+    .map((j) => freshHalves.get(j.id) ?? recordedHalves.get(j.id))
+    .filter(Boolean);
   const backend = current.find((r) => r.backend)?.backend ?? record.backend;
   const logB = current.find((r) => r.logB)?.logB ?? record.logB;
   return { backend, logB, groups, halves };
@@ -112,7 +123,10 @@ function updateRecord(cfg, jobs, record, results) {
 
 /** Keys of the entries probed under another protocol than the config's now: the report leaves them out until `run.js --reprobe`. */
 function staleEntries(cfg, record) {
-  return [...record.groups.filter((g) => !probedAsConfigured(cfg, g)).map(keyOf), ...record.halves.filter((h) => !probedAsConfigured(cfg, h)).map((h) => h.id)];
+  return [
+    ...record.groups.filter((g) => !probedAsConfigured(cfg, g)).map(keyOf),
+    ...record.halves.filter((h) => !probedAsConfigured(cfg, h)).map((h) => h.id),
+  ];
 }
 
 /** The record as text: one line per entry, so that a changed entry is a one-line diff. */

@@ -55,19 +55,53 @@ function summaryTable(rows) {
   const baselines = rows.filter((r) => (r.job.kind === 'random' ? r.job.method === 'random-dim' : isBaseline(r)) && codeOf(r));
   const lines = header(['method', 'settings', 'code', 'code size', 'gain over random init', 'seeds', 'train min']);
   for (const r of [...best.values(), ...baselines]) {
-    lines.push(row([name(r), r.job.settings, fmt(codeOf(r)), codeOf(r).dim, signed(r.entry.gain), r.job.kind === 'pixels' ? '—' : seeds(r), minutes(r)]));
+    lines.push(
+      row([
+        name(r),
+        r.job.settings,
+        fmt(codeOf(r)),
+        codeOf(r).dim,
+        signed(r.entry.gain),
+        r.job.kind === 'pixels' ? '—' : seeds(r),
+        minutes(r),
+      ]),
+    );
   }
   return lines;
 }
 
 /** Every row of one dataset, then a line naming the best code, the best layer and the smallest gain. */
 function fullTable(rows) {
-  const lines = header(['method', 'settings', 'steps', 'train min', 'seeds', 'conv (7×7×128)', 'fc (1024)', 'code', 'code size', 'gain over random init']);
+  const lines = header([
+    'method',
+    'settings',
+    'steps',
+    'train min',
+    'seeds',
+    'conv (7×7×128)',
+    'fc (1024)',
+    'code',
+    'code size',
+    'gain over random init',
+  ]);
   for (const r of rows) {
     const code = codeOf(r);
     const steps = r.job.kind === 'unsupervised' || r.job.kind === 'supervised' ? r.job.steps : r.job.kind === 'random' ? 0 : '—';
     const layers = r.entry?.layers ?? {};
-    lines.push(row([name(r), r.job.settings, steps, minutes(r), r.job.kind === 'pixels' ? '—' : seeds(r), fmt(layers.conv), fmt(layers.fc), fmt(code), code?.dim ?? '—', signed(r.entry?.gain)]));
+    lines.push(
+      row([
+        name(r),
+        r.job.settings,
+        steps,
+        minutes(r),
+        r.job.kind === 'pixels' ? '—' : seeds(r),
+        fmt(layers.conv),
+        fmt(layers.fc),
+        fmt(code),
+        code?.dim ?? '—',
+        signed(r.entry?.gain),
+      ]),
+    );
   }
   const trained = rows.filter((r) => r.job.kind === 'unsupervised' && r.entry?.layers.code);
   if (trained.length === 0) return lines;
@@ -79,7 +113,10 @@ function fullTable(rows) {
     const best = top(of64, (r) => codeOf(r).mean);
     sentences.push(`Best unsupervised 64-d code: ${label(best)}, ${fmt(codeOf(best))}%.`);
   }
-  const layer = top(trained.flatMap((r) => LAYERS.filter((l) => r.entry.layers[l]).map((l) => ({ r, l, s: r.entry.layers[l] }))), (x) => x.s.mean);
+  const layer = top(
+    trained.flatMap((r) => LAYERS.filter((l) => r.entry.layers[l]).map((l) => ({ r, l, s: r.entry.layers[l] }))),
+    (x) => x.s.mean,
+  );
   sentences.push(`Best unsupervised layer: ${label(layer.r)} ${layer.l}, ${fmt(layer.s)}%.`);
   const gains = trained.filter((r) => r.entry.gain !== undefined);
   if (gains.length) {
@@ -96,12 +133,26 @@ function halvesSection(cfg, record, stale) {
   const h = cfg.halves;
   const rows = record.halves.filter((r) => !stale.includes(r.id));
   const lines = [`### ${h.label}`, ''];
-  lines.push(`Encoders g1 (top half) and g2 (bottom half): MLP ${h.encoder.hidden.join('-')} → ${h.encoder.codeSize}-d, ReLU; ` +
-    `batch ${h.batchSize}, Adam ${h.learningRate}, ${h.steps} steps on the bundled MNIST training digits (the concat critic fewer: ` +
-    `its MLP scores all ${h.batchSize}² pairs, ~16× a separable step). Both bounds are evaluated with the trained critic on held-out ` +
-    `batches of ${h.batchSize} (InfoNCE ≤ log ${h.batchSize} = ${Math.log(h.batchSize).toFixed(2)} nats); the accuracy is ` +
-    `g1's code of the top half alone${h.probe ? ` (${probePhrase(h.probe)})` : ''}.`, '');
-  lines.push(...header(['critic', 'trained with', 'steps', 'trained bound, last 50 batches', 'I_NCE (test)', 'I_NWJ (test)', 'probe accuracy', 'train min']));
+  lines.push(
+    `Encoders g1 (top half) and g2 (bottom half): MLP ${h.encoder.hidden.join('-')} → ${h.encoder.codeSize}-d, ReLU; ` +
+      `batch ${h.batchSize}, Adam ${h.learningRate}, ${h.steps} steps on the bundled MNIST training digits (the concat critic fewer: ` +
+      `its MLP scores all ${h.batchSize}² pairs, ~16× a separable step). Both bounds are evaluated with the trained critic on held-out ` +
+      `batches of ${h.batchSize} (InfoNCE ≤ log ${h.batchSize} = ${Math.log(h.batchSize).toFixed(2)} nats); the accuracy is ` +
+      `g1's code of the top half alone${h.probe ? ` (${probePhrase(h.probe)})` : ''}.`,
+    '',
+  );
+  lines.push(
+    ...header([
+      'critic',
+      'trained with',
+      'steps',
+      'trained bound, last 50 batches',
+      'I_NCE (test)',
+      'I_NWJ (test)',
+      'probe accuracy',
+      'train min',
+    ]),
+  );
   for (const r of rows) {
     const acc = r.code === null ? '—' : r.code.toFixed(1);
     if (!r.critic) {
@@ -109,18 +160,40 @@ function halvesSection(cfg, record, stale) {
       continue;
     }
     const spec = h.critics[r.critic];
-    const desc = spec.kind === 'bilinear' ? 'bilinear xᵀWy' : spec.kind === 'separable' ? `separable, MLP ${spec.hidden.join('-')} → ${spec.embedDim}` : `concat MLP ${spec.hidden.join('-')}`;
-    lines.push(row([desc, r.bound === 'infonce' ? 'InfoNCE' : 'NWJ', r.steps, nats(r.trainedEstimate), nats(r.testEstimates.infonce), nats(r.testEstimates.nwj), acc, r.trainMinutes.toFixed(1)]));
+    const desc =
+      spec.kind === 'bilinear'
+        ? 'bilinear xᵀWy'
+        : spec.kind === 'separable'
+          ? `separable, MLP ${spec.hidden.join('-')} → ${spec.embedDim}`
+          : `concat MLP ${spec.hidden.join('-')}`;
+    lines.push(
+      row([
+        desc,
+        r.bound === 'infonce' ? 'InfoNCE' : 'NWJ',
+        r.steps,
+        nats(r.trainedEstimate),
+        nats(r.testEstimates.infonce),
+        nats(r.testEstimates.nwj),
+        acc,
+        r.trainMinutes.toFixed(1),
+      ]),
+    );
   }
-  lines.push('', 'NWJ needs a calibrated critic (its optimum is 1 + the log density ratio); InfoNCE fixes the critic only up to a shift per x, ' +
-    'so NWJ read off an InfoNCE-trained critic can be far below zero or diverge. The gap between the training estimate and the test ' +
-    'I_NCE is the critic and encoders fitting the 8,000 training digits.', '');
+  lines.push(
+    '',
+    'NWJ needs a calibrated critic (its optimum is 1 + the log density ratio); InfoNCE fixes the critic only up to a shift per x, ' +
+      'so NWJ read off an InfoNCE-trained critic can be far below zero or diverge. The gap between the training estimate and the test ' +
+      'I_NCE is the critic and encoders fitting the 8,000 training digits.',
+    '',
+  );
   return { lines, rows };
 }
 
 /** A probe protocol in a phrase: its epochs and how its L2 penalty is set. */
 function probePhrase(probe) {
-  const chosen = probe.folds ? `by ${probe.folds}-fold cross-validation on the training split` : `on ${100 * probe.validationFraction}% of the training split held out`;
+  const chosen = probe.folds
+    ? `by ${probe.folds}-fold cross-validation on the training split`
+    : `on ${100 * probe.validationFraction}% of the training split held out`;
   return probe.weightDecays
     ? `${probe.epochs} epochs, the L2 penalty chosen per layer from ${probe.weightDecays.join(', ')} ${chosen}, then refitted on the whole training split`
     : `${probe.epochs} epochs at the fixed L2 penalty 1e-4`;
@@ -132,12 +205,14 @@ function protocol(cfg, record) {
     `- **Training.** Each method trains its encoder for the steps in its row, batch ${cfg.batchSize}, Adam at the step size in its settings, ` +
       `on the ${record.backend ?? cfg.backend} backend with infomax's kernels: two single-threaded jobs at a time on 2 shared cores, so minutes move with the load.`,
     `- **Probe.** The encoder is frozen; a softmax regression on standardised features, Adam, ${probePhrase(cfg.probe)} ` +
-      '(`tunedLinearProbe` of `@infomax/eval`, SimCLR\'s linear evaluation). Test accuracy in %.',
-    ...Object.values(cfg.datasets).filter((d) => d.probe).map((d) => `- **${d.label}** has its own probe: ${probePhrase(d.probe)}.`),
+      "(`tunedLinearProbe` of `@infomax/eval`, SimCLR's linear evaluation). Test accuracy in %.",
+    ...Object.values(cfg.datasets)
+      .filter((d) => d.probe)
+      .map((d) => `- **${d.label}** has its own probe: ${probePhrase(d.probe)}.`),
     '- **Baseline.** Each layer is shown beside the same layer of the same encoder at its random initialisation (same seed); ' +
-      'the gain is the code\'s difference. Several seeds give mean ± sample standard deviation.',
-    '- **CMC and CPC** have one encoder per view or patch, so only their code is probed: CMC\'s is its views\' codes concatenated ' +
-      '(crops: each encoder sees the whole image; one shared encoder: its own code), CPC\'s its patch codes averaged over the grid.',
+      "the gain is the code's difference. Several seeds give mean ± sample standard deviation.",
+    "- **CMC and CPC** have one encoder per view or patch, so only their code is probed: CMC's is its views' codes concatenated " +
+      "(crops: each encoder sees the whole image; one shared encoder: its own code), CPC's its patch codes averaged over the grid.",
     `- **Supervised** trains the same encoder with a linear softmax layer on its code (cross-entropy, ${cfg.supervised.steps} steps, same optimiser).`,
   ];
 }
@@ -147,7 +222,7 @@ const REPRODUCE = [
   'npm run build',
   'node tools/bench/representations/run.js --report-only   # this page, from docs/results/results.json',
   'node tools/bench/representations/run.js --list          # every job, and whether out/results/ holds it',
-  'node tools/bench/representations/run.js --only fashion-mnist/cpc   # run the jobs out/results/ lacks (here CPC\'s), then this page',
+  "node tools/bench/representations/run.js --only fashion-mnist/cpc   # run the jobs out/results/ lacks (here CPC's), then this page",
   '```',
   '',
   'Each job trains in its own process and writes `tools/bench/representations/out/results/<job id>.json`; ' +
@@ -177,12 +252,22 @@ function renderReport(cfg, jobs, record, out = null) {
   const stale = staleEntries(cfg, record);
   const datasets = Object.keys(cfg.datasets).map((d) => ({ d, label: cfg.datasets[d].label, rows: rowsOf(jobs, record, d, stale) }));
   const halves = halvesSection(cfg, record, stale);
-  const bars = datasets.flatMap(({ d, rows }) => rows.filter((r) => r.job.kind !== 'random' && codeOf(r)).map((r) => {
-    const random = rows.find((x) => x.job.method === r.job.random)?.entry?.layers.code ?? null;
-    return { label: `${d}: ${r.job.kind === 'pixels' ? 'raw pixels' : `${r.job.title}, ${r.job.settings}`}`, value: codeOf(r).mean, random: random?.mean ?? null };
-  }));
+  const bars = datasets.flatMap(({ d, rows }) =>
+    rows
+      .filter((r) => r.job.kind !== 'random' && codeOf(r))
+      .map((r) => {
+        const random = rows.find((x) => x.job.method === r.job.random)?.entry?.layers.code ?? null;
+        return {
+          label: `${d}: ${r.job.kind === 'pixels' ? 'raw pixels' : `${r.job.title}, ${r.job.settings}`}`,
+          value: codeOf(r).mean,
+          random: random?.mean ?? null,
+        };
+      }),
+  );
   const codes = bars.length ? { file: path.join(dir, 'codes.png'), svg: barsSvg(bars) } : null;
-  const scatter = halves.rows.some((r) => r.critic) ? { file: path.join(dir, 'halves.png'), svg: scatterSvg(halves.rows, record.logB) } : null;
+  const scatter = halves.rows.some((r) => r.critic)
+    ? { file: path.join(dir, 'halves.png'), svg: scatterSvg(halves.rows, record.logB) }
+    : null;
   const notes = fs.existsSync(NOTES) && !out ? [fs.readFileSync(NOTES, 'utf8').trim(), ''] : [];
   const text = [
     '---',
@@ -197,7 +282,12 @@ function renderReport(cfg, jobs, record, out = null) {
     'Test accuracy (%) of a linear probe on what each objective taught an encoder, beside the same encoder at random initialisation. ' +
       'See [Protocol](#protocol) for how, and [Reproduce](#reproduce) for the commands.',
     '',
-    ...(stale.length ? [`**Left out:** ${stale.length} entries probed under another protocol (${stale.join(', ')}); \`run.js --reprobe\` probes them again.`, ''] : []),
+    ...(stale.length
+      ? [
+          `**Left out:** ${stale.length} entries probed under another protocol (${stale.join(', ')}); \`run.js --reprobe\` probes them again.`,
+          '',
+        ]
+      : []),
     '## Summary',
     '',
     ...datasets.flatMap(({ label, rows }) => [`### ${label}`, '', ...summaryTable(rows), '']),

@@ -38,7 +38,8 @@ const OUT = path.resolve(arg('out', path.join(__dirname, 'out')));
 const RESULTS = path.join(OUT, 'results');
 const LOGS = path.join(OUT, 'logs');
 // A trial keeps its own record beside its results; the benchmark's is committed beside the figures of docs/results.md.
-const RECORD = arg('out', null) === null ? path.join(__dirname, '..', '..', '..', 'docs', 'results', 'results.json') : path.join(OUT, 'results.json');
+const RECORD =
+  arg('out', null) === null ? path.join(__dirname, '..', '..', '..', 'docs', 'results', 'results.json') : path.join(OUT, 'results.json');
 
 const resultFile = (id) => path.join(RESULTS, `${id}.json`);
 
@@ -84,12 +85,18 @@ async function runJob(job, cfg) {
   fs.mkdirSync(path.dirname(resultFile(job.id)), { recursive: true });
   const fd = fs.openSync(log, 'w');
   const started = Date.now();
-  const child = spawn(process.execPath, ['-r', ORPHAN_GUARD, path.join(__dirname, 'job.js'), job.id, resultFile(job.id), ...(reprobing ? ['--reprobe'] : [])], { stdio: ['ignore', fd, fd] });
+  const child = spawn(
+    process.execPath,
+    ['-r', ORPHAN_GUARD, path.join(__dirname, 'job.js'), job.id, resultFile(job.id), ...(reprobing ? ['--reprobe'] : [])],
+    { stdio: ['ignore', fd, fd] },
+  );
   fs.closeSync(fd);
   const code = await new Promise((resolve) => child.on('close', resolve));
   lock.release();
   const minutes = ((Date.now() - started) / 60000).toFixed(1);
-  console.log(`${code === 0 ? 'done  ' : 'FAILED'} ${job.id}${reprobing ? ' (probed again)' : ''} (${minutes} min)${code === 0 ? '' : `: see ${path.relative(process.cwd(), log)}`}`);
+  console.log(
+    `${code === 0 ? 'done  ' : 'FAILED'} ${job.id}${reprobing ? ' (probed again)' : ''} (${minutes} min)${code === 0 ? '' : `: see ${path.relative(process.cwd(), log)}`}`,
+  );
   return code === 0;
 }
 
@@ -121,8 +128,10 @@ async function main() {
   fs.mkdirSync(path.dirname(RECORD), { recursive: true });
   await writeFileAtomic(RECORD, formatRecord(record));
   const written = await writeReport(cfg, all, record, arg('out', null) === null ? null : OUT);
-  console.log(`${results.length} of ${all.length} jobs' results in ${path.relative(process.cwd(), RESULTS)}, ${record.groups.length + record.halves.length} recorded entries; ` +
-    `wrote ${[RECORD, ...written].map((f) => path.relative(process.cwd(), f)).join(', ')}`);
+  console.log(
+    `${results.length} of ${all.length} jobs' results in ${path.relative(process.cwd(), RESULTS)}, ${record.groups.length + record.halves.length} recorded entries; ` +
+      `wrote ${[RECORD, ...written].map((f) => path.relative(process.cwd(), f)).join(', ')}`,
+  );
   if (failed > 0) {
     console.error(`${failed} job(s) failed; run the command again to retry them`);
     process.exitCode = 1;

@@ -11,7 +11,13 @@ const ROOT = path.join(__dirname, '..', '..', '..');
 const BENCH_JSON = path.join(ROOT, 'docs', 'benchmarks', 'trainer.json');
 
 /** The docs that quote the quick start's result, relative to the repository root. */
-const QUOTING_DOCS = ['README.md', 'apps/trainer/README.md', 'docs/guides/quick-start.md', 'docs/guides/results.md', 'docs/benchmarks/trainer.md'];
+const QUOTING_DOCS = [
+  'README.md',
+  'apps/trainer/README.md',
+  'docs/guides/quick-start.md',
+  'docs/guides/results.md',
+  'docs/benchmarks/trainer.md',
+];
 
 /** The summary line; groups: code size, layer, trained %, random-init %. */
 const SUMMARY_LINE = /linear probe, (\d+)-d (\w+): (\d+\.\d)% \(random-init encoder: (\d+\.\d)%\)/g;

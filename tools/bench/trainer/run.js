@@ -52,8 +52,13 @@ async function quickStart() {
     const r = await runCli(['train', '--overwrite', '-o', dir]);
     const summary = r.stdout.trim().split('\n').pop() ?? '';
     const match = new RegExp(`^${SUMMARY_LINE.source}$`).exec(summary);
-    if (r.code !== 0 || !match) throw new Error(`the quick start exited ${r.code} without its summary line:\n${r.stderr.slice(-2000)}${r.stdout.slice(-500)}`);
-    const metrics = fs.readFileSync(path.join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    if (r.code !== 0 || !match)
+      throw new Error(`the quick start exited ${r.code} without its summary line:\n${r.stderr.slice(-2000)}${r.stdout.slice(-500)}`);
+    const metrics = fs
+      .readFileSync(path.join(dir, 'metrics.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     const final = metrics.filter((m) => m.kind === 'eval').pop();
     const config = JSON.parse(fs.readFileSync(path.join(dir, 'config.json'), 'utf8'));
     const stepMs = metrics.filter((m) => m.kind === 'step').map((m) => m.ms);
@@ -101,8 +106,11 @@ function table(bench) {
     '',
     '| run | wall time | steps (images) | median step | trained code | random-init code |',
     '|---|---|---|---|---|---|',
-    ...bench.runs.map((r, i) => `| ${i + 1} | ${minSec(r.wallSeconds)} | ${r.steps} (${r.images.toLocaleString('en-US')}) | ` +
-      `${r.medianStepMs === null ? '—' : `${Math.round(r.medianStepMs)} ms`} | ${pct(r.testAccuracy)} (train ${pct(r.trainAccuracy)}) | ${pct(r.randomInitTestAccuracy)} |`),
+    ...bench.runs.map(
+      (r, i) =>
+        `| ${i + 1} | ${minSec(r.wallSeconds)} | ${r.steps} (${r.images.toLocaleString('en-US')}) | ` +
+        `${r.medianStepMs === null ? '—' : `${Math.round(r.medianStepMs)} ms`} | ${pct(r.testAccuracy)} (train ${pct(r.trainAccuracy)}) | ${pct(r.randomInitTestAccuracy)} |`,
+    ),
     '',
     bench.same
       ? `Every run printed the same line: \`${bench.summary}\`.`
@@ -119,7 +127,12 @@ async function main() {
     if (!fs.existsSync(CLI)) throw new Error(`${path.relative(ROOT, CLI)} is missing: run npm run build first`);
     const runs = Number(arg('runs', 2));
     if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs must be a positive integer, got '${arg('runs')}'`);
-    const machine = { cpus: os.cpus().length, model: os.cpus()[0]?.model.trim() ?? 'unknown', loadAverage: os.loadavg().map((v) => Number(v.toFixed(1))), node: process.version };
+    const machine = {
+      cpus: os.cpus().length,
+      model: os.cpus()[0]?.model.trim() ?? 'unknown',
+      loadAverage: os.loadavg().map((v) => Number(v.toFixed(1))),
+      node: process.version,
+    };
     const done = [];
     let config = null;
     for (let i = 0; i < runs; i++) {
@@ -143,7 +156,9 @@ async function main() {
   writeBetween(BEGIN, END, table(bench));
   const changed = writeQuotes(bench.summary);
   console.log(table(bench).join('\n'));
-  console.log(`wrote ${[BENCH_JSON, PAGE].map((f) => path.relative(ROOT, f)).join(', ')}${changed.length ? `; quotes updated in ${changed.join(', ')}` : ''}`);
+  console.log(
+    `wrote ${[BENCH_JSON, PAGE].map((f) => path.relative(ROOT, f)).join(', ')}${changed.length ? `; quotes updated in ${changed.join(', ')}` : ''}`,
+  );
 }
 
 main().catch((e) => {

@@ -52,7 +52,8 @@ function timeIt(f, n) {
 function profile(objective, images) {
   const split = objective.split();
   const half = tf.slice(images, 0, BATCH / 2);
-  const examples = (x) => () => tf.dispose(tf.variableGrads(() => tf.addN(split.examples(x, { training: true }).map((o) => tf.sum(o))), split.variables));
+  const examples = (x) => () =>
+    tf.dispose(tf.variableGrads(() => tf.addN(split.examples(x, { training: true }).map((o) => tf.sum(o))), split.variables));
   const outputs = split.examples(images, { training: true });
   const batchPart = () => tf.dispose(tf.grads((...o) => split.batchLoss(o, { training: true, step: 0 }).loss)(outputs));
   const weights = split.variables.reduce((s, v) => s + v.size, 0);
@@ -65,7 +66,13 @@ function profile(objective, images) {
     wire.copyInto(views, split.variables);
     tf.tidy(() => split.variables.map((v, i) => tf.add(v, wire.tensorOf(views[i], v.shape))));
   };
-  const r = { examplesFull: timeIt(examples(images), 5), examplesHalf: timeIt(examples(half), 5), batchPart: timeIt(batchPart, 5), transfer: timeIt(transfer, 5), perExampleWeights: weights };
+  const r = {
+    examplesFull: timeIt(examples(images), 5),
+    examplesHalf: timeIt(examples(half), 5),
+    batchPart: timeIt(batchPart, 5),
+    transfer: timeIt(transfer, 5),
+    perExampleWeights: weights,
+  };
   tf.dispose([half, outputs]);
   return r;
 }
@@ -73,8 +80,17 @@ function profile(objective, images) {
 async function measure(rounds, steps) {
   await initEngine({ backend: 'wasm', log: null });
   const { train } = await loadBundledDigits();
-  const runs = [1, 2].map((threads) => ({ threads, objective: buildObjective({ kind: 'dim', inputShape: [28, 28, 1], seed: 0 }), optimizer: adam(1e-4), ms: [] }));
-  for (const r of runs) r.parallel = r.threads > 1 ? await ExampleParallel.create({ module: TASK, options: { objective: r.objective.config }, threads: r.threads }) : undefined;
+  const runs = [1, 2].map((threads) => ({
+    threads,
+    objective: buildObjective({ kind: 'dim', inputShape: [28, 28, 1], seed: 0 }),
+    optimizer: adam(1e-4),
+    ms: [],
+  }));
+  for (const r of runs)
+    r.parallel =
+      r.threads > 1
+        ? await ExampleParallel.create({ module: TASK, options: { objective: r.objective.config }, threads: r.threads })
+        : undefined;
   const stream = batchStream(train, { batchSize: BATCH, seed: 1, epochs: 100, dropLast: true });
   const loadBefore = load();
   let step = 0;
@@ -88,7 +104,9 @@ async function measure(rounds, steps) {
         tf.dispose([batch.images, batch.labels]);
       }
     }
-    console.log(`round ${round + 1}/${rounds}: ${runs.map((r) => `${r.threads} thread(s) ${median(r.ms).toFixed(0)} ms`).join(', ')} (load ${load().join(', ')})`);
+    console.log(
+      `round ${round + 1}/${rounds}: ${runs.map((r) => `${r.threads} thread(s) ${median(r.ms).toFixed(0)} ms`).join(', ')} (load ${load().join(', ')})`,
+    );
   }
   const { value: batch } = await stream.next();
   const parts = profile(runs[0].objective, batch.images);
@@ -97,10 +115,22 @@ async function measure(rounds, steps) {
   return {
     command: 'node tools/bench/trainer/threads.js',
     date: new Date().toISOString().slice(0, 10),
-    machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model.trim() ?? 'unknown', node: process.version, loadBefore, loadAfter: load() },
+    machine: {
+      cpus: os.cpus().length,
+      model: os.cpus()[0]?.model.trim() ?? 'unknown',
+      node: process.version,
+      loadBefore,
+      loadAfter: load(),
+    },
     step: 'DIM(L), JSD, DCGAN 28×28 (conv 64-128, fc 1024, 64-d code), batch 64, Adam 1e-4, bundled digits',
-    rounds, stepsPerRound: steps,
-    runs: runs.map((r) => ({ threads: r.threads, steps: r.ms.length, medianStepMs: Number(median(r.ms).toFixed(1)), stepsPerSecond: Number((1000 / median(r.ms)).toFixed(2)) })),
+    rounds,
+    stepsPerRound: steps,
+    runs: runs.map((r) => ({
+      threads: r.threads,
+      steps: r.ms.length,
+      medianStepMs: Number(median(r.ms).toFixed(1)),
+      stepsPerSecond: Number((1000 / median(r.ms)).toFixed(2)),
+    })),
     profileOneThreadMs: Object.fromEntries(Object.entries(parts).map(([k, v]) => [k, Number(v.toFixed(1))])),
   };
 }
@@ -118,7 +148,9 @@ function table(b) {
     '',
     '| threads | median step | steps/s | vs 1 thread |',
     '|---|---|---|---|',
-    ...b.runs.map((r) => `| ${r.threads} | ${r.medianStepMs} ms | ${r.stepsPerSecond} | ${(r.stepsPerSecond / one.stepsPerSecond).toFixed(2)}× |`),
+    ...b.runs.map(
+      (r) => `| ${r.threads} | ${r.medianStepMs} ms | ${r.stepsPerSecond} | ${(r.stepsPerSecond / one.stepsPerSecond).toFixed(2)}× |`,
+    ),
     '',
     'Where the time goes (medians, ms; the parts timed alone on one thread):',
     '',

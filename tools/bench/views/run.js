@@ -101,7 +101,8 @@ async function main() {
     }
     images.dispose();
   }
-  const header = `views on ${info.backend} (${info.threads} thread${info.threads === 1 ? '' : 's'}), median of ${reps} calls; ` +
+  const header =
+    `views on ${info.backend} (${info.threads} thread${info.threads === 1 ? '' : 's'}), median of ${reps} calls; ` +
     `% of a ${stepMs} ms DIM step (the lead's estimate, batch 64)`;
   console.log(header);
   console.log('| input | view | ms / call | % of step | leaked tensors |');

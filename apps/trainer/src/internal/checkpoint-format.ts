@@ -33,8 +33,14 @@ export const StateBodySchema = z.strictObject({
   step: count,
   epoch: count,
   position: count,
-  epochSeed: z.number().int().min(0).max(2 ** 31 - 1),
-  rng: z.tuple([count, count, count, count]).refine((s) => s.some((x) => x !== 0) && s.every((x) => x < 2 ** 32), 'four uint32 words, not all zero'),
+  epochSeed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1),
+  rng: z
+    .tuple([count, count, count, count])
+    .refine((s) => s.some((x) => x !== 0) && s.every((x) => x < 2 ** 32), 'four uint32 words, not all zero'),
   metricsBytes: count,
   metricsSha256: sha256,
   elapsedMs: z.number().nonnegative().finite(),
@@ -53,7 +59,9 @@ export type IndexEntry = z.infer<typeof IndexEntrySchema>;
 export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
   }
   return JSON.stringify(value);
@@ -84,12 +92,15 @@ export function parseStateFile(text: string, file: string): StateBody {
   } catch (e) {
     throw new CheckpointError(`'${file}' is not valid JSON (${(e as Error).message.split('\n')[0]}): the checkpoint is damaged`);
   }
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new CheckpointError(`'${file}' does not hold a JSON object: the checkpoint is damaged`);
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
+    throw new CheckpointError(`'${file}' does not hold a JSON object: the checkpoint is damaged`);
   const { digest, ...body } = raw as Record<string, unknown>;
   if (body.format !== CHECKPOINT_FORMAT) {
     const got = typeof body.format === 'string' ? `'${body.format.slice(0, 40)}'` : 'no format tag';
-    throw new CheckpointError(`'${file}' has ${got}, expected '${CHECKPOINT_FORMAT}'` +
-      (body.format === 'infomax-checkpoint/1' ? ' (written by an older infomax without checksums: start the run again)' : ''));
+    throw new CheckpointError(
+      `'${file}' has ${got}, expected '${CHECKPOINT_FORMAT}'` +
+        (body.format === 'infomax-checkpoint/1' ? ' (written by an older infomax without checksums: start the run again)' : ''),
+    );
   }
   if (typeof digest !== 'string') throw new CheckpointError(`'${file}' has no digest: the checkpoint is damaged`);
   if (sha256Hex(canonicalJson(body)) !== digest) {

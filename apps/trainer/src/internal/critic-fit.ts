@@ -72,12 +72,16 @@ export async function fitCritic(o: FitOptions): Promise<FittedCritic> {
     const batch = o.sample(o.rng);
     const [x, y] = tensors(batch);
     let estimate: tf.Scalar | null = null;
-    optimizer.minimize(() => {
-      const r = bound.apply(critic.scores(x, y));
-      // Kept past minimize's scope to be read after the update, then freed here.
-      estimate = tf.keep(r.estimate);
-      return r.loss;
-    }, false, critic.variables);
+    optimizer.minimize(
+      () => {
+        const r = bound.apply(critic.scores(x, y));
+        // Kept past minimize's scope to be read after the update, then freed here.
+        estimate = tf.keep(r.estimate);
+        return r.loss;
+      },
+      false,
+      critic.variables,
+    );
     const kept = estimate as unknown as tf.Scalar;
     // Read back asynchronously: the one read that works on every backend (webgpu too).
     const value = (await kept.data())[0];

@@ -87,8 +87,12 @@ export function encodeEmbeddings(out: string, format: EmbedFormat, rows: Embeddi
     }
     case 'jsonl':
       return {
-        [out]: encodeRows(rows, '', (i, v) =>
-          `{"source":${JSON.stringify(rows.sources[i])},"label":${rows.labels[i] < 0 ? 'null' : rows.labels[i]},"embedding":[${v.join(',')}]}`),
+        [out]: encodeRows(
+          rows,
+          '',
+          (i, v) =>
+            `{"source":${JSON.stringify(rows.sources[i])},"label":${rows.labels[i] < 0 ? 'null' : rows.labels[i]},"embedding":[${v.join(',')}]}`,
+        ),
       };
   }
 }

@@ -53,9 +53,10 @@ export interface ExportInfo {
  */
 export function exportReadme(info: ExportInfo): string {
   const shape = (s: Array<number | null>) => `[${s.map((d) => (d === null ? 'batch' : d)).join(', ')}]`;
-  const code = info.code === null
-    ? `The run's representation (\`code\`) goes through the ${info.objective} objective's views first: use \`infomax embed\` for it.`
-    : `The run's representation (\`code\`, what \`infomax embed\` writes) is the \`${info.code}\` output.`;
+  const code =
+    info.code === null
+      ? `The run's representation (\`code\`) goes through the ${info.objective} objective's views first: use \`infomax embed\` for it.`
+      : `The run's representation (\`code\`, what \`infomax embed\` writes) is the \`${info.code}\` output.`;
   return [
     `# Encoder of ${info.run}, step ${info.step}`,
     '',
@@ -63,7 +64,7 @@ export function exportReadme(info: ExportInfo): string {
     '',
     '| file | what |',
     '|---|---|',
-    '| model.json + weights.*.bin | tfjs layers model: `await tf.loadLayersModel(\'file://…/model.json\')` (tfjs-node), or any IOHandler |',
+    "| model.json + weights.*.bin | tfjs layers model: `await tf.loadLayersModel('file://…/model.json')` (tfjs-node), or any IOHandler |",
     '| encoder.safetensors | the same weights (tfjs names; dense kernels [in, out], conv kernels [height, width, in, out]) |',
     '| export.json | this description, as data |',
     '',
@@ -74,7 +75,9 @@ export function exportReadme(info: ExportInfo): string {
     ...info.outputs.map((o) => `| ${o.index} \`${o.name}\` | ${o.taps.join(', ')} | ${shape(o.shape)} |`),
     '',
     code,
-    ...(info.customLayers.length > 0 ? ['', `Custom layers (${info.customLayers.join(', ')}): \`import '@infomax/encoders'\` before loading.`] : []),
+    ...(info.customLayers.length > 0
+      ? ['', `Custom layers (${info.customLayers.join(', ')}): \`import '@infomax/encoders'\` before loading.`]
+      : []),
     '',
   ].join('\n');
 }

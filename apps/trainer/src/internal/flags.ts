@@ -16,6 +16,8 @@ import { ConfigError } from '../errors';
  * parseFlags({ steps: optional(int(1), 600) }, { steps: 0 }); // throws config 'steps': expected an integer in 1..∞, got 0
  */
 export function parseFlags<T extends z.ZodRawShape>(shape: T, opts: Record<string, unknown>): Infer<z.ZodObject<T>> {
-  const byFlag = Object.fromEntries(Object.keys(shape).map((flag) => [flag, opts[flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())]]));
+  const byFlag = Object.fromEntries(
+    Object.keys(shape).map((flag) => [flag, opts[flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())]]),
+  );
   return parseConfig(object(shape), byFlag, (at, message) => new ConfigError(at, message));
 }

@@ -17,7 +17,13 @@ const BATCHES = 4;
  * @example
  * await heldOutMetrics(objective, test, 64, step, 0); // { loss: 1.2, mi_local: 0.4 }
  */
-export async function heldOutMetrics(objective: Objective, test: ImageDataset, batchSize: number, step: number, seed: number): Promise<Record<string, number>> {
+export async function heldOutMetrics(
+  objective: Objective,
+  test: ImageDataset,
+  batchSize: number,
+  step: number,
+  seed: number,
+): Promise<Record<string, number>> {
   const size = test.height * test.width * test.channels;
   const n = Math.min(BATCHES, Math.floor(test.count / batchSize));
   const order = new Rng(seed).permutation(test.count);

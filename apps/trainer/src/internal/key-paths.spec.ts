@@ -30,7 +30,9 @@ describe('prototype keys', () => {
       const key = set.slice(0, set.indexOf('='));
       const bad = key.split('.').find((k) => ['__proto__', 'constructor', 'prototype'].includes(k));
       expect(err.path).toBe(key);
-      expect(err.message).toBe(`config '${key}': expected a key other than __proto__, constructor, prototype (they would reach JavaScript's object prototype), got '${bad}'`);
+      expect(err.message).toBe(
+        `config '${key}': expected a key other than __proto__, constructor, prototype (they would reach JavaScript's object prototype), got '${bad}'`,
+      );
     },
   );
 

@@ -35,9 +35,12 @@ withNumpy('numpy.load reads shapes (n,), (n, d) and (0, d) back with every float
     for (const [i, [shape, values]] of cases.entries()) {
       const file = path.join(dir, `a${i}.npy`);
       fs.writeFileSync(file, encodeNpy(values, shape));
-      const got = runPythonJson(python!, 'import sys, json, numpy\na = numpy.load(sys.argv[1])\n' +
-        'print(json.dumps({"shape": list(a.shape), "dtype": a.dtype.str, "bits": a.view("<u4").ravel().tolist()}))', [file]) as
-        { shape: number[]; dtype: string; bits: number[] };
+      const got = runPythonJson(
+        python!,
+        'import sys, json, numpy\na = numpy.load(sys.argv[1])\n' +
+          'print(json.dumps({"shape": list(a.shape), "dtype": a.dtype.str, "bits": a.view("<u4").ravel().tolist()}))',
+        [file],
+      ) as { shape: number[]; dtype: string; bits: number[] };
       expect(got.shape).toEqual(shape);
       expect(got.dtype).toBe('<f4');
       expect(got.bits).toEqual(Array.from(new Uint32Array(values.buffer)));

@@ -55,6 +55,8 @@ async function checkpointFolder(run: string, step: number): Promise<string> {
   const dir = path.join(root, `ckpt-${step}`);
   if (existsSync(dir)) return dir;
   const kept = existsSync(root) ? (await fsp.readdir(root)).filter((e) => /^ckpt-\d+$/.test(e)).map((e) => e.slice(5)) : [];
-  throw new CheckpointError(`--checkpoint ${step}: '${dir}' does not exist; ` +
-    (kept.length > 0 ? `the run keeps steps ${kept.sort((a, b) => Number(a) - Number(b)).join(', ')}` : `'${root}' holds no checkpoint`));
+  throw new CheckpointError(
+    `--checkpoint ${step}: '${dir}' does not exist; ` +
+      (kept.length > 0 ? `the run keeps steps ${kept.sort((a, b) => Number(a) - Number(b)).join(', ')}` : `'${root}' holds no checkpoint`),
+  );
 }

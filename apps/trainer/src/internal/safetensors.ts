@@ -28,7 +28,9 @@ export function encodeSafetensors(tensors: readonly NamedFloat32[], metadata: Re
   for (const t of tensors) {
     if (t.name in header) throw new Error(`encodeSafetensors: the name '${t.name}' is taken`);
     if (t.values.length !== t.shape.reduce((a, b) => a * b, 1)) {
-      throw new Error(`encodeSafetensors: '${t.name}' holds ${t.values.length} values, its shape [${t.shape}] needs ${t.shape.reduce((a, b) => a * b, 1)}`);
+      throw new Error(
+        `encodeSafetensors: '${t.name}' holds ${t.values.length} values, its shape [${t.shape}] needs ${t.shape.reduce((a, b) => a * b, 1)}`,
+      );
     }
     const bytes = float32LittleEndian(t.values);
     header[t.name] = { dtype: 'F32', shape: [...t.shape], data_offsets: [offset, offset + bytes.length] };

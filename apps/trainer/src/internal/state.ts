@@ -32,7 +32,11 @@ export function stateVariables(objective: Objective): tf.Variable[] {
  * @example
  * await withState(objective, optimizer, (groups) => saveCheckpoint(dir, pos, config, groups, model, 2));
  */
-export async function withState<T>(objective: Objective, optimizer: tf.Optimizer, use: (groups: Record<string, Named[]>) => Promise<T>): Promise<T> {
+export async function withState<T>(
+  objective: Objective,
+  optimizer: tf.Optimizer,
+  use: (groups: Record<string, Named[]>) => Promise<T>,
+): Promise<T> {
   const groups: Record<string, Named[]> = {
     variables: stateVariables(objective).map((v) => ({ name: v.name, tensor: v })),
     optimizer: await optimizer.getWeights(),
@@ -54,7 +58,12 @@ export async function withState<T>(objective: Objective, optimizer: tf.Optimizer
  * @example
  * await restoreState(objective, optimizer, ckpt.groups, ckpt.dir);
  */
-export async function restoreState(objective: Objective, optimizer: tf.Optimizer, groups: Record<string, StoredTensor[]>, where: string): Promise<void> {
+export async function restoreState(
+  objective: Objective,
+  optimizer: tf.Optimizer,
+  groups: Record<string, StoredTensor[]>,
+  where: string,
+): Promise<void> {
   restoreVariables(objective, groups, where);
   await setSlots(optimizer, groups.optimizer ?? []);
   for (const [name, opt] of Object.entries(objective.auxiliaryOptimizers)) await setSlots(opt, groups[`aux:${name}`] ?? []);
@@ -86,7 +95,9 @@ export function restoreVariables(objective: Objective, groups: Record<string, St
   vars.forEach((v, i) => {
     const s = saved[i];
     if (s.shape.join(',') !== v.shape.join(',')) {
-      throw new CheckpointError(`'${where}': variable ${i} ('${s.name}') has shape [${s.shape}], the objective's '${v.name}' has [${v.shape}]`);
+      throw new CheckpointError(
+        `'${where}': variable ${i} ('${s.name}') has shape [${s.shape}], the objective's '${v.name}' has [${v.shape}]`,
+      );
     }
     tf.tidy(() => v.assign(tf.tensor(s.values, s.shape, v.dtype)));
   });

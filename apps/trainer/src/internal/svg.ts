@@ -53,21 +53,41 @@ function padded({ lo, hi }: YRange): [number, number] {
   return [lo - pad, hi + pad];
 }
 
-function frame(title: string, xLabel: string, yLabel: string, xr: [number, number], yr: [number, number], body: string, legend: string[], note: string[] = []): string {
+function frame(
+  title: string,
+  xLabel: string,
+  yLabel: string,
+  xr: [number, number],
+  yr: [number, number],
+  body: string,
+  legend: string[],
+  note: string[] = [],
+): string {
   const pw = W - M.left - M.right;
   const ph = H - M.top - M.bottom;
   const sx = (x: number) => M.left + ((x - xr[0]) / (xr[1] - xr[0])) * pw;
   const sy = (y: number) => M.top + ph - ((y - yr[0]) / (yr[1] - yr[0])) * ph;
   const grid = [
-    ...ticks(xr[0], xr[1]).map((t) => `<line x1="${sx(t)}" y1="${M.top}" x2="${sx(t)}" y2="${M.top + ph}" stroke="#e5e5e5"/>` +
-      `<text x="${sx(t)}" y="${M.top + ph + 18}" text-anchor="middle">${fmt(t)}</text>`),
-    ...ticks(yr[0], yr[1]).map((t) => `<line x1="${M.left}" y1="${sy(t)}" x2="${M.left + pw}" y2="${sy(t)}" stroke="#e5e5e5"/>` +
-      `<text x="${M.left - 6}" y="${sy(t) + 4}" text-anchor="end">${fmt(t)}</text>`),
+    ...ticks(xr[0], xr[1]).map(
+      (t) =>
+        `<line x1="${sx(t)}" y1="${M.top}" x2="${sx(t)}" y2="${M.top + ph}" stroke="#e5e5e5"/>` +
+        `<text x="${sx(t)}" y="${M.top + ph + 18}" text-anchor="middle">${fmt(t)}</text>`,
+    ),
+    ...ticks(yr[0], yr[1]).map(
+      (t) =>
+        `<line x1="${M.left}" y1="${sy(t)}" x2="${M.left + pw}" y2="${sy(t)}" stroke="#e5e5e5"/>` +
+        `<text x="${M.left - 6}" y="${sy(t) + 4}" text-anchor="end">${fmt(t)}</text>`,
+    ),
   ].join('');
-  const keys = legend.map((name, i) =>
-    `<rect x="${W - M.right + 12}" y="${M.top + i * 20}" width="12" height="12" fill="${PALETTE[i % PALETTE.length]}"/>` +
-    `<text x="${W - M.right + 30}" y="${M.top + i * 20 + 10}">${esc(name.length > 24 ? `${name.slice(0, 23)}…` : name)}</text>`).join('');
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="DejaVu Sans, Arial, sans-serif" font-size="12">` +
+  const keys = legend
+    .map(
+      (name, i) =>
+        `<rect x="${W - M.right + 12}" y="${M.top + i * 20}" width="12" height="12" fill="${PALETTE[i % PALETTE.length]}"/>` +
+        `<text x="${W - M.right + 30}" y="${M.top + i * 20 + 10}">${esc(name.length > 24 ? `${name.slice(0, 23)}…` : name)}</text>`,
+    )
+    .join('');
+  return (
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="DejaVu Sans, Arial, sans-serif" font-size="12">` +
     `<rect width="100%" height="100%" fill="white"/>${grid}` +
     `<rect x="${M.left}" y="${M.top}" width="${pw}" height="${ph}" fill="none" stroke="#333"/>` +
     `<text x="${W / 2}" y="24" text-anchor="middle" font-size="15">${esc(title)}</text>` +
@@ -75,8 +95,14 @@ function frame(title: string, xLabel: string, yLabel: string, xr: [number, numbe
     `<text transform="translate(18 ${M.top + ph / 2}) rotate(-90)" text-anchor="middle">${esc(yLabel)}</text>` +
     `<defs><clipPath id="plot-area"><rect x="${M.left}" y="${M.top}" width="${pw}" height="${ph}"/></clipPath></defs>` +
     `<g clip-path="url(#plot-area)">${body}</g>${keys}` +
-    note.map((line, i) => `<text x="${W - M.right + 12}" y="${M.top + ph - 16 * (note.length - 1 - i)}" font-size="11" fill="#555">${esc(line)}</text>`).join('') +
-    '</svg>';
+    note
+      .map(
+        (line, i) =>
+          `<text x="${W - M.right + 12}" y="${M.top + ph - 16 * (note.length - 1 - i)}" font-size="11" fill="#555">${esc(line)}</text>`,
+      )
+      .join('') +
+    '</svg>'
+  );
 }
 
 function scales(xr: [number, number], yr: [number, number]) {
@@ -110,19 +136,36 @@ export function lineChart(title: string, xLabel: string, yLabel: string, series:
   const yr = padded(range);
   const { sx, sy } = scales(xr, yr);
   const columns = W - M.left - M.right;
-  const body = curves.map((all, i) => {
-    const colour = PALETTE[i % PALETTE.length];
-    const pts = downsample(all, xr, columns);
-    const line = pts.length > 1 ? `<polyline fill="none" stroke="${colour}" stroke-width="1.8" points="${pts.map(([x, y]) => `${sx(x)},${sy(y)}`).join(' ')}"/>` : '';
-    const dots = pts.length <= 30 ? pts.map(([x, y]) => `<circle cx="${sx(x)}" cy="${sy(y)}" r="3" fill="${colour}"/>`).join('') : '';
-    return line + dots;
-  }).join('');
-  const note = range.outside === 0 ? [] : [
-    'y clipped to p1–p99',
-    `(± ${100 * CLIP_MARGIN}% of that span):`,
-    `${range.outside.toLocaleString('en-US')} of ${ys.length.toLocaleString('en-US')} points outside`,
-  ];
-  return frame(title, xLabel, yLabel, xr, yr, body, series.map((s) => s.name), note);
+  const body = curves
+    .map((all, i) => {
+      const colour = PALETTE[i % PALETTE.length];
+      const pts = downsample(all, xr, columns);
+      const line =
+        pts.length > 1
+          ? `<polyline fill="none" stroke="${colour}" stroke-width="1.8" points="${pts.map(([x, y]) => `${sx(x)},${sy(y)}`).join(' ')}"/>`
+          : '';
+      const dots = pts.length <= 30 ? pts.map(([x, y]) => `<circle cx="${sx(x)}" cy="${sy(y)}" r="3" fill="${colour}"/>`).join('') : '';
+      return line + dots;
+    })
+    .join('');
+  const note =
+    range.outside === 0
+      ? []
+      : [
+          'y clipped to p1–p99',
+          `(± ${100 * CLIP_MARGIN}% of that span):`,
+          `${range.outside.toLocaleString('en-US')} of ${ys.length.toLocaleString('en-US')} points outside`,
+        ];
+  return frame(
+    title,
+    xLabel,
+    yLabel,
+    xr,
+    yr,
+    body,
+    series.map((s) => s.name),
+    note,
+  );
 }
 
 /**
@@ -133,13 +176,25 @@ export function lineChart(title: string, xLabel: string, yLabel: string, series:
  * @example
  * scatterChart('PCA', 'PC1', 'PC2', Float32Array.of(0, 1, 1, 0), Int32Array.of(0, 1), ['a', 'b']);
  */
-export function scatterChart(title: string, xLabel: string, yLabel: string, points: Float32Array, labels: Int32Array, classes: readonly string[]): string {
+export function scatterChart(
+  title: string,
+  xLabel: string,
+  yLabel: string,
+  points: Float32Array,
+  labels: Int32Array,
+  classes: readonly string[],
+): string {
   const n = labels.length;
   const xs = Array.from({ length: n }, (_, i) => points[2 * i]);
   const ys = Array.from({ length: n }, (_, i) => points[2 * i + 1]);
   const xr = extent(xs);
   const yr = extent(ys);
   const { sx, sy } = scales(xr, yr);
-  const body = xs.map((x, i) => `<circle cx="${sx(x)}" cy="${sy(ys[i])}" r="2.2" fill-opacity="0.7" fill="${PALETTE[Math.max(0, labels[i]) % PALETTE.length]}"/>`).join('');
+  const body = xs
+    .map(
+      (x, i) =>
+        `<circle cx="${sx(x)}" cy="${sy(ys[i])}" r="2.2" fill-opacity="0.7" fill="${PALETTE[Math.max(0, labels[i]) % PALETTE.length]}"/>`,
+    )
+    .join('');
   return frame(title, xLabel, yLabel, xr, yr, body, classes.slice(0, 20).map(String));
 }

@@ -37,16 +37,34 @@ export function resolveThreads(config: TrainConfig, objective: Objective<unknown
   const threaded = (THREADED_BACKENDS as readonly string[]).includes(backend);
   const split = objective.split?.() ?? null;
   if (asked === null) return threaded && split ? Math.min(os.availableParallelism(), AUTO_THREADS_CAP, config.train.batchSize) : 1;
-  if (!threaded) throw new ConfigError('train.threads', `is ${asked}: threads share the work of the wasm and cpu backends only, and this run uses '${backend}'; use 1`);
+  if (!threaded)
+    throw new ConfigError(
+      'train.threads',
+      `is ${asked}: threads share the work of the wasm and cpu backends only, and this run uses '${backend}'; use 1`,
+    );
   if (!objective.split) {
-    throw new ConfigError('train.threads', `is ${asked}, but objective '${objective.config.kind}' does not split into per-example and batch parts (only dim does); use 1`);
+    throw new ConfigError(
+      'train.threads',
+      `is ${asked}, but objective '${objective.config.kind}' does not split into per-example and batch parts (only dim does); use 1`,
+    );
   }
   if (!split) {
     const augment = (objective.config as { augment?: unknown[] }).augment ?? [];
-    if (augment.length > 0) throw new ConfigError('objective.augment', `is set: a batch's augmentations are one seeded draw, which shards would not reproduce, so train.threads must be 1 (it is ${asked})`);
-    throw new ConfigError('objective.encoder.batchNorm', `is true: batch statistics couple the images of a batch, so train.threads must be 1 (it is ${asked})`);
+    if (augment.length > 0)
+      throw new ConfigError(
+        'objective.augment',
+        `is set: a batch's augmentations are one seeded draw, which shards would not reproduce, so train.threads must be 1 (it is ${asked})`,
+      );
+    throw new ConfigError(
+      'objective.encoder.batchNorm',
+      `is true: batch statistics couple the images of a batch, so train.threads must be 1 (it is ${asked})`,
+    );
   }
-  if (asked > config.train.batchSize) throw new ConfigError('train.threads', `is ${asked}, more than train.batchSize (${config.train.batchSize}): every thread needs an image`);
+  if (asked > config.train.batchSize)
+    throw new ConfigError(
+      'train.threads',
+      `is ${asked}, more than train.batchSize (${config.train.batchSize}): every thread needs an image`,
+    );
   return asked;
 }
 
@@ -56,10 +74,16 @@ export function resolveThreads(config: TrainConfig, objective: Objective<unknown
  * @param backend `'wasm'` or `'cpu'` (the main thread's)
  * @throws EngineError when a worker cannot build the objective
  */
-export async function startThreads(threads: number, objective: Objective<unknown, unknown, unknown>, backend: string): Promise<ExampleParallel | null> {
+export async function startThreads(
+  threads: number,
+  objective: Objective<unknown, unknown, unknown>,
+  backend: string,
+): Promise<ExampleParallel | null> {
   if (threads === 1) return null;
   const options: SplitTaskOptions = { objective: objective.config as SplitTaskOptions['objective'] };
   // Beside this file once built; from the app's dist when this file runs from source (tests).
-  const module = [path.join(__dirname, 'split-task.js'), path.join(__dirname, '..', '..', 'dist', 'internal', 'split-task.js')].find((f) => existsSync(f)) as string;
+  const module = [path.join(__dirname, 'split-task.js'), path.join(__dirname, '..', '..', 'dist', 'internal', 'split-task.js')].find((f) =>
+    existsSync(f),
+  ) as string;
   return ExampleParallel.create({ module, options, threads, backend: backend as 'wasm' | 'cpu' });
 }

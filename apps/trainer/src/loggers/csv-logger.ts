@@ -17,7 +17,11 @@ const FIRST = ['kind', 'step', 'epoch'];
  * csv.write({ kind: 'eval', step: 400, testAccuracy: 0.91 });
  */
 export class CsvLogger implements MetricsLogger {
-  private constructor(private readonly file: string, private readonly rows: MetricLine[], private columns: string[]) {}
+  private constructor(
+    private readonly file: string,
+    private readonly rows: MetricLine[],
+    private columns: string[],
+  ) {}
 
   /** Writes the file afresh from `history`. */
   static async open(file: string, history: MetricLine[]): Promise<CsvLogger> {

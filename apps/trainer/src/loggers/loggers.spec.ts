@@ -51,7 +51,12 @@ test('Event wire format: the bytes protobuf encoding prescribes for wall_time=1,
 });
 
 type Line = Record<string, number | string>;
-const jsonl = (run: string): Line[] => fs.readFileSync(path.join(run, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Line);
+const jsonl = (run: string): Line[] =>
+  fs
+    .readFileSync(path.join(run, 'metrics.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Line);
 
 function events(run: string): TfEvent[] {
   const dir = path.join(run, 'tensorboard');
@@ -89,7 +94,11 @@ function expectedScalars(run: string): Map<string, number> {
 }
 
 const csvWithoutMs = (run: string) => {
-  const [head, ...rows] = fs.readFileSync(path.join(run, 'metrics.csv'), 'utf8').trim().split('\n').map((r) => r.split(','));
+  const [head, ...rows] = fs
+    .readFileSync(path.join(run, 'metrics.csv'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((r) => r.split(','));
   const ms = head.indexOf('ms');
   return [head, ...rows].map((r) => r.filter((_, i) => i !== ms).join(','));
 };

@@ -57,6 +57,7 @@ function toEvent(line: MetricLine, wallTime: number): Buffer | null {
 
 /** The numeric metrics of a line (not its kind, step or epoch), in the line's order. */
 function metricEntries(line: MetricLine): Array<[string, number]> {
-  return Object.entries(line).filter((e): e is [string, number] =>
-    e[0] !== 'step' && e[0] !== 'epoch' && typeof e[1] === 'number' && Number.isFinite(e[1]));
+  return Object.entries(line).filter(
+    (e): e is [string, number] => e[0] !== 'step' && e[0] !== 'epoch' && typeof e[1] === 'number' && Number.isFinite(e[1]),
+  );
 }

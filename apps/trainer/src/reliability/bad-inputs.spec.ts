@@ -31,20 +31,57 @@ afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 /** A bad input: the arguments (a function: files are made once the folder exists), the exit code, what the line must say. */
 type Case = [name: string, args: () => string[], code: number, says: RegExp];
-const train = (...extra: string[]) => () => ['train', '-c', tiny, '-o', out(), ...extra];
+const train =
+  (...extra: string[]) =>
+  () => ['train', '-c', tiny, '-o', out(), ...extra];
 const config = (name: string, text: string) => () => ['train', '-c', file(`configs/${name}`, text), '-o', out()];
 const U = EXIT.usage;
 
 const cases: Case[] = [
   // Flags: values and names.
-  ...(['abc', '0', '-1', '1.5', 'NaN', 'Infinity', '1e400'] as const).map((v): Case => [`--steps ${v}`, train('--steps', v), U, /'train\.steps': expected an integer in 1\.\.∞, got /]),
-  ...(['1', '0', 'abc', '2.5', '70000'] as const).map((v): Case => [`--batch-size ${v}`, train('--batch-size', v), U, /'train\.batchSize': expected an integer in 2\.\.65536/]),
-  ...(['0', '-1', 'abc', 'Infinity', 'NaN'] as const).map((v): Case => [`--lr ${v}`, train('--lr', v), U, /'train\.learningRate': expected a finite number > 0, got (0|-1|'abc'|'Infinity'|'NaN')$/]),
-  ...(['-1', '1.5', 'x', '3000000000'] as const).map((v): Case => [`--seed ${v}`, train('--seed', v), U, /'seed': expected an integer in 0\.\.2147483647/]),
+  ...(['abc', '0', '-1', '1.5', 'NaN', 'Infinity', '1e400'] as const).map((v): Case => [
+    `--steps ${v}`,
+    train('--steps', v),
+    U,
+    /'train\.steps': expected an integer in 1\.\.∞, got /,
+  ]),
+  ...(['1', '0', 'abc', '2.5', '70000'] as const).map((v): Case => [
+    `--batch-size ${v}`,
+    train('--batch-size', v),
+    U,
+    /'train\.batchSize': expected an integer in 2\.\.65536/,
+  ]),
+  ...(['0', '-1', 'abc', 'Infinity', 'NaN'] as const).map((v): Case => [
+    `--lr ${v}`,
+    train('--lr', v),
+    U,
+    /'train\.learningRate': expected a finite number > 0, got (0|-1|'abc'|'Infinity'|'NaN')$/,
+  ]),
+  ...(['-1', '1.5', 'x', '3000000000'] as const).map((v): Case => [
+    `--seed ${v}`,
+    train('--seed', v),
+    U,
+    /'seed': expected an integer in 0\.\.2147483647/,
+  ]),
   ...(['0', '-5', 'x'] as const).map((v): Case => [`--epochs ${v}`, train('--epochs', v), U, /'train\.epochs': expected an integer/]),
-  ...(['0', '-2', 'x'] as const).map((v): Case => [`--time-budget ${v}`, train('--time-budget', v), U, /'train\.timeBudget': expected a finite number > 0/]),
-  ...(['0', 'x', '-3'] as const).map((v): Case => [`--train-limit ${v}`, train('--train-limit', v), U, /'data\.trainLimit': expected an integer in 1\.\./]),
-  ...(['0', '2.5'] as const).map((v): Case => [`--test-limit ${v}`, train('--test-limit', v), U, /'data\.testLimit': expected an integer in 1\.\./]),
+  ...(['0', '-2', 'x'] as const).map((v): Case => [
+    `--time-budget ${v}`,
+    train('--time-budget', v),
+    U,
+    /'train\.timeBudget': expected a finite number > 0/,
+  ]),
+  ...(['0', 'x', '-3'] as const).map((v): Case => [
+    `--train-limit ${v}`,
+    train('--train-limit', v),
+    U,
+    /'data\.trainLimit': expected an integer in 1\.\./,
+  ]),
+  ...(['0', '2.5'] as const).map((v): Case => [
+    `--test-limit ${v}`,
+    train('--test-limit', v),
+    U,
+    /'data\.testLimit': expected an integer in 1\.\./,
+  ]),
   ['--checkpoint-every -1', train('--checkpoint-every', '-1'), U, /'checkpoint\.every': expected an integer in 0\.\./],
   ['--log-every 0', train('--log-every', '0'), U, /'log\.every': expected an integer in 1\.\./],
   ['--eval-every -4', train('--eval-every', '-4'), U, /'eval\.every': expected an integer in 0\.\./],
@@ -54,8 +91,18 @@ const cases: Case[] = [
   ['--objective nope', train('--objective', 'nope'), U, /objective.*kind.*nope|nope.*objective/i],
   ['--estimator nope', train('--estimator', 'nope'), U, /estimator.*nope/],
   ['--encoder nope', train('--encoder', 'nope'), U, /encoder.*nope/],
-  ['--views nope with cmc', () => [...config('cmc.yaml', 'backend: wasm\ndata: { dataset: synthetic, count: 200 }\n')(), '--objective', 'cmc', '--views', 'nope'], U, /'views\.kind': expected one of lab, labChannels, halves, crops, got 'nope'/],
-  ['--objective cmc keeping a dim key', train('--objective', 'cmc', '--views', 'nope'), U, /'headUnits': unknown key; known keys: kind, inputShape, views/],
+  [
+    '--views nope with cmc',
+    () => [...config('cmc.yaml', 'backend: wasm\ndata: { dataset: synthetic, count: 200 }\n')(), '--objective', 'cmc', '--views', 'nope'],
+    U,
+    /'views\.kind': expected one of lab, labChannels, halves, crops, got 'nope'/,
+  ],
+  [
+    '--objective cmc keeping a dim key',
+    train('--objective', 'cmc', '--views', 'nope'),
+    U,
+    /'headUnits': unknown key; known keys: kind, inputShape, views/,
+  ],
   ['an unknown flag', () => ['train', '--no-such-flag'], U, /unknown option '--no-such-flag'/],
   ['an unknown command', () => ['trian'], U, /unknown command 'trian'/],
   ['a flag without its value', () => ['train', '--steps'], U, /option '--steps <n>' argument missing/],
@@ -72,7 +119,12 @@ const cases: Case[] = [
   ['--set data.__proto__.x=1', train('--set', 'data.__proto__.x=1'), U, /__proto__/],
   ['--set train.steps=[1,2]', train('--set', 'train.steps=[1,2]'), U, /'train\.steps': expected an integer/],
   ['--set train.steps=.nan', train('--set', 'train.steps=.nan'), U, /'train\.steps': expected an integer in 1\.\.∞, got NaN/],
-  ['--set train.learningRate=.inf', train('--set', 'train.learningRate=.inf'), U, /'train\.learningRate': expected a finite number > 0, got Infinity/],
+  [
+    '--set train.learningRate=.inf',
+    train('--set', 'train.learningRate=.inf'),
+    U,
+    /'train\.learningRate': expected a finite number > 0, got Infinity/,
+  ],
   ['--set train={a: 1}', train('--set', 'train={a: 1}'), U, /'train\.a': unknown key/],
   ['--set eval.randomInit=maybe', train('--set', 'eval.randomInit=maybe'), U, /'eval\.randomInit': expected true or false, got 'maybe'/],
   ['--set checkpoint.keep=0', train('--set', 'checkpoint.keep=0'), U, /'checkpoint\.keep': expected an integer in 1\.\.1000/],
@@ -105,42 +157,126 @@ const cases: Case[] = [
   ['seed as text', config('seed.yaml', 'seed: zero\n'), U, /'seed': expected an integer/],
   ['steps as text in YAML', config('steps.yaml', 'train: { steps: ten }\n'), U, /'train\.steps': expected an integer in 1\.\.∞, got 'ten'/],
   ['batch size as a float', config('bs.yaml', 'train: { batchSize: 3.5 }\n'), U, /'train\.batchSize'/],
-  ['idx without data.path', config('idx.yaml', 'data: { dataset: idx }\n'), U, /'data\.path': expected a folder: dataset 'idx' reads its files from data\.path \(flag --data-path\), got null/],
-  ['folder without data.path', config('folder.yaml', 'data: { dataset: folder }\n'), U, /'data\.path': expected a folder: dataset 'folder' reads its files from data\.path \(flag --data-path\), got null/],
-  ['cifar10 without data.path', config('c10.yaml', 'data: { dataset: cifar10 }\n'), U, /'data\.path': expected a folder: dataset 'cifar10' reads its files from data\.path \(flag --data-path\), got null/],
-  ['objective without kind text', config('ok.yaml', 'objective: { kind: 3 }\n'), U, /'objective\.kind': expected a non-empty string, got 3/],
+  [
+    'idx without data.path',
+    config('idx.yaml', 'data: { dataset: idx }\n'),
+    U,
+    /'data\.path': expected a folder: dataset 'idx' reads its files from data\.path \(flag --data-path\), got null/,
+  ],
+  [
+    'folder without data.path',
+    config('folder.yaml', 'data: { dataset: folder }\n'),
+    U,
+    /'data\.path': expected a folder: dataset 'folder' reads its files from data\.path \(flag --data-path\), got null/,
+  ],
+  [
+    'cifar10 without data.path',
+    config('c10.yaml', 'data: { dataset: cifar10 }\n'),
+    U,
+    /'data\.path': expected a folder: dataset 'cifar10' reads its files from data\.path \(flag --data-path\), got null/,
+  ],
+  [
+    'objective without kind text',
+    config('ok.yaml', 'objective: { kind: 3 }\n'),
+    U,
+    /'objective\.kind': expected a non-empty string, got 3/,
+  ],
   ['objective as a list', config('ol.yaml', 'objective: [dim]\n'), U, /'objective': expected an object with a kind/],
   // Data.
   ['idx: a missing folder', train('--dataset', 'idx', '--data-path', '/nonexistent/idx'), EXIT.data, /\/nonexistent\/idx/],
-  ['idx: an empty folder', () => ['train', '-c', tiny, '-o', out(), '--dataset', 'idx', '--data-path', fs.mkdtempSync(path.join(tmp, 'empty-'))], EXIT.data, /empty-/],
-  ['idx: files with a wrong magic number', () => {
-    const d = path.join(tmp, 'badidx');
-    for (const f of ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte']) file(`badidx/${f}`, Buffer.alloc(64, 7));
-    return ['train', '-c', tiny, '-o', out(), '--dataset', 'idx', '--data-path', d];
-  }, EXIT.data, /magic/],
+  [
+    'idx: an empty folder',
+    () => ['train', '-c', tiny, '-o', out(), '--dataset', 'idx', '--data-path', fs.mkdtempSync(path.join(tmp, 'empty-'))],
+    EXIT.data,
+    /empty-/,
+  ],
+  [
+    'idx: files with a wrong magic number',
+    () => {
+      const d = path.join(tmp, 'badidx');
+      for (const f of ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte'])
+        file(`badidx/${f}`, Buffer.alloc(64, 7));
+      return ['train', '-c', tiny, '-o', out(), '--dataset', 'idx', '--data-path', d];
+    },
+    EXIT.data,
+    /magic/,
+  ],
   ['cifar10: a missing folder', train('--dataset', 'cifar10', '--data-path', '/nonexistent/cifar'), EXIT.data, /\/nonexistent\/cifar/],
   ['stl10: a missing folder', train('--dataset', 'stl10', '--data-path', '/nonexistent/stl'), EXIT.data, /\/nonexistent\/stl/],
   ['folder: a missing folder', train('--dataset', 'folder', '--data-path', '/nonexistent/imgs'), EXIT.data, /\/nonexistent\/imgs/],
-  ['folder: no images in it', () => ['train', '-c', tiny, '-o', out(), '--dataset', 'folder', '--data-path', fs.mkdtempSync(path.join(tmp, 'noimg-'))], EXIT.data, /noimg-/],
-  ['folder: a file that is not an image', () => {
-    const d = path.join(tmp, 'notimg');
-    for (const c of ['a', 'b']) for (let i = 0; i < 3; i++) file(`notimg/${c}/${i}.png`, 'not a png');
-    return ['train', '-c', tiny, '-o', out(), '--dataset', 'folder', '--data-path', d];
-  }, EXIT.data, /notimg/],
-  ['batch larger than the data', train('--set', 'data.count=20', '--batch-size', '64'), U, /'train\.batchSize': is 64, more than the 16 training images/],
+  [
+    'folder: no images in it',
+    () => ['train', '-c', tiny, '-o', out(), '--dataset', 'folder', '--data-path', fs.mkdtempSync(path.join(tmp, 'noimg-'))],
+    EXIT.data,
+    /noimg-/,
+  ],
+  [
+    'folder: a file that is not an image',
+    () => {
+      const d = path.join(tmp, 'notimg');
+      for (const c of ['a', 'b']) for (let i = 0; i < 3; i++) file(`notimg/${c}/${i}.png`, 'not a png');
+      return ['train', '-c', tiny, '-o', out(), '--dataset', 'folder', '--data-path', d];
+    },
+    EXIT.data,
+    /notimg/,
+  ],
+  [
+    'batch larger than the data',
+    train('--set', 'data.count=20', '--batch-size', '64'),
+    U,
+    /'train\.batchSize': is 64, more than the 16 training images/,
+  ],
   ['train limit below one batch', train('--train-limit', '8'), U, /'train\.batchSize': is 16, more than the 8 training images/],
   // Run folders.
-  ['-o under /proc', () => ['train', '-c', tiny, '-o', '/proc/infomax-x', '--steps', '1'], U, /'out': cannot create the run folder '\/proc\/infomax-x'/],
-  ['-o an existing file', () => ['train', '-c', tiny, '-o', file('afile', 'x')], U, /'out': cannot create the run folder '.*afile' \(EEXIST\): a file stands in its path/],
+  [
+    '-o under /proc',
+    () => ['train', '-c', tiny, '-o', '/proc/infomax-x', '--steps', '1'],
+    U,
+    /'out': cannot create the run folder '\/proc\/infomax-x'/,
+  ],
+  [
+    '-o an existing file',
+    () => ['train', '-c', tiny, '-o', file('afile', 'x')],
+    U,
+    /'out': cannot create the run folder '.*afile' \(EEXIST\): a file stands in its path/,
+  ],
   ['-o below a file', () => ['train', '-c', tiny, '-o', path.join(file('bfile', 'x'), 'run')], U, /a file stands in its path/],
-  ['-o a run without --resume or --overwrite', () => ['train', '-c', tiny, '-o', done], U, /'out': '.*done' already holds a run: pass --resume/],
-  ['--resume a folder that does not exist', () => ['train', '--resume', path.join(tmp, 'never')], EXIT.io, /--resume: '.*never' does not exist/],
-  ['--resume a folder with no run', () => ['train', '--resume', fs.mkdtempSync(path.join(tmp, 'norun-'))], EXIT.io, /norun-.*holds no checkpoint/],
-  ['--resume with another objective', () => ['train', '--resume', done, '--set', 'objective.estimator=nwj'], U, /'objective': differs from the one of the checkpoint/],
-  ['--resume a locked run', () => {
-    file('done/.lock', JSON.stringify({ pid: process.pid, host: os.hostname(), since: 'now', processStart: null, command: 'infomax train' }));
-    return ['train', '--resume', done];
-  }, EXIT.busy, /in use by infomax train \(pid \d+/],
+  [
+    '-o a run without --resume or --overwrite',
+    () => ['train', '-c', tiny, '-o', done],
+    U,
+    /'out': '.*done' already holds a run: pass --resume/,
+  ],
+  [
+    '--resume a folder that does not exist',
+    () => ['train', '--resume', path.join(tmp, 'never')],
+    EXIT.io,
+    /--resume: '.*never' does not exist/,
+  ],
+  [
+    '--resume a folder with no run',
+    () => ['train', '--resume', fs.mkdtempSync(path.join(tmp, 'norun-'))],
+    EXIT.io,
+    /norun-.*holds no checkpoint/,
+  ],
+  [
+    '--resume with another objective',
+    () => ['train', '--resume', done, '--set', 'objective.estimator=nwj'],
+    U,
+    /'objective': differs from the one of the checkpoint/,
+  ],
+  [
+    '--resume a locked run',
+    () => {
+      file(
+        'done/.lock',
+        JSON.stringify({ pid: process.pid, host: os.hostname(), since: 'now', processStart: null, command: 'infomax train' }),
+      );
+      return ['train', '--resume', done];
+    },
+    EXIT.busy,
+    /in use by infomax train \(pid \d+/,
+  ],
   ['--overwrite a locked run', () => ['train', '-c', tiny, '-o', done, '--overwrite'], EXIT.busy, /in use by infomax train/],
   // Other commands.
   ['evaluate a missing run', () => ['evaluate', path.join(tmp, 'nothing')], EXIT.io, /nothing' does not exist/],
@@ -150,13 +286,28 @@ const cases: Case[] = [
   ['inspect a missing path', () => ['inspect', path.join(tmp, 'nothing')], EXIT.io, /nothing' does not exist/],
   ['inspect a file', () => ['inspect', file('plain.txt', 'x')], EXIT.io, /plain\.txt' holds no checkpoint/],
   ['estimate gaussian --dim 0', () => ['estimate', 'gaussian', '--dim', '0'], U, /'dim': expected an integer in 1\.\.4096/],
-  ['estimate gaussian --levels x', () => ['estimate', 'gaussian', '--levels', 'x'], U, /'levels\[0\]': expected a finite number > 0, got 'x'/],
+  [
+    'estimate gaussian --levels x',
+    () => ['estimate', 'gaussian', '--levels', 'x'],
+    U,
+    /'levels\[0\]': expected a finite number > 0, got 'x'/,
+  ],
   ['estimate gaussian --bounds nope', () => ['estimate', 'gaussian', '--bounds', 'nope'], U, /'bounds\[0\]': expected one of/],
-  ['estimate gaussian --critic nope', () => ['estimate', 'gaussian', '--critic', 'nope'], U, /'critic': expected one of separable, bilinear, concat/],
+  [
+    'estimate gaussian --critic nope',
+    () => ['estimate', 'gaussian', '--critic', 'nope'],
+    U,
+    /'critic': expected one of separable, bilinear, concat/,
+  ],
   ['estimate gaussian --steps 0', () => ['estimate', 'gaussian', '--steps', '0'], U, /'steps': expected an integer in 1\.\./],
   ['estimate csv: a missing file', () => ['estimate', 'csv', path.join(tmp, 'no.csv'), '--x', 'a', '--y', 'b'], EXIT.data, /no\.csv/],
   ['estimate csv: an unknown column', () => ['estimate', 'csv', file('t.csv', 'a,b\n1,2\n3,4\n'), '--x', 'zz', '--y', 'b'], U, /zz/],
-  ['estimate csv: a non-numeric cell', () => ['estimate', 'csv', file('u.csv', 'a,b\n1,2\nx,4\n'), '--x', 'a', '--y', 'b'], EXIT.data, /u\.csv.*(line|row) 3|'x'/],
+  [
+    'estimate csv: a non-numeric cell',
+    () => ['estimate', 'csv', file('u.csv', 'a,b\n1,2\nx,4\n'), '--x', 'a', '--y', 'b'],
+    EXIT.data,
+    /u\.csv.*(line|row) 3|'x'/,
+  ],
 ];
 
 test(`at least 100 bad inputs (${cases.length})`, () => {

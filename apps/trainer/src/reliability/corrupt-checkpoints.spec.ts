@@ -32,7 +32,8 @@ interface Case {
 const weightsOf = (ckpt: string) => `encoder/${fs.readdirSync(path.join(ckpt, 'encoder')).find((f) => f.endsWith('.bin'))}`;
 const at = (ckpt: string, rel: string) => path.join(ckpt, rel === 'weights' ? weightsOf(ckpt) : rel);
 const FILES = ['state.json', 'tensors.bin', 'encoder/model.json', 'weights'] as const;
-const fileRe = (rel: string) => (rel === 'weights' ? /encoder[/\\]weights\.[0-9a-f]{12}\.bin/ : new RegExp(rel.replace('.', '\\.').replace('/', '[/\\\\]')));
+const fileRe = (rel: string) =>
+  rel === 'weights' ? /encoder[/\\]weights\.[0-9a-f]{12}\.bin/ : new RegExp(rel.replace('.', '\\.').replace('/', '[/\\\\]'));
 
 function flip(file: string, where: number): void {
   const b = fs.readFileSync(file);
@@ -59,8 +60,14 @@ function editState(ckpt: string, edit: (s: Record<string, unknown>) => void, res
 
 const cases: Case[] = [];
 for (const rel of FILES) {
-  for (const where of [0, 0.37, 0.5, 0.999]) cases.push({ name: `${rel}: a flipped byte at ${where}`, damage: (_r, c) => flip(at(c, rel), where), names: fileRe(rel) });
-  for (const keep of [0, 0.5, -1]) cases.push({ name: `${rel}: cut to ${keep === -1 ? 'all but the last byte' : `${keep * 100}%`}`, damage: (_r, c) => cut(at(c, rel), keep), names: fileRe(rel) });
+  for (const where of [0, 0.37, 0.5, 0.999])
+    cases.push({ name: `${rel}: a flipped byte at ${where}`, damage: (_r, c) => flip(at(c, rel), where), names: fileRe(rel) });
+  for (const keep of [0, 0.5, -1])
+    cases.push({
+      name: `${rel}: cut to ${keep === -1 ? 'all but the last byte' : `${keep * 100}%`}`,
+      damage: (_r, c) => cut(at(c, rel), keep),
+      names: fileRe(rel),
+    });
   cases.push({ name: `${rel}: deleted`, damage: (_r, c) => fs.rmSync(at(c, rel)), names: fileRe(rel) });
 }
 const edits: Array<[string, (s: Record<string, unknown>) => void]> = [
@@ -72,44 +79,81 @@ const edits: Array<[string, (s: Record<string, unknown>) => void]> = [
   ['rng word', (s) => ((s.rng as number[])[2] = 99)],
   ['metricsBytes', (s) => (s.metricsBytes = 0)],
   ['elapsedMs', (s) => (s.elapsedMs = 1)],
-  ['a tensor offset', (s) => (((s.tensors as Array<Record<string, unknown>>)[1]).offset = 0)],
-  ['a tensor shape', (s) => (((s.tensors as Array<Record<string, unknown>>)[0]).shape = [1])],
+  ['a tensor offset', (s) => ((s.tensors as Array<Record<string, unknown>>)[1].offset = 0)],
+  ['a tensor shape', (s) => ((s.tensors as Array<Record<string, unknown>>)[0].shape = [1])],
   ['an index entry dropped', (s) => (s.tensors as unknown[]).splice(3, 1)],
   ['the config seed', (s) => ((s.config as Record<string, unknown>).seed = 5)],
   ['a file hash', (s) => ((s.files as Record<string, string>)['tensors.bin'] = '0'.repeat(64))],
   ['the format tag', (s) => (s.format = 'infomax-checkpoint/1')],
   ['the digest removed', (s) => delete s.digest],
 ];
-for (const [what, edit] of edits) cases.push({ name: `state.json hand-edited: ${what}`, damage: (_r, c) => editState(c, edit, false), names: /state\.json/ });
+for (const [what, edit] of edits)
+  cases.push({ name: `state.json hand-edited: ${what}`, damage: (_r, c) => editState(c, edit, false), names: /state\.json/ });
 const signed: Array<[string, (s: Record<string, unknown>) => void, RegExp]> = [
   ['step "ten"', (s) => (s.step = 'ten'), /field 'step'/],
   ['rng missing', (s) => delete s.rng, /field 'rng'/],
   ['rng all zero', (s) => (s.rng = [0, 0, 0, 0]), /field 'rng'/],
   ['position -1', (s) => (s.position = -1), /field 'position'/],
   ['an unknown key', (s) => (s.extra = 1), /extra/],
-  ['an index entry dropped', (s) => (s.tensors as unknown[]).splice(3, 1), /cover \d+ of the \d+ bytes of tensors\.bin|does not fit tensors\.bin/],
-  ['a tensor offset', (s) => (((s.tensors as Array<Record<string, unknown>>)[1]).offset = 0), /does not fit tensors\.bin/],
+  [
+    'an index entry dropped',
+    (s) => (s.tensors as unknown[]).splice(3, 1),
+    /cover \d+ of the \d+ bytes of tensors\.bin|does not fit tensors\.bin/,
+  ],
+  ['a tensor offset', (s) => ((s.tensors as Array<Record<string, unknown>>)[1].offset = 0), /does not fit tensors\.bin/],
   ['the encoder files unlisted', (s) => (s.files = { 'tensors.bin': (s.files as Record<string, string>)['tensors.bin'] }), /field 'files'/],
-  ['a file outside the checkpoint', (s) => ((s.files as Record<string, string>)['../config.json'] = '0'.repeat(64)), /not a path inside the checkpoint/],
+  [
+    'a file outside the checkpoint',
+    (s) => ((s.files as Record<string, string>)['../config.json'] = '0'.repeat(64)),
+    /not a path inside the checkpoint/,
+  ],
 ];
-for (const [what, edit, names] of signed) cases.push({ name: `state.json re-signed with ${what}`, damage: (_r, c) => editState(c, edit, true), names });
+for (const [what, edit, names] of signed)
+  cases.push({ name: `state.json re-signed with ${what}`, damage: (_r, c) => editState(c, edit, true), names });
 cases.push(
   { name: 'latest: garbage', damage: (r) => fs.writeFileSync(path.join(r, 'checkpoints/latest'), 'garbage'), names: /latest/ },
   { name: 'latest: empty', damage: (r) => fs.writeFileSync(path.join(r, 'checkpoints/latest'), ''), names: /latest/ },
-  { name: 'latest: names a missing folder', damage: (r) => fs.writeFileSync(path.join(r, 'checkpoints/latest'), `ckpt-9\n${'0'.repeat(64)}\n`), names: /ckpt-9/ },
-  { name: 'latest: a flipped byte (name or hash)', damage: (r) => flip(path.join(r, 'checkpoints/latest'), 0.5), names: /latest|state\.json/ },
-  { name: 'latest: another hash digit', damage: (r) => {
-    const file = path.join(r, 'checkpoints/latest');
-    const text = fs.readFileSync(file, 'utf8');
-    const i = text.indexOf('\n') + 10;
-    fs.writeFileSync(file, text.slice(0, i) + (text[i] === 'a' ? 'b' : 'a') + text.slice(i + 1));
-  }, names: /state\.json' is not the file 'latest' recorded/ },
+  {
+    name: 'latest: names a missing folder',
+    damage: (r) => fs.writeFileSync(path.join(r, 'checkpoints/latest'), `ckpt-9\n${'0'.repeat(64)}\n`),
+    names: /ckpt-9/,
+  },
+  {
+    name: 'latest: a flipped byte (name or hash)',
+    damage: (r) => flip(path.join(r, 'checkpoints/latest'), 0.5),
+    names: /latest|state\.json/,
+  },
+  {
+    name: 'latest: another hash digit',
+    damage: (r) => {
+      const file = path.join(r, 'checkpoints/latest');
+      const text = fs.readFileSync(file, 'utf8');
+      const i = text.indexOf('\n') + 10;
+      fs.writeFileSync(file, text.slice(0, i) + (text[i] === 'a' ? 'b' : 'a') + text.slice(i + 1));
+    },
+    names: /state\.json' is not the file 'latest' recorded/,
+  },
   { name: 'latest: deleted', damage: (r) => fs.rmSync(path.join(r, 'checkpoints/latest')), names: /holds no checkpoint/ },
   { name: 'the newest checkpoint folder deleted', damage: (_r, c) => fs.rmSync(c, { recursive: true }), names: /ckpt-4/ },
   { name: 'encoder/ folder deleted', damage: (_r, c) => fs.rmSync(path.join(c, 'encoder'), { recursive: true }), names: /encoder/ },
-  { name: 'metrics.jsonl: shorter than the checkpoint expects', damage: (r) => cut(path.join(r, 'metrics.jsonl'), 0.5), names: /metrics\.jsonl.*was cut/, resumeOnly: true },
-  { name: 'metrics.jsonl: a kept line edited', damage: (r) => flip(path.join(r, 'metrics.jsonl'), 0.3), names: /metrics\.jsonl.*edited/, resumeOnly: true },
-  { name: 'metrics.jsonl: deleted', damage: (r) => fs.rmSync(path.join(r, 'metrics.jsonl')), names: /metrics\.jsonl.*missing/, resumeOnly: true },
+  {
+    name: 'metrics.jsonl: shorter than the checkpoint expects',
+    damage: (r) => cut(path.join(r, 'metrics.jsonl'), 0.5),
+    names: /metrics\.jsonl.*was cut/,
+    resumeOnly: true,
+  },
+  {
+    name: 'metrics.jsonl: a kept line edited',
+    damage: (r) => flip(path.join(r, 'metrics.jsonl'), 0.3),
+    names: /metrics\.jsonl.*edited/,
+    resumeOnly: true,
+  },
+  {
+    name: 'metrics.jsonl: deleted',
+    damage: (r) => fs.rmSync(path.join(r, 'metrics.jsonl')),
+    names: /metrics\.jsonl.*missing/,
+    resumeOnly: true,
+  },
 );
 
 test(`at least 45 damaged checkpoints (${cases.length})`, () => {
@@ -121,7 +165,13 @@ describe.each(cases.map((c, i) => [i, c.name, c] as const))('case %i, %s', (i, _
     const run = path.join(tmp, `case-${i}`);
     fs.cpSync(base, run, { recursive: true });
     c.damage(run, path.join(run, 'checkpoints', 'ckpt-4'));
-    const commands = c.resumeOnly ? [['train', '--resume', run, '--steps', '6']] : [['inspect', run], ['evaluate', run, '--probe-epochs', '1'], ['train', '--resume', run, '--steps', '6']];
+    const commands = c.resumeOnly
+      ? [['train', '--resume', run, '--steps', '6']]
+      : [
+          ['inspect', run],
+          ['evaluate', run, '--probe-epochs', '1'],
+          ['train', '--resume', run, '--steps', '6'],
+        ];
     for (const args of commands) {
       const r = await runInProcess(args, 60000);
       const lines = errorLines(r.stderr);

@@ -21,15 +21,18 @@ afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 /** A small InfoGraph run on MUTAG: GIN 2 × 8, batch 32 (6 batches an epoch: 188 = 5 × 32 + 28). */
 function graphConfig(name: string, evaluation = 'eval: { every: 4, probeEpochs: 3, randomInit: false }'): string {
   const file = path.join(tmp, name);
-  fs.writeFileSync(file, [
-    'backend: wasm',
-    `data: { dataset: tu, path: ${JSON.stringify(MUTAG)} }`,
-    'objective: { encoder: { kind: gin, hidden: 8, layers: 2 } }',
-    'train: { batchSize: 32, steps: 8, learningRate: 0.01 }',
-    'checkpoint: { every: 3 }',
-    'log: { every: 1 }',
-    evaluation,
-  ].join('\n'));
+  fs.writeFileSync(
+    file,
+    [
+      'backend: wasm',
+      `data: { dataset: tu, path: ${JSON.stringify(MUTAG)} }`,
+      'objective: { encoder: { kind: gin, hidden: 8, layers: 2 } }',
+      'train: { batchSize: 32, steps: 8, learningRate: 0.01 }',
+      'checkpoint: { every: 3 }',
+      'log: { every: 1 }',
+      evaluation,
+    ].join('\n'),
+  );
   return file;
 }
 const summary = (stdout: string) => stdout.trim().split('\n').pop();
@@ -45,7 +48,9 @@ describeWithTu('graph runs on MUTAG', () => {
     expect(summary(first.stdout)).toMatch(/^10-fold cross-validated linear probe, 16-d code: \d+\.\d% \(random-init encoder: \d+\.\d%\)$/);
     const lines = metricsWithoutTime(run);
     // 6 batches an epoch: steps 1–6 in epoch 0, 7–12 in epoch 1.
-    expect(lines.filter((l) => l.kind === 'step').map((l) => [l.step, l.epoch])).toEqual(Array.from({ length: 12 }, (_, i) => [i + 1, Math.floor(i / 6)]));
+    expect(lines.filter((l) => l.kind === 'step').map((l) => [l.step, l.epoch])).toEqual(
+      Array.from({ length: 12 }, (_, i) => [i + 1, Math.floor(i / 6)]),
+    );
     const evalLine = lines.find((l) => l.kind === 'eval')!;
     // Accuracies are means over 10 folds of 18–19 graphs: a share of whole graphs in each fold, above chance's floor.
     for (const k of ['testAccuracy', 'randomInitTestAccuracy', 'trainAccuracy'] as const) {
@@ -59,7 +64,11 @@ describeWithTu('graph runs on MUTAG', () => {
     expect({ code: ev.code, errors: errorLines(ev.stderr) }).toEqual({ code: 0, errors: [] });
     expect(ev.stdout).toMatch(/^16-d code at step 12 on MUTAG: linear probe \d+\.\d% \(train \d+\.\d%\); written to /);
     const written = JSON.parse(fs.readFileSync(path.join(run, 'eval.json'), 'utf8'));
-    expect([written.testAccuracy, written.trainAccuracy, written.foldSd]).toEqual([evalLine.testAccuracy, evalLine.trainAccuracy, evalLine.foldSd]);
+    expect([written.testAccuracy, written.trainAccuracy, written.foldSd]).toEqual([
+      evalLine.testAccuracy,
+      evalLine.trainAccuracy,
+      evalLine.foldSd,
+    ]);
 
     const tensors = tf.memory().numTensors;
     const again = await runInProcess(['train', '-c', cfg, '-o', path.join(tmp, 'e2e-again'), '--steps', '12'], 300000);
@@ -85,21 +94,52 @@ describeWithTu('graph runs on MUTAG', () => {
       expect({ k, metrics: metricsWithoutTime(run) }).toEqual({ k, metrics: reference });
     }
   }, 900000);
-
 });
 
 describeWithTu('bad graph inputs: one error line naming what is wrong, the documented exit code, nothing left behind', () => {
   const cases: Array<[string, () => string[], number, RegExp]> = [
-    ['a graph objective on digits', () => ['train', '--set', 'objective.kind=infograph'], EXIT.usage,
-      /ConfigError: config 'objective\.kind': expected an image objective: 'infograph' trains on graphs, but data\.dataset 'digits' holds images \(use data\.dataset 'tu'/],
-    ['an image objective on graphs', () => ['train', '--dataset', 'tu', '--data-path', MUTAG, '--set', 'objective.kind=dim'], EXIT.usage,
-      /ConfigError: config 'objective\.kind': expected a graph objective \(infograph\): 'dim' trains on images, but data\.dataset 'tu' holds graphs, got 'dim'/],
-    ['tu without data.path', () => ['train', '--dataset', 'tu'], EXIT.usage, /ConfigError: config 'data\.path': expected a folder: dataset 'tu' reads its files from data\.path \(flag --data-path\), got null/],
-    ['a probe of another layer', () => ['train', '--dataset', 'tu', '--data-path', MUTAG, '--set', 'eval.layer=fc'], EXIT.usage, /config 'eval\.layer': expected 'code' for data\.dataset 'tu' \(the graph vector\), got 'fc'/],
-    ['a train limit', () => ['train', '--dataset', 'tu', '--data-path', MUTAG, '--set', 'data.trainLimit=50'], EXIT.usage, /config 'data\.trainLimit': expected no value for data\.dataset 'tu'.*, got 50/],
-    ['a missing folder', () => ['train', '--dataset', 'tu', '--data-path', path.join(tmp, 'nowhere')], EXIT.data, /DatasetError: .*nowhere/],
-    ['a malformed graph_indicator', () => ['train', '--dataset', 'tu', '--data-path', brokenMutag()], EXIT.data,
-      /DatasetError: .*MUTAG_graph_indicator\.txt.*line 3/],
+    [
+      'a graph objective on digits',
+      () => ['train', '--set', 'objective.kind=infograph'],
+      EXIT.usage,
+      /ConfigError: config 'objective\.kind': expected an image objective: 'infograph' trains on graphs, but data\.dataset 'digits' holds images \(use data\.dataset 'tu'/,
+    ],
+    [
+      'an image objective on graphs',
+      () => ['train', '--dataset', 'tu', '--data-path', MUTAG, '--set', 'objective.kind=dim'],
+      EXIT.usage,
+      /ConfigError: config 'objective\.kind': expected a graph objective \(infograph\): 'dim' trains on images, but data\.dataset 'tu' holds graphs, got 'dim'/,
+    ],
+    [
+      'tu without data.path',
+      () => ['train', '--dataset', 'tu'],
+      EXIT.usage,
+      /ConfigError: config 'data\.path': expected a folder: dataset 'tu' reads its files from data\.path \(flag --data-path\), got null/,
+    ],
+    [
+      'a probe of another layer',
+      () => ['train', '--dataset', 'tu', '--data-path', MUTAG, '--set', 'eval.layer=fc'],
+      EXIT.usage,
+      /config 'eval\.layer': expected 'code' for data\.dataset 'tu' \(the graph vector\), got 'fc'/,
+    ],
+    [
+      'a train limit',
+      () => ['train', '--dataset', 'tu', '--data-path', MUTAG, '--set', 'data.trainLimit=50'],
+      EXIT.usage,
+      /config 'data\.trainLimit': expected no value for data\.dataset 'tu'.*, got 50/,
+    ],
+    [
+      'a missing folder',
+      () => ['train', '--dataset', 'tu', '--data-path', path.join(tmp, 'nowhere')],
+      EXIT.data,
+      /DatasetError: .*nowhere/,
+    ],
+    [
+      'a malformed graph_indicator',
+      () => ['train', '--dataset', 'tu', '--data-path', brokenMutag()],
+      EXIT.data,
+      /DatasetError: .*MUTAG_graph_indicator\.txt.*line 3/,
+    ],
   ];
   it.each(cases)('%s', async (_name, args, code, says) => {
     const out = path.join(tmp, `bad-${_name.replace(/\W+/g, '-')}`);

@@ -34,8 +34,12 @@ function tinyVariant(name: string, replace: Record<string, string>): string {
 
 test('stopped after every step of an 8-step run (3 steps an epoch, checkpoints every 2, evaluations every 4), each resume ends bit for bit as the whole run', async () => {
   // 60 synthetic images: 48 to train on, batch 16, 3 steps an epoch.
-  const every = tinyVariant('every.yaml', { 'count: 200': 'count: 60', 'steps: 12': 'steps: 8', 'checkpoint: { every: 4 }': 'checkpoint: { every: 2 }',
-    'eval: { probeEpochs: 5, randomInit: false }': 'eval: { every: 4, probeEpochs: 3, randomInit: false }' });
+  const every = tinyVariant('every.yaml', {
+    'count: 200': 'count: 60',
+    'steps: 12': 'steps: 8',
+    'checkpoint: { every: 4 }': 'checkpoint: { every: 2 }',
+    'eval: { probeEpochs: 5, randomInit: false }': 'eval: { every: 4, probeEpochs: 3, randomInit: false }',
+  });
   const whole = path.join(tmp, 'whole-8');
   const w = await runInProcess(['train', '-c', every, '-o', whole], 120000);
   expect(w.code).toBe(0);
@@ -60,7 +64,10 @@ test('SIGKILL at 10 random moments: each run is loadable (inspect), resumes, and
   const expected = metricsWithoutTime(reference);
   const stepLines = (run: string) => {
     try {
-      return fs.readFileSync(path.join(run, 'metrics.jsonl'), 'utf8').split('\n').filter((l) => l.startsWith('{"kind":"step"')).length;
+      return fs
+        .readFileSync(path.join(run, 'metrics.jsonl'), 'utf8')
+        .split('\n')
+        .filter((l) => l.startsWith('{"kind":"step"')).length;
     } catch {
       return 0;
     }
@@ -95,10 +102,16 @@ test('two writers on one folder: the second is refused (exit 6) before it loads 
   const a = startCli(['train', '-c', cfg, '-o', run, '--steps', '100000', '--checkpoint-every', '2']);
   await waitFor(() => /step 3 /.test(a.output()), 120000, 'step 3 of the first writer');
   const lockBefore = fs.readFileSync(path.join(run, LOCK_FILE), 'utf8');
-  for (const args of [['train', '-c', cfg, '-o', run], ['train', '-c', cfg, '-o', run, '--overwrite'], ['train', '--resume', run]]) {
+  for (const args of [
+    ['train', '-c', cfg, '-o', run],
+    ['train', '-c', cfg, '-o', run, '--overwrite'],
+    ['train', '--resume', run],
+  ]) {
     const b = await runInProcess(args, 60000);
     expect({ args: args.join(' '), code: b.code }).toEqual({ args: args.join(' '), code: EXIT.busy });
-    expect(errorLines(b.stderr)).toEqual([expect.stringMatching(new RegExp(`RunBusyError: '${run}' is in use by infomax train \\(pid ${a.child.pid} `))]);
+    expect(errorLines(b.stderr)).toEqual([
+      expect.stringMatching(new RegExp(`RunBusyError: '${run}' is in use by infomax train \\(pid ${a.child.pid} `)),
+    ]);
     expect(b.stderr).not.toMatch(/infomax engine/);
   }
   expect(fs.readFileSync(path.join(run, LOCK_FILE), 'utf8')).toBe(lockBefore);
@@ -108,20 +121,25 @@ test('two writers on one folder: the second is refused (exit 6) before it loads 
   expect(end.code).toBe(EXIT.interrupted);
   expect(fs.existsSync(path.join(run, LOCK_FILE))).toBe(false);
   expect(fs.existsSync(path.join(run, 'plots', 'loss.png'))).toBe(true);
-  const steps = metricsWithoutTime(run).filter((l) => l.kind === 'step').map((l) => l.step as number);
+  const steps = metricsWithoutTime(run)
+    .filter((l) => l.kind === 'step')
+    .map((l) => l.step as number);
   expect(steps).toEqual(Array.from({ length: steps.length }, (_, i) => i + 1));
 });
 
-test.each(['10', '1e3', '1e6'])('--lr %s diverges: exit 4, one line naming what went non-finite, the last good checkpoint loads', async (lr) => {
-  const cfg = writeTinyConfig(tmp);
-  const run = path.join(tmp, `lr-${lr}`);
-  const r = await runInProcess(['train', '-c', cfg, '-o', run, '--lr', lr, '--steps', '200', '--checkpoint-every', '1'], 120000);
-  expect(r.code).toBe(EXIT.numeric);
-  const lines = errorLines(r.stderr);
-  expect(lines).toHaveLength(1);
-  expect(lines[0]).toMatch(/^infomax: NumericError: .*(NaN|Infinity).* at step \d+ .*last good checkpoint/);
-  expect((await runInProcess(['inspect', run], 60000)).code).toBe(0);
-});
+test.each(['10', '1e3', '1e6'])(
+  '--lr %s diverges: exit 4, one line naming what went non-finite, the last good checkpoint loads',
+  async (lr) => {
+    const cfg = writeTinyConfig(tmp);
+    const run = path.join(tmp, `lr-${lr}`);
+    const r = await runInProcess(['train', '-c', cfg, '-o', run, '--lr', lr, '--steps', '200', '--checkpoint-every', '1'], 120000);
+    expect(r.code).toBe(EXIT.numeric);
+    const lines = errorLines(r.stderr);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^infomax: NumericError: .*(NaN|Infinity).* at step \d+ .*last good checkpoint/);
+    expect((await runInProcess(['inspect', run], 60000)).code).toBe(0);
+  },
+);
 
 test('a run that fails before its first step leaves nothing behind, the corrected command then runs, and a failed --overwrite keeps the old run', async () => {
   const cfg = writeTinyConfig(tmp);
@@ -131,7 +149,10 @@ test('a run that fails before its first step leaves nothing behind, the correcte
   expect(fs.existsSync(path.join(tmp, 'early'))).toBe(false);
   expect((await runInProcess(['train', '-c', cfg, '-o', run, '--steps', '1'], 120000)).code).toBe(0);
   // --overwrite that fails before it replaces the run (its data cannot load) leaves the old run whole.
-  const failed = await runInProcess(['train', '-c', cfg, '-o', run, '--overwrite', '--dataset', 'idx', '--data-path', path.join(tmp, 'no-idx')], 60000);
+  const failed = await runInProcess(
+    ['train', '-c', cfg, '-o', run, '--overwrite', '--dataset', 'idx', '--data-path', path.join(tmp, 'no-idx')],
+    60000,
+  );
   expect(failed.code).toBe(EXIT.data);
   expect((await runInProcess(['inspect', run], 60000)).code).toBe(0);
 });

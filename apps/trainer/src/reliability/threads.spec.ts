@@ -17,7 +17,11 @@ afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 test('8 steps on 2 threads (3 an epoch, checkpoints every 2), stopped after steps 3 and 6 and resumed: bit for bit the whole run', async () => {
   const config = writeTinyConfig(tmp);
-  const text = fs.readFileSync(config, 'utf8').replace('count: 200', 'count: 60').replace('steps: 12', 'steps: 8').replace('checkpoint: { every: 4 }', 'checkpoint: { every: 2 }');
+  const text = fs
+    .readFileSync(config, 'utf8')
+    .replace('count: 200', 'count: 60')
+    .replace('steps: 12', 'steps: 8')
+    .replace('checkpoint: { every: 4 }', 'checkpoint: { every: 2 }');
   fs.writeFileSync(config, text);
   const whole = path.join(tmp, 'whole');
   const w = await runInProcess(['train', '-c', config, '-o', whole, '--threads', '2'], 120000);
@@ -38,7 +42,12 @@ test('8 steps on 2 threads (3 an epoch, checkpoints every 2), stopped after step
 test('--threads 2 with an objective that does not split is a usage error naming train.threads, and leaves no run behind', async () => {
   const out = path.join(tmp, 'cpc');
   const config = path.join(tmp, 'cpc.yaml');
-  fs.writeFileSync(config, ['backend: wasm', 'data: { dataset: synthetic, count: 40 }', 'objective: { kind: cpc }', 'train: { batchSize: 8, steps: 1 }'].join('\n'));
+  fs.writeFileSync(
+    config,
+    ['backend: wasm', 'data: { dataset: synthetic, count: 40 }', 'objective: { kind: cpc }', 'train: { batchSize: 8, steps: 1 }'].join(
+      '\n',
+    ),
+  );
   const r = await runInProcess(['train', '-c', config, '-o', out, '--threads', '2'], 120000);
   expect(r.code).not.toBe(0);
   expect(r.stderr).toMatch(/train\.threads.*objective 'cpc' does not split/);

@@ -31,7 +31,9 @@ export interface CellTask {
 const RETRY_CODES: readonly number[] = [EXIT.io, EXIT.busy, EXIT.interrupted];
 
 /** The built command; from the sources (tests through ts-jest) the build beside them. */
-const CLI = existsSync(path.join(__dirname, '..', 'cli.js')) ? path.join(__dirname, '..', 'cli.js') : path.join(__dirname, '..', '..', 'dist', 'cli.js');
+const CLI = existsSync(path.join(__dirname, '..', 'cli.js'))
+  ? path.join(__dirname, '..', 'cli.js')
+  : path.join(__dirname, '..', '..', 'dist', 'cli.js');
 const GUARD = path.join(path.dirname(CLI), 'sweep', 'orphan-guard.js');
 
 /** The run folder of a task's cell. */

@@ -21,7 +21,13 @@ function onSignals(): { signal: AbortSignal; release: () => void } {
   const stop = () => controller.abort();
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
-  return { signal: controller.signal, release: () => { process.off('SIGINT', stop); process.off('SIGTERM', stop); } };
+  return {
+    signal: controller.signal,
+    release: () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+    },
+  };
 }
 
 const line = (io: CommandIo) => (s: string) => void io.stderr.write(`${s}\n`);
@@ -33,7 +39,10 @@ const line = (io: CommandIo) => (s: string) => void io.stderr.write(`${s}\n`);
  * process.exitCode = await runSweep('grid.yaml', { concurrency: 2 });
  */
 export async function runSweep(file: string, opts: Record<string, unknown>, io: CommandIo = process): Promise<number> {
-  const { concurrency, attempts } = parseFlags({ concurrency: optional(int(1, 1024), os.availableParallelism()), attempts: optional(int(1, 100), 3) }, opts);
+  const { concurrency, attempts } = parseFlags(
+    { concurrency: optional(int(1, 1024), os.availableParallelism()), attempts: optional(int(1, 100), 3) },
+    opts,
+  );
   const url = opts.queue as string | undefined;
   if (opts.detach && url === undefined) throw new ConfigError('--detach', 'needs --queue: the embedded runner runs the cells itself');
   const sweep = await readSweep(file, opts.out as string | undefined);
@@ -52,14 +61,23 @@ export async function runSweep(file: string, opts: Record<string, unknown>, io: 
     } else {
       const stop = await withQueue(url, async (q) => {
         const { queued, done } = await submitSweep(q, sweep, url, attempts);
-        io.stderr.write(`infomax: sweep ${sweep.name}: ${done} of ${sweep.cells.length} cells done, ${queued} queued now on ${url}; ` +
-          `run folders in ${sweep.dir} (every worker must see it): infomax worker --queue ${url}\n`);
+        io.stderr.write(
+          `infomax: sweep ${sweep.name}: ${done} of ${sweep.cells.length} cells done, ${queued} queued now on ${url}; ` +
+            `run folders in ${sweep.dir} (every worker must see it): infomax worker --queue ${url}\n`,
+        );
         if (opts.detach) return true;
         let finished = 0;
-        await followSweep(q, sweep, (id, state, reason) => {
-          finished += 1;
-          io.stderr.write(`[${finished}/${sweep.cells.length}] ${state === 'done' ? 'done' : 'FAILED'} ${id}${reason ? `: ${reason}` : ''}\n`);
-        }, signal);
+        await followSweep(
+          q,
+          sweep,
+          (id, state, reason) => {
+            finished += 1;
+            io.stderr.write(
+              `[${finished}/${sweep.cells.length}] ${state === 'done' ? 'done' : 'FAILED'} ${id}${reason ? `: ${reason}` : ''}\n`,
+            );
+          },
+          signal,
+        );
         return false;
       });
       if (stop) return EXIT.ok;
@@ -68,9 +86,11 @@ export async function runSweep(file: string, opts: Record<string, unknown>, io: 
     release();
   }
   if (signal.aborted) {
-    io.stderr.write(url === undefined
-      ? `infomax: sweep ${sweep.name} stopped; run the same command to continue (finished cells are kept, stopped ones resume)\n`
-      : `infomax: stopped following sweep ${sweep.name}; its cells go on on the workers (--status --queue ${url} shows them)\n`);
+    io.stderr.write(
+      url === undefined
+        ? `infomax: sweep ${sweep.name} stopped; run the same command to continue (finished cells are kept, stopped ones resume)\n`
+        : `infomax: stopped following sweep ${sweep.name}; its cells go on on the workers (--status --queue ${url} shows them)\n`,
+    );
     return EXIT.interrupted;
   }
   return report(sweep, io);
@@ -104,7 +124,10 @@ async function withQueue<T>(url: string, use: (q: ReturnType<typeof openQueue>) 
  */
 export async function runWorkerCommand(opts: Record<string, unknown>, io: CommandIo = process): Promise<number> {
   const url = opts.queue as string;
-  const f = parseFlags({ concurrency: optional(int(1, 1024), os.availableParallelism()), 'stall-timeout': optional(int(1, 86400), 30) }, opts);
+  const f = parseFlags(
+    { concurrency: optional(int(1, 1024), os.availableParallelism()), 'stall-timeout': optional(int(1, 86400), 30) },
+    opts,
+  );
   const { concurrency, 'stall-timeout': stallSeconds } = f;
   await checkQueue(url);
   const { signal, release } = onSignals();

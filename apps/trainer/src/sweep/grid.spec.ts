@@ -27,7 +27,13 @@ function grid(name: string, ...lines: string[]): string {
 }
 
 test('2 learning rates × 2 bounds × 3 seeds: 12 cells, first axis slowest, ids from the diff, each a valid run config in <out>/<name>/<id>', async () => {
-  const file = grid('lr-bounds', 'axes:', '  train.learningRate: [1.0e-4, 1.0e-3]', '  objective.estimator: [jsd, infonce]', 'seeds: [0, 1, 2]');
+  const file = grid(
+    'lr-bounds',
+    'axes:',
+    '  train.learningRate: [1.0e-4, 1.0e-3]',
+    '  objective.estimator: [jsd, infonce]',
+    'seeds: [0, 1, 2]',
+  );
   const sweep = await readSweep(file);
   expect(sweep.name).toBe('lr-bounds');
   expect(sweep.dir).toBe(path.join(tmp, 'runs', 'lr-bounds'));
@@ -54,8 +60,15 @@ test('2 learning rates × 2 bounds × 3 seeds: 12 cells, first axis slowest, ids
 });
 
 test('labels that share a last key part keep more of their path; a structured value replaces the base section and is named by a hash', async () => {
-  const sweep = await readSweep(grid('labels', 'axes:', '  objective.kind: [dim]', '  objective.encoder.kind: [dcgan]',
-    '  objective.encoder: [{ kind: dcgan, filters: [8, 16], fc: [32], codeSize: 8 }]'));
+  const sweep = await readSweep(
+    grid(
+      'labels',
+      'axes:',
+      '  objective.kind: [dim]',
+      '  objective.encoder.kind: [dcgan]',
+      '  objective.encoder: [{ kind: dcgan, filters: [8, 16], fc: [32], codeSize: 8 }]',
+    ),
+  );
   expect(sweep.cells).toHaveLength(1);
   const [cell] = sweep.cells;
   expect(cell.id).toMatch(/^objective\.kind-dim_encoder\.kind-dcgan_encoder-h[0-9a-f]{8}$/);
@@ -84,13 +97,38 @@ describe('bad sweep files and options: one error line and the documented exit co
   const cases: Array<[string, string[], number, RegExp]> = [
     ['unknown axis path', ['axes:', '  train.stpes: [1, 2]'], EXIT.usage, /config 'axes\.train\.stpes'.*unknown key/],
     ['unknown objective key', ['axes:', '  objective.estimatr: [jsd]'], EXIT.usage, /config 'axes\.objective\.estimatr'.*no such key/],
-    ['unknown encoder key', ['axes:', '  objective.encoder.filtrs: [[8, 16]]'], EXIT.usage, /config 'axes\.objective\.encoder\.filtrs'.*option 'filtrs': unknown key/],
-    ['empty axis', ['axes:', '  train.learningRate: []'], EXIT.usage, /config 'axes\.train\.learningRate': expected a list of at least one value, got \[\]/],
-    ['bad axis value', ['axes:', '  train.learningRate: [1.0e-3, -1]'], EXIT.usage, /config 'axes\.train\.learningRate'.*positive|config 'axes\.train\.learningRate'.*expected/],
-    ['value listed twice', ['seeds: [0, 0]'], EXIT.usage, /config 'axes\.seed': expected each value once \(0 is listed twice\), got \[0, 0\]/],
+    [
+      'unknown encoder key',
+      ['axes:', '  objective.encoder.filtrs: [[8, 16]]'],
+      EXIT.usage,
+      /config 'axes\.objective\.encoder\.filtrs'.*option 'filtrs': unknown key/,
+    ],
+    [
+      'empty axis',
+      ['axes:', '  train.learningRate: []'],
+      EXIT.usage,
+      /config 'axes\.train\.learningRate': expected a list of at least one value, got \[\]/,
+    ],
+    [
+      'bad axis value',
+      ['axes:', '  train.learningRate: [1.0e-3, -1]'],
+      EXIT.usage,
+      /config 'axes\.train\.learningRate'.*positive|config 'axes\.train\.learningRate'.*expected/,
+    ],
+    [
+      'value listed twice',
+      ['seeds: [0, 0]'],
+      EXIT.usage,
+      /config 'axes\.seed': expected each value once \(0 is listed twice\), got \[0, 0\]/,
+    ],
     ['out as an axis', ['axes:', '  out: [a, b]'], EXIT.usage, /config 'axes\.out': expected an axis other than 'out'/],
     ['seeds twice', ['axes:', '  seed: [0]', 'seeds: [1]'], EXIT.usage, /config 'seeds': expected no 'seed' axis beside it/],
-    ['unknown sweep key', ['axis:', '  seed: [0]'], EXIT.usage, /config 'axis': unknown key; known keys: name, out, base, axes, seeds \(in the sweep file '.*'\)/],
+    [
+      'unknown sweep key',
+      ['axis:', '  seed: [0]'],
+      EXIT.usage,
+      /config 'axis': unknown key; known keys: name, out, base, axes, seeds \(in the sweep file '.*'\)/,
+    ],
     ['axis not a list', ['axes:', '  seed: 3'], EXIT.usage, /config 'axes\.seed': expected a list of at least one value, got 3/],
   ];
   test.each(cases)('%s', async (name, lines, code, message) => {
@@ -113,10 +151,15 @@ describe('bad sweep files and options: one error line and the documented exit co
     expect(notRedis.code).toBe(EXIT.usage);
     expect(errorLines(notRedis.stderr)).toEqual([expect.stringMatching(/config '--queue': expected redis:\/\/host:port/)]);
     const port = await freePort();
-    for (const args of [['sweep', file, '--queue', `redis://127.0.0.1:${port}`], ['worker', '--queue', `redis://127.0.0.1:${port}`]]) {
+    for (const args of [
+      ['sweep', file, '--queue', `redis://127.0.0.1:${port}`],
+      ['worker', '--queue', `redis://127.0.0.1:${port}`],
+    ]) {
       const r = await runInProcess(args);
       expect(r.code).toBe(EXIT.queue);
-      expect(errorLines(r.stderr)).toEqual([expect.stringMatching(new RegExp(`QueueError: cannot reach Redis at redis://127\\.0\\.0\\.1:${port} \\(.*ECONNREFUSED`))]);
+      expect(errorLines(r.stderr)).toEqual([
+        expect.stringMatching(new RegExp(`QueueError: cannot reach Redis at redis://127\\.0\\.0\\.1:${port} \\(.*ECONNREFUSED`)),
+      ]);
     }
   });
 });

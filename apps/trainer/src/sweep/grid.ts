@@ -49,7 +49,12 @@ const sweepSchema = object({
   name: sweepName.optional(),
   out: optional(text(), 'runs'),
   base: z.union([text(), object({}, { loose: true })], { error: 'a run config file name or an inline run config' }).optional(),
-  axes: optional(z.record(z.string(), values(), { error: "an object mapping config key paths to lists of values, e.g. 'train.learningRate: [1.0e-4, 1.0e-3]'" }), {}),
+  axes: optional(
+    z.record(z.string(), values(), {
+      error: "an object mapping config key paths to lists of values, e.g. 'train.learningRate: [1.0e-4, 1.0e-3]'",
+    }),
+    {},
+  ),
   seeds: values().optional(),
 }).transform((top, ctx) => {
   const axes = Object.entries(top.axes);
@@ -57,7 +62,8 @@ const sweepSchema = object({
     if (top.axes.seed !== undefined) return reject(ctx, ['seeds'], "no 'seed' axis beside it (give the seeds once)", top.seeds);
     axes.push(['seed', top.seeds]);
   }
-  if (top.axes.out !== undefined) return reject(ctx, ['axes', 'out'], "an axis other than 'out' (each cell's run folder is <out>/<name>/<cell>)", top.axes.out);
+  if (top.axes.out !== undefined)
+    return reject(ctx, ['axes', 'out'], "an axis other than 'out' (each cell's run folder is <out>/<name>/<cell>)", top.axes.out);
   for (const [p, vs] of axes) {
     const keys = vs.map((v) => canonicalJson(v));
     const twice = keys.find((k, i) => keys.indexOf(k) !== i);
@@ -88,21 +94,38 @@ const sweepSchema = object({
 export async function readSweep(file: string, outOverride?: string): Promise<Sweep> {
   const raw = await readConfigFile(file);
   const top = parseConfig(sweepSchema, raw, (at, message) => new ConfigError(at, `${message} (in the sweep file '${file}')`));
-  const name = top.name ?? parseConfig(sweepName, path.basename(file).replace(/\.[^.]*$/, ''), (_, message) => new ConfigError('name', `${message}, the name of '${file}': give a name`));
+  const name =
+    top.name ??
+    parseConfig(
+      sweepName,
+      path.basename(file).replace(/\.[^.]*$/, ''),
+      (_, message) => new ConfigError('name', `${message}, the name of '${file}': give a name`),
+    );
   const base = typeof top.base === 'string' ? await readConfigFile(path.resolve(path.dirname(file), top.base)) : (top.base ?? {});
   const axes = top.axes;
   const out = outOverride ?? top.out;
   const dir = path.resolve(out, name);
   const cells = expand(axes).map((values) => {
     const diff = Object.fromEntries(axes.map(([p], i) => [p, values[i]]));
-    const id = cellId(axes.map(([p]) => p), values);
+    const id = cellId(
+      axes.map(([p]) => p),
+      values,
+    );
     const config = structuredClone(base);
     for (const [p, v] of Object.entries(diff)) setPath(config, p, v);
     config.out = path.join(dir, id);
     return { id, diff, config };
   });
-  checkCells(file, cells, axes.map(([p]) => p));
-  if (axes.some(([p]) => p.startsWith('objective.'))) await checkObjectiveKeys(cells, axes.map(([p]) => p));
+  checkCells(
+    file,
+    cells,
+    axes.map(([p]) => p),
+  );
+  if (axes.some(([p]) => p.startsWith('objective.')))
+    await checkObjectiveKeys(
+      cells,
+      axes.map(([p]) => p),
+    );
   return { name, dir, axes: axes.map(([p]) => p), cells };
 }
 
@@ -134,16 +157,17 @@ function valueText(v: unknown): string {
 function checkCells(file: string, cells: Cell[], paths: string[]): void {
   const ids = new Set<string>();
   for (const cell of cells) {
-    if (ids.has(cell.id)) throw new ConfigError('axes', `in '${file}': two cells would share the folder '${cell.id}' (values that read alike, e.g. 1 and '1')`);
+    if (ids.has(cell.id))
+      throw new ConfigError('axes', `in '${file}': two cells would share the folder '${cell.id}' (values that read alike, e.g. 1 and '1')`);
     ids.add(cell.id);
     try {
       resolveConfig(cell.config);
     } catch (e) {
       if (!(e instanceof ConfigError)) throw e;
       const axis = paths.find((p) => e.path === p || e.path.startsWith(`${p}.`) || p.startsWith(`${e.path}.`));
-      if (axis === undefined) throw new ConfigError(e.path, `${e.message.replace(/^config '[^']*': /, '')} (in the base config of '${file}')`);
+      if (axis === undefined)
+        throw new ConfigError(e.path, `${e.message.replace(/^config '[^']*': /, '')} (in the base config of '${file}')`);
       throw new ConfigError(`axes.${axis}`, `in '${file}': ${e.message}`);
     }
   }
 }
-

@@ -29,11 +29,16 @@ export interface LocalOptions {
 export async function runLocal(sweep: Sweep, options: LocalOptions): Promise<Map<string, CellOutcome>> {
   const outcomes = new Map<string, CellOutcome>();
   const tasks = sweep.cells.map((cell) => ({ sweep: sweep.name, dir: sweep.dir, cell }));
-  await runPool(tasks, options.concurrency, async (task) => {
-    const outcome = await tryCell(task, options);
-    outcomes.set(task.cell.id, outcome);
-    options.log(`[${outcomes.size}/${sweep.cells.length}] ${describe(task, outcome)}`);
-  }, options.signal);
+  await runPool(
+    tasks,
+    options.concurrency,
+    async (task) => {
+      const outcome = await tryCell(task, options);
+      outcomes.set(task.cell.id, outcome);
+      options.log(`[${outcomes.size}/${sweep.cells.length}] ${describe(task, outcome)}`);
+    },
+    options.signal,
+  );
   return outcomes;
 }
 
@@ -46,7 +51,8 @@ async function tryCell(task: CellTask, options: LocalOptions): Promise<CellOutco
       continue;
     }
     if (outcome.status === 'done' || options.signal?.aborted) return outcome;
-    const failed: CellOutcome = outcome.status === 'retry' ? { ...outcome, status: 'failed', reason: `${outcome.reason} (${attempt} attempts)` } : outcome;
+    const failed: CellOutcome =
+      outcome.status === 'retry' ? { ...outcome, status: 'failed', reason: `${outcome.reason} (${attempt} attempts)` } : outcome;
     await markFailed(task, failed);
     return failed;
   }

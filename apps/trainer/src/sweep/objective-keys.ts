@@ -50,6 +50,8 @@ export async function checkObjectiveKeys(cells: readonly Cell[], axes: readonly 
 function unknownKey(message: string, key: string): boolean {
   const parts = key.split('.');
   const parent = parts.slice(0, -1).join('.');
-  return message.includes(`config key '${key}': unknown key`) ||
-    (parent !== '' && message.includes(`config key '${parent}'`) && message.includes(`option '${parts[parts.length - 1]}': unknown key`));
+  return (
+    message.includes(`config key '${key}': unknown key`) ||
+    (parent !== '' && message.includes(`config key '${parent}'`) && message.includes(`option '${parts[parts.length - 1]}': unknown key`))
+  );
 }

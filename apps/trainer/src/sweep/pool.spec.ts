@@ -21,10 +21,15 @@ test('10 tasks, 3 at a time: never more than 3 running, each run once, started i
 test('aborting stops new tasks from starting; those running finish', async () => {
   const controller = new AbortController();
   const finished: number[] = [];
-  await runPool([...Array(10).keys()], 2, async (i) => {
-    if (i === 3) controller.abort();
-    await tick(5);
-    finished.push(i);
-  }, controller.signal);
+  await runPool(
+    [...Array(10).keys()],
+    2,
+    async (i) => {
+      if (i === 3) controller.abort();
+      await tick(5);
+      finished.push(i);
+    },
+    controller.signal,
+  );
   expect(finished.sort((a, b) => a - b)).toEqual([0, 1, 2, 3]);
 });

@@ -9,7 +9,12 @@
  * @example
  * await runPool(cells, 2, async (cell) => { await runCell(cell); });
  */
-export async function runPool<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<void>, signal?: AbortSignal): Promise<void> {
+export async function runPool<T>(
+  items: readonly T[],
+  concurrency: number,
+  work: (item: T) => Promise<void>,
+  signal?: AbortSignal,
+): Promise<void> {
   const pending = [...items];
   const lane = async (): Promise<void> => {
     for (let item = pending.shift(); item !== undefined && !signal?.aborted; item = pending.shift()) await work(item);

@@ -36,15 +36,25 @@ export async function checkQueue(url: string): Promise<void> {
   } catch {
     protocol = '';
   }
-  if (protocol !== 'redis:' && protocol !== 'rediss:') throw new ConfigError('--queue', `expected redis://host:port (or rediss://), got '${url}'`);
-  const client = new IORedis(url, { lazyConnect: true, connectTimeout: 3000, disconnectTimeout: 50, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
+  if (protocol !== 'redis:' && protocol !== 'rediss:')
+    throw new ConfigError('--queue', `expected redis://host:port (or rediss://), got '${url}'`);
+  const client = new IORedis(url, {
+    lazyConnect: true,
+    connectTimeout: 3000,
+    disconnectTimeout: 50,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    enableOfflineQueue: false,
+  });
   let failure = '';
   client.on('error', (e: Error) => (failure ||= e.message));
   try {
     await client.connect();
     await client.ping();
   } catch (e) {
-    throw new QueueError(`cannot reach Redis at ${url} (${failure || (e as Error).message}): start it (redis-server --port <port>) or check --queue`);
+    throw new QueueError(
+      `cannot reach Redis at ${url} (${failure || (e as Error).message}): start it (redis-server --port <port>) or check --queue`,
+    );
   } finally {
     client.disconnect();
   }
@@ -55,7 +65,8 @@ export async function checkQueue(url: string): Promise<void> {
  * @example
  * const queue = openQueue('redis://127.0.0.1:6379'); try { … } finally { await queue.close(); }
  */
-export const openQueue = (url: string): Queue<CellTask, CellResult> => new Queue<CellTask, CellResult>(QUEUE_NAME, { connection: connectionOf(url) });
+export const openQueue = (url: string): Queue<CellTask, CellResult> =>
+  new Queue<CellTask, CellResult>(QUEUE_NAME, { connection: connectionOf(url) });
 
 /**
  * Puts every cell without a result on the queue. A cell already queued (waiting, running)
@@ -66,13 +77,20 @@ export const openQueue = (url: string): Queue<CellTask, CellResult> => new Queue
  * @example
  * const { queued } = await submitSweep(queue, sweep, url, 3);
  */
-export async function submitSweep(queue: Queue<CellTask, CellResult>, sweep: Sweep, url: string, attempts: number): Promise<{ queued: number; done: number }> {
+export async function submitSweep(
+  queue: Queue<CellTask, CellResult>,
+  sweep: Sweep,
+  url: string,
+  attempts: number,
+): Promise<{ queued: number; done: number }> {
   const unfinished = await queue.getJobs(UNFINISHED);
   const other = unfinished.find((j) => j.data.sweep !== sweep.name || j.data.dir !== sweep.dir);
   if (other) {
     const count = unfinished.filter((j) => j.data.sweep === other.data.sweep && j.data.dir === other.data.dir).length;
-    throw new QueueBusyError(`the queue at ${url} holds ${count} unfinished cell(s) of sweep '${other.data.sweep}' (${other.data.dir}): ` +
-      `wait for them, or give this sweep another Redis database (${url.replace(/\/\d*$/, '')}/1)`);
+    throw new QueueBusyError(
+      `the queue at ${url} holds ${count} unfinished cell(s) of sweep '${other.data.sweep}' (${other.data.dir}): ` +
+        `wait for them, or give this sweep another Redis database (${url.replace(/\/\d*$/, '')}/1)`,
+    );
   }
   let queued = 0;
   let done = 0;
@@ -104,7 +122,10 @@ export type CellState = 'done' | 'running' | 'waiting' | 'failed';
  * @example
  * (await queueStates(queue, sweep)).get('seed-0'); // { state: 'running' }
  */
-export async function queueStates(queue: Queue<CellTask, CellResult>, sweep: Sweep): Promise<Map<string, { state: CellState; reason?: string }>> {
+export async function queueStates(
+  queue: Queue<CellTask, CellResult>,
+  sweep: Sweep,
+): Promise<Map<string, { state: CellState; reason?: string }>> {
   const states = new Map<string, { state: CellState; reason?: string }>();
   for (const cell of sweep.cells) {
     if (await readResult(path.join(sweep.dir, cell.id))) {
@@ -125,8 +146,12 @@ export async function queueStates(queue: Queue<CellTask, CellResult>, sweep: Swe
  * @example
  * await followSweep(queue, sweep, (id, state) => console.log(state, id));
  */
-export async function followSweep(queue: Queue<CellTask, CellResult>, sweep: Sweep,
-  onCell: (id: string, state: 'done' | 'failed', reason?: string) => void, signal?: AbortSignal): Promise<void> {
+export async function followSweep(
+  queue: Queue<CellTask, CellResult>,
+  sweep: Sweep,
+  onCell: (id: string, state: 'done' | 'failed', reason?: string) => void,
+  signal?: AbortSignal,
+): Promise<void> {
   const open = new Set(sweep.cells.map((c) => c.id));
   while (open.size > 0 && !signal?.aborted) {
     const states = await queueStates(queue, sweep);

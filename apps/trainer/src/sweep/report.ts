@@ -119,7 +119,9 @@ function markdownOf(sweep: Sweep, results: Array<CellResult | null>, columns: st
   lines.push(row(Array(sweep.axes.length + columns.length + 2).fill('---')));
   sweep.cells.forEach((c, i) => {
     const r = results[i];
-    lines.push(row([c.id, ...sweep.axes.map((a) => shown(c.diff[a])), r ? String(r.step) : '—', ...columns.map((k) => format(k, valueOf(r, k)))]));
+    lines.push(
+      row([c.id, ...sweep.axes.map((a) => shown(c.diff[a])), r ? String(r.step) : '—', ...columns.map((k) => format(k, valueOf(r, k)))]),
+    );
   });
   if (groups.length > 0) {
     const axes = sweep.axes.filter((a) => a !== 'seed');
@@ -127,7 +129,8 @@ function markdownOf(sweep: Sweep, results: Array<CellResult | null>, columns: st
     lines.push(row([...axes, 'seeds', ...columns.map(header)]));
     lines.push(row(Array(axes.length + columns.length + 1).fill('---')));
     for (const g of groups) {
-      const stat = (k: string) => (g.mean[k] === undefined ? '—' : `${format(k, g.mean[k])}${g.std[k] === null ? '' : ` ± ${format(k, g.std[k] as number)}`}`);
+      const stat = (k: string) =>
+        g.mean[k] === undefined ? '—' : `${format(k, g.mean[k])}${g.std[k] === null ? '' : ` ± ${format(k, g.std[k] as number)}`}`;
       lines.push(row([...axes.map((a) => shown(g.diff[a])), String(g.n), ...columns.map(stat)]));
     }
   }

@@ -48,7 +48,9 @@ export async function readResult(cellDir: string): Promise<CellResult | null> {
   try {
     return JSON.parse(await fsp.readFile(file, 'utf8')) as CellResult;
   } catch (e) {
-    throw new CheckpointError(`'${file}' is not a readable result (${(e as Error).message.split('\n')[0]}): delete it to run the cell again`);
+    throw new CheckpointError(
+      `'${file}' is not a readable result (${(e as Error).message.split('\n')[0]}): delete it to run the cell again`,
+    );
   }
 }
 
@@ -62,7 +64,8 @@ export async function collectResult(sweep: string, cell: Cell, cellDir: string):
   const lines = await new RunFolder(cellDir).readMetrics();
   const lastEval = [...lines].reverse().find((l) => l.kind === 'eval');
   const lastStep = [...lines].reverse().find((l) => l.kind === 'step');
-  if (lastEval === undefined) throw new CheckpointError(`'${path.join(cellDir, 'metrics.jsonl')}' has no evaluation line: the run did not finish`);
+  if (lastEval === undefined)
+    throw new CheckpointError(`'${path.join(cellDir, 'metrics.jsonl')}' has no evaluation line: the run did not finish`);
   const numbers = (line: Record<string, unknown> | undefined, drop: string[]) =>
     Object.fromEntries(Object.entries(line ?? {}).filter(([k, v]) => !drop.includes(k) && typeof v === 'number')) as Record<string, number>;
   return {

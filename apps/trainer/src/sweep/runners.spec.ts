@@ -28,21 +28,40 @@ beforeAll(() => {
   // 24 steps with a checkpoint every 4: long enough to be killed between checkpoints.
   fs.writeFileSync(tiny, fs.readFileSync(tiny, 'utf8').replace('steps: 12', 'steps: 24'));
   grid = path.join(tmp, 'grid.yaml');
-  fs.writeFileSync(grid, ['name: tiny', 'base: tiny.yaml', 'axes:', '  train.learningRate: [1.0e-4, 1.0e-3]', '  objective.estimator: [jsd, infonce]', 'seeds: [0, 1]'].join('\n'));
-  ids = ['0.0001', '0.001'].flatMap((lr) => ['jsd', 'infonce'].flatMap((e) => [0, 1].map((s) => `learningRate-${lr}_estimator-${e}_seed-${s}`)));
+  fs.writeFileSync(
+    grid,
+    [
+      'name: tiny',
+      'base: tiny.yaml',
+      'axes:',
+      '  train.learningRate: [1.0e-4, 1.0e-3]',
+      '  objective.estimator: [jsd, infonce]',
+      'seeds: [0, 1]',
+    ].join('\n'),
+  );
+  ids = ['0.0001', '0.001'].flatMap((lr) =>
+    ['jsd', 'infonce'].flatMap((e) => [0, 1].map((s) => `learningRate-${lr}_estimator-${e}_seed-${s}`)),
+  );
 });
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 const sweepDir = (root: string) => path.join(tmp, root, 'tiny');
-const result = (root: string, id: string) => JSON.parse(fs.readFileSync(path.join(sweepDir(root), id, 'result.json'), 'utf8')) as CellResult;
-const runsIn = (root: string, id: string) => (fs.readFileSync(path.join(sweepDir(root), id, 'train.log'), 'utf8').match(/^infomax engine:/gm) ?? []).length;
+const result = (root: string, id: string) =>
+  JSON.parse(fs.readFileSync(path.join(sweepDir(root), id, 'result.json'), 'utf8')) as CellResult;
+const runsIn = (root: string, id: string) =>
+  (fs.readFileSync(path.join(sweepDir(root), id, 'train.log'), 'utf8').match(/^infomax engine:/gm) ?? []).length;
 const summaries = (root: string) => SUMMARIES.map((f) => fs.readFileSync(path.join(sweepDir(root), f)));
 
 test('embedded runner, 2 at a time: 8 cells recorded, summary from their metrics; run again, nothing runs or is recorded; --status, --report', async () => {
   const first = await runCli(['sweep', grid, '-o', path.join(tmp, 'local'), '--concurrency', '2']);
   expect(first.code).toBe(EXIT.ok);
   expect(first.stderr.match(/^\[\d\/8\] done /gm)).toHaveLength(8);
-  const lines = (id: string) => fs.readFileSync(path.join(sweepDir('local'), id, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const lines = (id: string) =>
+    fs
+      .readFileSync(path.join(sweepDir('local'), id, 'metrics.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
   for (const id of ids) {
     const r = result('local', id);
     const all = lines(id);
@@ -83,7 +102,9 @@ test('a cell the trainer refuses (batch larger than the data: exit 2) fails for 
   fs.writeFileSync(bad, ['name: tiny', 'base: tiny.yaml', 'axes:', '  train.batchSize: [16, 500]', '  train.steps: [2]'].join('\n'));
   const r = await runCli(['sweep', bad, '-o', path.join(tmp, 'bad'), '--concurrency', '2']);
   expect(r.code).toBe(EXIT.usage);
-  expect(r.stderr).toMatch(/^\[\d\/2\] FAILED batchSize-500_steps-2: exit 2: ConfigError: config 'train\.batchSize': is 500, more than the 160 training images/m);
+  expect(r.stderr).toMatch(
+    /^\[\d\/2\] FAILED batchSize-500_steps-2: exit 2: ConfigError: config 'train\.batchSize': is 500, more than the 160 training images/m,
+  );
   expect(r.stderr).not.toMatch(/retry/);
   expect(r.stderr).toMatch(/^\[\d\/2\] done batchSize-16_steps-2: /m);
   expect(JSON.parse(fs.readFileSync(path.join(sweepDir('bad'), 'batchSize-500_steps-2', 'failed.json'), 'utf8')).code).toBe(EXIT.usage);
@@ -125,21 +146,25 @@ withRedis('on a Redis queue (a private redis-server on a free port, no persisten
         return NaN;
       }
     };
-    await waitFor(() => {
-      for (const id of ids) {
-        const dir = path.join(sweepDir('queued'), id);
-        if (![4, 8, 12].includes(latestStep(dir))) continue;
-        try {
-          const trainer = JSON.parse(fs.readFileSync(path.join(dir, LOCK_FILE), 'utf8')).pid as number;
-          const worker = workers.findIndex((w) => w.child.pid === parentOf(trainer));
-          if (worker >= 0) victim = { worker, cell: id };
-        } catch {
-          // The run finished between the checks.
+    await waitFor(
+      () => {
+        for (const id of ids) {
+          const dir = path.join(sweepDir('queued'), id);
+          if (![4, 8, 12].includes(latestStep(dir))) continue;
+          try {
+            const trainer = JSON.parse(fs.readFileSync(path.join(dir, LOCK_FILE), 'utf8')).pid as number;
+            const worker = workers.findIndex((w) => w.child.pid === parentOf(trainer));
+            if (worker >= 0) victim = { worker, cell: id };
+          } catch {
+            // The run finished between the checks.
+          }
+          if (victim) return true;
         }
-        if (victim) return true;
-      }
-      return false;
-    }, 180000, 'a cell past its first checkpoint');
+        return false;
+      },
+      180000,
+      'a cell past its first checkpoint',
+    );
     const { worker, cell } = victim as unknown as { worker: number; cell: string };
     workers[worker].child.kill('SIGKILL');
     const done = await sweep.done;
@@ -152,10 +177,17 @@ withRedis('on a Redis queue (a private redis-server on a free port, no persisten
     // Exactly once: one "recorded" line per cell across both workers, one result file each, no temp files left.
     const recorded = workers.flatMap((w) => [...w.output().matchAll(/ recorded tiny\/(\S+):/g)].map((m) => m[1]));
     expect(recorded.sort()).toEqual([...ids].sort());
-    for (const id of ids) expect(fs.readdirSync(path.join(sweepDir('queued'), id)).filter((f) => f.startsWith('result.json'))).toEqual(['result.json']);
+    for (const id of ids)
+      expect(fs.readdirSync(path.join(sweepDir('queued'), id)).filter((f) => f.startsWith('result.json'))).toEqual(['result.json']);
     const queue = new Queue(QUEUE_NAME, { connection: { url: redis.url } });
     try {
-      expect(await queue.getJobCounts('completed', 'failed', 'active', 'wait', 'delayed')).toEqual({ completed: 8, failed: 0, active: 0, wait: 0, delayed: 0 });
+      expect(await queue.getJobCounts('completed', 'failed', 'active', 'wait', 'delayed')).toEqual({
+        completed: 8,
+        failed: 0,
+        active: 0,
+        wait: 0,
+        delayed: 0,
+      });
       for (const id of ids) expect((await queue.getJob(`tiny/${id}`))?.returnvalue.evaluation).toEqual(result('queued', id).evaluation);
     } finally {
       await queue.close();
@@ -181,7 +213,9 @@ withRedis('on a Redis queue (a private redis-server on a free port, no persisten
     expect(queued.stderr).toMatch(/0 of 1 cells done, 1 queued now/);
     const refused = await runCli(['sweep', grid, '-o', path.join(tmp, 'third'), '--queue', redis.url]);
     expect(refused.code).toBe(EXIT.busy);
-    expect(errorLines(refused.stderr)).toEqual([expect.stringMatching(/QueueBusyError: the queue at redis:\S+ holds 1 unfinished cell\(s\) of sweep 'other'/)]);
+    expect(errorLines(refused.stderr)).toEqual([
+      expect.stringMatching(/QueueBusyError: the queue at redis:\S+ holds 1 unfinished cell\(s\) of sweep 'other'/),
+    ]);
     expect(fs.existsSync(sweepDir('third'))).toBe(false);
   }, 60000);
 });

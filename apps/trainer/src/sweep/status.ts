@@ -26,13 +26,15 @@ export interface CellStatus {
  * const states = folderStates(await readSweep('grid.yaml')); // Map { 'lr-0.001_seed-0' => { state: 'done' }, … }
  */
 export function folderStates(sweep: Sweep): Map<string, CellStatus> {
-  return new Map(sweep.cells.map((c): [string, CellStatus] => {
-    const dir = path.join(sweep.dir, c.id);
-    if (existsSync(resultFile(dir))) return [c.id, { state: 'done' }];
-    const failure = readJson(failureFile(dir));
-    if (failure) return [c.id, { state: 'failed', reason: failure.reason as string, code: failure.code as number | null }];
-    return [c.id, { state: lockHeld(path.join(dir, LOCK_FILE)) ? 'running' : 'waiting' }];
-  }));
+  return new Map(
+    sweep.cells.map((c): [string, CellStatus] => {
+      const dir = path.join(sweep.dir, c.id);
+      if (existsSync(resultFile(dir))) return [c.id, { state: 'done' }];
+      const failure = readJson(failureFile(dir));
+      if (failure) return [c.id, { state: 'failed', reason: failure.reason as string, code: failure.code as number | null }];
+      return [c.id, { state: lockHeld(path.join(dir, LOCK_FILE)) ? 'running' : 'waiting' }];
+    }),
+  );
 }
 
 function readJson(file: string): Record<string, unknown> | null {
@@ -67,6 +69,8 @@ export function statusLines(sweep: Sweep, states: Map<string, CellStatus>): stri
     return `${s.state.padEnd(8)} ${c.id}${s.reason ? `: ${s.reason}` : ''}`;
   });
   const count = (state: CellState) => [...states.values()].filter((s) => s.state === state).length;
-  lines.push(`${sweep.name}: ${count('done')} done, ${count('running')} running, ${count('waiting')} waiting, ${count('failed')} failed of ${sweep.cells.length} cells (${sweep.dir})`);
+  lines.push(
+    `${sweep.name}: ${count('done')} done, ${count('running')} running, ${count('waiting')} waiting, ${count('failed')} failed of ${sweep.cells.length} cells (${sweep.dir})`,
+  );
   return lines;
 }

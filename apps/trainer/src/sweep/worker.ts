@@ -32,33 +32,39 @@ export interface WorkerOptions {
 export async function runWorker(url: string, options: WorkerOptions): Promise<void> {
   const { log, signal } = options;
   const me = `${os.hostname()}:${process.pid}`;
-  const worker = new Worker<CellTask, CellResult>(QUEUE_NAME, async (job, token) => {
-    const task = job.data;
-    const id = `${task.sweep}/${task.cell.id}`;
-    log(`${me} took ${id} (try ${job.attemptsMade + 1} of ${job.opts.attempts ?? 1}${job.stalledCounter > 0 ? `, after ${job.stalledCounter} stalled` : ''})`);
-    const outcome = await runCell(task, signal);
-    if (outcome.status === 'done') {
-      log(`${me} ${outcome.wrote ? 'recorded' : 'found recorded'} ${id}: ${probeText(outcome.result)}`);
-      return outcome.result;
-    }
-    if (signal.aborted) {
-      // Stopped by our own shutdown: back to the queue without using up a try.
-      log(`${me} handed back ${id} (${outcome.reason})`);
-      await job.moveToWait(token);
-      throw new WaitingError();
-    }
-    const last = outcome.status === 'failed' || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-    log(`${me} ${last ? 'FAILED' : 'will retry'} ${id}: ${outcome.reason}`);
-    if (last) await markFailed(task, { ...outcome, status: 'failed' });
-    throw outcome.status === 'failed' ? new UnrecoverableError(outcome.reason) : new Error(outcome.reason);
-  }, {
-    connection: connectionOf(url),
-    concurrency: options.concurrency,
-    lockDuration: options.stallSeconds * 1000,
-    stalledInterval: options.stallSeconds * 1000,
-    // A cell whose worker died is put back each time; its tries are what limit it.
-    maxStalledCount: 1000,
-  });
+  const worker = new Worker<CellTask, CellResult>(
+    QUEUE_NAME,
+    async (job, token) => {
+      const task = job.data;
+      const id = `${task.sweep}/${task.cell.id}`;
+      log(
+        `${me} took ${id} (try ${job.attemptsMade + 1} of ${job.opts.attempts ?? 1}${job.stalledCounter > 0 ? `, after ${job.stalledCounter} stalled` : ''})`,
+      );
+      const outcome = await runCell(task, signal);
+      if (outcome.status === 'done') {
+        log(`${me} ${outcome.wrote ? 'recorded' : 'found recorded'} ${id}: ${probeText(outcome.result)}`);
+        return outcome.result;
+      }
+      if (signal.aborted) {
+        // Stopped by our own shutdown: back to the queue without using up a try.
+        log(`${me} handed back ${id} (${outcome.reason})`);
+        await job.moveToWait(token);
+        throw new WaitingError();
+      }
+      const last = outcome.status === 'failed' || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      log(`${me} ${last ? 'FAILED' : 'will retry'} ${id}: ${outcome.reason}`);
+      if (last) await markFailed(task, { ...outcome, status: 'failed' });
+      throw outcome.status === 'failed' ? new UnrecoverableError(outcome.reason) : new Error(outcome.reason);
+    },
+    {
+      connection: connectionOf(url),
+      concurrency: options.concurrency,
+      lockDuration: options.stallSeconds * 1000,
+      stalledInterval: options.stallSeconds * 1000,
+      // A cell whose worker died is put back each time; its tries are what limit it.
+      maxStalledCount: 1000,
+    },
+  );
   worker.on('error', (e) => log(`${me} queue error: ${e.message}`));
   log(`${me} waiting for cells on ${url} (queue ${QUEUE_NAME}, ${options.concurrency} at a time)`);
   await new Promise<void>((resolve) => {

@@ -10,7 +10,9 @@ export const CLI = path.join(APP, 'dist', 'cli.js');
 
 /** Compiles src → dist (the tests run the real command). */
 export function buildCli(): void {
-  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(APP, 'tsconfig.build.json')], { stdio: 'inherit' });
+  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(APP, 'tsconfig.build.json')], {
+    stdio: 'inherit',
+  });
 }
 
 /** What a finished command returned. */
@@ -49,28 +51,35 @@ export async function waitFor(check: () => boolean, ms: number, what: string): P
 /** A tiny run config: synthetic 28×28 gratings, a small DCGAN, batch 16 (10 steps per epoch). */
 export function writeTinyConfig(dir: string, extra = ''): string {
   const file = path.join(dir, 'tiny.yaml');
-  fs.writeFileSync(file, [
-    'backend: wasm',
-    'data: { dataset: synthetic, count: 200 }',
-    'objective:',
-    '  kind: dim',
-    '  encoder: { kind: dcgan, filters: [8, 16], fc: [32], codeSize: 16 }',
-    '  headUnits: 32',
-    'train: { batchSize: 16, steps: 12 }',
-    'checkpoint: { every: 4 }',
-    'log: { every: 1 }',
-    'eval: { probeEpochs: 5, randomInit: false }',
-    extra,
-  ].join('\n'));
+  fs.writeFileSync(
+    file,
+    [
+      'backend: wasm',
+      'data: { dataset: synthetic, count: 200 }',
+      'objective:',
+      '  kind: dim',
+      '  encoder: { kind: dcgan, filters: [8, 16], fc: [32], codeSize: 16 }',
+      '  headUnits: 32',
+      'train: { batchSize: 16, steps: 12 }',
+      'checkpoint: { every: 4 }',
+      'log: { every: 1 }',
+      'eval: { probeEpochs: 5, randomInit: false }',
+      extra,
+    ].join('\n'),
+  );
   return file;
 }
 
 /** metrics.jsonl lines without the timing field (which differs between runs). */
 export function metricsWithoutTime(run: string): Array<Record<string, unknown>> {
-  return fs.readFileSync(path.join(run, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => {
-    const { ms: _ms, ...rest } = JSON.parse(l) as Record<string, unknown>;
-    return rest;
-  });
+  return fs
+    .readFileSync(path.join(run, 'metrics.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => {
+      const { ms: _ms, ...rest } = JSON.parse(l) as Record<string, unknown>;
+      return rest;
+    });
 }
 
 /** What {@link runInProcess} returns: the exit code and both streams' text. */
@@ -87,7 +96,13 @@ export interface InProcessResult {
 export async function runInProcess(args: string[], ms = 60000): Promise<InProcessResult> {
   let stdout = '';
   let stderr = '';
-  const sink = (add: (s: string) => void) => new Writable({ write(chunk, _enc, done) { add(String(chunk)); done(); } });
+  const sink = (add: (s: string) => void) =>
+    new Writable({
+      write(chunk, _enc, done) {
+        add(String(chunk));
+        done();
+      },
+    });
   const streams = { stdout: sink((s) => (stdout += s)), stderr: sink((s) => (stderr += s)) };
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {

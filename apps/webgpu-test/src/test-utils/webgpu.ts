@@ -11,7 +11,9 @@ import { initEngine, type EngineInfo } from '@infomax/engine';
 export const ICD = process.env.VK_ICD_FILENAMES || '/usr/lib/chromium/vk_swiftshader_icd.json';
 
 /** Why the webgpu specs cannot run on this machine, or null where they must. */
-export const SKIP = fs.existsSync(ICD) ? null : `webgpu specs skipped: SwiftShader's Vulkan ICD ${ICD} is absent (Debian's chromium package ships it)`;
+export const SKIP = fs.existsSync(ICD)
+  ? null
+  : `webgpu specs skipped: SwiftShader's Vulkan ICD ${ICD} is absent (Debian's chromium package ships it)`;
 
 /**
  * Registers the cpu backend with tfjs' stock kernels (the reference), then starts webgpu by

@@ -59,10 +59,14 @@ export function resolvePlan(fn: string, name: string, count: number, what: strin
   const seed = options.seed ?? 0;
   if (!Number.isFinite(seed)) throw optionError(fn, 'seed', 'a finite number', seed);
   const epochs = options.epochs ?? 1;
-  if (!(epochs === Infinity || (Number.isInteger(epochs) && epochs >= 1))) throw optionError(fn, 'epochs', 'a positive integer or Infinity', epochs);
+  if (!(epochs === Infinity || (Number.isInteger(epochs) && epochs >= 1)))
+    throw optionError(fn, 'epochs', 'a positive integer or Infinity', epochs);
   const dropLast = options.dropLast ?? false;
   if (count === 0 || (dropLast && count < batchSize)) {
-    throw new DatasetError('invalid-option', `${fn}: ${name} has ${count} ${what}, too few for one batch of ${batchSize}${dropLast ? ' with dropLast' : ''}`);
+    throw new DatasetError(
+      'invalid-option',
+      `${fn}: ${name} has ${count} ${what}, too few for one batch of ${batchSize}${dropLast ? ' with dropLast' : ''}`,
+    );
   }
   const startStep = options.startStep ?? 0;
   if (!Number.isInteger(startStep) || startStep < 0) throw optionError(fn, 'startStep', 'an integer ≥ 0', startStep);

@@ -47,9 +47,7 @@ export async function listFolder(fn: string, dir: string, what: string): Promise
   }
   if (!info.isDirectory()) throw new DatasetError('missing', `${fn}: ${what} ${dir} should be a folder, found a file`, dir);
   const entries = await readdir(dir, { withFileTypes: true });
-  return entries
-    .map((e) => ({ name: e.name, isDir: e.isDirectory() }))
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return entries.map((e) => ({ name: e.name, isDir: e.isDirectory() })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
 /** Whether a path exists (file or folder). */

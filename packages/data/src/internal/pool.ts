@@ -7,11 +7,7 @@
  * Maps `fn` over `items` with at most `limit` calls in flight; results keep the
  * items' order. After the first failure no new calls start, and that failure is thrown.
  */
-export async function mapLimit<T, R>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T, index: number) => Promise<R>,
-): Promise<R[]> {
+export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   let failed = false;

@@ -24,7 +24,11 @@ function pickName(fn: string, where: string, files: string[], wanted: string | u
   const names = files.map((f) => A_FILE.exec(path.posix.basename(f))?.[1]).filter((n): n is string => n !== undefined);
   if (wanted !== undefined) {
     if (!names.includes(wanted)) {
-      throw new DatasetError('missing', `${fn}: ${where} has no ${wanted}_A.txt (found: ${names.map((n) => `${n}_A.txt`).join(', ') || 'none'})`, where);
+      throw new DatasetError(
+        'missing',
+        `${fn}: ${where} has no ${wanted}_A.txt (found: ${names.map((n) => `${n}_A.txt`).join(', ') || 'none'})`,
+        where,
+      );
     }
     return wanted;
   }

@@ -65,10 +65,7 @@ export function convBlock(
 
 /** Dense → (batch norm) → ReLU: a hidden fully connected layer. */
 export function denseBlock(x: Sym, rng: Rng, o: { name: string; units: number; batchNorm: boolean }): Sym {
-  let h = on(
-    tf.layers.dense({ name: o.name, units: o.units, useBias: !o.batchNorm, kernelInitializer: heInit(rng) }),
-    x,
-  );
+  let h = on(tf.layers.dense({ name: o.name, units: o.units, useBias: !o.batchNorm, kernelInitializer: heInit(rng) }), x);
   if (o.batchNorm) h = on(tf.layers.batchNormalization({ name: `${o.name}_bn` }), h);
   return on(tf.layers.reLU({ name: `${o.name}_relu` }), h);
 }
@@ -82,12 +79,7 @@ export function codeLayer(x: Sym, rng: Rng, units: number): Sym {
  * The fully connected tail every conv encoder shares: flatten the last conv map,
  * the fc blocks, then the code; taps `conv`, `fc` (when there is an fc layer), `code`.
  */
-export function fcTail(
-  conv: Sym,
-  local: Sym,
-  rng: Rng,
-  o: { fc: readonly number[]; batchNorm: boolean; codeSize: number },
-): Branches {
+export function fcTail(conv: Sym, local: Sym, rng: Rng, o: { fc: readonly number[]; batchNorm: boolean; codeSize: number }): Branches {
   let h = on(tf.layers.flatten({ name: 'flatten' }), conv);
   o.fc.forEach((units, i) => {
     h = denseBlock(h, rng, { name: `fc${i + 1}`, units, batchNorm: o.batchNorm });

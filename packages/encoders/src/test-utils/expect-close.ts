@@ -5,11 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 
 /** Asserts |actual − expected| ≤ tol elementwise; reports the worst index. */
-export function expectClose(
-  actual: ArrayLike<number> | tf.Tensor,
-  expected: ArrayLike<number> | tf.Tensor,
-  tol: number,
-): void {
+export function expectClose(actual: ArrayLike<number> | tf.Tensor, expected: ArrayLike<number> | tf.Tensor, tol: number): void {
   const a = actual instanceof tf.Tensor ? actual.dataSync() : actual;
   const e = expected instanceof tf.Tensor ? expected.dataSync() : expected;
   expect(a.length).toBe(e.length);

@@ -45,8 +45,17 @@ export function adamWasm(): tf.KernelFunc {
     const be = backend as WasmBackendLike;
     const outs = [be.makeOutput(w.shape, 'float32'), be.makeOutput(w.shape, 'float32'), be.makeOutput(w.shape, 'float32')];
     const n = tf.util.sizeFromShape(w.shape);
-    k.adam(n, k.address(w), k.address(g), k.address(m), k.address(v), k.address(outs[0]), k.address(outs[1]), k.address(outs[2]),
-      attrs as unknown as AdamAttrs);
+    k.adam(
+      n,
+      k.address(w),
+      k.address(g),
+      k.address(m),
+      k.address(v),
+      k.address(outs[0]),
+      k.address(outs[1]),
+      k.address(outs[2]),
+      attrs as unknown as AdamAttrs,
+    );
     return outs;
   };
 }
@@ -62,8 +71,15 @@ export function adamCpu(): tf.KernelFunc {
     const n = W.length;
     const [wo, mo, vo] = [new Float32Array(n), new Float32Array(n), new Float32Array(n)];
     const f = Math.fround;
-    const b1 = f(a.beta1), b2 = f(a.beta2), c1 = f(a.oneMinusAccBeta1), c2 = f(a.oneMinusAccBeta2);
-    const r1 = f(1 - a.beta1), r2 = f(1 - a.beta2), eps = f(a.epsilon), lr = f(-a.learningRate), keep = f(a.keep);
+    const b1 = f(a.beta1),
+      b2 = f(a.beta2),
+      c1 = f(a.oneMinusAccBeta1),
+      c2 = f(a.oneMinusAccBeta2);
+    const r1 = f(1 - a.beta1),
+      r2 = f(1 - a.beta2),
+      eps = f(a.epsilon),
+      lr = f(-a.learningRate),
+      keep = f(a.keep);
     for (let i = 0; i < n; i++) {
       const mn = f(f(M[i] * b1) + f(G[i] * r1));
       const vn = f(f(V[i] * b2) + f(f(G[i] * G[i]) * r2));

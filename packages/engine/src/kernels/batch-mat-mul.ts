@@ -31,10 +31,7 @@ export function batchMatMulUntransposed(backendName: string, stock: tf.KernelFun
     const sizeB = tf.util.sizeFromShape(b.shape);
     const rows = a.shape[a.shape.length - (transposeA ? 1 : 2)];
     const cols = b.shape[b.shape.length - (transposeB ? 2 : 1)];
-    const batch = Math.max(
-      tf.util.sizeFromShape(a.shape.slice(0, -2)),
-      tf.util.sizeFromShape(b.shape.slice(0, -2)),
-    );
+    const batch = Math.max(tf.util.sizeFromShape(a.shape.slice(0, -2)), tf.util.sizeFromShape(b.shape.slice(0, -2)));
     const direct = (transposeA ? sizeA : 0) + (transposeB ? sizeB : 0);
     const swapped = (transposeA ? 0 : sizeA) + (transposeB ? 0 : sizeB) + batch * rows * cols;
 

@@ -26,8 +26,7 @@ export function conv2dBackpropFilter(backendName: string): tf.KernelFunc {
     }
     const keepH = Math.min(needH, g.inHeight);
     const keepW = Math.min(needW, g.inWidth);
-    const cropped =
-      keepH < g.inHeight || keepW < g.inWidth ? sliceHW(backendName, b, x, 0, keepH, 0, keepW) : null;
+    const cropped = keepH < g.inHeight || keepW < g.inWidth ? sliceHW(backendName, b, x, 0, keepH, 0, keepW) : null;
     const xT = callKernel(backendName, 'Transpose', b, { x: cropped ?? x }, { perm: [3, 1, 2, 0] });
     const dyT = callKernel(backendName, 'Transpose', b, { x: dy }, { perm: [1, 2, 0, 3] });
     const gradT = callKernel(

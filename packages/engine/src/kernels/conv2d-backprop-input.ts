@@ -31,13 +31,16 @@ export function conv2dBackpropInput(backendName: string): tf.KernelFunc {
       }
       rowBlocks.push(interleave(backendName, b, phases, 3, [g.batch, rows.count, cols.count * g.strideWidth, g.inChannels]));
     }
-    const full = interleave(backendName, b, rowBlocks, 2, [
-      g.batch,
-      rows.count * g.strideHeight,
-      cols.count * g.strideWidth,
-      g.inChannels,
-    ]);
-    const dx = sliceHW(backendName, b, full, g.padTop - rows.q0 * g.strideHeight, g.inHeight, g.padLeft - cols.q0 * g.strideWidth, g.inWidth);
+    const full = interleave(backendName, b, rowBlocks, 2, [g.batch, rows.count * g.strideHeight, cols.count * g.strideWidth, g.inChannels]);
+    const dx = sliceHW(
+      backendName,
+      b,
+      full,
+      g.padTop - rows.q0 * g.strideHeight,
+      g.inHeight,
+      g.padLeft - cols.q0 * g.strideWidth,
+      g.inWidth,
+    );
     release(b, full);
     return dx;
   };
@@ -118,14 +121,7 @@ function window(start: number, end: number, n: number): [number, number, number,
 }
 
 /** W[rh + s·(jh−1−i), rw + s·(jw−1−j), ci, co] laid out as [i, j, co, ci]. */
-function subFilter(
-  w: Float32Array,
-  g: ConvGeometry,
-  rh: number,
-  rw: number,
-  jh: number,
-  jw: number,
-): Float32Array {
+function subFilter(w: Float32Array, g: ConvGeometry, rh: number, rw: number, jh: number, jw: number): Float32Array {
   const ci = g.inChannels;
   const co = g.outChannels;
   const out = new Float32Array(jh * jw * co * ci);

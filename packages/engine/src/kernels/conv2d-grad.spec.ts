@@ -21,10 +21,44 @@ interface Case {
 /** A deterministic sweep: odd and even sizes, every padding mode, strides 1–3, square and not. */
 function sweep(): Case[] {
   const cases: Case[] = [];
-  const kernels: Array<[number, number]> = [[1, 1], [2, 2], [3, 3], [4, 4], [5, 5], [3, 2], [1, 4]];
-  const strides: Array<[number, number]> = [[1, 1], [2, 2], [3, 3], [1, 2], [2, 1]];
-  const pads: Pad[] = ['same', 'valid', 1, [[0, 0], [1, 2], [0, 1], [0, 0]], [[0, 0], [3, 0], [2, 2], [0, 0]]];
-  const sizes: Array<[number, number]> = [[7, 7], [8, 6], [5, 9]];
+  const kernels: Array<[number, number]> = [
+    [1, 1],
+    [2, 2],
+    [3, 3],
+    [4, 4],
+    [5, 5],
+    [3, 2],
+    [1, 4],
+  ];
+  const strides: Array<[number, number]> = [
+    [1, 1],
+    [2, 2],
+    [3, 3],
+    [1, 2],
+    [2, 1],
+  ];
+  const pads: Pad[] = [
+    'same',
+    'valid',
+    1,
+    [
+      [0, 0],
+      [1, 2],
+      [0, 1],
+      [0, 0],
+    ],
+    [
+      [0, 0],
+      [3, 0],
+      [2, 2],
+      [0, 0],
+    ],
+  ];
+  const sizes: Array<[number, number]> = [
+    [7, 7],
+    [8, 6],
+    [5, 9],
+  ];
   let i = 0;
   for (const [kH, kW] of kernels) {
     for (const st of strides) {
@@ -34,7 +68,12 @@ function sweep(): Case[] {
         i++;
         try {
           const info = tf.backend_util.computeConv2DInfo(
-            [c.batch, inH, inW, c.inC], [kH, kW, c.inC, c.outC], st, 1, pad, pad === 1 ? 'floor' : undefined,
+            [c.batch, inH, inW, c.inC],
+            [kH, kW, c.inC, c.outC],
+            st,
+            1,
+            pad,
+            pad === 1 ? 'floor' : undefined,
           );
           if (info.outHeight > 0 && info.outWidth > 0) cases.push(c);
         } catch {
@@ -65,14 +104,28 @@ describe('conv2d gradient kernels against the stock cpu kernels', () => {
     const rng = new Rng(cse.batch * 1000 + cse.inH * 100 + cse.kH * 10 + cse.strides[0]);
     const rounding = cse.pad === 1 ? 'floor' : undefined;
     const info = tf.backend_util.computeConv2DInfo(
-      [cse.batch, cse.inH, cse.inW, cse.inC], [cse.kH, cse.kW, cse.inC, cse.outC], cse.strides, 1, cse.pad, rounding,
+      [cse.batch, cse.inH, cse.inW, cse.inC],
+      [cse.kH, cse.kW, cse.inC, cse.outC],
+      cse.strides,
+      1,
+      cse.pad,
+      rounding,
     );
     const xShape = [cse.batch, cse.inH, cse.inW, cse.inC];
     const dyShape = [cse.batch, info.outHeight, info.outWidth, cse.outC];
     const wShape = [cse.kH, cse.kW, cse.inC, cse.outC];
-    const x = randn(rng, xShape.reduce((a, b) => a * b));
-    const dy = randn(rng, dyShape.reduce((a, b) => a * b));
-    const w = randn(rng, wShape.reduce((a, b) => a * b));
+    const x = randn(
+      rng,
+      xShape.reduce((a, b) => a * b),
+    );
+    const dy = randn(
+      rng,
+      dyShape.reduce((a, b) => a * b),
+    );
+    const w = randn(
+      rng,
+      wShape.reduce((a, b) => a * b),
+    );
     const fAttrs = { strides: cse.strides, pad: cse.pad, filterShape: wShape, dataFormat: 'NHWC', dimRoundingMode: rounding };
     const iAttrs = { strides: cse.strides, pad: cse.pad, inputShape: xShape, dataFormat: 'NHWC', dimRoundingMode: rounding };
     const fIn = { x: [xShape, x] as [number[], Float32Array], dy: [dyShape, dy] as [number[], Float32Array] };
@@ -94,20 +147,28 @@ describe('conv2d gradient kernels against the stock cpu kernels', () => {
     const k = tf.getKernel('Conv2DBackpropFilter', 'wasm')!;
     const x: [number[], Float32Array] = [[1, 2, 5, 5], new Float32Array(50)];
     const dy: [number[], Float32Array] = [[1, 3, 5, 5], new Float32Array(75)];
-    expect(() =>
-      runKernel('wasm', k, { x, dy }, { strides: 1, pad: 'same', filterShape: [3, 3, 2, 3], dataFormat: 'NCHW' }),
-    ).toThrow(UnsupportedError);
-    expect(() =>
-      runKernel('wasm', k, { x, dy }, { strides: 1, pad: 'same', filterShape: [3, 3, 2, 3], dataFormat: 'NCHW' }),
-    ).toThrow(/Conv2DBackpropFilter: dataFormat 'NCHW'/);
+    expect(() => runKernel('wasm', k, { x, dy }, { strides: 1, pad: 'same', filterShape: [3, 3, 2, 3], dataFormat: 'NCHW' })).toThrow(
+      UnsupportedError,
+    );
+    expect(() => runKernel('wasm', k, { x, dy }, { strides: 1, pad: 'same', filterShape: [3, 3, 2, 3], dataFormat: 'NCHW' })).toThrow(
+      /Conv2DBackpropFilter: dataFormat 'NCHW'/,
+    );
   });
 
   it('a dy of the wrong shape is refused', () => {
     const k = tf.getKernel('Conv2DBackpropInput', 'wasm')!;
     expect(() =>
-      runKernel('wasm', k, { dy: [[1, 4, 4, 3], new Float32Array(48)], filter: [[3, 3, 2, 3], new Float32Array(54)] }, {
-        strides: 1, pad: 'same', inputShape: [1, 5, 5, 2], dataFormat: 'NHWC',
-      }),
+      runKernel(
+        'wasm',
+        k,
+        { dy: [[1, 4, 4, 3], new Float32Array(48)], filter: [[3, 3, 2, 3], new Float32Array(54)] },
+        {
+          strides: 1,
+          pad: 'same',
+          inputShape: [1, 5, 5, 2],
+          dataFormat: 'NHWC',
+        },
+      ),
     ).toThrow(/dy must have shape \[1,5,5,3\]/);
   });
 
@@ -120,7 +181,11 @@ describe('conv2d gradient kernels against the stock cpu kernels', () => {
       return tf.tidy(() => {
         const x = tf.tensor4d(xv, [2, 9, 9, 3]);
         const w = tf.tensor4d(wv, [4, 4, 3, 5]);
-        const f = (a: tf.Tensor, b: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, 'same').square().sum();
+        const f = (a: tf.Tensor, b: tf.Tensor) =>
+          tf
+            .conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, 'same')
+            .square()
+            .sum();
         const [dx, dw] = tf.grads(f)([x, w]);
         return [dx.dataSync().slice() as Float32Array, dw.dataSync().slice() as Float32Array];
       });

@@ -10,12 +10,7 @@ type TensorInfo = tf.TensorInfo;
 export type Backend = tf.KernelBackend;
 
 /** A new TensorInfo holding `values` (wasm has no `makeTensorInfo`; every backend has `write`). */
-export function makeInfo(
-  backend: Backend,
-  shape: number[],
-  dtype: 'float32' | 'int32',
-  values: Float32Array | Int32Array,
-): TensorInfo {
+export function makeInfo(backend: Backend, shape: number[], dtype: 'float32' | 'int32', values: Float32Array | Int32Array): TensorInfo {
   return { dataId: backend.write(values, shape, dtype), shape, dtype };
 }
 

@@ -24,8 +24,14 @@ describe('BatchMatMul with transposed operands and UnsortedSegmentSum on wasm', 
   ];
   it.each(shapes)('a=%j b=%j transposeA=%s transposeB=%s: equals the stock cpu kernel', (aShape, bShape, tA, tB) => {
     const rng = new Rng(aShape.concat(bShape).reduce((s, d) => s * 31 + d, 1));
-    const a = randn(rng, aShape.reduce((s, d) => s * d));
-    const b = randn(rng, bShape.reduce((s, d) => s * d));
+    const a = randn(
+      rng,
+      aShape.reduce((s, d) => s * d),
+    );
+    const b = randn(
+      rng,
+      bShape.reduce((s, d) => s * d),
+    );
     const attrs = { transposeA: tA, transposeB: tB };
     const ref = runKernel('cpu', stockKernel('BatchMatMul', 'cpu')!, { a: [aShape, a], b: [bShape, b] }, attrs);
     const ours = runKernel('wasm', tf.getKernel('BatchMatMul', 'wasm')!, { a: [aShape, a], b: [bShape, b] }, attrs);
@@ -36,7 +42,12 @@ describe('BatchMatMul with transposed operands and UnsortedSegmentSum on wasm', 
   it('UnsortedSegmentSum equals a hand-written sum, dropping out-of-range ids', () => {
     const x = Float32Array.from([1, 2, 3, 4, 5, 6, 7, 8]); // [4, 2]
     const ids = Int32Array.from([2, 0, 2, -1]);
-    const out = runKernel('wasm', tf.getKernel('UnsortedSegmentSum', 'wasm')!, { x: [[4, 2], x], segmentIds: [[4], ids] }, { numSegments: 3 });
+    const out = runKernel(
+      'wasm',
+      tf.getKernel('UnsortedSegmentSum', 'wasm')!,
+      { x: [[4, 2], x], segmentIds: [[4], ids] },
+      { numSegments: 3 },
+    );
     expect(out.shape).toEqual([3, 2]);
     expect(Array.from(out.values)).toEqual([3, 4, 0, 0, 1 + 5, 2 + 6]);
   });

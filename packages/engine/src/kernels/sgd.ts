@@ -39,8 +39,15 @@ export function sgdWasm(): tf.KernelFunc {
     if (!k) throw new Error(`${SGD_KERNEL}: this engine has no WebAssembly SIMD`);
     const wasm = be as WasmBackendLike;
     const outs = [wasm.makeOutput(w.shape, 'float32'), wasm.makeOutput(w.shape, 'float32')];
-    k.sgd(tf.util.sizeFromShape(w.shape), k.address(w), k.address(g), k.address(b), k.address(outs[0]), k.address(outs[1]),
-      attrs as unknown as SgdAttrs);
+    k.sgd(
+      tf.util.sizeFromShape(w.shape),
+      k.address(w),
+      k.address(g),
+      k.address(b),
+      k.address(outs[0]),
+      k.address(outs[1]),
+      attrs as unknown as SgdAttrs,
+    );
     return outs;
   };
 }
@@ -56,7 +63,10 @@ export function sgdCpu(): tf.KernelFunc {
     const n = W.length;
     const [wo, bo] = [new Float32Array(n), new Float32Array(n)];
     const f = Math.fround;
-    const mu = f(a.momentum), wd = f(a.weightDecay), lr = f(-a.learningRate), s = f(a.scale);
+    const mu = f(a.momentum),
+      wd = f(a.weightDecay),
+      lr = f(-a.learningRate),
+      s = f(a.scale);
     for (let i = 0; i < n; i++) {
       const gi = f(f(G[i] + f(W[i] * wd)) * s);
       const bi = f(f(B[i] * mu) + gi);

@@ -83,7 +83,9 @@ function forward(backend: tf.KernelBackend, x: tf.TensorInfo, filter: tf.TensorI
 export function simdConv2d(fallback: tf.KernelFunc): tf.KernelFunc {
   return (args) => {
     const { x, filter } = args.inputs as { x: tf.TensorInfo; filter: tf.TensorInfo };
-    return forward(args.backend as tf.KernelBackend, x, filter, args.attrs as unknown as tf.Conv2DAttrs) ?? (fallback(args) as tf.TensorInfo);
+    return (
+      forward(args.backend as tf.KernelBackend, x, filter, args.attrs as unknown as tf.Conv2DAttrs) ?? (fallback(args) as tf.TensorInfo)
+    );
   };
 }
 

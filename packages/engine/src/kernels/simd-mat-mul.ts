@@ -44,10 +44,17 @@ export function simdMatMul(
   const pc = k.address(out);
   for (let p = 0; p < batch; p++) {
     k.gemm(
-      m, n, kk,
-      pa + 4 * (batchA === 1 ? 0 : p) * m * kk, rsA, csA,
-      pb + 4 * (batchB === 1 ? 0 : p) * kk * n, rsB, csB,
-      pc + 4 * p * m * n, n,
+      m,
+      n,
+      kk,
+      pa + 4 * (batchA === 1 ? 0 : p) * m * kk,
+      rsA,
+      csA,
+      pb + 4 * (batchB === 1 ? 0 : p) * kk * n,
+      rsB,
+      csB,
+      pc + 4 * p * m * n,
+      n,
     );
   }
   return out;

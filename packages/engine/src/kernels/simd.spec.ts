@@ -53,9 +53,22 @@ describe('infomax SIMD kernels', () => {
   // Sizes straddle the register tile (4×8), the packed blocks (KC 256, MC 128, NC 2048) and
   // a depth that is not a multiple of 4.
   const sizes: Array<[number, number, number]> = [
-    [1, 1, 1], [3, 5, 7], [4, 8, 4], [5, 9, 3], [13, 17, 300], [129, 33, 257], [7, 2050, 20], [130, 40, 600], [2, 3, 0],
+    [1, 1, 1],
+    [3, 5, 7],
+    [4, 8, 4],
+    [5, 9, 3],
+    [13, 17, 300],
+    [129, 33, 257],
+    [7, 2050, 20],
+    [130, 40, 600],
+    [2, 3, 0],
   ];
-  const layouts = [[false, false], [true, false], [false, true], [true, true]] as const;
+  const layouts = [
+    [false, false],
+    [true, false],
+    [false, true],
+    [true, true],
+  ] as const;
   for (const variant of ['fma', 'plain'] as const) {
     it.each(sizes)(`${variant} gemm M=%i N=%i K=%i, every transpose, overwrite and accumulate: within 1e-5 of float64`, (m, n, k) => {
       allowRelaxedSimd(variant === 'fma');
@@ -93,10 +106,51 @@ describe('infomax SIMD kernels', () => {
   type Pad = 'same' | 'valid' | 1 | [[0, 0], [number, number], [number, number], [0, 0]];
   const convCases: Array<{ x: number[]; f: number[]; s: [number, number]; d: [number, number]; pad: Pad }> = [];
   {
-    const pads: Pad[] = ['same', 'valid', 1, [[0, 0], [2, 0], [1, 3], [0, 0]]];
-    const filters = [[1, 1], [3, 3], [4, 4], [2, 5]];
-    const sd: Array<[[number, number], [number, number]]> = [[[1, 1], [1, 1]], [[2, 2], [1, 1]], [[1, 2], [1, 1]], [[1, 1], [2, 2]], [[1, 1], [1, 3]]];
-    const chans = [[1, 3], [3, 16], [17, 5], [64, 8]];
+    const pads: Pad[] = [
+      'same',
+      'valid',
+      1,
+      [
+        [0, 0],
+        [2, 0],
+        [1, 3],
+        [0, 0],
+      ],
+    ];
+    const filters = [
+      [1, 1],
+      [3, 3],
+      [4, 4],
+      [2, 5],
+    ];
+    const sd: Array<[[number, number], [number, number]]> = [
+      [
+        [1, 1],
+        [1, 1],
+      ],
+      [
+        [2, 2],
+        [1, 1],
+      ],
+      [
+        [1, 2],
+        [1, 1],
+      ],
+      [
+        [1, 1],
+        [2, 2],
+      ],
+      [
+        [1, 1],
+        [1, 3],
+      ],
+    ];
+    const chans = [
+      [1, 3],
+      [3, 16],
+      [17, 5],
+      [64, 8],
+    ];
     let i = 0;
     for (const [fh, fw] of filters) {
       for (const [s, d] of sd) {
@@ -106,7 +160,14 @@ describe('infomax SIMD kernels', () => {
           i++;
           if (pad === 1 && (d[0] > 1 || d[1] > 1)) continue; // tfjs: dimRoundingMode needs dilation 1
           try {
-            const info = tf.backend_util.computeConv2DInfo(x as [number, number, number, number], [fh, fw, ci, co], s, d, pad, pad === 1 ? 'floor' : undefined);
+            const info = tf.backend_util.computeConv2DInfo(
+              x as [number, number, number, number],
+              [fh, fw, ci, co],
+              s,
+              d,
+              pad,
+              pad === 1 ? 'floor' : undefined,
+            );
             if (info.outHeight > 0 && info.outWidth > 0 && !(s[0] > 1 && d[0] > 1)) convCases.push({ x, f: [fh, fw, ci, co], s, d, pad });
           } catch {
             // tfjs rejects this geometry itself
@@ -123,9 +184,21 @@ describe('infomax SIMD kernels', () => {
   it.each(convCases.map((c) => [JSON.stringify(c), c]))('Conv2D %s: within 1e-4 of stock cpu', (_n, c) => {
     const cse = c as (typeof convCases)[number];
     const rng = new Rng(cse.x.concat(cse.f).reduce((s, v) => s * 7 + v, 3));
-    const x = randn(rng, cse.x.reduce((s, v) => s * v));
-    const f = randn(rng, cse.f.reduce((s, v) => s * v));
-    const attrs = { strides: cse.s, dilations: cse.d, pad: cse.pad, dataFormat: 'NHWC', dimRoundingMode: cse.pad === 1 ? 'floor' : undefined };
+    const x = randn(
+      rng,
+      cse.x.reduce((s, v) => s * v),
+    );
+    const f = randn(
+      rng,
+      cse.f.reduce((s, v) => s * v),
+    );
+    const attrs = {
+      strides: cse.s,
+      dilations: cse.d,
+      pad: cse.pad,
+      dataFormat: 'NHWC',
+      dimRoundingMode: cse.pad === 1 ? 'floor' : undefined,
+    };
     const inputs = { x: [cse.x, x] as [number[], Float32Array], filter: [cse.f, f] as [number[], Float32Array] };
     const ref = runKernel('cpu', stockKernel('Conv2D', 'cpu')!, inputs, attrs);
     const ours = runKernel('wasm', tf.getKernel('Conv2D', 'wasm')!, inputs, attrs);
@@ -176,47 +249,50 @@ describe('infomax SIMD kernels', () => {
     expect(relativeError(ours.values, ref.values)).toBeLessThan(1e-5);
   });
 
-  it.each(['wasm', 'cpu'])('adam() on %s follows tf.train.adam step for step (1e-6), moments included, and leaks nothing', async (backend) => {
-    tf.setBackend(backend);
-    const rng = new Rng(5);
-    const w0 = randn(rng, 37 * 11);
-    const target = randn(rng, 37 * 11);
-    const run = (opt: tf.Optimizer) => {
-      const w = tf.variable(tf.tensor2d(w0, [37, 11]));
-      const y = tf.tensor2d(target, [37, 11]);
-      const loss = () => tf.sum(tf.mul(tf.square(tf.sub(w, y)), tf.add(tf.abs(w), 0.5)));
-      const before = tf.memory().numTensors;
-      opt.minimize(loss as () => tf.Scalar); // creates the moments
-      const afterFirst = tf.memory().numTensors;
-      for (let i = 0; i < 6; i++) opt.minimize(loss as () => tf.Scalar);
-      expect(tf.memory().numTensors).toBe(afterFirst);
-      expect(afterFirst).toBeGreaterThan(before);
-      const out = w.dataSync().slice();
-      tf.dispose([w, y]);
-      return out;
-    };
-    const ours = adam({ learningRate: 0.05, beta1: 0.8, beta2: 0.99, epsilon: 1e-7 });
-    const stock = tf.train.adam(0.05, 0.8, 0.99, 1e-7);
-    const a = run(ours);
-    const b = run(stock);
-    expect(relativeError(a, b)).toBeLessThan(1e-6);
-    expect(relativeError(a, w0)).toBeGreaterThan(1e-2); // it moved
-    const [all, wb] = [await ours.getWeights(), await stock.getWeights()];
-    // Ours adds the running β products after tfjs's own list (see optimizers.ts).
-    const powers = all.filter((w) => (ADAM_BETA_POWERS as readonly string[]).includes(w.name));
-    const wa = all.filter((w) => !powers.includes(w));
-    const suffix = (x: { name: string }) => x.name.replace(/^.*\//, ''); // variable names differ; the slots must not
-    expect(wa.map(suffix)).toEqual(wb.map(suffix));
-    expect(wa.map(suffix)).toEqual(['iter', 'm', 'v']);
-    for (let i = 1; i < wa.length; i++) expect(relativeError(wa[i].tensor.dataSync(), wb[i].tensor.dataSync())).toBeLessThan(1e-6);
-    // The same running float32 products as the stock optimizer's (its private accBeta1/2).
-    const stockPowers = stock as unknown as { accBeta1: tf.Variable; accBeta2: tf.Variable };
-    expect(powers.map((p) => p.tensor.dataSync()[0])).toEqual([stockPowers.accBeta1.dataSync()[0], stockPowers.accBeta2.dataSync()[0]]);
-    tf.dispose(powers.map((p) => p.tensor));
-    ours.dispose();
-    stock.dispose();
-    tf.setBackend('wasm');
-  });
+  it.each(['wasm', 'cpu'])(
+    'adam() on %s follows tf.train.adam step for step (1e-6), moments included, and leaks nothing',
+    async (backend) => {
+      tf.setBackend(backend);
+      const rng = new Rng(5);
+      const w0 = randn(rng, 37 * 11);
+      const target = randn(rng, 37 * 11);
+      const run = (opt: tf.Optimizer) => {
+        const w = tf.variable(tf.tensor2d(w0, [37, 11]));
+        const y = tf.tensor2d(target, [37, 11]);
+        const loss = () => tf.sum(tf.mul(tf.square(tf.sub(w, y)), tf.add(tf.abs(w), 0.5)));
+        const before = tf.memory().numTensors;
+        opt.minimize(loss as () => tf.Scalar); // creates the moments
+        const afterFirst = tf.memory().numTensors;
+        for (let i = 0; i < 6; i++) opt.minimize(loss as () => tf.Scalar);
+        expect(tf.memory().numTensors).toBe(afterFirst);
+        expect(afterFirst).toBeGreaterThan(before);
+        const out = w.dataSync().slice();
+        tf.dispose([w, y]);
+        return out;
+      };
+      const ours = adam({ learningRate: 0.05, beta1: 0.8, beta2: 0.99, epsilon: 1e-7 });
+      const stock = tf.train.adam(0.05, 0.8, 0.99, 1e-7);
+      const a = run(ours);
+      const b = run(stock);
+      expect(relativeError(a, b)).toBeLessThan(1e-6);
+      expect(relativeError(a, w0)).toBeGreaterThan(1e-2); // it moved
+      const [all, wb] = [await ours.getWeights(), await stock.getWeights()];
+      // Ours adds the running β products after tfjs's own list (see optimizers.ts).
+      const powers = all.filter((w) => (ADAM_BETA_POWERS as readonly string[]).includes(w.name));
+      const wa = all.filter((w) => !powers.includes(w));
+      const suffix = (x: { name: string }) => x.name.replace(/^.*\//, ''); // variable names differ; the slots must not
+      expect(wa.map(suffix)).toEqual(wb.map(suffix));
+      expect(wa.map(suffix)).toEqual(['iter', 'm', 'v']);
+      for (let i = 1; i < wa.length; i++) expect(relativeError(wa[i].tensor.dataSync(), wb[i].tensor.dataSync())).toBeLessThan(1e-6);
+      // The same running float32 products as the stock optimizer's (its private accBeta1/2).
+      const stockPowers = stock as unknown as { accBeta1: tf.Variable; accBeta2: tf.Variable };
+      expect(powers.map((p) => p.tensor.dataSync()[0])).toEqual([stockPowers.accBeta1.dataSync()[0], stockPowers.accBeta2.dataSync()[0]]);
+      tf.dispose(powers.map((p) => p.tensor));
+      ours.dispose();
+      stock.dispose();
+      tf.setBackend('wasm');
+    },
+  );
 
   it('adam() rejects a bad learning rate or beta with a ConfigError naming it', () => {
     expect(() => adam(0)).toThrow(/adam: 'learningRate' must be a positive number, got 0/);

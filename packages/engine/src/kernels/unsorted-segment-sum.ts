@@ -16,9 +16,7 @@ export function unsortedSegmentSum(): tf.KernelFunc {
     const b = backend as Backend;
     const idRank = segmentIds.shape.length;
     if (idRank > x.shape.length || segmentIds.shape.some((d, i) => d !== x.shape[i])) {
-      throw new ShapeError(
-        `infomax UnsortedSegmentSum: segmentIds shape [${segmentIds.shape}] must be a prefix of x shape [${x.shape}]`,
-      );
+      throw new ShapeError(`infomax UnsortedSegmentSum: segmentIds shape [${segmentIds.shape}] must be a prefix of x shape [${x.shape}]`);
     }
     const outShape = [numSegments, ...x.shape.slice(idRank)];
     const inner = tf.util.sizeFromShape(x.shape.slice(idRank));

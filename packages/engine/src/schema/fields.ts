@@ -57,9 +57,14 @@ export function finite(options: { above?: number; min?: number; below?: number; 
   const { above, min, below, max } = options;
   const lower = above !== undefined ? `(${above}` : min !== undefined ? `[${min}` : null;
   const upper = below !== undefined ? `${below})` : max !== undefined ? `${max}]` : null;
-  const error = upper === null
-    ? (lower === null ? 'a finite number' : above !== undefined ? `a finite number > ${above}` : `a finite number ≥ ${min}`)
-    : `a number in ${lower ?? '(-∞'}, ${upper}`;
+  const error =
+    upper === null
+      ? lower === null
+        ? 'a finite number'
+        : above !== undefined
+          ? `a finite number > ${above}`
+          : `a finite number ≥ ${min}`
+      : `a number in ${lower ?? '(-∞'}, ${upper}`;
   let schema = z.number({ error });
   if (above !== undefined) schema = schema.gt(above, { error });
   if (min !== undefined) schema = schema.min(min, { error });
@@ -113,10 +118,7 @@ export function bool(): z.ZodBoolean {
  * @example
  * list(int(1), { length: 2 }); // expected a list of 2 values, each an integer in 1..∞
  */
-export function list<S extends z.ZodType>(
-  item: S,
-  options: { min?: number; length?: number; what?: string } = {},
-): z.ZodArray<S> {
+export function list<S extends z.ZodType>(item: S, options: { min?: number; length?: number; what?: string } = {}): z.ZodArray<S> {
   const count = options.length ?? options.min ?? 0;
   const many = options.length !== undefined ? `${count} ` : count > 0 ? `at least ${count} ` : '';
   const error = options.what ?? `a list of ${many}value${count === 1 ? '' : 's'}, each ${expectedOf(item)}`;
@@ -134,14 +136,8 @@ export function list<S extends z.ZodType>(
  * @example
  * object({ every: int(1) }); // { evry: 3 } → "evry: unknown key; known keys: every"
  */
-export function object<T extends z.ZodRawShape>(
-  shape: T,
-  options: { what?: string; loose?: false },
-): z.ZodObject<T, z.core.$strict>;
-export function object<T extends z.ZodRawShape>(
-  shape: T,
-  options: { what?: string; loose: true },
-): z.ZodObject<T, z.core.$loose>;
+export function object<T extends z.ZodRawShape>(shape: T, options: { what?: string; loose?: false }): z.ZodObject<T, z.core.$strict>;
+export function object<T extends z.ZodRawShape>(shape: T, options: { what?: string; loose: true }): z.ZodObject<T, z.core.$loose>;
 export function object<T extends z.ZodRawShape>(shape: T): z.ZodObject<T, z.core.$strict>;
 export function object<T extends z.ZodRawShape>(
   shape: T,

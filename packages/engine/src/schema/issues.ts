@@ -15,7 +15,9 @@ export function showValue(value: unknown): string {
   if (typeof value === 'string') return `'${value}'`;
   if (Array.isArray(value)) return `[${value.map(showValue).join(', ')}]`;
   if (typeof value === 'object' && value !== null) {
-    return `{ ${Object.entries(value).map(([k, x]) => `${k}: ${showValue(x)}`).join(', ')} }`;
+    return `{ ${Object.entries(value)
+      .map(([k, x]) => `${k}: ${showValue(x)}`)
+      .join(', ')} }`;
   }
   return String(value);
 }

@@ -32,7 +32,9 @@ const RUN = object({
       steps: nullish(int(1), null),
       epochs: nullish(int(1), null),
       lr: nullish(finite({ above: 0 }), 1e-4),
-    }).transform((t, ctx) => (t.steps !== null && t.epochs !== null ? reject(ctx, ['epochs'], 'no epochs when steps is given', t.epochs) : t)),
+    }).transform((t, ctx) =>
+      t.steps !== null && t.epochs !== null ? reject(ctx, ['epochs'], 'no epochs when steps is given', t.epochs) : t,
+    ),
     {},
   ),
   shape: optional(list(int(1), { length: 2 }), [4, 4]),
@@ -78,15 +80,22 @@ test.each([
 });
 
 test('an unknown key is named with its full path and the known keys, before any other problem', () => {
-  expect(rejected(RUN, { trian: {} })).toEqual({ path: 'trian', message: 'unknown key; known keys: seed, backend, train, shape, name, knn, objective, loggers' });
-  expect(rejected(RUN, { seed: -1, train: { stpes: 3 } })).toEqual({ path: 'train.stpes', message: "unknown key; known keys of 'train': steps, epochs, lr" });
+  expect(rejected(RUN, { trian: {} })).toEqual({
+    path: 'trian',
+    message: 'unknown key; known keys: seed, backend, train, shape, name, knn, objective, loggers',
+  });
+  expect(rejected(RUN, { seed: -1, train: { stpes: 3 } })).toEqual({
+    path: 'train.stpes',
+    message: "unknown key; known keys of 'train': steps, epochs, lr",
+  });
 });
 
 test('__proto__, constructor and prototype keys are refused with their path, and nothing gains a key', () => {
   const raw = JSON.parse('{"train": {"__proto__": {"x": 1}}}');
   expect(rejected(RUN, raw)).toEqual({
     path: 'train.__proto__',
-    message: "expected a key other than __proto__, constructor, prototype (they would reach JavaScript's object prototype), got '__proto__'",
+    message:
+      "expected a key other than __proto__, constructor, prototype (they would reach JavaScript's object prototype), got '__proto__'",
   });
   expect(rejected(RUN, { objective: { constructor: 1 } }).path).toBe('objective.constructor');
   expect(rejected(RUN, { shape: [{ prototype: 1 }] }).path).toBe('shape[0].prototype');
@@ -101,7 +110,12 @@ test('key paths: dots between keys, brackets around indices', () => {
 
 test('the JSON Schema accepts what parses, rejects what does not, and carries the defaults', () => {
   const doc = jsonSchemaOf(RUN, { title: 'run' });
-  expect(doc).toMatchObject({ $schema: 'http://json-schema.org/draft-07/schema#', title: 'run', type: 'object', additionalProperties: false });
+  expect(doc).toMatchObject({
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    title: 'run',
+    type: 'object',
+    additionalProperties: false,
+  });
   expect((doc.properties as Record<string, { default?: unknown }>).seed.default).toBe(0);
   const validate = new Ajv({ strict: false }).compile(doc);
   const good = [{}, { seed: null, train: { steps: 3 }, objective: { kind: 'cmc', views: 2 } }, { loggers: 'csv,tb' }];
@@ -118,7 +132,10 @@ test('the JSON Schema accepts what parses, rejects what does not, and carries th
 describe('byKind: a section whose keys depend on its kind', () => {
   const SECTION = byKind([
     object({ kind: oneOf(['crops'] as const), count: optional(int(2), 2) }),
-    object({ kind: oneOf(['halves'] as const), axis: optional(oneOf(['rows', 'cols'] as const), 'rows') }).transform((h) => ({ ...h, parts: 2 })),
+    object({ kind: oneOf(['halves'] as const), axis: optional(oneOf(['rows', 'cols'] as const), 'rows') }).transform((h) => ({
+      ...h,
+      parts: 2,
+    })),
   ]);
 
   test("each kind's defaults and checks apply", () => {

@@ -35,7 +35,10 @@ function describe(issues: readonly z.core.$ZodIssue[]): { path: PropertyKey[]; m
   const issue = issues.find((i) => i.code === 'unrecognized_keys') ?? issues[0];
   if (issue.code === 'unrecognized_keys') {
     const parent = keyPath(issue.path);
-    return { path: [...issue.path, issue.keys[0]], message: `unknown key; known keys${parent === '' ? '' : ` of '${parent}'`}: ${issue.message}` };
+    return {
+      path: [...issue.path, issue.keys[0]],
+      message: `unknown key; known keys${parent === '' ? '' : ` of '${parent}'`}: ${issue.message}`,
+    };
   }
   if (issue.code === 'invalid_union') {
     // The branch that got furthest into the value says most (a bad list item, not "not a string").
@@ -43,7 +46,10 @@ function describe(issues: readonly z.core.$ZodIssue[]): { path: PropertyKey[]; m
     if (best && best.path.length > 0) return { path: [...issue.path, ...best.path], message: best.message };
   }
   // A discriminated union's issue carries the whole object: show the kind that matched nothing.
-  const got = issue.code === 'invalid_union' && issue.discriminator !== undefined && isRecord(issue.input) ? issue.input[issue.discriminator] : issue.input;
+  const got =
+    issue.code === 'invalid_union' && issue.discriminator !== undefined && isRecord(issue.input)
+      ? issue.input[issue.discriminator]
+      : issue.input;
   return { path: issue.path, message: `expected ${issue.message}, got ${showValue(got)}` };
 }
 

@@ -6,7 +6,15 @@ exports.createTask = ({ seed }) => {
   const init = () => tf.initializers.glorotUniform({ seed: s++ });
   const model = tf.sequential({
     layers: [
-      tf.layers.conv2d({ inputShape: [8, 8, 1], filters: 4, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu', kernelInitializer: init() }),
+      tf.layers.conv2d({
+        inputShape: [8, 8, 1],
+        filters: 4,
+        kernelSize: 3,
+        strides: 2,
+        padding: 'same',
+        activation: 'relu',
+        kernelInitializer: init(),
+      }),
       tf.layers.flatten(),
       tf.layers.dense({ units: 3, kernelInitializer: init() }),
     ],

@@ -4,7 +4,15 @@ const tf = require('@tensorflow/tfjs');
 exports.createTask = ({ seed }) => {
   let s = seed;
   const init = () => tf.initializers.glorotUniform({ seed: s++ });
-  const conv = tf.layers.conv2d({ inputShape: [8, 8, 1], filters: 4, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu', kernelInitializer: init() });
+  const conv = tf.layers.conv2d({
+    inputShape: [8, 8, 1],
+    filters: 4,
+    kernelSize: 3,
+    strides: 2,
+    padding: 'same',
+    activation: 'relu',
+    kernelInitializer: init(),
+  });
   const dense = tf.layers.dense({ units: 3, kernelInitializer: init() });
   const model = tf.sequential({ layers: [conv, tf.layers.flatten(), dense] });
   return {

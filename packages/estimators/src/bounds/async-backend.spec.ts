@@ -27,7 +27,9 @@ const l = 4;
 const scores = Float32Array.from({ length: b * b * l }, () => 2 * rng.normal());
 const extra = Float32Array.from({ length: b * 3 * l }, () => 2 * rng.normal());
 // Each row's own image at offset ±1 is neither positive nor negative.
-const mask = Float32Array.from({ length: b * b }, (_, i) => (Math.abs(Math.floor(i / b) - (i % b)) === 1 || Math.floor(i / b) === i % b ? 0 : 1));
+const mask = Float32Array.from({ length: b * b }, (_, i) =>
+  Math.abs(Math.floor(i / b) - (i % b)) === 1 || Math.floor(i / b) === i % b ? 0 : 1,
+);
 
 // I_α takes neither extra columns nor a mask: it runs on the scores alone.
 const bounds: Array<[string, (s: tf.Tensor, o: NegativeOptions) => BoundResult]> = [

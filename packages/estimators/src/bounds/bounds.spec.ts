@@ -35,7 +35,11 @@ const shuffleMask = (b: number) => tf.tensor2d(defaultNeg(b, b).map((row, i) => 
 const cases: Case[] = [
   { title: 'B=6, all in-batch negatives', scores: () => randomScores(1, [6, 6], 4), options: () => ({}) },
   { title: 'B=5 L=3, all in-batch negatives', scores: () => randomScores(2, [5, 5, 3], 6, 1), options: () => ({}) },
-  { title: 'B=6, one shuffled negative per row', scores: () => randomScores(3, [6, 6], 4), options: () => ({ negativeMask: shuffleMask(6) }) },
+  {
+    title: 'B=6, one shuffled negative per row',
+    scores: () => randomScores(3, [6, 6], 4),
+    options: () => ({ negativeMask: shuffleMask(6) }),
+  },
   { title: 'B=6 + Q=4 extra negatives', scores: () => randomScores(4, [6, 6], 4), options: () => ({ extra: randomScores(5, [6, 4], 4) }) },
   {
     title: 'B=5 L=2, shuffled + Q=3 extra negatives',
@@ -77,23 +81,73 @@ describe.each(cases)('$title', ({ scores, options }) => {
       expectClose(r.loss, loss(), 1e-4);
     });
   };
-  check('dv', () => dv(s, opts), () => naiveDv(input), () => -naiveDv(input));
-  check('nwj', () => nwj(s, opts), () => naiveNwj(input), () => -naiveNwj(input));
-  check('infoNce', () => infoNce(s, opts), () => naiveInfoNce(input), () => -naiveInfoNce(input));
-  check('jsd report=jsd', () => jsd(s, { ...opts, report: 'jsd' }), () => naiveJsd(input), () => -naiveJsd(input));
+  check(
+    'dv',
+    () => dv(s, opts),
+    () => naiveDv(input),
+    () => -naiveDv(input),
+  );
+  check(
+    'nwj',
+    () => nwj(s, opts),
+    () => naiveNwj(input),
+    () => -naiveNwj(input),
+  );
+  check(
+    'infoNce',
+    () => infoNce(s, opts),
+    () => naiveInfoNce(input),
+    () => -naiveInfoNce(input),
+  );
+  check(
+    'jsd report=jsd',
+    () => jsd(s, { ...opts, report: 'jsd' }),
+    () => naiveJsd(input),
+    () => -naiveJsd(input),
+  );
   // A JSD critic T estimates log-ratio; NWJ is read off T + 1.
-  check('jsd report=nwj', () => jsd(s, opts), () => naiveTuba(input, () => 0), () => -naiveJsd(input));
-  check('jsd report=dv', () => jsd(s, { ...opts, report: 'dv' }), () => naiveDv(input), () => -naiveJsd(input));
-  check('tuba, constant baseline', () => tuba(s, { ...opts, logBaseline: 0.7 }), () => naiveTuba(input, () => 0.7), () => -naiveTuba(input, () => 0.7));
+  check(
+    'jsd report=nwj',
+    () => jsd(s, opts),
+    () => naiveTuba(input, () => 0),
+    () => -naiveJsd(input),
+  );
+  check(
+    'jsd report=dv',
+    () => jsd(s, { ...opts, report: 'dv' }),
+    () => naiveDv(input),
+    () => -naiveJsd(input),
+  );
+  check(
+    'tuba, constant baseline',
+    () => tuba(s, { ...opts, logBaseline: 0.7 }),
+    () => naiveTuba(input, () => 0.7),
+    () => -naiveTuba(input, () => 0.7),
+  );
   check(
     'tuba, per-row baseline [B]',
     () => tf.tidy(() => tuba(s, { ...opts, logBaseline: tf.linspace(-1, 1, s.shape[0]) })),
     () => naiveTuba(input, (i) => -1 + (2 * i) / (s.shape[0] - 1)),
     () => -naiveTuba(input, (i) => -1 + (2 * i) / (s.shape[0] - 1)),
   );
-  check('smile clip=1, smile-trained', () => smile(s, { ...opts, clip: 1, train: 'smile' }), () => naiveDv(input, 1), () => -naiveDv(input, 1));
-  check('smile clip=5, jsd-trained', () => smile(s, opts), () => naiveDv(input, 5), () => -naiveJsd(input));
-  check('smile clip=Infinity is DV', () => smile(s, { ...opts, clip: Infinity }), () => naiveDv(input), () => -naiveJsd(input));
+  check(
+    'smile clip=1, smile-trained',
+    () => smile(s, { ...opts, clip: 1, train: 'smile' }),
+    () => naiveDv(input, 1),
+    () => -naiveDv(input, 1),
+  );
+  check(
+    'smile clip=5, jsd-trained',
+    () => smile(s, opts),
+    () => naiveDv(input, 5),
+    () => -naiveJsd(input),
+  );
+  check(
+    'smile clip=Infinity is DV',
+    () => smile(s, { ...opts, clip: Infinity }),
+    () => naiveDv(input),
+    () => -naiveJsd(input),
+  );
 
   test('no bound leaks tensors', () => {
     expectNoLeak(() => {
@@ -106,7 +160,14 @@ describe('interpolated (I_α, Poole et al. 2019)', () => {
   const alphas = [0, 0.01, 0.5, 1];
   test.each(alphas)('B=6 L=2, alpha=%p, per-row baseline: matches the float64 formula', (alpha) => {
     const s = randomScores(11, [6, 6, 2], 4);
-    const base = tf.tensor2d([[0.1, -0.3], [0.5, 0.2], [-0.4, 0], [0.3, 0.3], [0, 1], [-1, 0.5]]);
+    const base = tf.tensor2d([
+      [0.1, -0.3],
+      [0.5, 0.2],
+      [-0.4, 0],
+      [0.3, 0.3],
+      [0, 1],
+      [-1, 0.5],
+    ]);
     const b = base.arraySync();
     const r = read(interpolated(s, { alpha, logBaseline: base }));
     const expected = naiveInterpolated(toNested(s), alpha, (i, l) => b[i][l]);
@@ -147,7 +208,9 @@ describe('interpolated (I_α, Poole et al. 2019)', () => {
           const delta = tf.buffer(src.shape);
           delta.values[index] = sign * h;
           const moved = tf.add(src, delta.toTensor());
-          return read(which === 0 ? interpolated(moved, { alpha: 0.3, logBaseline: base }) : interpolated(s, { alpha: 0.3, logBaseline: moved })).estimate;
+          return read(
+            which === 0 ? interpolated(moved, { alpha: 0.3, logBaseline: base }) : interpolated(s, { alpha: 0.3, logBaseline: moved }),
+          ).estimate;
         });
       return (shifted(1) - shifted(-1)) / (2 * h);
     };
@@ -178,7 +241,11 @@ describe('numerical stability (masking after exp)', () => {
   });
 
   test('B=3: a masked-out positive at +500 cannot overflow the negative term', () => {
-    const s = tf.tensor2d([[500, 0, 1], [2, 500, 0], [1, 1, 500]]);
+    const s = tf.tensor2d([
+      [500, 0, 1],
+      [2, 500, 0],
+      [1, 1, 500],
+    ]);
     // Negatives are {0, 1, 2, 0, 1, 1}; DV = 500 − log mean(e^neg).
     const negMean = (1 + Math.E + Math.exp(2) + 1 + Math.E + Math.E) / 6;
     expectClose(read(dv(s)).estimate, 500 - Math.log(negMean), 1e-3);
@@ -191,7 +258,9 @@ describe('gradients', () => {
   test('B=4: dDV/dscores is 1/B on the diagonal and −softmax weights off it', () => {
     const s = randomScores(21, [4, 4], 2);
     const v = s.arraySync() as number[][];
-    const g = tf.grad((t: tf.Tensor) => dv(t).estimate)(s).arraySync() as number[][];
+    const g = tf
+      .grad((t: tf.Tensor) => dv(t).estimate)(s)
+      .arraySync() as number[][];
     let z = 0;
     v.forEach((row, i) => row.forEach((x, k) => (z += k === i ? 0 : Math.exp(x))));
     const expected = v.map((row, i) => row.map((x, k) => (k === i ? 1 / 4 : -Math.exp(x) / z)));
@@ -217,7 +286,7 @@ describe('gradients of the log-sum-exp bounds (written out, not taped)', () => {
     );
   };
 
-  test('B=5 L=3 with one shuffled negative per row: InfoNCE\'s gradient is the candidate softmax, exactly 0 off the candidates', () => {
+  test("B=5 L=3 with one shuffled negative per row: InfoNCE's gradient is the candidate softmax, exactly 0 off the candidates", () => {
     const s = randomScores(31, [5, 5, 3], 3);
     const mask = shuffleMask(5);
     const g = tf.grad((t: tf.Tensor) => infoNce(t, { negativeMask: mask }).estimate)(s);
@@ -228,19 +297,31 @@ describe('gradients of the log-sum-exp bounds (written out, not taped)', () => {
 
   test('B=4: positives at 1000 and negatives at −1000 give a finite gradient, (1 − softmax) / B on the diagonal', () => {
     const s = tf.tidy(() => tf.add(tf.mul(tf.eye(4), 2000), -1000));
-    const g = tf.grad((t: tf.Tensor) => infoNce(t).estimate)(s).dataSync();
+    const g = tf
+      .grad((t: tf.Tensor) => infoNce(t).estimate)(s)
+      .dataSync();
     expect(Array.from(g).every(Number.isFinite)).toBe(true);
     // softmax of a row: 1 on the positive, e^−2000 ≈ 0 elsewhere, so every entry is 0.
     expectAllClose(Array.from(g), new Array(16).fill(0), 1e-7);
-    const dvGrad = tf.grad((t: tf.Tensor) => dv(t).estimate)(s).dataSync();
+    const dvGrad = tf
+      .grad((t: tf.Tensor) => dv(t).estimate)(s)
+      .dataSync();
     // DV: 1/B on the diagonal, −1/12 on each of the 12 equal negatives.
-    expectAllClose(Array.from(dvGrad), Array.from({ length: 16 }, (_, j) => (j % 5 === 0 ? 0.25 : -1 / 12)), 1e-6);
+    expectAllClose(
+      Array.from(dvGrad),
+      Array.from({ length: 16 }, (_, j) => (j % 5 === 0 ? 0.25 : -1 / 12)),
+      1e-6,
+    );
     s.dispose();
   });
 
   test('the gradient leaks no tensors', () => {
     const s = randomScores(32, [6, 6, 2], 2);
-    expectNoLeak(() => tf.grad((t: tf.Tensor) => infoNce(t).estimate)(s).dispose());
+    expectNoLeak(() =>
+      tf
+        .grad((t: tf.Tensor) => infoNce(t).estimate)(s)
+        .dispose(),
+    );
     s.dispose();
   });
 });

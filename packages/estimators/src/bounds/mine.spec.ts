@@ -33,7 +33,9 @@ describe('Mine (Belghazi et al. 2018)', () => {
 
     // Step 2: average = 0.9·mean1 + 0.1·mean2; dloss/ds_ik = e^s_ik / (n · average) off the diagonal.
     const average = 0.9 * negExpMean(v1) + 0.1 * negExpMean(v2);
-    const g2 = tf.grad((t: tf.Tensor) => mine.bound(t).loss)(s2).arraySync() as number[][];
+    const g2 = tf
+      .grad((t: tf.Tensor) => mine.bound(t).loss)(s2)
+      .arraySync() as number[][];
     const expected = v2.map((row, i) => row.map((x, k) => (k === i ? -1 / 4 : Math.exp(x) / (n * average))));
     expectAllClose(g2.flat(), expected.flat(), 1e-5);
     expectClose(mine.average()![0], average, 1e-5);

@@ -57,7 +57,9 @@ export class Mine {
     checkBoundArgs('Mine.bound', scores, options);
     const l = scores.rank === 3 ? (scores.shape[2] as number) : 1;
     if (this.logAverage !== null && this.logAverage.shape[0] !== l) {
-      throw new ShapeError(`Mine.bound: 'scores' must keep L = ${this.logAverage.shape[0]} positions between calls, got [${scores.shape}] (call reset() first)`);
+      throw new ShapeError(
+        `Mine.bound: 'scores' must keep L = ${this.logAverage.shape[0]} positions between calls, got [${scores.shape}] (call reset() first)`,
+      );
     }
     const previous = this.logAverage;
     const result = tf.tidy(() => {
@@ -65,9 +67,7 @@ export class Mine {
       const logMean = maskedLogMeanExp(all, neg).reshape([l]) as tf.Tensor1D;
       const batchLog = stopGradient(logMean);
       const updated =
-        previous === null
-          ? batchLog
-          : logAddExp(tf.add(previous, Math.log(this.decay)), tf.add(batchLog, Math.log(1 - this.decay)));
+        previous === null ? batchLog : logAddExp(tf.add(previous, Math.log(this.decay)), tf.add(batchLog, Math.log(1 - this.decay)));
       const positive = tf.mean(pos, 0);
       const estimate = tf.mean(tf.sub(positive, logMean)) as tf.Scalar;
       const loss = tf.neg(tf.mean(tf.sub(positive, tf.exp(tf.sub(logMean, stopGradient(updated)))))) as tf.Scalar;
@@ -104,7 +104,9 @@ export class Mine {
    */
   load(logAverage: tf.Tensor): void {
     if (!(logAverage instanceof tf.Tensor) || logAverage.rank !== 1 || logAverage.dtype !== 'float32') {
-      throw new ShapeError(`Mine.load: argument 'logAverage' must be a float32 tensor [L] (what state() returns), got ${describe(logAverage)}`);
+      throw new ShapeError(
+        `Mine.load: argument 'logAverage' must be a float32 tensor [L] (what state() returns), got ${describe(logAverage)}`,
+      );
     }
     this.reset();
     if (logAverage.shape[0] > 0) this.logAverage = logAverage.clone() as tf.Tensor1D;

@@ -27,7 +27,7 @@ describe('NamedBound', () => {
     interpolated: (s) => interpolated(s),
   };
 
-  test.each(BOUND_KINDS)('%s: the estimate is the bound function\'s on the same [6, 6] scores', (kind) => {
+  test.each(BOUND_KINDS)("%s: the estimate is the bound function's on the same [6, 6] scores", (kind) => {
     const s = randomScores(9, [6, 6], 3);
     const bound = new NamedBound(kind);
     expectClose(read(bound.apply(s)).estimate, read(direct[kind](s)).estimate, 1e-6);

@@ -56,7 +56,7 @@ describe('ntXent (Chen et al. 2020, SimCLR)', () => {
     a.dispose();
   });
 
-  test('symmetric in the views, and invariant to the embeddings\' lengths', () => {
+  test("symmetric in the views, and invariant to the embeddings' lengths", () => {
     const a = randomScores(3, [5, 4], 2) as tf.Tensor2D;
     const b = randomScores(4, [5, 4], 2) as tf.Tensor2D;
     const ab = read(ntXent(a, b)).loss;

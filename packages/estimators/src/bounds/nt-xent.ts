@@ -50,7 +50,8 @@ export function twoViewScores(a: tf.Tensor2D, b: tf.Tensor2D, options: NtXentOpt
  * const mask = twoViewNegatives(64); // [128, 128], 126 ones per row
  */
 export function twoViewNegatives(n: number): tf.Tensor2D {
-  if (!Number.isInteger(n) || n < 2) throw new ShapeError(`twoViewNegatives: argument 'n' must be an integer >= 2 (images per view); got ${describe(n)}`);
+  if (!Number.isInteger(n) || n < 2)
+    throw new ShapeError(`twoViewNegatives: argument 'n' must be an integer >= 2 (images per view); got ${describe(n)}`);
   return tf.tidy(() => {
     const eye = tf.eye(n);
     const zero = tf.zeros([n, n]);
@@ -86,7 +87,10 @@ export function ntXent(a: tf.Tensor2D, b: tf.Tensor2D, options: NtXentOptions = 
 }
 
 function checkPair(a: unknown, b: unknown): asserts a is tf.Tensor2D {
-  for (const [name, t] of [['a', a], ['b', b]] as const) {
+  for (const [name, t] of [
+    ['a', a],
+    ['b', b],
+  ] as const) {
     if (!(t instanceof tf.Tensor) || t.rank !== 2 || t.dtype !== 'float32') {
       throw new ShapeError(`twoViewScores: argument '${name}' must be a float32 tensor [N, D]; got ${describe(t)}`);
     }

@@ -49,13 +49,22 @@ describe.each(bounds)('%s rejects bad scores with a typed error naming itself', 
     expect(() => run(() => tf.zeros([3, 3], 'int32'))).toThrow(/must be float32/);
   });
   test('not a tensor', () => {
-    expect(() => bound([[1, 2], [3, 4]] as unknown as tf.Tensor)).toThrow(/must be a tf.Tensor/);
+    expect(() =>
+      bound([
+        [1, 2],
+        [3, 4],
+      ] as unknown as tf.Tensor),
+    ).toThrow(/must be a tf.Tensor/);
   });
 });
 
 test('a rejected call leaves no tensors behind (validation reads run inside tidy)', () => {
   const scores = tf.zeros([3, 3]);
-  const mask = tf.tensor2d([[0, 0.5, 0], [1, 0, 0], [1, 0, 0]]);
+  const mask = tf.tensor2d([
+    [0, 0.5, 0],
+    [1, 0, 0],
+    [1, 0, 0],
+  ]);
   const attempt = () => expect(() => dv(scores, { negativeMask: mask as tf.Tensor2D })).toThrow(ShapeError);
   attempt();
   const before = tf.memory().numTensors;
@@ -66,7 +75,11 @@ test('a rejected call leaves no tensors behind (validation reads run inside tidy
 
 describe.each(bounds)('%s does not read its scores back: NaN or Infinity in them comes out non-finite, not thrown', (_name, bound) => {
   test.each([NaN, Infinity])('one score of %s', (bad) => {
-    const s = tf.tensor2d([[0, bad, 0], [0, 0, 0], [0, 0, 0]]);
+    const s = tf.tensor2d([
+      [0, bad, 0],
+      [0, 0, 0],
+      [0, 0, 0],
+    ]);
     const r = bound(s) as { estimate: tf.Scalar; loss: tf.Scalar };
     expect(Number.isFinite(r.estimate.dataSync()[0]) && Number.isFinite(r.loss.dataSync()[0])).toBe(false);
     tf.dispose([s, r.estimate, r.loss]);
@@ -95,14 +108,28 @@ describe('negative options are checked', () => {
     const scores = s();
     const masks = {
       shape: tf.ones([3, 4]),
-      binary: tf.tensor2d([[0, 0.5, 0], [1, 0, 0], [1, 0, 0]]),
-      diagonal: tf.tensor2d([[1, 1, 0], [1, 0, 0], [1, 0, 0]]),
-      empty: tf.tensor2d([[0, 1, 0], [0, 0, 0], [1, 0, 0]]),
+      binary: tf.tensor2d([
+        [0, 0.5, 0],
+        [1, 0, 0],
+        [1, 0, 0],
+      ]),
+      diagonal: tf.tensor2d([
+        [1, 1, 0],
+        [1, 0, 0],
+        [1, 0, 0],
+      ]),
+      empty: tf.tensor2d([
+        [0, 1, 0],
+        [0, 0, 0],
+        [1, 0, 0],
+      ]),
     };
     expect(() => dv(scores, { negativeMask: masks.shape as tf.Tensor2D })).toThrow(/'negativeMask' must have shape \[3, 3\]/);
     expect(() => dv(scores, { negativeMask: masks.binary as tf.Tensor2D })).toThrow(/only 0 and 1/);
     expect(() => dv(scores, { negativeMask: masks.diagonal as tf.Tensor2D })).toThrow(/0 on the diagonal/);
-    expect(() => smile(scores, { negativeMask: masks.empty as tf.Tensor2D })).toThrow(/smile: option 'negativeMask' leaves a row without negatives/);
+    expect(() => smile(scores, { negativeMask: masks.empty as tf.Tensor2D })).toThrow(
+      /smile: option 'negativeMask' leaves a row without negatives/,
+    );
     // An empty row is fine when extra columns give it negatives.
     const extra = tf.zeros([3, 1]);
     const r = dv(scores, { negativeMask: masks.empty as tf.Tensor2D, extra });
@@ -117,10 +144,20 @@ describe('options are checked', () => {
   });
   afterAll(() => scores.dispose());
   test.each([
-    ['jsd report', () => jsd(scores, { report: 'kl' as never }), ConfigError, /jsd: option 'report' must be one of 'nwj', 'dv', 'jsd', got "kl"/],
+    [
+      'jsd report',
+      () => jsd(scores, { report: 'kl' as never }),
+      ConfigError,
+      /jsd: option 'report' must be one of 'nwj', 'dv', 'jsd', got "kl"/,
+    ],
     ['smile clip 0', () => smile(scores, { clip: 0 }), ConfigError, /smile: option 'clip' must be a number in \(0, Infinity\], got 0/],
     ['smile train', () => smile(scores, { train: 'dv' as never }), ConfigError, /smile: option 'train'/],
-    ['interpolated alpha 2', () => interpolated(scores, { alpha: 2 }), ConfigError, /interpolated: option 'alpha' must be a number in \[0, 1\]/],
+    [
+      'interpolated alpha 2',
+      () => interpolated(scores, { alpha: 2 }),
+      ConfigError,
+      /interpolated: option 'alpha' must be a number in \[0, 1\]/,
+    ],
     ['tuba baseline NaN', () => tuba(scores, { logBaseline: NaN }), ConfigError, /tuba: option 'logBaseline'/],
   ])('%s', (_, run, type, message) => {
     expect(run).toThrow(type);
@@ -129,7 +166,9 @@ describe('options are checked', () => {
   test('tuba baseline of another batch size', () => {
     const base = tf.zeros([2]);
     expect(() => tuba(scores, { logBaseline: base })).toThrow(ShapeError);
-    expect(() => tuba(scores, { logBaseline: base })).toThrow(/tuba: option 'logBaseline' must be a number, \[3\] or \[3, 1\], got a tensor of shape \[2\]/);
+    expect(() => tuba(scores, { logBaseline: base })).toThrow(
+      /tuba: option 'logBaseline' must be a number, \[3\] or \[3, 1\], got a tensor of shape \[2\]/,
+    );
     base.dispose();
   });
 });

@@ -67,4 +67,3 @@ export function concatCritic(options: ConcatCriticOptions): Critic {
     },
   };
 }
-

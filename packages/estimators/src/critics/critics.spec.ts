@@ -49,7 +49,16 @@ describe('separableCritic', () => {
 
   test('cosine with temperature 0.5: scores are cos(g(x), h(y)) / 0.5', () => {
     // tanh, so that no embedding is an all-zero row (whose cosine is undefined).
-    const critic = separableCritic({ xDim: 3, yDim: 3, hidden: [6], embedDim: 4, activation: 'tanh', cosine: true, temperature: 0.5, seed: 2 });
+    const critic = separableCritic({
+      xDim: 3,
+      yDim: 3,
+      hidden: [6],
+      embedDim: 4,
+      activation: 'tanh',
+      cosine: true,
+      temperature: 0.5,
+      seed: 2,
+    });
     const plain = separableCritic({ xDim: 3, yDim: 3, hidden: [6], embedDim: 4, activation: 'tanh', seed: 2 });
     const x = randomScores(3, [4, 3]) as tf.Tensor2D;
     const v = values(plain);
@@ -98,7 +107,9 @@ describe('concatCritic', () => {
     const w0 = [...(wx as Matrix), ...(wy as Matrix)]; // [x, y]·W with W the stacked blocks
     const xs = x.arraySync();
     const ys = y.arraySync();
-    const expected = xs.map((xi) => ys.map((yk) => naiveMlp([[...xi, ...yk]], [w0, w1, w2] as Matrix[], [b0, b1, b2] as unknown as number[][])[0][0]));
+    const expected = xs.map((xi) =>
+      ys.map((yk) => naiveMlp([[...xi, ...yk]], [w0, w1, w2] as Matrix[], [b0, b1, b2] as unknown as number[][])[0][0]),
+    );
     const s = critic.scores(x, y);
     expect(s.shape).toEqual([4, 3]);
     expectAllClose(s.dataSync(), expected.flat(), 1e-4);
@@ -140,7 +151,9 @@ describe.each<[string, (seed: number) => Critic]>([
     const bad = tf.zeros([4, 2]) as tf.Tensor2D;
     const good = tf.zeros([4, 3]) as tf.Tensor2D;
     expect(() => critic.scores(good, bad)).toThrow(ShapeError);
-    expect(() => critic.scores(good, bad)).toThrow(new RegExp(`^${name}.scores: 'y' must have shape \\[batch, 3\\], got a tensor of shape \\[4,2\\]`));
+    expect(() => critic.scores(good, bad)).toThrow(
+      new RegExp(`^${name}.scores: 'y' must have shape \\[batch, 3\\], got a tensor of shape \\[4,2\\]`),
+    );
     expect(() => critic.scores(bad, good)).toThrow(/'x' must have shape/);
     tf.dispose([bad, good]);
     critic.dispose();
@@ -149,8 +162,12 @@ describe.each<[string, (seed: number) => Critic]>([
 
 test('bad options are ConfigErrors naming the critic and option', () => {
   expect(() => separableCritic({ xDim: 0, yDim: 2 })).toThrow(ConfigError);
-  expect(() => separableCritic({ xDim: 2, yDim: 2, embedDim: 1.5 })).toThrow(/separableCritic: option 'embedDim' must be a positive integer/);
+  expect(() => separableCritic({ xDim: 2, yDim: 2, embedDim: 1.5 })).toThrow(
+    /separableCritic: option 'embedDim' must be a positive integer/,
+  );
   expect(() => bilinearCritic({ xDim: 2, yDim: 2, temperature: 0 })).toThrow(/bilinearCritic: option 'temperature'/);
   expect(() => concatCritic({ xDim: 2, yDim: 2, hidden: [] })).toThrow(/concatCritic: option 'hidden' must be an array of at least 1/);
-  expect(() => concatCritic({ xDim: 2, yDim: 2, activation: 'gelu' as never })).toThrow(/concatCritic: option 'activation' must be one of 'relu', 'elu', 'tanh', 'linear'/);
+  expect(() => concatCritic({ xDim: 2, yDim: 2, activation: 'gelu' as never })).toThrow(
+    /concatCritic: option 'activation' must be one of 'relu', 'elu', 'tanh', 'linear'/,
+  );
 });

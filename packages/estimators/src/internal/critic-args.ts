@@ -36,7 +36,10 @@ export function resolveHidden(fn: string, hidden: number[], activation: CriticAc
 
 /** Throws unless x is [B, xDim] and y is [M, yDim]. */
 export function checkPair(fn: string, x: unknown, y: unknown, xDim: number, yDim: number): void {
-  for (const [name, t, d] of [['x', x, xDim], ['y', y, yDim]] as const) {
+  for (const [name, t, d] of [
+    ['x', x, xDim],
+    ['y', y, yDim],
+  ] as const) {
     if (!(t instanceof tf.Tensor) || t.rank !== 2 || t.shape[1] !== d) {
       throw new ShapeError(`${fn}: '${name}' must have shape [batch, ${d}], got ${describe(t)}`);
     }

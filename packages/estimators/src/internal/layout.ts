@@ -72,8 +72,7 @@ export function checkBoundArgs(fn: string, scores: unknown, options: NegativeOpt
       throw new ShapeError(`${fn}: option 'extra' must be a tf.Tensor, got ${describe(extra)}`);
     }
     const wantRank = scores.rank;
-    const okShape =
-      extra.rank === wantRank && extra.shape[0] === b && (wantRank === 2 || extra.shape[2] === scores.shape[2]);
+    const okShape = extra.rank === wantRank && extra.shape[0] === b && (wantRank === 2 || extra.shape[2] === scores.shape[2]);
     if (!okShape) {
       const want = wantRank === 2 ? `[${b}, Q]` : `[${b}, Q, ${scores.shape[2]}]`;
       throw new ShapeError(`${fn}: option 'extra' must have shape ${want} to match scores [${scores.shape}], got [${extra.shape}]`);
@@ -83,7 +82,9 @@ export function checkBoundArgs(fn: string, scores: unknown, options: NegativeOpt
   }
   if (negativeMask !== undefined) {
     if (!(negativeMask instanceof tf.Tensor) || negativeMask.rank !== 2 || negativeMask.shape[0] !== b || negativeMask.shape[1] !== n) {
-      throw new ShapeError(`${fn}: option 'negativeMask' must have shape [${b}, ${n}] to match scores [${scores.shape}], got ${describe(negativeMask)}`);
+      throw new ShapeError(
+        `${fn}: option 'negativeMask' must have shape [${b}, ${n}] to match scores [${scores.shape}], got ${describe(negativeMask)}`,
+      );
     }
     // Its values need a synchronous read; where the backend has none (webgpu) only the shape is checked.
     if (!canReadSync()) return;

@@ -53,10 +53,7 @@ export function checkNumber(
   { loOpen = false, hiOpen = false } = {},
 ): asserts value is number {
   const ok =
-    typeof value === 'number' &&
-    !Number.isNaN(value) &&
-    (loOpen ? value > lo : value >= lo) &&
-    (hiOpen ? value < hi : value <= hi);
+    typeof value === 'number' && !Number.isNaN(value) && (loOpen ? value > lo : value >= lo) && (hiOpen ? value < hi : value <= hi);
   if (!ok) {
     const range = `${loOpen ? '(' : '['}${lo}, ${hi}${hiOpen ? ')' : ']'}`;
     throw new ConfigError(`${fn}: option '${name}' must be a number in ${range}, got ${describe(value)}`);

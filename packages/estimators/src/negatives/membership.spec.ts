@@ -30,14 +30,19 @@ describe('membershipMask: nodes × graphs scores in the bounds’ layout', () =>
     mask.dispose();
   });
 
-  const bounds: Array<[string, (s: tf.Tensor, o: NegativeOptions) => BoundResult, (x: { s: number[][][]; neg: number[][]; pos: number[] }) => number]> = [
+  const bounds: Array<
+    [string, (s: tf.Tensor, o: NegativeOptions) => BoundResult, (x: { s: number[][][]; neg: number[][]; pos: number[] }) => number]
+  > = [
     ['JSD (f-GAN value, InfoGraph’s loss)', (s, o) => jsd(s, { ...o, report: 'jsd' }), naiveJsd],
     ['InfoNCE', infoNce, naiveInfoNce],
     ['DV', dv, naiveDv],
     ['NWJ', nwj, naiveNwj],
   ];
   it.each(bounds)('%s on [7, 3] and [7, 3, 2] scores equals the formula with positives at each node’s graph', (_, bound, naive) => {
-    for (const shape of [[7, G], [7, G, 2]]) {
+    for (const shape of [
+      [7, G],
+      [7, G, 2],
+    ]) {
       const scores = randomScores(4, shape, 3);
       const mask = membershipMask(ids(), G);
       const got = read(bound(scores, { positiveMask: mask })).estimate;
@@ -69,7 +74,15 @@ describe('membershipMask: nodes × graphs scores in the bounds’ layout', () =>
   it('square scores with positiveMask = I equal the default layout for every bound', () => {
     const scores = randomScores(6, [5, 5, 2], 3);
     const eye = tf.eye(5) as tf.Tensor2D;
-    const all: Array<(s: tf.Tensor, o: NegativeOptions) => BoundResult> = [dv, infoNce, jsd, nwj, smile, tuba, (s, o) => new Mine().bound(s, o)];
+    const all: Array<(s: tf.Tensor, o: NegativeOptions) => BoundResult> = [
+      dv,
+      infoNce,
+      jsd,
+      nwj,
+      smile,
+      tuba,
+      (s, o) => new Mine().bound(s, o),
+    ];
     for (const bound of all) expectClose(read(bound(scores, { positiveMask: eye })).estimate, read(bound(scores, {})).estimate, 1e-6);
     tf.dispose([scores, eye]);
   });
@@ -79,11 +92,19 @@ describe('membershipMask: nodes × graphs scores in the bounds’ layout', () =>
     const mask = membershipMask(ids(), G);
     const neg = SEGMENTS.map((s) => (s === 2 ? [1, 0, 0] : [0, 0, 1]));
     const oneOther = tf.tensor2d(neg);
-    expectClose(read(dv(scores, { positiveMask: mask, negativeMask: oneOther })).estimate, naiveDv({ s: toNested(scores), neg, pos: SEGMENTS }), 1e-5);
+    expectClose(
+      read(dv(scores, { positiveMask: mask, negativeMask: oneOther })).estimate,
+      naiveDv({ s: toNested(scores), neg, pos: SEGMENTS }),
+      1e-5,
+    );
     const extra = randomScores(8, [7, 4], 3);
     const joined = tf.concat([scores, extra], 1);
     const negWithExtra = negOf(SEGMENTS, G).map((r) => [...r, 1, 1, 1, 1]);
-    expectClose(read(infoNce(scores, { positiveMask: mask, extra })).estimate, naiveInfoNce({ s: toNested(joined), neg: negWithExtra, pos: SEGMENTS }), 1e-5);
+    expectClose(
+      read(infoNce(scores, { positiveMask: mask, extra })).estimate,
+      naiveInfoNce({ s: toNested(joined), neg: negWithExtra, pos: SEGMENTS }),
+      1e-5,
+    );
     tf.dispose([scores, mask, oneOther, extra, joined]);
   });
 

@@ -50,10 +50,16 @@ describe('shuffle negatives (MINE)', () => {
     const sigma = [2, 0, 3, 1];
     const rows = y.arraySync();
     const out = permuteRows(y, sigma);
-    expectAllClose(out.dataSync(), sigma.flatMap((j) => rows[j]), 0);
+    expectAllClose(
+      out.dataSync(),
+      sigma.flatMap((j) => rows[j]),
+      0,
+    );
     const w = tf.tensor2d([[1], [2], [3], [4]]);
     // d/dy of Σ_i w_i·sum(out_i) is w_{σ⁻¹(j)} on row j.
-    const g = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(permuteRows(t, sigma), w)))(y).arraySync() as number[][];
+    const g = tf
+      .grad((t: tf.Tensor) => tf.sum(tf.mul(permuteRows(t, sigma), w)))(y)
+      .arraySync() as number[][];
     expect(g.map((row) => row[0])).toEqual([2, 4, 1, 3]);
     expect(() => permuteRows(y, [0, 1])).toThrow(ShapeError);
     expect(() => permuteRows(y, [0, 1, 2, 4])).toThrow(/permuteRows: 'permutation' entries must be integers in \[0, 4\), got 4 at 3/);
@@ -73,7 +79,11 @@ describe('MemoryQueue (MoCo/CMC)', () => {
     const empty = queue.values();
     expect(empty.shape).toEqual([0, 2]);
     empty.dispose();
-    const batch = (v: number) => tf.tensor2d([[v, v], [v + 0.5, v + 0.5]]);
+    const batch = (v: number) =>
+      tf.tensor2d([
+        [v, v],
+        [v + 0.5, v + 0.5],
+      ]);
     for (const v of [1, 2, 3]) {
       const b = batch(v);
       queue.push(b);
@@ -112,7 +122,11 @@ describe('MemoryQueue (MoCo/CMC)', () => {
   test('an empty queue scores to [B, 0] with every critic, and adds nothing to the bound', () => {
     const queue = new MemoryQueue({ capacity: 8, dim: 3 });
     const x = randomScores(12, [4, 3]) as tf.Tensor2D;
-    const critics = [separableCritic({ xDim: 3, yDim: 3, hidden: [4] }), concatCritic({ xDim: 3, yDim: 3, hidden: [4] }), bilinearCritic({ xDim: 3, yDim: 3 })];
+    const critics = [
+      separableCritic({ xDim: 3, yDim: 3, hidden: [4] }),
+      concatCritic({ xDim: 3, yDim: 3, hidden: [4] }),
+      bilinearCritic({ xDim: 3, yDim: 3 }),
+    ];
     for (const critic of critics) {
       const [s, extra] = tf.tidy(() => [critic.scores(x, x), critic.scores(x, queue.values())]);
       expect(extra.shape).toEqual([4, 0]);
@@ -138,8 +152,15 @@ describe('MemoryQueue (MoCo/CMC)', () => {
 
   test('load puts saved rows back: the reloaded queue holds and drops rows as the original does', () => {
     const original = new MemoryQueue({ capacity: 5, dim: 2 });
-    const first = tf.tensor2d([[1, 2], [3, 4], [5, 6]]);
-    const next = tf.tensor2d([[7, 8], [9, 10]]);
+    const first = tf.tensor2d([
+      [1, 2],
+      [3, 4],
+      [5, 6],
+    ]);
+    const next = tf.tensor2d([
+      [7, 8],
+      [9, 10],
+    ]);
     original.push(first);
     const saved = original.values();
     const copy = new MemoryQueue({ capacity: 5, dim: 2 });

@@ -68,7 +68,9 @@ export function shuffleNegatives(rng: Rng, batch: number): tf.Tensor2D {
  */
 export function permuteRows<T extends tf.Tensor>(y: T, permutation: ArrayLike<number>): T {
   if (!(y instanceof tf.Tensor) || y.rank < 1 || permutation.length !== y.shape[0]) {
-    throw new ShapeError(`permuteRows: 'permutation' must have one index per row of 'y' (${y instanceof tf.Tensor ? y.shape[0] : describe(y)}), got ${permutation.length}`);
+    throw new ShapeError(
+      `permuteRows: 'permutation' must have one index per row of 'y' (${y instanceof tf.Tensor ? y.shape[0] : describe(y)}), got ${permutation.length}`,
+    );
   }
   const b = permutation.length;
   const onehot = new Float32Array(b * b);

@@ -26,7 +26,9 @@ export function discreteMi(table: ReadonlyArray<ArrayLike<number>>, options: Log
   const nx = table.length;
   const ny = nx > 0 ? table[0].length : 0;
   if (nx === 0 || ny === 0 || table.some((row) => row.length !== ny)) {
-    throw new ShapeError(`discreteMi: 'table' must be a non-empty rectangular [nx][ny] array, got rows of lengths [${table.map((r) => r.length)}]`);
+    throw new ShapeError(
+      `discreteMi: 'table' must be a non-empty rectangular [nx][ny] array, got rows of lengths [${table.map((r) => r.length)}]`,
+    );
   }
   const px = new Float64Array(nx);
   const py = new Float64Array(ny);

@@ -96,7 +96,9 @@ export function correlatedGaussian(rng: Rng, n: number, dim: number, rho: number
 export function gaussianLogRatio(x: tf.Tensor2D, y: tf.Tensor2D, rho: number): tf.Tensor2D {
   checkNumber('gaussianLogRatio', 'rho', rho, -1, 1, { loOpen: true, hiOpen: true });
   if (!(x instanceof tf.Tensor) || !(y instanceof tf.Tensor) || x.rank !== 2 || y.rank !== 2 || x.shape[1] !== y.shape[1]) {
-    throw new ShapeError(`gaussianLogRatio: 'x' [B, d] and 'y' [M, d] must be rank 2 with the same d, got ${describe(x)} and ${describe(y)}`);
+    throw new ShapeError(
+      `gaussianLogRatio: 'x' [B, d] and 'y' [M, d] must be rank 2 with the same d, got ${describe(x)} and ${describe(y)}`,
+    );
   }
   return tf.tidy(() => {
     const d = x.shape[1];

@@ -39,7 +39,10 @@ export function ksgMi(x: ArrayLike<number>, y: ArrayLike<number>, options: KsgOp
   if (x.length === 0 || y.length === 0 || x.length % n !== 0 || y.length % n !== 0) {
     throw new ShapeError(`ksgMi: 'x' and 'y' must hold n = ${n} rows each, got lengths ${x.length} and ${y.length}`);
   }
-  for (const [name, v] of [['x', x], ['y', y]] as const) {
+  for (const [name, v] of [
+    ['x', x],
+    ['y', y],
+  ] as const) {
     for (let i = 0; i < v.length; i++) {
       if (!Number.isFinite(v[i])) throw new ConfigError(`ksgMi: '${name}' must hold finite values, got ${v[i]} at ${i}`);
     }

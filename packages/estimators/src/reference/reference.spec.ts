@@ -37,8 +37,15 @@ describe('correlated Gaussian', () => {
 
   test('gaussianLogRatio equals log p(x,y) − log p(x) − log p(y) from the bivariate density', () => {
     const rho = 0.7;
-    const xs = [[0.3, -1.2], [1.5, 0.1]];
-    const ys = [[0.1, -0.8], [-2, 0.4], [0.9, 0.9]];
+    const xs = [
+      [0.3, -1.2],
+      [1.5, 0.1],
+    ];
+    const ys = [
+      [0.1, -0.8],
+      [-2, 0.4],
+      [0.9, 0.9],
+    ];
     const logN = (v: number) => -0.5 * Math.log(2 * Math.PI) - (v * v) / 2;
     const logJoint = (a: number, b: number) =>
       -Math.log(2 * Math.PI) - 0.5 * Math.log(1 - rho * rho) - (a * a - 2 * rho * a * b + b * b) / (2 * (1 - rho * rho));
@@ -58,19 +65,61 @@ describe('correlated Gaussian', () => {
 
 describe('discrete references (hand-computed tables)', () => {
   test('a perfectly correlated fair bit has MI = 1 bit = log 2 nats; independence has 0', () => {
-    expectClose(discreteMi([[0.5, 0], [0, 0.5]], { base: 2 }), 1, 1e-12);
-    expectClose(discreteMi([[0.5, 0], [0, 0.5]]), Math.LN2, 1e-12);
-    expectClose(discreteMi([[0.06, 0.14], [0.24, 0.56]]), 0, 1e-12); // p(x)p(y) with (0.2, 0.8), (0.3, 0.7)
+    expectClose(
+      discreteMi(
+        [
+          [0.5, 0],
+          [0, 0.5],
+        ],
+        { base: 2 },
+      ),
+      1,
+      1e-12,
+    );
+    expectClose(
+      discreteMi([
+        [0.5, 0],
+        [0, 0.5],
+      ]),
+      Math.LN2,
+      1e-12,
+    );
+    expectClose(
+      discreteMi([
+        [0.06, 0.14],
+        [0.24, 0.56],
+      ]),
+      0,
+      1e-12,
+    ); // p(x)p(y) with (0.2, 0.8), (0.3, 0.7)
   });
 
   test('[[0.4, 0.1], [0.1, 0.4]]: MI = 0.8·log 1.6 + 0.2·log 0.4, counts give the same', () => {
     const expected = 0.8 * Math.log(1.6) + 0.2 * Math.log(0.4);
-    expectClose(discreteMi([[0.4, 0.1], [0.1, 0.4]]), expected, 1e-12);
-    expectClose(discreteMi([[40, 10], [10, 40]]), expected, 1e-12);
+    expectClose(
+      discreteMi([
+        [0.4, 0.1],
+        [0.1, 0.4],
+      ]),
+      expected,
+      1e-12,
+    );
+    expectClose(
+      discreteMi([
+        [40, 10],
+        [10, 40],
+      ]),
+      expected,
+      1e-12,
+    );
   });
 
   test('symmetry: I(X;Y) = I(Y;X) on a 3×4 table', () => {
-    const t = [[1, 2, 0, 3], [4, 0, 1, 1], [2, 2, 5, 0]];
+    const t = [
+      [1, 2, 0, 3],
+      [4, 0, 1, 1],
+      [2, 2, 5, 0],
+    ];
     const transposed = t[0].map((_, j) => t.map((row) => row[j]));
     expectClose(discreteMi(transposed), discreteMi(t), 1e-12);
     expect(discreteMi(t)).toBeGreaterThan(0);
@@ -98,7 +147,12 @@ describe('discrete references (hand-computed tables)', () => {
 
   test('bad tables and distributions are typed errors naming function and argument', () => {
     expect(() => discreteMi([[1, 2], [3]])).toThrow(ShapeError);
-    expect(() => discreteMi([[1, -2], [3, 4]])).toThrow(/discreteMi: 'table' entries must be finite and ≥ 0, got -2 at \[0\]\[1\]/);
+    expect(() =>
+      discreteMi([
+        [1, -2],
+        [3, 4],
+      ]),
+    ).toThrow(/discreteMi: 'table' entries must be finite and ≥ 0, got -2 at \[0\]\[1\]/);
     expect(() => discreteMi([[0, 0]])).toThrow(/positive sum/);
     expect(() => klDivergence([1, 0], [1])).toThrow(/klDivergence: 'p' and 'q' must be non-empty and of the same length/);
     expect(() => jsDivergence([NaN, 1], [1, 1])).toThrow(/jsDivergence: 'p' entries/);

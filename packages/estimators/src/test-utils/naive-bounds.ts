@@ -61,7 +61,10 @@ export function naiveNwj(input: NaiveInput): number {
 
 export function naiveJsd(input: NaiveInput): number {
   const softplus = (v: number) => Math.log(1 + Math.exp(v));
-  return perL(input, (l) => -input.s.reduce((a, row, i) => a + softplus(-row[posOf(input, i)][l]), 0) / input.s.length - negMean(input, l, softplus));
+  return perL(
+    input,
+    (l) => -input.s.reduce((a, row, i) => a + softplus(-row[posOf(input, i)][l]), 0) / input.s.length - negMean(input, l, softplus),
+  );
 }
 
 export function naiveInfoNce(input: NaiveInput): number {

@@ -7,7 +7,12 @@ const CHUNK_ROWS = 4096;
  * Rows of `x` ([n, dim] row-major) whose argmax of `logits(x)` equals the label (read back
  * asynchronously: any backend). `logits` maps `[rows, dim]` to `[rows, classes]` inside `tf.tidy`.
  */
-export async function countCorrect(x: Float32Array, labels: Int32Array, dim: number, logits: (x: tf.Tensor2D) => tf.Tensor2D): Promise<number> {
+export async function countCorrect(
+  x: Float32Array,
+  labels: Int32Array,
+  dim: number,
+  logits: (x: tf.Tensor2D) => tf.Tensor2D,
+): Promise<number> {
   const n = labels.length;
   let correct = 0;
   for (let first = 0; first < n; first += CHUNK_ROWS) {

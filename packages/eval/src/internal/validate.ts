@@ -7,9 +7,7 @@ export function rowsOf(fn: string, name: string, features: ArrayLike<number>, di
     throw new ConfigError(`${fn}: dim must be a positive integer, got ${dim}`);
   }
   if (features.length === 0 || features.length % dim !== 0) {
-    throw new ShapeError(
-      `${fn}: ${name} must hold n×dim values with n ≥ 1 (dim ${dim}), got length ${features.length}`,
-    );
+    throw new ShapeError(`${fn}: ${name} must hold n×dim values with n ≥ 1 (dim ${dim}), got length ${features.length}`);
   }
   for (let i = 0; i < features.length; i++) {
     if (!Number.isFinite(features[i])) {

@@ -62,9 +62,7 @@ export function naiveKnn(
     for (let i = 0; i < nTrain; i++) {
       const r = row(train, i);
       const score =
-        metric === 'cosine'
-          ? q.reduce((s, a, j) => s + a * r[j], 0) / (norm(q) * norm(r))
-          : -q.reduce((s, a, j) => s + (a - r[j]) ** 2, 0);
+        metric === 'cosine' ? q.reduce((s, a, j) => s + a * r[j], 0) / (norm(q) * norm(r)) : -q.reduce((s, a, j) => s + (a - r[j]) ** 2, 0);
       scored.push({ score, label: trainLabels[i] });
     }
     scored.sort((a, b) => b.score - a.score);

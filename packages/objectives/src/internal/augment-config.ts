@@ -14,9 +14,12 @@ import { ConfigError, ShapeError } from '../errors';
 const stepSchema = (kind: AugmentKind) =>
   object({ kind: oneOf([kind] as const), ...Object.fromEntries(AUGMENT_OPTIONS[kind].map((option) => [option, z.unknown().optional()])) });
 
-const STEPS = list(byKind(AUGMENT_KINDS.map(stepSchema) as unknown as [ReturnType<typeof stepSchema>], 'an augmentation step ({ kind, ...options })'), {
-  what: 'a list of augmentation steps ({ kind, ...options })',
-});
+const STEPS = list(
+  byKind(AUGMENT_KINDS.map(stepSchema) as unknown as [ReturnType<typeof stepSchema>], 'an augmentation step ({ kind, ...options })'),
+  {
+    what: 'a list of augmentation steps ({ kind, ...options })',
+  },
+);
 
 /**
  * The `augment` key: a list of steps, each a kind and its options (checked by

@@ -24,13 +24,20 @@ export function setRng(rng: Rng, buffer: tf.Tensor): void {
  */
 export function checkBuffers(fn: string, given: Record<string, tf.Tensor>, expected: Record<string, (number | null)[]>): void {
   for (const name of Object.keys(given)) {
-    if (!(name in expected)) throw new ShapeError(`${fn}: unknown buffer '${name}'; expected ${Object.keys(expected).map((n) => `'${n}'`).join(', ')}`);
+    if (!(name in expected))
+      throw new ShapeError(
+        `${fn}: unknown buffer '${name}'; expected ${Object.keys(expected)
+          .map((n) => `'${n}'`)
+          .join(', ')}`,
+      );
   }
   for (const [name, shape] of Object.entries(expected)) {
     const t = given[name];
     if (t === undefined) throw new ShapeError(`${fn}: buffer '${name}' is missing`);
     if (t.rank !== shape.length || shape.some((d, i) => d !== null && d !== t.shape[i])) {
-      throw new ShapeError(`${fn}: buffer '${name}' must have shape [${shape.map((d) => d ?? 'n').join(', ')}], got [${t.shape.join(', ')}]`);
+      throw new ShapeError(
+        `${fn}: buffer '${name}' must have shape [${shape.map((d) => d ?? 'n').join(', ')}], got [${t.shape.join(', ')}]`,
+      );
     }
   }
 }

@@ -3,7 +3,20 @@
  * `buildObjective: config key '<key.path>': expected <what>, got <value>`, thrown as
  * ConfigError, and the fields several objectives share.
  */
-import { finite, int, list, nullish, object, oneOf, parseConfig, reject, showValue, type CheckContext, type Infer, type Schema } from '@infomax/engine';
+import {
+  finite,
+  int,
+  list,
+  nullish,
+  object,
+  oneOf,
+  parseConfig,
+  reject,
+  showValue,
+  type CheckContext,
+  type Infer,
+  type Schema,
+} from '@infomax/engine';
 import { ConfigError } from '../errors';
 import { ESTIMATOR_KINDS, type EstimatorKind } from '../estimator';
 

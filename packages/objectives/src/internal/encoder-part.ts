@@ -18,14 +18,21 @@ const IMAGE_KINDS = ENCODER_KINDS.filter((k) => k !== 'patch') as unknown as rea
  * @param fallback the encoder when the key is absent
  */
 export const encoderField = (fallback: EncoderPart) =>
-  nullish(ownedPart(IMAGE_KINDS, ['inputShape', 'seed'], 'an encoder config ({ kind, ...options })').transform((e) => e as EncoderPart), fallback);
+  nullish(
+    ownedPart(IMAGE_KINDS, ['inputShape', 'seed'], 'an encoder config ({ kind, ...options })').transform((e) => e as EncoderPart),
+    fallback,
+  );
 
 /**
  * Builds `part` on `inputShape` with `seed`, and returns it with its resolved config minus
  * `inputShape` / `seed` (what the objective's config stores).
  * @throws ConfigError naming `encoder` when the encoders refuse an option
  */
-export function buildImageEncoder(part: EncoderPart, inputShape: readonly number[], seed: number): { encoder: Encoder; stored: EncoderPart } {
+export function buildImageEncoder(
+  part: EncoderPart,
+  inputShape: readonly number[],
+  seed: number,
+): { encoder: Encoder; stored: EncoderPart } {
   const encoder = buildEncoderAt(part, { ...part, inputShape, seed } as EncoderConfig);
   const { inputShape: _shape, seed: _seed, ...stored } = encoder.config as ImageEncoderConfig;
   return { encoder, stored: stored as EncoderPart };

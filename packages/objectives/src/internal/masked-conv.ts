@@ -35,7 +35,12 @@ export class MaskedConvStack {
     const side = (this.cols - 1) / 2;
     let h = x;
     this.kernels.forEach((k, i) => {
-      const padded = tf.pad(h, [[0, 0], [this.rows - 1, 0], [side, side], [0, 0]]);
+      const padded = tf.pad(h, [
+        [0, 0],
+        [this.rows - 1, 0],
+        [side, side],
+        [0, 0],
+      ]);
       h = tf.add(tf.conv2d(padded, k as tf.Tensor4D, 1, 'valid'), this.biases[i]);
       if (i + 1 < this.kernels.length) h = tf.relu(h);
     });

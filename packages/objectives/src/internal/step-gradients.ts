@@ -34,7 +34,9 @@ export function stepGradients(r: GradientRequest): { value: tf.Scalar; grads: tf
   if (!parallel) return optimizer.computeGradients(() => track(objective.loss(batch, options)), objective.variables);
   const split = objective.split?.();
   if (!split) {
-    throw new ConfigError(`trainStep: option 'parallel' needs an objective that splits into per-example and batch parts; '${objective.config.kind}' ${objective.split ? 'cannot with this config (batch norm)' : 'does not'}`);
+    throw new ConfigError(
+      `trainStep: option 'parallel' needs an objective that splits into per-example and batch parts; '${objective.config.kind}' ${objective.split ? 'cannot with this config (batch norm)' : 'does not'}`,
+    );
   }
   try {
     const { value, grads } = optimizer.computeGradients(() => {

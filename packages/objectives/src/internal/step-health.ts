@@ -22,7 +22,12 @@ interface SlotVariable {
 }
 
 function isSlot(x: unknown): x is SlotVariable {
-  return typeof x === 'object' && x !== null && typeof (x as SlotVariable).originalName === 'string' && (x as SlotVariable).variable instanceof tf.Variable;
+  return (
+    typeof x === 'object' &&
+    x !== null &&
+    typeof (x as SlotVariable).originalName === 'string' &&
+    (x as SlotVariable).variable instanceof tf.Variable
+  );
 }
 
 /**
@@ -63,7 +68,9 @@ export function stateSums(watched: Watched[]): tf.Tensor1D {
 
 /** `[holds NaN, holds +Infinity, holds −Infinity]` as 0/1 of one tensor, read back after a failure only. */
 export function nonFiniteFacts(t: tf.Tensor): tf.Tensor1D {
-  return tf.tidy(() => tf.stack([tf.any(tf.isNaN(t)), tf.any(tf.equal(t, Infinity)), tf.any(tf.equal(t, -Infinity))]).cast('float32') as tf.Tensor1D);
+  return tf.tidy(
+    () => tf.stack([tf.any(tf.isNaN(t)), tf.any(tf.equal(t, Infinity)), tf.any(tf.equal(t, -Infinity))]).cast('float32') as tf.Tensor1D,
+  );
 }
 
 /** What {@link nonFiniteFacts} read, in words; null when the tensor is finite after all. */

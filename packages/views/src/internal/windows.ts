@@ -50,7 +50,13 @@ export function windowsAlongFirstAxis(x: tf.Tensor, size: number, stride: number
       continue;
     }
     const taken = tf.slice(blocks, [j, 0], [(count - 1) * k + 1, blockLen]);
-    const grouped = tf.reshape(tf.pad(taken, [[0, k - 1], [0, 0]]), [count, k * blockLen]);
+    const grouped = tf.reshape(
+      tf.pad(taken, [
+        [0, k - 1],
+        [0, 0],
+      ]),
+      [count, k * blockLen],
+    );
     pieces.push(tf.slice(grouped, [0, 0], [count, blockLen]));
   }
   const windows = q === 1 ? pieces[0] : tf.stack(pieces, 1); // [count, q, g·inner]

@@ -1,11 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 
 /** Fail with the first index where |actual − expected| > tol. */
-export function expectClose(
-  actual: ArrayLike<number>,
-  expected: ArrayLike<number>,
-  tol: number,
-): void {
+export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: number): void {
   if (actual.length !== expected.length) {
     throw new Error(`expectClose: length ${actual.length} vs expected ${expected.length}`);
   }

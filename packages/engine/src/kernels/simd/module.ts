@@ -18,11 +18,54 @@ export interface WasmBackendLike extends tf.KernelBackend {
 }
 
 interface Exports {
-  gemm(M: number, N: number, K: number, A: number, rsA: number, csA: number, B: number, rsB: number, csB: number, C: number, ldc: number, acc: number, work: number): void;
+  gemm(
+    M: number,
+    N: number,
+    K: number,
+    A: number,
+    rsA: number,
+    csA: number,
+    B: number,
+    rsB: number,
+    csB: number,
+    C: number,
+    ldc: number,
+    acc: number,
+    work: number,
+  ): void;
   im2col(x: number, p: number, geom: number, mode: number): void;
-  adam(n: number, w: number, g: number, m: number, v: number, wo: number, mo: number, vo: number,
-    b1: number, b2: number, r1: number, r2: number, c1: number, c2: number, eps: number, negLr: number, keep: number): void;
-  sgd(n: number, w: number, g: number, b: number, wo: number, bo: number, mu: number, wd: number, negLr: number, scale: number, nesterov: number): void;
+  adam(
+    n: number,
+    w: number,
+    g: number,
+    m: number,
+    v: number,
+    wo: number,
+    mo: number,
+    vo: number,
+    b1: number,
+    b2: number,
+    r1: number,
+    r2: number,
+    c1: number,
+    c2: number,
+    eps: number,
+    negLr: number,
+    keep: number,
+  ): void;
+  sgd(
+    n: number,
+    w: number,
+    g: number,
+    b: number,
+    wo: number,
+    bo: number,
+    mu: number,
+    wd: number,
+    negLr: number,
+    scale: number,
+    nesterov: number,
+  ): void;
 }
 
 /** The kernels bound to one wasm backend. */
@@ -33,18 +76,55 @@ export interface SimdKernels {
    * elements: A[i, k] is at `a + 4·(i·rsA + k·csA)`, C row-major with `ldc` elements per row.
    * `accumulate` adds A·B to C instead of overwriting it.
    */
-  gemm(m: number, n: number, k: number, a: number, rsA: number, csA: number, b: number, rsB: number, csB: number, c: number, ldc: number, accumulate?: boolean): void;
+  gemm(
+    m: number,
+    n: number,
+    k: number,
+    a: number,
+    rsA: number,
+    csA: number,
+    b: number,
+    rsB: number,
+    csB: number,
+    c: number,
+    ldc: number,
+    accumulate?: boolean,
+  ): void;
   /**
    * The patches of an NHWC image `x` as the rows of `p` ([B·OH·OW, KH·KW·C]), zeros off the
    * image; or, with `scatter`, the reverse: `x` = Σ of the rows of `p` at their patches (col2im).
    */
   im2col(x: number, p: number, g: PatchGeometry, scatter: boolean): void;
   /** One Adam step over `n` floats (tfjs's formula; the weight first scaled by `keep`); outputs must not alias inputs. */
-  adam(n: number, w: number, g: number, m: number, v: number, wOut: number, mOut: number, vOut: number,
-    h: { beta1: number; beta2: number; oneMinusAccBeta1: number; oneMinusAccBeta2: number; epsilon: number; learningRate: number; keep: number }): void;
+  adam(
+    n: number,
+    w: number,
+    g: number,
+    m: number,
+    v: number,
+    wOut: number,
+    mOut: number,
+    vOut: number,
+    h: {
+      beta1: number;
+      beta2: number;
+      oneMinusAccBeta1: number;
+      oneMinusAccBeta2: number;
+      epsilon: number;
+      learningRate: number;
+      keep: number;
+    },
+  ): void;
   /** One SGD step with momentum over `n` floats (PyTorch's formula, see kernels/sgd.ts); outputs must not alias inputs. */
-  sgd(n: number, w: number, g: number, b: number, wOut: number, bOut: number,
-    h: { learningRate: number; momentum: number; weightDecay: number; scale: number; nesterov: boolean }): void;
+  sgd(
+    n: number,
+    w: number,
+    g: number,
+    b: number,
+    wOut: number,
+    bOut: number,
+    h: { learningRate: number; momentum: number; weightDecay: number; scale: number; nesterov: boolean },
+  ): void;
   /** Byte address of a tensor's data. */
   address(info: tf.TensorInfo): number;
 }
@@ -53,10 +133,20 @@ export type SimdVariant = 'fma' | 'plain';
 
 /** Shape of a convolution for {@link SimdKernels.im2col}: pads are top/left, dilations ≥ 1. */
 export interface PatchGeometry {
-  batch: number; inHeight: number; inWidth: number; inChannels: number;
-  filterHeight: number; filterWidth: number; strideHeight: number; strideWidth: number;
-  dilationHeight: number; dilationWidth: number; padTop: number; padLeft: number;
-  outHeight: number; outWidth: number;
+  batch: number;
+  inHeight: number;
+  inWidth: number;
+  inChannels: number;
+  filterHeight: number;
+  filterWidth: number;
+  strideHeight: number;
+  strideWidth: number;
+  dilationHeight: number;
+  dilationWidth: number;
+  padTop: number;
+  padLeft: number;
+  outHeight: number;
+  outWidth: number;
 }
 
 const decode = (b64: string): Uint8Array<ArrayBuffer> =>
@@ -81,7 +171,10 @@ function compile(): { module: WebAssembly.Module; variant: SimdVariant } | null 
   if (compiled !== undefined) return compiled;
   compiled = null;
   if (typeof WebAssembly === 'undefined') return compiled;
-  for (const [variant, b64] of [['fma', FMA_BASE64], ['plain', PLAIN_BASE64]] as const) {
+  for (const [variant, b64] of [
+    ['fma', FMA_BASE64],
+    ['plain', PLAIN_BASE64],
+  ] as const) {
     if (variant === 'fma' && !fmaAllowed) continue;
     const bytes = decode(b64);
     if (!WebAssembly.validate(bytes)) continue;
@@ -133,13 +226,43 @@ export function simdKernels(backend: tf.KernelBackend): SimdKernels | null {
       k.gemm(m, n, kk, a, rsA, csA, b, rsB, csB, cc, ldc, accumulate ? 1 : 0, work),
     im2col: (x, p, g, scatter) => {
       new Int32Array(memory.buffer, geom, 14).set([
-        g.batch, g.inHeight, g.inWidth, g.inChannels, g.filterHeight, g.filterWidth, g.strideHeight, g.strideWidth,
-        g.dilationHeight, g.dilationWidth, g.padTop, g.padLeft, g.outHeight, g.outWidth,
+        g.batch,
+        g.inHeight,
+        g.inWidth,
+        g.inChannels,
+        g.filterHeight,
+        g.filterWidth,
+        g.strideHeight,
+        g.strideWidth,
+        g.dilationHeight,
+        g.dilationWidth,
+        g.padTop,
+        g.padLeft,
+        g.outHeight,
+        g.outWidth,
       ]);
       k.im2col(x, p, geom, scatter ? 1 : 0);
     },
     adam: (n, w, g, m, v, wo, mo, vo, h) =>
-      k.adam(n, w, g, m, v, wo, mo, vo, h.beta1, h.beta2, 1 - h.beta1, 1 - h.beta2, h.oneMinusAccBeta1, h.oneMinusAccBeta2, h.epsilon, -h.learningRate, h.keep),
+      k.adam(
+        n,
+        w,
+        g,
+        m,
+        v,
+        wo,
+        mo,
+        vo,
+        h.beta1,
+        h.beta2,
+        1 - h.beta1,
+        1 - h.beta2,
+        h.oneMinusAccBeta1,
+        h.oneMinusAccBeta2,
+        h.epsilon,
+        -h.learningRate,
+        h.keep,
+      ),
     sgd: (n, w, g, b, wo, bo, h) => k.sgd(n, w, g, b, wo, bo, h.momentum, h.weightDecay, -h.learningRate, h.scale, h.nesterov ? 1 : 0),
     address: (info) => {
       const offset = memoryOffset(be, info);
