@@ -4,7 +4,7 @@
  * @example
  * import { Trainer, resolveConfig, loadData } from '@infomax/trainer';
  */
-export { Trainer, type Stop, type StepEvent, type EvalEvent, type TrainerCallback, type TrainerParts } from './trainer';
+export { startPosition, Trainer, type Stop, type StepEvent, type EvalEvent, type TrainerCallback, type TrainerParts } from './trainer';
 export { metricsRecord, progressLine, runPlots, stopOnSignal } from './callbacks';
 export { train, type TrainOptions, type TrainResult } from './train';
 export { resolveConfig, readConfigFile, applyOverrides, type TrainConfig } from './config';

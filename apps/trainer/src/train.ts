@@ -5,9 +5,9 @@
  */
 import { promises as fsp } from 'fs';
 import * as tf from '@tensorflow/tfjs';
-import { initEngine, Rng, type ScheduledOptimizer } from '@infomax/engine';
+import { initEngine, type ScheduledOptimizer } from '@infomax/engine';
 import { buildObjective, type Objective } from '@infomax/objectives';
-import { loadCheckpoint, type LoadedCheckpoint, type TrainingPosition } from './checkpoint';
+import { loadCheckpoint, type LoadedCheckpoint } from './checkpoint';
 import type { TrainConfig } from './config';
 import { ConfigError, EXIT } from './errors';
 import { loadData } from './datasets';
@@ -17,9 +17,9 @@ import type { EvaluationResult } from './evaluation';
 import { Progress } from './progress';
 import { RunFolder } from './run-folder';
 import { RunLock } from './run-lock';
-import { Trainer } from './trainer';
+import { startPosition, Trainer } from './trainer';
 import { metricsRecord, progressLine, runPlots, stopOnSignal } from './callbacks';
-import { canonicalJson, EMPTY_SHA256 } from './internal/checkpoint-format';
+import { canonicalJson } from './internal/checkpoint-format';
 import { restoreState } from './internal/state';
 import { buildOptimizer, scheduleFor } from './optimizer-config';
 import { writeFileAtomic, type ExampleParallel } from './internal/engine-node';
@@ -118,17 +118,7 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
     config = { ...config, schedule };
     const built = buildOptimizer(config.optimizer, schedule, config.train.learningRate);
     optimizer = built.optimizer;
-    const rng = new Rng(config.seed);
-    let pos: TrainingPosition = {
-      step: 0,
-      epoch: 0,
-      position: 0,
-      epochSeed: rng.int(2 ** 31 - 1),
-      rng: rng.state(),
-      metricsBytes: 0,
-      metricsSha256: EMPTY_SHA256,
-      elapsedMs: 0,
-    };
+    let pos = startPosition(config.seed);
     if (resumed) {
       await restoreState(objective, optimizer, resumed.groups, resumed.dir);
       await run.truncateMetrics(resumed.metricsBytes, resumed.metricsSha256);

@@ -6,14 +6,13 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
-import { adam, initEngine, Rng } from '@infomax/engine';
+import { adam, initEngine } from '@infomax/engine';
 import { buildObjective } from '@infomax/objectives';
 import { resolveConfig, type TrainConfig } from './config';
 import { loadData, type LoadedData } from './datasets';
 import { RunFolder } from './run-folder';
 import { batchSource } from './batch-source';
-import { Trainer, type TrainerCallback } from './trainer';
-import { EMPTY_SHA256 } from './internal/checkpoint-format';
+import { startPosition, Trainer, type TrainerCallback } from './trainer';
 
 let tmp: string;
 let data: LoadedData;
@@ -40,17 +39,7 @@ function config(name: string, train: Record<string, unknown>): TrainConfig {
 function parts(c: TrainConfig) {
   fs.mkdirSync(c.out, { recursive: true });
   const objective = buildObjective({ seed: c.seed, inputShape: [28, 28, 1], ...c.objective });
-  const rng = new Rng(c.seed);
-  const pos = {
-    step: 0,
-    epoch: 0,
-    position: 0,
-    epochSeed: rng.int(2 ** 31 - 1),
-    rng: rng.state(),
-    metricsBytes: 0,
-    metricsSha256: EMPTY_SHA256,
-    elapsedMs: 0,
-  };
+  const pos = startPosition(c.seed);
   return {
     config: c,
     objective,

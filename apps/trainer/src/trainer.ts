@@ -19,6 +19,19 @@ import type { MetricLine } from './plots';
 import type { RunFolder } from './run-folder';
 import { heldOutMetrics } from './internal/held-out';
 import { withState } from './internal/state';
+import { EMPTY_SHA256 } from './internal/checkpoint-format';
+
+/**
+ * Where a new run starts: step 0, the first epoch's seed drawn from the run's seed (the
+ * generator's state after that draw is kept, as every checkpoint keeps it), no metrics yet.
+ * @example
+ * new Trainer({ ...parts, pos: startPosition(config.seed) });
+ */
+export function startPosition(seed: number): TrainingPosition {
+  const rng = new Rng(seed);
+  const epochSeed = rng.int(2 ** 31 - 1);
+  return { step: 0, epoch: 0, position: 0, epochSeed, rng: rng.state(), metricsBytes: 0, metricsSha256: EMPTY_SHA256, elapsedMs: 0 };
+}
 
 /** How {@link Trainer.fit} ended: a limit was reached, or a stop was requested (after that step). */
 export type Stop = 'done' | 'stopped';
