@@ -202,14 +202,14 @@ describe('backend selection', () => {
     expect(info.device).toBe('cpu');
     expect(info.kernels).toContain('Conv2DBackpropFilter');
     expect(lines[0]).toMatch(
-      /^infomax engine: wasm \(cpu, \d+ threads?, 8 infomax kernels, SIMD GEMM with FMA\); not used: @tensorflow\/tfjs-node-gpu: .*; webgpu \(Dawn\): .*; @tensorflow\/tfjs-node: /,
+      /^infomax engine: wasm \(cpu, \d+ threads?, 9 infomax kernels, SIMD GEMM with FMA\); not used: @tensorflow\/tfjs-node-gpu: .*; webgpu \(Dawn\): .*; @tensorflow\/tfjs-node: /,
     );
   });
 
-  it('backend cpu is the stock cpu backend plus our two conv-gradient kernels and fused Adam', async () => {
+  it('backend cpu is the stock cpu backend plus our two conv-gradient kernels, fused Adam and fused SGD (LARS)', async () => {
     const info = await initWith({ backend: 'cpu', log: null });
     expect(info.backend).toBe('cpu');
-    expect(info.kernels).toEqual(['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'InfomaxAdam']);
+    expect(info.kernels).toEqual(['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'InfomaxAdam', 'InfomaxSgd']);
   });
 
   it('an explicit tensorflow backend that is not installed is a BackendError naming why', async () => {
