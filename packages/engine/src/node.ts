@@ -131,6 +131,9 @@ export function softwareAdapter(adapter: AdapterLike): string | null {
   return info.description || info.device || info.architecture || info.vendor || 'a fallback adapter';
 }
 
+/** The Dawn instance each loaded `webgpu` module made (see {@link webgpuCandidate}). */
+const dawnInstances = new WeakMap<object, unknown>();
+
 /**
  * The WebGPU candidate: Dawn from the `webgpu` npm package (Vulkan on Linux, Metal
  * on macOS, D3D12 on Windows) under `@tensorflow/tfjs-backend-webgpu`. Both are
@@ -153,7 +156,13 @@ export function webgpuCandidate(probe: NativeProbe = realProbe): NativeCandidate
           create(flags: string[]): { requestAdapter(options?: { powerPreference?: string }): Promise<AdapterLike | null> };
           globals: Record<string, unknown>;
         };
-        const gpu = dawn.create([]);
+        // One Dawn instance per process (per module): a second one, or the first dropped to the
+        // garbage collector while another lives, can abort the process when Dawn tears down.
+        let gpu = dawnInstances.get(dawn) as ReturnType<typeof dawn.create> | undefined;
+        if (gpu === undefined) {
+          gpu = dawn.create([]);
+          dawnInstances.set(dawn, gpu);
+        }
         const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
         if (adapter === null || adapter === undefined) {
           return { ok: false, why: 'no WebGPU adapter (Dawn found no Vulkan, Metal or D3D12 device)' };
