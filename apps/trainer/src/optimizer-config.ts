@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import {
   bool,
+  byKind,
   checkSchedule,
   createOptimizer,
   finite,
@@ -16,9 +17,7 @@ import {
   object,
   oneOf,
   optional,
-  OPTIMIZER_KINDS,
   reject,
-  SCHEDULE_KINDS,
   type CheckContext,
   type OptimizerKind,
   type ScheduledOptimizer,
@@ -60,88 +59,74 @@ const betas = optional(list(unit(), { length: 2 }), [0.9, 0.999]).describe('[β1
 const epsilon = finite({ above: 0 }).optional().describe("ε added to √v̂. Default: the backend's epsilon.");
 const nesterov = optional(bool(), false).describe("Nesterov's direction (needs momentum above 0).");
 
-/** Each optimizer kind's keys, their ranges and defaults. */
-const OPTIMIZER_SCHEMAS = {
-  adam: object({ kind: oneOf(['adam'] as const), betas, epsilon, clipNorm }),
-  adamw: object({ kind: oneOf(['adamw'] as const), betas, epsilon, weightDecay: optional(finite({ min: 0 }), 0.01), clipNorm }),
-  sgd: object({
-    kind: oneOf(['sgd'] as const),
-    momentum: optional(unit(), 0),
-    nesterov,
-    weightDecay: optional(finite({ min: 0 }), 0),
-    clipNorm,
-  }),
-  lars: object({
-    kind: oneOf(['lars'] as const),
-    momentum: optional(unit(), 0.9),
-    nesterov,
-    weightDecay: optional(finite({ min: 0 }), 0),
-    trustCoefficient: optional(finite({ above: 0 }), 0.001),
-    excludeBiases: optional(bool(), true),
-    clipNorm,
-  }),
-};
-
-/** Each schedule kind's keys, their ranges and defaults (cosine's `minLr` is checked against the rate by the run config). */
-const SCHEDULE_SCHEMAS = {
-  constant: object({ kind: oneOf(['constant'] as const), warmupSteps: optional(int(0), 0) }),
-  cosine: object({
-    kind: oneOf(['cosine'] as const),
-    warmupSteps: optional(int(0), 0),
-    totalSteps: int(1).optional(),
-    minLr: optional(finite({ min: 0 }), 0),
-  }),
-  step: object({
-    kind: oneOf(['step'] as const),
-    warmupSteps: optional(int(0), 0),
-    every: int(1),
-    gamma: optional(finite({ above: 0, max: 1 }), 0.1),
-  }),
-};
-
-/**
- * A section whose keys depend on its `kind` (default `fallback`): the kind's schema parses it,
- * its issues reported under the section's path; `check` may refuse it first (returning true).
- */
-function byKind<K extends string, S extends Record<K, z.ZodType>>(
-  kinds: readonly K[],
-  schemas: S,
-  fallback: K,
-  check?: (raw: Record<string, unknown>, ctx: CheckContext) => boolean,
-) {
-  return z.unknown().transform((raw, ctx): z.output<S[K]> => {
-    const given = raw ?? {};
-    if (typeof given !== 'object' || Array.isArray(given)) return reject(ctx, [], 'an object with a kind', raw);
-    const section = given as Record<string, unknown>;
-    const kind = section.kind ?? fallback;
-    if (!(kinds as readonly unknown[]).includes(kind)) return reject(ctx, ['kind'], `one of ${kinds.join(', ')}`, kind);
-    if (check?.(section, ctx)) return z.NEVER;
-    const parsed = schemas[kind as K].safeParse({ ...section, kind }, { reportInput: true });
-    if (parsed.success) return parsed.data as z.output<S[K]>;
-    for (const issue of parsed.error.issues) ctx.issues.push(issue as never);
-    return z.NEVER;
-  });
+/** Nesterov's look-ahead needs a momentum to look ahead with. */
+function nesterovNeedsMomentum<O extends { nesterov: boolean; momentum: number }>(o: O, ctx: CheckContext): O {
+  return o.nesterov && o.momentum === 0
+    ? reject(ctx, ['nesterov'], 'false while optimizer.momentum is 0 (Nesterov needs momentum)', o.nesterov)
+    : o;
 }
 
-/** The `optimizer` section: `{ kind: adam | adamw | sgd | lars, ... }`, each kind's keys only. */
-export const optimizerSchema = byKind(OPTIMIZER_KINDS, OPTIMIZER_SCHEMAS, 'adam', (raw, ctx) => {
-  if (raw.lr === undefined) return false;
-  reject(ctx, ['lr'], 'no lr here: the learning rate is train.learningRate (flag --lr), for every optimizer kind', raw.lr);
-  return true;
-})
-  .transform((o, ctx): OptimizerConfig =>
-    'nesterov' in o && o.nesterov && o.momentum === 0
-      ? reject(ctx, ['nesterov'], 'false while optimizer.momentum is 0 (Nesterov needs momentum)', o.nesterov)
-      : (o as OptimizerConfig),
-  )
-  .describe(
-    'The optimizer: { kind: adam (default) | adamw | sgd | lars, betas, epsilon, weightDecay, momentum, nesterov, trustCoefficient, excludeBiases, clipNorm }; its learning rate is train.learningRate.',
-  );
+/** A section's `kind` when it gives none. */
+function defaultKind(kind: string) {
+  return (v: unknown) => (v !== null && typeof v === 'object' && !Array.isArray(v) && !('kind' in v) ? { kind, ...v } : v);
+}
 
-/** The `schedule` section: `{ kind: constant | cosine | step, warmupSteps, ... }`. */
-export const scheduleSchema = byKind(SCHEDULE_KINDS, SCHEDULE_SCHEMAS, 'constant')
+/** The `optimizer` section: `{ kind: adam (default) | adamw | sgd | lars, ... }`, each kind's keys only. */
+export const optimizerSchema = z
+  .preprocess(
+    (v, ctx) => {
+      // The one key users carry over from other trainers: say where it lives, rather than "unknown key".
+      if (v === null || typeof v !== 'object' || !('lr' in v)) return defaultKind('adam')(v);
+      const { lr, ...rest } = v as Record<string, unknown>;
+      reject(ctx, ['lr'], 'no lr here: the learning rate is train.learningRate (flag --lr), for every optimizer kind', lr);
+      return defaultKind('adam')(rest);
+    },
+    byKind([
+      object({ kind: oneOf(['adam'] as const), betas, epsilon, clipNorm }),
+      object({ kind: oneOf(['adamw'] as const), betas, epsilon, weightDecay: optional(finite({ min: 0 }), 0.01), clipNorm }),
+      object({
+        kind: oneOf(['sgd'] as const),
+        momentum: optional(unit(), 0),
+        nesterov,
+        weightDecay: optional(finite({ min: 0 }), 0),
+        clipNorm,
+      }).transform(nesterovNeedsMomentum),
+      object({
+        kind: oneOf(['lars'] as const),
+        momentum: optional(unit(), 0.9),
+        nesterov,
+        weightDecay: optional(finite({ min: 0 }), 0),
+        trustCoefficient: optional(finite({ above: 0 }), 0.001),
+        excludeBiases: optional(bool(), true),
+        clipNorm,
+      }).transform(nesterovNeedsMomentum),
+    ]),
+  )
+  .transform((o): OptimizerConfig => o as OptimizerConfig)
+  .describe('The optimizer (default adam); its learning rate is train.learningRate.');
+
+/** The `schedule` section: `{ kind: constant (default) | cosine | step, warmupSteps, ... }` (cosine's `minLr` is checked against the rate by the run config). */
+export const scheduleSchema = z
+  .preprocess(
+    defaultKind('constant'),
+    byKind([
+      object({ kind: oneOf(['constant'] as const), warmupSteps: optional(int(0), 0) }),
+      object({
+        kind: oneOf(['cosine'] as const),
+        warmupSteps: optional(int(0), 0),
+        totalSteps: int(1).optional(),
+        minLr: optional(finite({ min: 0 }), 0),
+      }),
+      object({
+        kind: oneOf(['step'] as const),
+        warmupSteps: optional(int(0), 0),
+        every: int(1),
+        gamma: optional(finite({ above: 0, max: 1 }), 0.1),
+      }),
+    ]),
+  )
   .transform((v): ScheduleConfig => v)
-  .describe('The learning-rate schedule: { kind: constant (default) | cosine (totalSteps, minLr) | step (every, gamma), warmupSteps }.');
+  .describe('The learning-rate schedule (default constant), with a linear warm-up.');
 
 /**
  * The schedule with cosine's `totalSteps` filled in: the run's step limit, or its epochs × batches
