@@ -4,7 +4,7 @@
  * and hands them here, so every objective × estimator pair works.
  */
 import type * as tf from '@tensorflow/tfjs';
-import { BOUND_KINDS, NamedBound, type BoundKind, type BoundResult, type NegativeOptions } from '@infomax/estimators';
+import { BOUND_KINDS, NamedBound, type BoundKind, type BoundResult, type JsdReport, type NegativeOptions } from '@infomax/estimators';
 
 /** Estimator names a config accepts, declared once (the estimators' {@link BOUND_KINDS}). */
 export const ESTIMATOR_KINDS = BOUND_KINDS;
@@ -36,13 +36,15 @@ export class ObjectiveBounds {
    * @param kind one of {@link ESTIMATOR_KINDS}
    * @param fn the objective's name, for error messages
    * @param sites the names of the places it scores pairs
+   * @param options `jsdReport`: the estimate a JSD bound reports (see `NamedBound`)
    */
   constructor(
     readonly kind: EstimatorKind,
     fn: string,
     sites: readonly string[],
+    options: { jsdReport?: JsdReport } = {},
   ) {
-    for (const site of sites) this.sites.set(site, new NamedBound(kind, fn));
+    for (const site of sites) this.sites.set(site, new NamedBound(kind, fn, options));
   }
 
   /**

@@ -15,7 +15,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { ginEncoder, infographHead, type GinConfig, type GraphEncoder, type GraphInput } from '@infomax/encoders';
-import { jsd, membershipMask } from '@infomax/estimators';
+import { membershipMask } from '@infomax/estimators';
 import { int, nullish, object, oneOf } from '@infomax/engine';
 import { ShapeError } from './errors';
 import { MASKED_ESTIMATOR_KINDS, ObjectiveBounds, type EstimatorKind } from './estimator';
@@ -93,7 +93,9 @@ export class InfographObjective implements GraphObjective {
   ) {
     this.nodeHead = infographHead(encoder.localSize, { units: config.headUnits, seed: seeds[1] });
     this.graphHead = infographHead(encoder.globalSize, { units: config.headUnits, seed: seeds[2] });
-    this.bounds = new ObjectiveBounds(config.estimator, 'InfographObjective', ['nodes']);
+    // Graph vectors are sums over nodes: untrained scores reach the hundreds, where JSD's usual report,
+    // NWJ's E[e^T], overflows to −∞ (and fails the step's finiteness check). DV is shift-invariant and stays finite.
+    this.bounds = new ObjectiveBounds(config.estimator, 'InfographObjective', ['nodes'], { jsdReport: 'dv' });
   }
 
   /** The GIN's and both heads' trainable variables. */
@@ -120,12 +122,7 @@ export class InfographObjective implements GraphObjective {
       const graphs = this.graphHead.apply(global, { training: options.training }) as tf.Tensor2D;
       const scores = tf.div(tf.matMul(nodes, graphs, false, true), this.config.temperature); // [nodes, graphs]
       const positiveMask = membershipMask(batch.segmentIds, batch.numGraphs);
-      // Graph vectors are sums over nodes: untrained scores reach the hundreds, where JSD's usual report,
-      // NWJ's E[e^T], overflows to −∞ (and fails the step's finiteness check). DV is shift-invariant and stays finite.
-      const bound =
-        this.config.estimator === 'jsd'
-          ? jsd(scores, { positiveMask, report: 'dv' })
-          : this.bounds.apply('nodes', scores, { positiveMask }, options.training);
+      const bound = this.bounds.apply('nodes', scores, { positiveMask }, options.training);
       return { loss: bound.loss, metrics: { mi_local: bound.estimate } };
     });
   }

@@ -84,3 +84,15 @@ describe('NamedBound', () => {
     s.dispose();
   });
 });
+
+test("jsdReport: JSD's loss either way, the estimate the report names; an unknown report is refused", () => {
+  const scores = tf.mul(randomScores(3, [4, 4]), 50) as tf.Tensor2D; // large scores, as untrained sum-pooled graphs give
+  const named = read(new NamedBound('jsd', 'test', { jsdReport: 'dv' }).apply(scores));
+  const direct = read(jsd(scores, { report: 'dv' }));
+  const usual = read(new NamedBound('jsd').apply(scores));
+  scores.dispose();
+  expect(named.estimate).toBe(direct.estimate);
+  expect(named.loss).toBe(usual.loss);
+  expect(Number.isFinite(named.estimate)).toBe(true);
+  expect(() => new NamedBound('jsd', 'test', { jsdReport: 'x' as never })).toThrow(/jsdReport/);
+});

@@ -4,7 +4,7 @@ import { checkChoice } from '../internal/validate';
 import { dv } from './dv';
 import { infoNce } from './info-nce';
 import { interpolated } from './interpolated';
-import { jsd } from './jsd';
+import { jsd, JSD_REPORTS, type JsdReport } from './jsd';
 import { Mine } from './mine';
 import { nwj } from './nwj';
 import { smile } from './smile';
@@ -45,13 +45,16 @@ export class NamedBound {
   /**
    * @param kind one of {@link BOUND_KINDS}
    * @param fn the caller's name, for error messages
-   * @throws ConfigError for an unknown kind
+   * @param options `jsdReport`: the estimate `jsd` reports (default `'nwj'`; `'dv'` stays finite where scores are large)
+   * @throws ConfigError for an unknown kind or report
    */
   constructor(
     readonly kind: BoundKind,
     private readonly fn = 'NamedBound',
+    private readonly options: { jsdReport?: JsdReport } = {},
   ) {
     checkChoice(fn, 'bound', kind, BOUND_KINDS);
+    checkChoice(fn, 'jsdReport', options.jsdReport ?? 'nwj', JSD_REPORTS);
     this.mine = kind === 'mine' ? new Mine() : null;
   }
 
@@ -67,7 +70,7 @@ export class NamedBound {
   apply(scores: tf.Tensor, negatives: NegativeOptions = {}, { training = true } = {}): BoundResult {
     switch (this.kind) {
       case 'jsd':
-        return jsd(scores, { ...negatives, report: 'nwj' });
+        return jsd(scores, { ...negatives, report: this.options.jsdReport ?? 'nwj' });
       case 'infonce':
         return infoNce(scores, negatives);
       case 'dv':
