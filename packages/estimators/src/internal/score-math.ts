@@ -39,14 +39,23 @@ export function maskedLogSumExp(values: tf.Tensor3D, mask: tf.Tensor3D, axes: nu
  * [B, N, L] values with a [B, N, 1] 0/1 mask; keeps dims.
  */
 export function maskedLogMeanExp(values: tf.Tensor3D, mask: tf.Tensor3D, axes: number[] = [0, 1]): tf.Tensor {
-  const count = tf.sum(tf.broadcastTo(mask, values.shape), axes, true);
-  return tf.sub(maskedLogSumExp(values, mask, axes), tf.log(count));
+  return tf.sub(maskedLogSumExp(values, mask, axes), tf.log(maskedCount(values, mask, axes)));
 }
 
 /** Mean of `values` over masked entries of axes 0 and 1: [L]. */
 export function maskedMean(values: tf.Tensor3D, mask: tf.Tensor3D): tf.Tensor1D {
-  const count = tf.sum(tf.broadcastTo(mask, values.shape), [0, 1]);
-  return tf.div(tf.sum(tf.mul(values, mask), [0, 1]), count) as tf.Tensor1D;
+  return tf.div(tf.sum(tf.mul(values, mask), [0, 1]), tf.reshape(maskedCount(values, mask, [0, 1]), [-1])) as tf.Tensor1D;
+}
+
+/**
+ * How many entries of `values` the mask selects along `axes` (keeps dims; broadcasts
+ * against the reduction of `values`): the mask's own sum times the length of every axis
+ * it broadcasts along. Exact for counts below 2²⁴, and without materialising the mask at
+ * the scores' shape (a broadcast there was a third of a DIM step's batch part on wasm).
+ */
+function maskedCount(values: tf.Tensor3D, mask: tf.Tensor3D, axes: number[]): tf.Tensor {
+  const repeats = axes.reduce((r, a) => r * (mask.shape[a] === 1 ? values.shape[a] : 1), 1);
+  return tf.mul(tf.sum(mask, axes, true), repeats);
 }
 
 /** Donsker–Varadhan value per position: mean(pos) − log mean_neg exp(all): [L]. */
