@@ -6,6 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { ConfigError } from './errors';
+import { sumOfSquares } from './reductions';
 
 /** One `{ name, tensor }` of `applyGradients`' list form. */
 export type NamedGradient = { name: string; tensor: tf.Tensor };
@@ -20,7 +21,7 @@ export type NamedGradient = { name: string; tensor: tf.Tensor };
  * const norm = tf.tidy(() => globalNorm(Object.values(grads)));
  */
 export function globalNorm(gradients: tf.Tensor[]): tf.Scalar {
-  return tf.sqrt(tf.sum(tf.stack(gradients.map((g) => tf.sum(tf.square(g)))))) as tf.Scalar;
+  return tf.sqrt(tf.sum(tf.stack(gradients.map((g) => sumOfSquares(g))))) as tf.Scalar;
 }
 
 /**

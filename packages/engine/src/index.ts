@@ -20,6 +20,7 @@ export type { OptimizerKind, OptimizerSpec, ScheduledOptimizer } from './optimiz
 export { learningRateAt, checkSchedule, SCHEDULE_KINDS } from './lr-schedule';
 export type { ScheduleKind, ScheduleSpec } from './lr-schedule';
 export { clipByGlobalNorm, globalNorm } from './gradient-clip';
+export { sumAll, sumOfSquares } from './reductions';
 export { canReadSync, registerAsyncOnlyBackend } from './readback';
 export { releaseTapeOnThrow } from './gradient-tape';
 export { int, finite, oneOf, text, bool, list, object, byKind, optional, nullish, reject, expectedOf } from './schema/fields';

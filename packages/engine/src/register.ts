@@ -13,6 +13,7 @@ import { simdBatchMatMul, simdFusedMatMul } from './kernels/simd-mat-mul';
 import { simdConv2d, simdConv2dBackpropFilter, simdConv2dBackpropInput, simdFusedConv2d } from './kernels/simd-conv';
 import { ADAM_KERNEL, adamCpu, adamWasm } from './kernels/adam';
 import { SGD_KERNEL, sgdCpu, sgdWasm } from './kernels/sgd';
+import { SUM_KERNEL, sumGradient, sumWasm } from './kernels/sum';
 import { simdVariant } from './kernels/simd/module';
 import { ConfigError } from './errors';
 
@@ -41,6 +42,7 @@ const PLAN: Record<KernelBackend, Array<[string, Maker, boolean?]>> = {
     ['UnsortedSegmentSum', () => unsortedSegmentSum()], // missing on wasm (gather's gradient)
     [ADAM_KERNEL, () => adamWasm(), SIMD], // one pass instead of ten (engine's adam())
     [SGD_KERNEL, () => sgdWasm(), SIMD], // one pass instead of five or six (engine's sgd(), lars())
+    [SUM_KERNEL, () => sumWasm(), SIMD], // whole-tensor sums, 16 running sums (a step's norm and checks)
   ],
   cpu: [
     ['Conv2DBackpropFilter', (b) => conv2dBackpropFilter(b)], // stock: ~20 s for one conv layer
@@ -73,6 +75,7 @@ export function registerEngineKernels(backend: string): string[] {
     throw new ConfigError(`registerEngineKernels: backend must be one of ${KERNEL_BACKENDS.join(', ')}; got '${backend}'`);
   }
   const b = backend as KernelBackend;
+  if (tf.getGradient(SUM_KERNEL) === undefined) tf.registerGradient(sumGradient);
   for (const [name, make] of planFor(b)) {
     const k = key(b, name);
     if (stockKernels.has(k)) continue;

@@ -7,6 +7,7 @@
  * moments, which overflow to Infinity while the loss and the weights still look finite.
  */
 import * as tf from '@tensorflow/tfjs';
+import { sumAll } from '@infomax/engine';
 import type { Objective } from '../objective';
 
 /** A tensor of the step's state and the words that name it in an error. */
@@ -59,11 +60,12 @@ export function stepState(objective: Objective, optimizer: tf.Optimizer): Watche
  * The sum of each tensor: `[watched.length]` float32 (plain tensor math; call inside
  * `tf.tidy`). A sum is finite when its tensor is, unless finite values overflow it
  * (entries past ~1e31), which {@link nonFiniteFacts} then tells apart. One pass over the
- * values, the cheapest reduction on every backend (a third of isFinite + all on wasm).
+ * values, the cheapest reduction on every backend (a third of isFinite + all on wasm; the
+ * engine's SIMD sum there).
  */
 export function stateSums(watched: Watched[]): tf.Tensor1D {
   if (watched.length === 0) return tf.zeros([0]);
-  return tf.stack(watched.map((w) => tf.sum(w.tensor))) as tf.Tensor1D;
+  return tf.stack(watched.map((w) => sumAll(w.tensor))) as tf.Tensor1D;
 }
 
 /** `[holds NaN, holds +Infinity, holds −Infinity]` as 0/1 of one tensor, read back after a failure only. */

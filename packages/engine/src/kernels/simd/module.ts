@@ -66,6 +66,7 @@ interface Exports {
     scale: number,
     nesterov: number,
   ): void;
+  sum(n: number, x: number, squares: number): number;
 }
 
 /** The kernels bound to one wasm backend. */
@@ -125,6 +126,8 @@ export interface SimdKernels {
     bOut: number,
     h: { learningRate: number; momentum: number; weightDecay: number; scale: number; nesterov: boolean },
   ): void;
+  /** Σ x, or Σ x² with `squares`, over `n` floats at `x` (blocks of sixteen running float32 sums added in float64; not tfjs's order). */
+  sum(n: number, x: number, squares: boolean): number;
   /** Byte address of a tensor's data. */
   address(info: tf.TensorInfo): number;
 }
@@ -264,6 +267,7 @@ export function simdKernels(backend: tf.KernelBackend): SimdKernels | null {
         h.keep,
       ),
     sgd: (n, w, g, b, wo, bo, h) => k.sgd(n, w, g, b, wo, bo, h.momentum, h.weightDecay, -h.learningRate, h.scale, h.nesterov ? 1 : 0),
+    sum: (n, x, squares) => k.sum(n, x, squares ? 1 : 0),
     address: (info) => {
       const offset = memoryOffset(be, info);
       if (offset === undefined) throw new Error('infomax simd kernels: tensor data is not on this wasm backend');
