@@ -10,7 +10,8 @@
 // --reprobe can probe them again under a new protocol without training again.
 const fs = require('fs');
 const tf = require('@tensorflow/tfjs');
-const { adam, createOptimizer, initEngine, learningRateAt, Rng } = require('@infomax/engine');
+const path = require('path');
+const { adam, createOptimizer, ExampleParallel, initEngine, learningRateAt, Rng } = require('@infomax/engine');
 const { buildObjective, trainStep } = require('@infomax/objectives');
 const { batchStream } = require('@infomax/data');
 const { buildEncoder } = require('@infomax/encoders');
@@ -23,6 +24,8 @@ const { stateVariables, restoreVariables } = require('../../../apps/trainer/dist
 
 const LOG_EVERY = 100;
 const DIM_LAYERS = ['conv', 'fc', 'code'];
+// The trainer's per-example task (`train.threads`): what a method with `threads` > 1 runs in its workers.
+const SPLIT_TASK = path.join(__dirname, '..', '..', '..', 'apps', 'trainer', 'dist', 'internal', 'split-task.js');
 
 /** `[h, w, c]` of a split. */
 const shapeOf = (d) => [d.height, d.width, d.channels];
@@ -117,15 +120,21 @@ async function unsupervised(job, cfg, output) {
     // A method may set its own step size, and a schedule of it (the trainer's `schedule` section).
     const lr = job.learningRate ?? cfg.learningRate;
     const optimizer = job.schedule ? createOptimizer({ kind: 'adam', lr }) : adam(lr);
+    // A method's `threads` spreads each step's per-example part over that many threads, as `--threads` does.
+    const parallel =
+      job.threads > 1
+        ? await ExampleParallel.create({ module: SPLIT_TASK, options: { objective: objective.config }, threads: job.threads })
+        : undefined;
     try {
       const training = await trainLoop(splits.train, cfg.batchSize, job.seed, job.steps, job.id, (batch, i) => {
         if (job.schedule) optimizer.learningRate = learningRateAt(job.schedule, lr, i);
-        return trainStep(objective, optimizer, { images: batch.images }, i);
+        return trainStep(objective, optimizer, { images: batch.images }, i, { parallel });
       });
       await saveTrained(objective, job, output);
-      return await probed(objective, splits, cfg, job, training);
+      return { threads: job.threads, ...(await probed(objective, splits, cfg, job, training)) };
     } finally {
       optimizer.dispose();
+      await parallel?.dispose();
     }
   });
 }

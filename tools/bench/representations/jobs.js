@@ -121,6 +121,7 @@ function jobsOf(cfg) {
             steps: m.steps,
             learningRate: m.learningRate,
             schedule: m.schedule,
+            threads: m.threads ?? 1,
             random: `random-${archOf(m)}`,
           });
         }
