@@ -38,10 +38,10 @@ test('defaults: adam 1e-4 at a constant rate; each kind fills in its own default
 });
 
 test('cosine length: given, or the step limit, or epochs × batches; a time budget alone needs it given', () => {
-  const s = { kind: 'cosine' as const, warmupSteps: 10 };
-  expect(scheduleFor({ ...s, totalSteps: 50 }, 1, { steps: 400, epochs: null }, 7).totalSteps).toBe(50);
-  expect(scheduleFor(s, 1, { steps: 400, epochs: null }, 7).totalSteps).toBe(400);
-  expect(scheduleFor(s, 1, { steps: null, epochs: 3 }, 7).totalSteps).toBe(21);
+  const s = { kind: 'cosine' as const, warmupSteps: 10, minLr: 0 };
+  expect(scheduleFor({ ...s, totalSteps: 50 }, 1, { steps: 400, epochs: null }, 7)).toEqual({ ...s, totalSteps: 50 });
+  expect(scheduleFor(s, 1, { steps: 400, epochs: null }, 7)).toEqual({ ...s, totalSteps: 400 });
+  expect(scheduleFor(s, 1, { steps: null, epochs: 3 }, 7)).toEqual({ ...s, totalSteps: 21 });
   expect(() => scheduleFor(s, 1, { steps: null, epochs: null }, 7)).toThrow(
     /config 'schedule\.totalSteps': a cosine schedule of a run limited by train\.timeBudget alone/,
   );
@@ -57,7 +57,11 @@ test('bad optimizer and schedule values are ConfigErrors naming the key', () => 
     /unknown key; known keys of 'optimizer': kind, betas, epsilon, clipNorm/,
   );
   rejects({ optimizer: { kind: 'sgd', momentum: 1 } }, 'optimizer.momentum', /a number in \[0, 1\), got 1/);
-  rejects({ optimizer: { kind: 'sgd', nesterov: true } }, 'optimizer.nesterov', /expected false while optimizer\.momentum is 0/);
+  rejects(
+    { optimizer: { kind: 'sgd', nesterov: true } },
+    'optimizer.nesterov',
+    /expected false while momentum is 0 \(Nesterov needs momentum\), got true/,
+  );
   rejects({ optimizer: { kind: 'adamw', weightDecay: -1 } }, 'optimizer.weightDecay');
   rejects({ optimizer: { betas: [0.9] } }, 'optimizer.betas');
   rejects({ optimizer: { betas: [0.9, 1] } }, 'optimizer.betas[1]');
@@ -69,4 +73,9 @@ test('bad optimizer and schedule values are ConfigErrors naming the key', () => 
   rejects({ schedule: { kind: 'constant', every: 10 } }, 'schedule.every', /unknown key/);
   rejects({ schedule: { kind: 'cosine', minLr: 1 } }, 'schedule.minLr', /\[0, train\.learningRate = 0\.0001\]/);
   rejects({ schedule: { warmupSteps: -1 } }, 'schedule.warmupSteps');
+  rejects(
+    { schedule: { kind: 'cosine', totalSteps: 10, warmupSteps: 10 } },
+    'schedule.warmupSteps',
+    /an integer below totalSteps = 10, got 10/,
+  );
 });

@@ -49,6 +49,30 @@ test("the objective section is checked by its kind's keys, its input size and ki
   expect(bad.map((c) => validate(c))).toEqual([false, false, false, false]);
 });
 
+test("the optimizer and schedule sections are checked by their kind's keys, as the engine declares them", () => {
+  const good = [
+    { optimizer: { kind: 'lars', momentum: 0.9, weightDecay: 1e-6, trustCoefficient: 0.002, clipNorm: 1 } },
+    { optimizer: { betas: [0.9, 0.99] }, schedule: { warmupSteps: 5 } },
+    { optimizer: { kind: 'sgd', nesterov: true, momentum: 0.9 }, schedule: { kind: 'step', every: 30, gamma: 0.5 } },
+    { schedule: { kind: 'cosine', warmupSteps: 10, totalSteps: 100, minLr: 0 } },
+    { schedule: { kind: 'cosine' } },
+  ];
+  expect(good.map((c) => validate(c))).toEqual(good.map(() => true));
+  for (const c of good) expect(() => resolveConfig(c)).not.toThrow();
+  const bad: Array<[Record<string, unknown>, string]> = [
+    [{ optimizer: { kind: 'sgd', betas: [0.9, 0.99] } }, 'optimizer.betas'],
+    [{ optimizer: { kind: 'adam', lr: 0.1 } }, 'optimizer.lr'],
+    [{ optimizer: { kind: 'lars', trustCoefficient: 0 } }, 'optimizer.trustCoefficient'],
+    [{ optimizer: { kind: 'adamw', momentum: 0.9 } }, 'optimizer.momentum'],
+    [{ optimizer: { kind: 'rmsprop' } }, 'optimizer.kind'],
+    [{ schedule: { kind: 'step' } }, 'schedule.every'],
+    [{ schedule: { kind: 'constant', totalSteps: 10 } }, 'schedule.totalSteps'],
+    [{ schedule: { kind: 'cosine', gamma: 0.5 } }, 'schedule.gamma'],
+  ];
+  expect(bad.map(([c]) => validate(c))).toEqual(bad.map(() => false));
+  for (const [c, at] of bad) expect(() => resolveConfig(c)).toThrow(`config '${at}'`);
+});
+
 test.each([
   [{ train: { stpes: 3 } }, 'train.stpes'],
   [{ trian: {} }, 'trian'],

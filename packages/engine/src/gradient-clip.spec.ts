@@ -31,7 +31,7 @@ describe('clipByGlobalNorm', () => {
   test('a clipNorm that is not a positive number is a ConfigError naming clipNorm', () => {
     const g = [{ name: 'a', tensor: tf.tensor1d([1]) }];
     for (const bad of [0, -1, Number.NaN, Infinity])
-      expect(() => clipByGlobalNorm(g, bad)).toThrow(`clipNorm must be a positive number, got ${bad}`);
+      expect(() => clipByGlobalNorm(g, bad)).toThrow(`clipByGlobalNorm: argument clipNorm: expected a finite number > 0, got ${bad}`);
     g[0].tensor.dispose();
   });
 });

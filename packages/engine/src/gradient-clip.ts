@@ -7,6 +7,15 @@
 import * as tf from '@tensorflow/tfjs';
 import { ConfigError } from './errors';
 import { sumOfSquares } from './reductions';
+import { finite } from './schema/fields';
+import { parseConfig } from './schema/parse-config';
+
+/**
+ * A largest global gradient norm: a finite number > 0 (the optimizers' `clipNorm` option).
+ * @example
+ * parseConfig(clipNormSchema, 0, fail); // fail('', 'expected a finite number > 0, got 0')
+ */
+export const clipNormSchema = finite({ above: 0 });
 
 /** One `{ name, tensor }` of `applyGradients`' list form. */
 export type NamedGradient = { name: string; tensor: tf.Tensor };
@@ -30,24 +39,16 @@ export function globalNorm(gradients: tf.Tensor[]): tf.Scalar {
  * @param gradients the `{ name, tensor }` list an optimizer's `applyGradients` receives
  * @param clipNorm the largest global norm, > 0
  * @returns new tensors in the same order (call inside `tf.tidy`)
- * @throws ConfigError for a clipNorm that is not a positive number
+ * @throws ConfigError `clipByGlobalNorm: argument clipNorm: expected a finite number > 0, got …`
  * @example
  * tf.tidy(() => optimizer.applyGradients(clipByGlobalNorm(grads, 1)));
  */
 export function clipByGlobalNorm(gradients: NamedGradient[], clipNorm: number): NamedGradient[] {
-  checkClipNorm(clipNorm);
+  parseConfig(clipNormSchema, clipNorm, (_, message) => new ConfigError(`clipByGlobalNorm: argument clipNorm: ${message}`));
   if (gradients.length === 0) return [];
   const norm = globalNorm(gradients.map((g) => g.tensor));
   const scale = tf.minimum(tf.div(clipNorm, tf.add(norm, 1e-6)), 1);
   return gradients.map(({ name, tensor }) => ({ name, tensor: tf.mul(tensor, scale) }));
-}
-
-/**
- * Checks an optimizer's `clipNorm` option.
- * @throws ConfigError naming `clipNorm` when it is not a positive finite number
- */
-export function checkClipNorm(clipNorm: number): void {
-  if (!(Number.isFinite(clipNorm) && clipNorm > 0)) throw new ConfigError(`clipNorm must be a positive number, got ${clipNorm}`);
 }
 
 /**

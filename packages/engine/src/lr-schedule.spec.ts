@@ -34,18 +34,20 @@ describe('learningRateAt', () => {
 
   test('bad schedules and steps throw a ConfigError naming the field', () => {
     const bad: Array<[unknown, RegExp]> = [
-      [{ kind: 'linear' }, /schedule\.kind must be one of constant, cosine, step, got "linear"/],
-      [{ kind: 'cosine' }, /schedule\.totalSteps must be given for a cosine schedule/],
-      [{ kind: 'cosine', totalSteps: 10, warmupSteps: 10 }, /schedule\.warmupSteps must be below schedule\.totalSteps = 10/],
-      [{ kind: 'cosine', totalSteps: 10, minLr: 1 }, /schedule\.minLr must be in \[0, lr = 0\.1\]/],
-      [{ kind: 'step' }, /schedule\.every must be given for a step schedule/],
-      [{ kind: 'step', every: 5, gamma: 0 }, /schedule\.gamma must be in \(0, 1\], got 0/],
-      [{ kind: 'constant', warmupSteps: 1.5 }, /schedule\.warmupSteps must be an integer ≥ 0, got 1\.5/],
+      [{ kind: 'linear' }, /schedule\.kind: expected one of constant, cosine, step, got 'linear'/],
+      [{ kind: 'cosine' }, /schedule\.totalSteps: expected an integer in 1\.\.∞, got undefined/],
+      [{ kind: 'cosine', totalSteps: 10, warmupSteps: 10 }, /schedule\.warmupSteps: expected an integer below totalSteps = 10, got 10/],
+      [{ kind: 'cosine', totalSteps: 10, minLr: 1 }, /schedule\.minLr: expected a number in \[0, lr = 0\.1\], got 1/],
+      [{ kind: 'step' }, /schedule\.every: expected an integer in 1\.\.∞, got undefined/],
+      [{ kind: 'step', every: 5, gamma: 0 }, /schedule\.gamma: expected a number in \(0, 1\], got 0/],
+      [{ kind: 'constant', warmupSteps: 1.5 }, /schedule\.warmupSteps: expected an integer in 0\.\.∞, got 1\.5/],
     ];
     for (const [spec, message] of bad) {
       expect(() => checkSchedule(spec as never, 0.1)).toThrow(ConfigError);
       expect(() => checkSchedule(spec as never, 0.1)).toThrow(message);
     }
-    expect(() => learningRateAt({ kind: 'constant' }, 0.1, -1)).toThrow(/step must be an integer ≥ 0, got -1/);
+    expect(() => learningRateAt({ kind: 'constant' }, 0.1, -1)).toThrow(
+      /learningRateAt: argument step: expected an integer in 0\.\.∞, got -1/,
+    );
   });
 });

@@ -6,9 +6,18 @@
  * SGD, with neither decay nor trust ratio, as in SimCLR's and solo-learn's LARS.
  */
 import * as tf from '@tensorflow/tfjs';
-import { ConfigError } from './errors';
 import { globalNorm } from './gradient-clip';
-import { MomentumSgd, sgdOptions, type SgdDirection, type SgdOptions } from './optimizers-sgd';
+import { object } from './schema/fields';
+import { MomentumSgd, SGD_FIELDS, type SgdDirection, type SgdOptions } from './optimizers-sgd';
+import {
+  excludeBiases,
+  larsEpsilon,
+  larsMomentum,
+  learningRate,
+  nesterovNeedsMomentum,
+  parseOptimizerOptions,
+  trustCoefficient,
+} from './optimizer-fields';
 
 /** Options of {@link lars}. */
 export interface LarsOptions extends SgdOptions {
@@ -64,22 +73,26 @@ export class Lars extends MomentumSgd {
   }
 }
 
+/** {@link lars}' options: SGD's with LARS' learning rate and momentum, and the trust ratio's. */
+const LARS_OPTIONS = object({
+  ...SGD_FIELDS,
+  learningRate: learningRate(0.1),
+  momentum: larsMomentum,
+  trustCoefficient,
+  epsilon: larsEpsilon,
+  excludeBiases,
+}).transform(nesterovNeedsMomentum);
+
 /**
  * LARS (layer-wise adaptive rate scaling) over the fused momentum-SGD step: per weight tensor,
  * g ← (g + λ·w)·η‖w‖/(‖g‖ + λ‖w‖ + ε), then b ← μ·b + g, w ← w − lr·b (Nesterov's direction
  * optional). You et al. 2017, "Large Batch Training of Convolutional Networks", arXiv:1708.03888.
  * @param options see {@link LarsOptions}; momentum defaults to 0.9, learningRate to 0.1
- * @throws ConfigError for an option outside its range, naming it
+ * @throws ConfigError `lars: option '<key>': expected <what>, got <value>` (nesterov without momentum too)
  * @example
  * const optimizer = lars({ learningRate: 0.3, weightDecay: 1e-6 });
  */
 export function lars(options: LarsOptions = {}): Lars {
-  const { trustCoefficient = 0.001, epsilon = 1e-8, excludeBiases = true, ...rest } = options;
-  const base = sgdOptions('lars', rest, { learningRate: 0.1, momentum: 0.9, nesterov: false, weightDecay: 0 });
-  if (!(Number.isFinite(trustCoefficient) && trustCoefficient > 0))
-    throw new ConfigError(`lars: 'trustCoefficient' must be a positive number, got ${trustCoefficient}`);
-  if (!(Number.isFinite(epsilon) && epsilon >= 0)) throw new ConfigError(`lars: 'epsilon' must be a number ≥ 0, got ${epsilon}`);
-  if (typeof excludeBiases !== 'boolean')
-    throw new ConfigError(`lars: 'excludeBiases' must be true or false, got ${String(excludeBiases)}`);
-  return new Lars(base, trustCoefficient, epsilon, excludeBiases);
+  const o = parseOptimizerOptions('lars', LARS_OPTIONS, options);
+  return new Lars(o, o.trustCoefficient, o.epsilon, o.excludeBiases);
 }

@@ -6,9 +6,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { SGD_KERNEL, type SgdAttrs } from './kernels/sgd';
-import { ConfigError } from './errors';
-import { checkClipNorm, gradientList } from './gradient-clip';
-import { withDefaults } from './optimizers';
+import { gradientList } from './gradient-clip';
+import { object } from './schema/fields';
+import { clipNorm, l2Decay, learningRate, nesterov, nesterovNeedsMomentum, parseOptimizerOptions, sgdMomentum } from './optimizer-fields';
 
 type NamedTensor = { name: string; tensor: tf.Tensor };
 type Gradients = Parameters<tf.Optimizer['applyGradients']>[0];
@@ -114,35 +114,20 @@ function stockStep(w: tf.Tensor, g: tf.Tensor, b: tf.Tensor, a: SgdAttrs): [tf.T
   return [tf.add(w, tf.mul(d, -a.learningRate)), bi];
 }
 
-/** Validates SGD's options and fills in the defaults; `kind` names the optimizer in messages. */
-export function sgdOptions(
-  kind: string,
-  o: SgdOptions,
-  defaults: Required<Omit<SgdOptions, 'clipNorm'>>,
-): Required<Omit<SgdOptions, 'clipNorm'>> & Pick<SgdOptions, 'clipNorm'> {
-  const r = withDefaults(defaults, o);
-  const check = (name: string, x: number, ok: boolean, want: string) => {
-    if (!Number.isFinite(x) || !ok) throw new ConfigError(`${kind}: '${name}' must be ${want}, got ${x}`);
-  };
-  check('learningRate', r.learningRate, r.learningRate > 0, 'a positive number');
-  check('momentum', r.momentum, r.momentum >= 0 && r.momentum < 1, 'in [0, 1)');
-  check('weightDecay', r.weightDecay, r.weightDecay >= 0, 'a number ≥ 0');
-  if (typeof r.nesterov !== 'boolean') throw new ConfigError(`${kind}: 'nesterov' must be true or false, got ${String(r.nesterov)}`);
-  if (r.nesterov && r.momentum === 0) throw new ConfigError(`${kind}: 'nesterov' needs a momentum above 0`);
-  if (r.clipNorm !== undefined) checkClipNorm(r.clipNorm);
-  return r;
-}
+/** The fields of {@link sgd}'s options (LARS adds its own, with another learning rate and momentum). */
+export const SGD_FIELDS = { learningRate: learningRate(0.01), momentum: sgdMomentum, nesterov, weightDecay: l2Decay, clipNorm };
+const SGD_OPTIONS = object(SGD_FIELDS).transform(nesterovNeedsMomentum);
 
 /**
  * SGD with momentum, PyTorch's formula: g' = g + λ·w, b ← μ·b + g', w ← w − lr·(nesterov ? g' + μ·b : b),
  * fused into one kernel per variable on wasm and cpu. Nesterov's variant: Sutskever et al. 2013,
  * "On the importance of initialization and momentum in deep learning" (ICML).
  * @param options see {@link SgdOptions}
- * @throws ConfigError for an option outside its range, naming it
+ * @throws ConfigError `sgd: option '<key>': expected <what>, got <value>` (nesterov without momentum too)
  * @example
  * const optimizer = sgd({ learningRate: 0.1, momentum: 0.9, nesterov: true, weightDecay: 5e-4 });
  * optimizer.minimize(() => loss(model, batch));
  */
 export function sgd(options: SgdOptions = {}): MomentumSgd {
-  return new MomentumSgd(sgdOptions('sgd', options, { learningRate: 0.01, momentum: 0, nesterov: false, weightDecay: 0 }));
+  return new MomentumSgd(parseOptimizerOptions('sgd', SGD_OPTIONS, options));
 }

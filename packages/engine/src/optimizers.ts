@@ -8,7 +8,18 @@
 import * as tf from '@tensorflow/tfjs';
 import { ADAM_KERNEL, type AdamAttrs } from './kernels/adam';
 import { ConfigError } from './errors';
-import { checkClipNorm, gradientList } from './gradient-clip';
+import { gradientList } from './gradient-clip';
+import { object } from './schema/fields';
+import {
+  adamEpsilon,
+  adamWeightDecay,
+  adamwWeightDecay,
+  beta1,
+  beta2,
+  clipNorm,
+  learningRate,
+  parseOptimizerOptions,
+} from './optimizer-fields';
 
 /** The tfjs AdamOptimizer fields this class shares (private in tfjs's typings). */
 interface AdamState {
@@ -133,19 +144,28 @@ export class FusedAdam extends tf.AdamOptimizer {
   }
 }
 
+/** The options of {@link adam} and {@link adamw}: ranges and defaults (they differ only in the weight decay's). */
+const ADAM_FIELDS = { learningRate: learningRate(0.001), beta1, beta2, epsilon: adamEpsilon, clipNorm };
+const ADAM_OPTIONS = object({ ...ADAM_FIELDS, weightDecay: adamWeightDecay });
+const ADAMW_OPTIONS = object({ ...ADAM_FIELDS, weightDecay: adamwWeightDecay });
+
+function make(kind: string, schema: typeof ADAM_OPTIONS, options: unknown): FusedAdam {
+  const o = parseOptimizerOptions(kind, schema, options);
+  return new FusedAdam(o.learningRate, o.beta1, o.beta2, o.epsilon, o.weightDecay, o.clipNorm);
+}
+
 /**
  * `tf.train.adam` with a fused update on wasm and cpu (one kernel instead of ten per
  * variable); identical results to float32 rounding, and tfjs's own update elsewhere.
  * Kingma & Ba 2015, "Adam: A Method for Stochastic Optimization", arXiv:1412.6980.
  * @param options see {@link AdamOptions}; a number is the learning rate (other fields default)
- * @throws ConfigError for a learning rate, beta, epsilon, weight decay or clipNorm outside its range, naming it
+ * @throws ConfigError `adam: option '<key>': expected <what>, got <value>` for an option outside its range or an unknown one
  * @example
  * const optimizer = adam({ learningRate: 1e-4 });
  * optimizer.minimize(() => loss(model, batch));
  */
 export function adam(options: AdamOptions | number = {}): FusedAdam {
-  const o = typeof options === 'number' ? { learningRate: options } : options;
-  return make('adam', withDefaults({ weightDecay: 0 }, o));
+  return make('adam', ADAM_OPTIONS, typeof options === 'number' ? { learningRate: options } : options);
 }
 
 /**
@@ -154,29 +174,10 @@ export function adam(options: AdamOptions | number = {}): FusedAdam {
  * kernel as {@link adam}. Loshchilov & Hutter 2019, "Decoupled Weight Decay
  * Regularization", arXiv:1711.05101.
  * @param options see {@link AdamOptions}; `weightDecay` defaults to 0.01
- * @throws ConfigError for an option outside its range, naming it
+ * @throws ConfigError `adamw: option '<key>': expected <what>, got <value>`
  * @example
  * const optimizer = adamw({ learningRate: 1e-3, weightDecay: 0.05 });
  */
 export function adamw(options: AdamOptions = {}): FusedAdam {
-  return make('adamw', withDefaults({ weightDecay: 0.01 }, options));
-}
-
-/** `options` over `defaults`, where a field given as undefined keeps its default. */
-export function withDefaults<T extends object, U extends object>(defaults: T, options: U): T & U {
-  return { ...defaults, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) } as T & U;
-}
-
-function make(kind: string, o: AdamOptions): FusedAdam {
-  const { learningRate = 0.001, beta1 = 0.9, beta2 = 0.999, epsilon, weightDecay = 0, clipNorm } = o;
-  const check = (name: string, x: number, ok: boolean, want: string) => {
-    if (!Number.isFinite(x) || !ok) throw new ConfigError(`${kind}: '${name}' must be ${want}, got ${x}`);
-  };
-  check('learningRate', learningRate, learningRate > 0, 'a positive number');
-  check('beta1', beta1, beta1 >= 0 && beta1 < 1, 'in [0, 1)');
-  check('beta2', beta2, beta2 >= 0 && beta2 < 1, 'in [0, 1)');
-  if (epsilon !== undefined) check('epsilon', epsilon, epsilon > 0, 'a positive number');
-  check('weightDecay', weightDecay, weightDecay >= 0, 'a number ≥ 0');
-  if (clipNorm !== undefined) checkClipNorm(clipNorm);
-  return new FusedAdam(learningRate, beta1, beta2, epsilon, weightDecay, clipNorm);
+  return make('adamw', ADAMW_OPTIONS, options);
 }

@@ -295,8 +295,8 @@ describe('infomax SIMD kernels', () => {
   );
 
   it('adam() rejects a bad learning rate or beta with a ConfigError naming it', () => {
-    expect(() => adam(0)).toThrow(/adam: 'learningRate' must be a positive number, got 0/);
-    expect(() => adam({ beta1: 1 })).toThrow(/adam: 'beta1' must be in \[0, 1\), got 1/);
+    expect(() => adam(0)).toThrow(/adam: option 'learningRate': expected a finite number > 0, got 0/);
+    expect(() => adam({ beta1: 1 })).toThrow(/adam: option 'beta1': expected a number in \[0, 1\), got 1/);
     expect(() => adam({ beta2: Number.NaN })).toThrow(/'beta2'/);
   });
 });

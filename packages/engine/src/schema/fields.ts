@@ -153,7 +153,9 @@ export function object<T extends z.ZodRawShape>(
 /**
  * One of several object schemas told apart by their `kind` (each declares `kind` as a
  * one-value {@link oneOf}): a missing or unknown kind is reported at `kind` with the kinds
- * known, and the JSON Schema is a `oneOf` of the kinds' schemas.
+ * known, and the JSON Schema is a `oneOf` of the kinds' schemas. One option may declare its
+ * kind with {@link optional} (`optional(oneOf(['adam'] as const), 'adam')`): an object without
+ * a `kind` is then that kind, in the JSON Schema too.
  * @param options the kinds' schemas (kit objects, possibly with a `.transform()` check)
  * @param what the expected text for a value that is not an object (default `an object with a kind`)
  * @example
@@ -165,7 +167,11 @@ export function byKind<const T extends readonly [z.core.$ZodTypeDiscriminable, .
   what = 'an object with a kind',
 ): z.ZodDiscriminatedUnion<T, 'kind'> {
   const schema = z.discriminatedUnion('kind', options, {
-    error: (issue) => (issue.code === 'invalid_union' ? `one of ${(issue as { options?: unknown[] }).options?.join(', ')}` : what),
+    // The options list the kinds, and undefined where one kind is the default.
+    error: (issue) =>
+      issue.code === 'invalid_union'
+        ? `one of ${(issue as { options?: unknown[] }).options?.filter((k) => k !== undefined).join(', ')}`
+        : what,
   });
   return expecting(schema, what);
 }

@@ -153,6 +153,20 @@ describe('byKind: a section whose keys depend on its kind', () => {
     expect(rejected(SECTION, raw)).toEqual({ path, message });
   });
 
+  test('a kind declared optional is the kind of an object without one, in the JSON Schema too', () => {
+    const DEFAULTED = byKind([
+      object({ kind: optional(oneOf(['crops'] as const), 'crops'), count: optional(int(2), 2) }),
+      object({ kind: oneOf(['halves'] as const) }),
+    ]);
+    expect(parseConfig(DEFAULTED, {}, fail)).toEqual({ kind: 'crops', count: 2 });
+    expect(parseConfig(DEFAULTED, { count: 3 }, fail)).toEqual({ kind: 'crops', count: 3 });
+    expect(rejected(DEFAULTED, { kind: 'lab' })).toEqual({ path: 'kind', message: "expected one of crops, halves, got 'lab'" });
+    expect(rejected(DEFAULTED, { axis: 'rows' })).toEqual({ path: 'axis', message: 'unknown key; known keys: kind, count' });
+    const validate = new Ajv({ strict: false }).compile(jsonSchemaOf(DEFAULTED, { title: 'views' }));
+    expect([{}, { count: 3 }, { kind: 'halves' }].map((v) => validate(v))).toEqual([true, true, true]);
+    expect([{ kind: 'halves', count: 3 }, { kind: 'lab' }, { count: 1 }].map((v) => validate(v))).toEqual([false, false, false]);
+  });
+
   test('its JSON Schema tells the kinds apart', () => {
     const validate = new Ajv({ strict: false }).compile(jsonSchemaOf(SECTION, { title: 'views' }));
     expect([{ kind: 'crops', count: 3 }, { kind: 'halves' }].map((v) => validate(v))).toEqual([true, true]);
