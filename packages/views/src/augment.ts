@@ -47,7 +47,10 @@ export const AUGMENT_STEP_SCHEMA = byKind(
     step('randomResizedCrop', RANDOM_RESIZED_CROP_SCHEMA.shape, 'A random box of random area and aspect ratio per image, resized to size.'),
     step(
       'colorJitter',
-      { ...COLOR_JITTER_SCHEMA.shape, p: nullish(probability(), 1) },
+      {
+        ...COLOR_JITTER_SCHEMA.shape,
+        p: nullish(probability(), 1).describe('Probability that an image is jittered at all (SimCLR: 0.8).'),
+      },
       'Random brightness, contrast, saturation and hue per image, applied with probability p.',
     ),
     step('horizontalFlip', HORIZONTAL_FLIP_SCHEMA.shape, 'A left-right mirror of each image with probability p.'),

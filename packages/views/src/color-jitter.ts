@@ -29,10 +29,12 @@ export interface ColorJitterOptions {
  * parseConfig(COLOR_JITTER_SCHEMA, { hue: 0.7 }, fail); // hue: expected a number in [0, 0.5], got 0.7
  */
 export const COLOR_JITTER_SCHEMA = object({
-  brightness: nullish(finite({ min: 0 }), 0),
-  contrast: nullish(finite({ min: 0 }), 0),
-  saturation: nullish(finite({ min: 0 }), 0),
-  hue: nullish(finite({ min: 0, max: 0.5 }), 0),
+  brightness: nullish(finite({ min: 0 }), 0).describe('Brightness factor drawn from [max(0, 1 − x), 1 + x]; 0: unchanged.'),
+  contrast: nullish(finite({ min: 0 }), 0).describe("Contrast factor drawn from [max(0, 1 − x), 1 + x], around the image's mean luma."),
+  saturation: nullish(finite({ min: 0 }), 0).describe(
+    "Saturation factor drawn from [max(0, 1 − x), 1 + x], around each pixel's luma (RGB only).",
+  ),
+  hue: nullish(finite({ min: 0, max: 0.5 }), 0).describe('Hue rotation drawn from [−x, x] turns (RGB only).'),
 });
 
 /** The RGB → YIQ matrix (NTSC); Y is the luma, I and Q carry the hue as an angle. */

@@ -22,7 +22,10 @@ export interface GaussianNoiseOptions {
  * @example
  * parseConfig(GAUSSIAN_NOISE_SCHEMA, {}, fail); // std: expected a finite number ≥ 0, got undefined
  */
-export const GAUSSIAN_NOISE_SCHEMA = object({ std: finite({ min: 0 }), clip: nullish(bool(), true) });
+export const GAUSSIAN_NOISE_SCHEMA = object({
+  std: finite({ min: 0 }).describe('Standard deviation of the noise, in pixel units of [0, 1]. Required.'),
+  clip: nullish(bool(), true).describe('Clip the result back into [0, 1].'),
+});
 
 /**
  * Add independent N(0, std²) noise to every pixel and channel. Differentiable with

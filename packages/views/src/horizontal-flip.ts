@@ -20,7 +20,7 @@ export interface HorizontalFlipOptions {
  * @example
  * parseConfig(HORIZONTAL_FLIP_SCHEMA, { p: 2 }, fail); // p: expected a number in [0, 1], got 2
  */
-export const HORIZONTAL_FLIP_SCHEMA = object({ p: nullish(probability(), 0.5) });
+export const HORIZONTAL_FLIP_SCHEMA = object({ p: nullish(probability(), 0.5).describe('Probability that an image is flipped.') });
 
 /**
  * Mirror each image left–right with probability `p`, one coin per image.

@@ -21,7 +21,7 @@ export interface RandomGrayscaleOptions {
  * @example
  * parseConfig(RANDOM_GRAYSCALE_SCHEMA, {}, fail); // { p: 0.2 }
  */
-export const RANDOM_GRAYSCALE_SCHEMA = object({ p: nullish(probability(), 0.2) });
+export const RANDOM_GRAYSCALE_SCHEMA = object({ p: nullish(probability(), 0.2).describe('Probability that an image turns gray.') });
 
 /**
  * Replace each image, with probability `p`, by its luma (0.299R + 0.587G + 0.114B)

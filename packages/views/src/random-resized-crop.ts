@@ -39,9 +39,12 @@ export const RANDOM_RESIZED_CROP_SCHEMA = object({
   size: z
     .union([int(1), list(int(1), { length: 2 })], { error: 'a positive integer or [height, width] of positive integers' })
     .nullish()
-    .transform((size): number | [number, number] | undefined => (Array.isArray(size) ? [size[0], size[1]] : (size ?? undefined))),
-  scale: nullish(CROP_SCALE_SCHEMA, [0.08, 1]),
-  ratio: nullish(orderedPair(finite({ above: 0 }), '[lo, hi] with 0 < lo ≤ hi'), [3 / 4, 4 / 3]),
+    .transform((size): number | [number, number] | undefined => (Array.isArray(size) ? [size[0], size[1]] : (size ?? undefined)))
+    .describe("Output side, or [height, width]. Default: the input's."),
+  scale: nullish(CROP_SCALE_SCHEMA, [0.08, 1]).describe("Range [lo, hi] of the crop's area, as a fraction of the image's."),
+  ratio: nullish(orderedPair(finite({ above: 0 }), '[lo, hi] with 0 < lo ≤ hi'), [3 / 4, 4 / 3]).describe(
+    "Range [lo, hi] of the crop's aspect ratio width / height, sampled log-uniformly.",
+  ),
 });
 
 /** A crop in pixels: rows [top, top + height), columns [left, left + width). */
