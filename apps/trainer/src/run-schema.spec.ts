@@ -1,9 +1,10 @@
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import Ajv from 'ajv';
 import { readConfigFile, resolveConfig, runConfigJsonSchema } from './config';
-import { ConfigError } from './errors';
-import { APP, runInProcess } from './test-utils/cli';
+import { ConfigError, EXIT } from './errors';
+import { APP, errorLines, runInProcess } from './test-utils/cli';
 
 const SCHEMA_FILE = path.join(APP, 'run.schema.json');
 const EXAMPLES = path.join(APP, 'examples');
@@ -71,6 +72,48 @@ test("the optimizer and schedule sections are checked by their kind's keys, as t
   ];
   expect(bad.map(([c]) => validate(c))).toEqual(bad.map(() => false));
   for (const [c, at] of bad) expect(() => resolveConfig(c)).toThrow(`config '${at}'`);
+});
+
+describe("the objective's augment key: every augmentation kind with its options", () => {
+  const simclr = [
+    { kind: 'randomResizedCrop', scale: [0.2, 1] },
+    { kind: 'horizontalFlip' },
+    { kind: 'colorJitter', brightness: 0.4, contrast: 0.4, saturation: 0.4, hue: 0.1, p: 0.8 },
+    { kind: 'randomGrayscale', p: 0.2 },
+    { kind: 'gaussianNoise', std: 0.02, clip: null },
+  ];
+
+  test('the JSON Schema accepts a SimCLR pipeline on any image objective, and rejects an unknown kind and bad options', () => {
+    const kinds = ['simclr', 'dim', 'cmc', 'cpc'];
+    expect(kinds.map((kind) => validate({ objective: { kind, augment: simclr } }))).toEqual([true, true, true, true]);
+    const bad = [
+      [{ kind: 'blur' }],
+      [{ kind: 'randomResizedCrop', scale: [1.2, 0.5] }],
+      [{ kind: 'randomResizedCrop', size: 0 }],
+      [{ kind: 'horizontalFlip' }, { kind: 'horizontalFlip', p: 2 }],
+      [{ kind: 'horizontalFlip', prob: 0.5 }],
+      [{ kind: 'colorJitter', hue: 0.7 }],
+      [{ kind: 'gaussianNoise' }],
+      { kind: 'horizontalFlip' },
+    ];
+    expect(bad.map((augment) => validate({ objective: { kind: 'simclr', augment } }))).toEqual(bad.map(() => false));
+  });
+
+  test('a run with a bad option stops with one line naming its key path', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'infomax-augment-'));
+    try {
+      const file = path.join(dir, 'run.yaml');
+      const augment = '[{ kind: randomResizedCrop, scale: [0.2, 1] }, { kind: horizontalFlip, p: 2 }]';
+      fs.writeFileSync(file, `backend: wasm\ndata: { dataset: synthetic, count: 200 }\nobjective: { kind: simclr, augment: ${augment} }\n`);
+      const r = await runInProcess(['train', '-c', file, '-o', path.join(dir, 'out')]);
+      expect(r.code).toBe(EXIT.usage);
+      expect(errorLines(r.stderr)).toEqual([
+        "infomax: ConfigError: buildObjective: config key 'augment[1].p': expected a number in [0, 1], got 2",
+      ]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 test.each([

@@ -4,8 +4,8 @@
  * grayscale images, where there is no colour to split).
  */
 import * as tf from '@tensorflow/tfjs';
-import { byKind, finite, int, list, nullish, object, oneOf, reject, Rng } from '@infomax/engine';
-import { halves, HALVES_AXES, labSplit, randomResizedCrop, type HalvesAxis } from '@infomax/views';
+import { byKind, int, nullish, object, oneOf, Rng } from '@infomax/engine';
+import { CROP_SCALE_SCHEMA, halves, HALVES_AXES, labSplit, randomResizedCrop, type HalvesAxis } from '@infomax/views';
 
 /** View splits CMC knows, declared once. */
 export const CMC_VIEW_KINDS = ['lab', 'labChannels', 'halves', 'crops'] as const;
@@ -19,23 +19,19 @@ export type CmcViewsConfig =
   | { kind: 'halves'; axis: HalvesAxis }
   | { kind: 'crops'; count: number; scale: [number, number] };
 
-const CROP_SCALE = [0.3, 1];
+const CROP_SCALE: [number, number] = [0.3, 1];
 
 /** The `views` key: each kind with its own keys and defaults (the kind itself defaults by the channels: {@link defaultViews}). */
 export const VIEWS_SCHEMA = byKind([
   object({ kind: oneOf(['lab'] as const) }),
   object({ kind: oneOf(['labChannels'] as const) }),
   object({ kind: oneOf(['halves'] as const), axis: nullish(oneOf(HALVES_AXES), 'rows') }),
-  object({
-    kind: oneOf(['crops'] as const),
-    count: nullish(int(2), 2),
-    scale: nullish(list(finite({ above: 0, max: 1 }), { length: 2, what: '[lo, hi] with 0 < lo ≤ hi ≤ 1' }), CROP_SCALE),
-  }).transform((v, ctx) => (v.scale[0] > v.scale[1] ? reject(ctx, ['scale'], '[lo, hi] with 0 < lo ≤ hi ≤ 1', v.scale) : v)),
+  object({ kind: oneOf(['crops'] as const), count: nullish(int(2), 2), scale: nullish(CROP_SCALE_SCHEMA, CROP_SCALE) }),
 ]).transform((v) => v as CmcViewsConfig);
 
 /** The views when the config names none: Lab's L vs ab for RGB, else two crops. */
 export function defaultViews(channels: number): CmcViewsConfig {
-  return channels === 3 ? { kind: 'lab' } : { kind: 'crops', count: 2, scale: CROP_SCALE as [number, number] };
+  return channels === 3 ? { kind: 'lab' } : { kind: 'crops', count: 2, scale: CROP_SCALE };
 }
 
 /** Whether `views` can split `channels`-channel images (Lab needs RGB). */

@@ -81,11 +81,11 @@ describe('bad configs throw a ConfigError naming the key path, and leak nothing'
     [{ kind: 'dim', inputShape: [16, 16, 1], encoder: SMALL, augment: [{ kind: 'horizontalFlip', prob: 0.5 }] }, "'augment[0].prob'"],
     [
       { kind: 'dim', inputShape: [16, 16, 1], encoder: SMALL, augment: [{ kind: 'horizontalFlip', p: 2 }] },
-      "'augment[0]': expected a valid augmentation step (horizontalFlip: option 'p'",
+      "'augment[0].p': expected a number in [0, 1], got 2",
     ],
     [
       { kind: 'dim', inputShape: [16, 16, 1], encoder: SMALL, augment: [{ kind: 'randomGrayscale' }] },
-      "'augment[0]': expected a valid augmentation step (randomGrayscale",
+      "'augment[0]': expected a step that fits images of [16, 16, 1] (randomGrayscale: argument 'images' must have 3 channels",
     ],
     [
       { kind: 'dim', inputShape: [16, 16, 1], encoder: SMALL, augment: [{ kind: 'randomResizedCrop', size: 8 }] },
@@ -97,13 +97,13 @@ describe('bad configs throw a ConfigError naming the key path, and leak nothing'
     ],
     [
       { kind: 'cmc', inputShape: [16, 16, 3], encoder: SMALL, augment: [{ kind: 'colorJitter', hue: 0.7 }] },
-      "'augment[0]': expected a valid augmentation step (colorJitter: option 'hue'",
+      "'augment[0].hue': expected a number in [0, 0.5], got 0.7",
     ],
     [{ kind: 'simclr', inputShape: [16, 16, 1], encoder: SMALL, estimator: 'interpolated' }, "'estimator'"],
     [{ kind: 'simclr', inputShape: [16, 16, 1], encoder: SMALL, temperature: 0 }, "'temperature'"],
     [
       { kind: 'simclr', inputShape: [16, 16, 1], encoder: SMALL, augment: [{ kind: 'gaussianNoise' }] },
-      "'augment[0]': expected a valid augmentation step (gaussianNoise: option 'std'",
+      "'augment[0].std': expected a finite number ≥ 0, got undefined",
     ],
     [{ kind: 'dim', inputShape: [16, 16, 1], encoder: { kind: 'dcgan', filterz: [8] } }, "'encoder'"],
     [{ kind: 'dim', inputShape: [16, 16, 1], encoder: { ...SMALL, seed: 1 } }, "'encoder.seed'"],

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import Ajv from 'ajv';
 import { initEngine } from '@infomax/engine';
+import { AUGMENT_KINDS } from '@infomax/views';
 import { buildObjective, objectiveJsonSchema, OBJECTIVE_KINDS } from './index';
 
 beforeAll(async () => {
@@ -61,6 +62,33 @@ test.each([
     "buildObjective: config key 'augment[0].prob': unknown key; known keys of 'augment[0]': kind, p",
   ],
   [
+    {
+      kind: 'simclr',
+      inputShape: [16, 16, 1],
+      augment: [
+        { kind: 'randomResizedCrop', scale: [0.2, 1] },
+        { kind: 'horizontalFlip', p: 2 },
+      ],
+    },
+    "buildObjective: config key 'augment[1].p': expected a number in [0, 1], got 2",
+  ],
+  [
+    { kind: 'dim', inputShape: [16, 16, 1], augment: [{ kind: 'randomResizedCrop', scale: [1.2, 0.5] }] },
+    "buildObjective: config key 'augment[0].scale[0]': expected a number in (0, 1], got 1.2",
+  ],
+  [
+    { kind: 'cpc', inputShape: [16, 16, 1], augment: [{ kind: 'randomResizedCrop', scale: [0.8, 0.5] }] },
+    "buildObjective: config key 'augment[0].scale': expected [lo, hi] with 0 < lo ≤ hi ≤ 1, got [0.8, 0.5]",
+  ],
+  [
+    { kind: 'cmc', inputShape: [16, 16, 3], augment: [{ kind: 'blur' }] },
+    "buildObjective: config key 'augment[0].kind': expected one of randomResizedCrop, colorJitter, horizontalFlip, randomGrayscale, gaussianNoise, got 'blur'",
+  ],
+  [
+    { kind: 'cmc', inputShape: [16, 16, 1], views: { kind: 'halves' }, augment: [{ kind: 'colorJitter', saturation: 0.4 }] },
+    "buildObjective: config key 'augment[0]': expected a step that fits images of [16, 16, 1] (colorJitter: options 'saturation' and 'hue' need 3-channel images; argument 'images' [2,16,16,1] has 1), got { kind: 'colorJitter', brightness: 0, contrast: 0, saturation: 0.4, hue: 0, p: 1 }",
+  ],
+  [
     { kind: 'dim', inputShape: [16, 16, 1], encoder: { kind: 'dcgan', filterz: [8] } },
     "buildObjective: config key 'encoder': expected a valid encoder config, got { kind: 'dcgan', filterz: [8] } (buildEncoder: option 'filterz': unknown key; known keys: kind, inputShape, filters, kernelSize, fc, codeSize, localLayer, batchNorm, seed)",
   ],
@@ -112,10 +140,49 @@ describe('the JSON Schema', () => {
     [{ kind: 'cmc', inputShape: [16, 16, 3], momentum: 1 }],
     [{ kind: 'cmc', inputShape: [16, 16, 3], views: { kind: 'halves', count: 3 } }],
     [{ kind: 'simclr', inputShape: [16, 16, 1], augment: [{ kind: 'blur' }] }],
+    [{ kind: 'simclr', inputShape: [16, 16, 1], augment: [{ kind: 'randomResizedCrop', scale: [1.2, 0.5] }] }],
+    [{ kind: 'simclr', inputShape: [16, 16, 1], augment: [{ kind: 'horizontalFlip' }, { kind: 'horizontalFlip', p: 2 }] }],
+    [{ kind: 'dim', inputShape: [16, 16, 1], augment: [{ kind: 'horizontalFlip', prob: 0.5 }] }],
+    [{ kind: 'cpc', inputShape: [16, 16, 1], augment: [{ kind: 'gaussianNoise', clip: false }] }],
+    [{ kind: 'cmc', inputShape: [16, 16, 3], augment: [{ kind: 'colorJitter', hue: 0.7 }] }],
+    [{ kind: 'cmc', inputShape: [16, 16, 3], augment: [{ kind: 'randomResizedCrop', size: [16, 0] }] }],
     [{ kind: 'infograph', featureSize: 0 }],
   ])('rejects %j, as buildObjective does', (given) => {
     expect(validate(given)).toBe(false);
     expect(() => buildObjective(given as never)).toThrow(/^buildObjective: config/);
+  });
+
+  test("describes every augmentation kind's options, for each image objective's augment key", () => {
+    const branches = objectiveJsonSchema().anyOf as Array<{ properties: Record<string, unknown> }>;
+    for (const branch of branches.slice(0, 4)) {
+      const augment = branch.properties.augment as { anyOf: Array<{ items?: { oneOf: Array<{ properties: Record<string, unknown> }> } }> };
+      const steps = augment.anyOf[0].items!.oneOf;
+      expect(steps.map((s) => (s.properties.kind as { const: string }).const)).toEqual([...AUGMENT_KINDS]);
+      expect(steps.map((s) => Object.keys(s.properties))).toEqual([
+        ['kind', 'size', 'scale', 'ratio'],
+        ['kind', 'brightness', 'contrast', 'saturation', 'hue', 'p'],
+        ['kind', 'p'],
+        ['kind', 'p'],
+        ['kind', 'std', 'clip'],
+      ]);
+      expect(steps[2].properties.p).toMatchObject({ default: 0.5, anyOf: [{ type: 'number', minimum: 0, maximum: 1 }, { type: 'null' }] });
+    }
+  });
+
+  test("accepts SimCLR's pipeline for RGB written out, and the config buildObjective resolves from it", () => {
+    const pipeline = [
+      { kind: 'randomResizedCrop', scale: [0.2, 1], ratio: [0.75, 1.3333], size: null },
+      { kind: 'horizontalFlip', p: 0.5 },
+      { kind: 'colorJitter', brightness: 0.4, contrast: 0.4, saturation: 0.4, hue: 0.1, p: 0.8 },
+      { kind: 'randomGrayscale', p: 0.2 },
+      { kind: 'gaussianNoise', std: 0.01, clip: true },
+    ];
+    const given = { kind: 'simclr', inputShape: [16, 16, 3], encoder: SMALL, augment: pipeline };
+    expect(validate(given)).toBe(true);
+    const o = buildObjective(given as never);
+    expect((o.config as unknown as { augment: unknown[] }).augment).toEqual([{ ...pipeline[0], size: undefined }, ...pipeline.slice(1)]);
+    expect(validate(JSON.parse(JSON.stringify(o.config)))).toBe(true);
+    o.dispose();
   });
 
   test('shapeFromData leaves the input size to the caller; defaultKinds lets those kinds leave out their kind', () => {

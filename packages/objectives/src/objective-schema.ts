@@ -35,9 +35,10 @@ export interface ObjectiveJsonSchemaOptions {
 
 /**
  * The JSON Schema (draft-07) of an objective config: one branch per kind, each with its
- * keys, their ranges and defaults, and no other key. Checks across keys (a queue needs a
- * masked estimator) and the options of encoders and augmentation steps are left to
- * `buildObjective`.
+ * keys, their ranges and defaults, and no other key; each `augment` entry by its kind's
+ * options (the @infomax/views schema). Checks across keys (a queue needs a masked
+ * estimator), against the input shape (a grayscale step needs RGB) and the options of
+ * encoders are left to `buildObjective`.
  * @param options what the caller fills in itself, see {@link ObjectiveJsonSchemaOptions}
  * @returns a JSON-serialisable JSON Schema whose `anyOf` holds the kinds
  * @example

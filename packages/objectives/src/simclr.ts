@@ -19,7 +19,7 @@ import type { Encoder } from '@infomax/encoders';
 import { twoViewNegatives, twoViewScores } from '@infomax/estimators';
 import { augment, type AugmentStep } from '@infomax/views';
 import { MASKED_ESTIMATOR_KINDS, ObjectiveBounds, type EstimatorKind } from './estimator';
-import { augmentField, checkAugment, stepRng } from './internal/augment-config';
+import { augmentField, checkAugment, resolveAugment, stepRng } from './internal/augment-config';
 import { checkBuffers } from './internal/buffers';
 import { estimatorField, inputShapeField, seedField, sizesField, temperatureField } from './internal/config-schema';
 import { buildImageEncoder, encoderField, partSeeds, type EncoderPart } from './internal/encoder-part';
@@ -78,7 +78,7 @@ export const SIMCLR_SCHEMA = object({
   seed: seedField(),
 }).transform((c, ctx): SimclrConfig => {
   const inputShape = c.inputShape as [number, number, number];
-  const augment = c.augment ?? defaultAugment(inputShape[2]);
+  const augment = c.augment ?? resolveAugment(defaultAugment(inputShape[2]));
   if (!checkAugment(ctx, augment, inputShape)) return z.NEVER;
   return { ...c, inputShape, augment };
 });

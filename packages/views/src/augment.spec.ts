@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { initEngine, ConfigError, Rng, ShapeError } from '@infomax/engine';
-import { augment, type AugmentStep } from './augment';
+import { initEngine, ConfigError, parseConfig, Rng, ShapeError } from '@infomax/engine';
+import { augment, AUGMENT_KINDS, AUGMENT_STEP_SCHEMA, AUGMENT_STEPS_SCHEMA, type AugmentStep } from './augment';
 import { colorJitter } from './color-jitter';
 import { gaussianNoise } from './gaussian-noise';
 import { horizontalFlip } from './horizontal-flip';
@@ -71,16 +71,64 @@ describe('augment (wasm)', () => {
     tf.dispose([x, y]);
   });
 
-  it('bad steps: typed errors naming the step or the option', () => {
+  it('bad steps: ConfigErrors naming the key path, before any step runs; a step that does not fit: ShapeError', () => {
     const x = testImages([2, 8, 8, 1]);
-    expect(() => augment(x, { rng: 0, steps: [{ kind: 'horizontalFlip' }, { kind: 'blur' } as never] })).toThrow(
-      /'steps\[1\]\.kind'.*"blur"/,
-    );
-    expect(() => augment(x, { rng: 0, steps: [{ kind: 'horizontalFlip', p: 2 }] })).toThrow(ConfigError);
-    expect(() => augment(x, { rng: 0, steps: [{ kind: 'colorJitter', p: -1 }] })).toThrow(/'p'/);
+    const before = tf.memory().numTensors;
+    const cases: Array<[unknown, string]> = [
+      [
+        [{ kind: 'horizontalFlip' }, { kind: 'blur' }],
+        "augment: option 'steps[1].kind': expected one of randomResizedCrop, colorJitter, horizontalFlip, randomGrayscale, gaussianNoise, got 'blur'",
+      ],
+      [[{ kind: 'horizontalFlip' }, { kind: 'horizontalFlip', p: 2 }], "augment: option 'steps[1].p': expected a number in [0, 1], got 2"],
+      [[{ kind: 'colorJitter', p: -1 }], "augment: option 'steps[0].p': expected a number in [0, 1], got -1"],
+      [[{ kind: 'horizontalFlip', prob: 0.5 }], "augment: option 'steps[0].prob': unknown key; known keys of 'steps[0]': kind, p"],
+      [
+        [{ kind: 'randomResizedCrop', scale: [0.8, 0.5] }],
+        "augment: option 'steps[0].scale': expected [lo, hi] with 0 < lo ≤ hi ≤ 1, got [0.8, 0.5]",
+      ],
+      [[{ kind: 'gaussianNoise' }], "augment: option 'steps[0].std': expected a finite number ≥ 0, got undefined"],
+      [['horizontalFlip'], "augment: option 'steps[0]': expected an augmentation step ({ kind, ...options }), got 'horizontalFlip'"],
+      [{}, "augment: option 'steps': expected a list of augmentation steps ({ kind, ...options }), got {  }"],
+    ];
+    for (const [steps, message] of cases) {
+      expect(() => augment(x, { rng: 0, steps: steps as AugmentStep[] })).toThrow(ConfigError);
+      expect(() => augment(x, { rng: 0, steps: steps as AugmentStep[] })).toThrow(message);
+    }
     expect(() => augment(x, { rng: 0, steps: [{ kind: 'randomGrayscale' }] })).toThrow(ShapeError);
-    expect(() => augment(x, { rng: 0, steps: {} as never })).toThrow(/'steps'/);
+    expect(tf.memory().numTensors).toBe(before);
     x.dispose();
+  });
+
+  it("the steps schema fills in each view's defaults, takes null as the default, and knows every kind", () => {
+    const parse = (raw: unknown) => parseConfig(AUGMENT_STEPS_SCHEMA, raw, (path, message) => new ConfigError(`${path}: ${message}`));
+    expect(
+      parse([
+        { kind: 'randomResizedCrop', scale: null },
+        { kind: 'colorJitter', hue: 0.1 },
+        { kind: 'gaussianNoise', std: 0.1 },
+      ]),
+    ).toEqual([
+      { kind: 'randomResizedCrop', scale: [0.08, 1], ratio: [3 / 4, 4 / 3] },
+      { kind: 'colorJitter', brightness: 0, contrast: 0, saturation: 0, hue: 0.1, p: 1 },
+      { kind: 'gaussianNoise', std: 0.1, clip: true },
+    ]);
+    expect(parse([{ kind: 'horizontalFlip' }, { kind: 'randomGrayscale', p: null }])).toEqual([
+      { kind: 'horizontalFlip', p: 0.5 },
+      { kind: 'randomGrayscale', p: 0.2 },
+    ]);
+    const kinds = AUGMENT_STEP_SCHEMA.options.map((o) => [...o.shape.kind.values][0]);
+    expect(kinds).toEqual([...AUGMENT_KINDS]);
+    // A resolved pipeline is a pipeline: parsing it again changes nothing, and it draws what the given one draws.
+    const given: AugmentStep[] = [
+      { kind: 'randomResizedCrop', scale: [0.3, 1] },
+      { kind: 'colorJitter', brightness: 0.5, p: 0.5 },
+    ];
+    const resolved = parse(given);
+    expect(parse(JSON.parse(JSON.stringify(resolved)))).toEqual(resolved);
+    const x = testImages([4, 10, 10, 1]);
+    const [a, b] = [given, resolved].map((steps) => augment(x, { rng: 4, steps }));
+    expect(Array.from(a.dataSync())).toEqual(Array.from(b.dataSync()));
+    tf.dispose([x, a, b]);
   });
 
   it('leaks no tensors', () => {

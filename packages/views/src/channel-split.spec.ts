@@ -39,7 +39,7 @@ describe('channelSplit (wasm)', () => {
   it('rejects sizes that do not sum to the channel count; leaves no tensors behind', () => {
     const x = testImages([1, 2, 2, 3]);
     expect(() => channelSplit(x, { sizes: [1, 1] })).toThrow(ConfigError);
-    expect(() => channelSplit(x, { sizes: [1, 1] })).toThrow(/channelSplit: option 'sizes' .* 3 channels .* got \[1,1\]/);
+    expect(() => channelSplit(x, { sizes: [1, 1] })).toThrow(/channelSplit: option 'sizes': expected .* the 3 channels .*, got \[1, 1\]$/);
     expect(() => channelSplit(x, { sizes: [0, 3] })).toThrow(ConfigError);
     expectNoLeak(() => channelSplit(x, { sizes: [2, 1] }));
     x.dispose();

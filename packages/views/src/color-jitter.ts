@@ -2,10 +2,11 @@
  * Random brightness, contrast, saturation and hue changes, per image.
  */
 import * as tf from '@tensorflow/tfjs';
-import { expectImageBatch, expectNumber, ShapeError } from './errors';
+import { finite, nullish, object } from '@infomax/engine';
+import { expectImageBatch, ShapeError } from './errors';
 import { invert3, mixChannels, type ColourMatrix } from './internal/mix-channels';
 import { LUMA, lumaOf, perImage, uniforms } from './internal/per-image';
-import { resolveRng, type SeedOrRng } from './internal/seed';
+import { randomOptions, type SeedOrRng } from './internal/seed';
 
 /** Options of {@link colorJitter}; a strength of 0 leaves that property alone. */
 export interface ColorJitterOptions {
@@ -20,6 +21,21 @@ export interface ColorJitterOptions {
   /** Hue rotation drawn from [−x, x] turns; x in [0, 0.5]. 3 channels only. Default 0. */
   hue?: number;
 }
+
+/**
+ * The options of {@link colorJitter} but `rng`: their ranges and defaults, and no other
+ * key; null means the default.
+ * @example
+ * parseConfig(COLOR_JITTER_SCHEMA, { hue: 0.7 }, fail); // hue: expected a number in [0, 0.5], got 0.7
+ */
+export const COLOR_JITTER_SCHEMA = object({
+  brightness: nullish(finite({ min: 0 }), 0).describe('Brightness factor drawn from [max(0, 1 − x), 1 + x]; 0: unchanged.'),
+  contrast: nullish(finite({ min: 0 }), 0).describe("Contrast factor drawn from [max(0, 1 − x), 1 + x], around the image's mean luma."),
+  saturation: nullish(finite({ min: 0 }), 0).describe(
+    "Saturation factor drawn from [max(0, 1 − x), 1 + x], around each pixel's luma (RGB only).",
+  ),
+  hue: nullish(finite({ min: 0, max: 0.5 }), 0).describe('Hue rotation drawn from [−x, x] turns (RGB only).'),
+});
 
 /** The RGB → YIQ matrix (NTSC); Y is the luma, I and Q carry the hue as an angle. */
 const RGB_TO_YIQ = [
@@ -48,17 +64,15 @@ const YIQ_TO_RGB = invert3(RGB_TO_YIQ);
  * @param options generator and strengths, see {@link ColorJitterOptions}
  * @returns `[batch, height, width, channels]` in [0, 1]
  * @throws ShapeError when `images` is not rank 4 float32, or saturation/hue are asked
- *   of an image without 3 channels; ConfigError for a bad `rng` or strength.
+ *   of an image without 3 channels; ConfigError for a bad `rng` or strength
+ *   (`colorJitter: option 'hue': expected a number in [0, 0.5], got 0.7`) or an unknown option.
  * @example
  * const jittered = colorJitter(images, { rng, brightness: 0.4, contrast: 0.4, saturation: 0.4, hue: 0.1 });
  */
 export function colorJitter(images: tf.Tensor4D, options: ColorJitterOptions): tf.Tensor4D {
   expectImageBatch('colorJitter', 'images', images);
-  const rng = resolveRng('colorJitter', options?.rng);
-  const brightness = expectNumber('colorJitter', 'brightness', options.brightness ?? 0, 0);
-  const contrast = expectNumber('colorJitter', 'contrast', options.contrast ?? 0, 0);
-  const saturation = expectNumber('colorJitter', 'saturation', options.saturation ?? 0, 0);
-  const hue = expectNumber('colorJitter', 'hue', options.hue ?? 0, 0, 0.5);
+  const { rng, resolved } = randomOptions('colorJitter', COLOR_JITTER_SCHEMA, options);
+  const { brightness, contrast, saturation, hue } = resolved;
   const channels = images.shape[3];
   if (channels !== 1 && channels !== 3) {
     throw new ShapeError(`colorJitter: argument 'images' must have 1 or 3 channels; got ${channels} in [${images.shape}]`);

@@ -2,10 +2,11 @@
  * Typed errors of `@infomax/views` and the checks that raise them. The classes are
  * the engine's, so one `catch (e) { if (e instanceof ShapeError) … }` covers every
  * package; each message names the view function and the argument or option at fault,
- * what was expected and what came.
+ * what was expected and what came. Options are checked by their schemas (the engine's
+ * schema kit), tensor arguments by the shape checks here.
  */
 import type * as tf from '@tensorflow/tfjs';
-import { ConfigError, ShapeError } from '@infomax/engine';
+import { ConfigError, parseConfig, ShapeError, showValue, type Infer, type Schema } from '@infomax/engine';
 
 export { ConfigError, ShapeError };
 
@@ -41,56 +42,32 @@ export function expectChannels(fn: string, arg: string, images: tf.Tensor4D, cha
 }
 
 /**
- * Check that an option is an integer in `[min, max]`.
- * @throws ConfigError otherwise.
+ * Validates a view's options with its schema and fills in their defaults (the one place
+ * they are resolved).
+ * @param fn the view function (named in the message)
+ * @param schema the options' schema, e.g. `HORIZONTAL_FLIP_SCHEMA`
+ * @param options what the caller passed
+ * @returns the schema's output
+ * @throws ConfigError `<fn>: option '<key.path>': expected <what>, got <value>`, or
+ *   `<fn>: option '<key>': unknown key; known keys: …` for a key the view does not take
  */
-export function expectInt(fn: string, option: string, value: unknown, min: number, max = Infinity): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    const range = max === Infinity ? `>= ${min}` : `in [${min}, ${max}]`;
-    throw new ConfigError(`${fn}: option '${option}' must be an integer ${range}; got ${String(value)}`);
-  }
-  return value;
+export function parseOptions<S extends Schema>(fn: string, schema: S, options: unknown): Infer<S> {
+  return parseConfig(schema, options, (path, message) => configError(fn, path, message));
 }
 
 /**
- * Check that an option is a finite number in `[min, max]`.
- * @throws ConfigError otherwise.
+ * The ConfigError of an option a schema cannot check alone (it needs the images), in the
+ * schema kit's one style.
+ * @param fn the view function
+ * @param path the option's key path (`offsets`, `steps[1].p`)
+ * @param expected what was expected
+ * @param got the value found
+ * @returns `<fn>: option '<path>': expected <expected>, got <got>`, to throw
  */
-export function expectNumber(fn: string, option: string, value: unknown, min: number, max = Infinity): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
-    const range = max === Infinity ? `>= ${min}` : `in [${min}, ${max}]`;
-    throw new ConfigError(`${fn}: option '${option}' must be a number ${range}; got ${String(value)}`);
-  }
-  return value;
+export function optionError(fn: string, path: string, expected: string, got: unknown): ConfigError {
+  return configError(fn, path, `expected ${expected}, got ${showValue(got)}`);
 }
 
-/**
- * Check that an option is an increasing pair `[low, high]` of finite numbers within `[min, max]`.
- * @throws ConfigError otherwise.
- */
-export function expectRange(fn: string, option: string, value: unknown, min: number, max = Infinity): readonly [number, number] {
-  const ok =
-    Array.isArray(value) &&
-    value.length === 2 &&
-    value.every((v) => typeof v === 'number' && Number.isFinite(v) && v >= min && v <= max) &&
-    value[0] <= value[1];
-  if (!ok) {
-    throw new ConfigError(
-      `${fn}: option '${option}' must be [low, high] with ${min} <= low <= high <= ${max}; got ${JSON.stringify(value)}`,
-    );
-  }
-  return value as [number, number];
-}
-
-/**
- * Check that an option is one of a fixed set of names.
- * @throws ConfigError otherwise.
- */
-export function expectOneOf<T extends string>(fn: string, option: string, value: unknown, choices: readonly T[]): T {
-  if (!(choices as readonly unknown[]).includes(value)) {
-    throw new ConfigError(
-      `${fn}: option '${option}' must be one of ${choices.map((c) => `'${c}'`).join(', ')}; got ${JSON.stringify(value)}`,
-    );
-  }
-  return value as T;
+function configError(fn: string, path: string, message: string): ConfigError {
+  return new ConfigError(path === '' ? `${fn}: options: ${message}` : `${fn}: option '${path}': ${message}`);
 }

@@ -3,7 +3,8 @@
  * bottom halves of a digit are the two views whose mutual information is maximised.
  */
 import * as tf from '@tensorflow/tfjs';
-import { expectImageBatch, expectOneOf, ShapeError } from './errors';
+import { nullish, object, oneOf } from '@infomax/engine';
+import { expectImageBatch, parseOptions, ShapeError } from './errors';
 import { sliceAxis } from './internal/slice-axis';
 
 /** Along which axis {@link halves} cuts. */
@@ -19,6 +20,9 @@ export interface HalvesOptions {
   axis?: HalvesAxis;
 }
 
+/** The keys of {@link HalvesOptions}, their values and defaults. */
+const SCHEMA = object({ axis: nullish(oneOf(HALVES_AXES), 'rows') });
+
 /**
  * Split every image into two halves of equal shape.
  *
@@ -33,13 +37,13 @@ export interface HalvesOptions {
  * @returns `[top, bottom]`, each `[batch, ⌊height/2⌋, width, channels]`; or with
  *   `axis: 'cols'` `[left, right]`, each `[batch, height, ⌊width/2⌋, channels]`
  * @throws ShapeError when `images` is not rank 4 float32 or the cut side is shorter than 2;
- *   ConfigError for an unknown `axis`.
+ *   ConfigError for an unknown `axis` or option.
  * @example
  * const [top, bottom] = halves(mnistBatch); // [64,28,28,1] → two [64,14,28,1]
  */
 export function halves(images: tf.Tensor4D, options: HalvesOptions = {}): [tf.Tensor4D, tf.Tensor4D] {
   expectImageBatch('halves', 'images', images);
-  const axis = expectOneOf('halves', 'axis', options.axis ?? 'rows', HALVES_AXES);
+  const { axis } = parseOptions('halves', SCHEMA, options);
   const dim = axis === 'rows' ? 1 : 2;
   const side = images.shape[dim];
   if (side < 2) {

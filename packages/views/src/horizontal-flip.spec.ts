@@ -81,8 +81,10 @@ describe('horizontalFlip (wasm)', () => {
   it('rejects a missing rng and p outside [0, 1] with typed errors; leaves no tensors behind', () => {
     const x = testImages([2, 4, 4, 1]);
     expect(() => horizontalFlip(x, {} as never)).toThrow(ConfigError);
-    expect(() => horizontalFlip(x, {} as never)).toThrow(/horizontalFlip: option 'rng' must be an Rng/);
-    expect(() => horizontalFlip(x, { rng: 1, p: 1.5 })).toThrow(/horizontalFlip: option 'p' must be a number in \[0, 1\]; got 1.5/);
+    expect(() => horizontalFlip(x, {} as never)).toThrow(
+      /horizontalFlip: option 'rng': expected an Rng from @infomax\/engine or a finite seed number, got undefined$/,
+    );
+    expect(() => horizontalFlip(x, { rng: 1, p: 1.5 })).toThrow(/horizontalFlip: option 'p': expected a number in \[0, 1\], got 1.5$/);
     const rng = new Rng(1);
     expectNoLeak(() => horizontalFlip(x, { rng }));
     x.dispose();

@@ -3,7 +3,8 @@
  * tfjs has no colour-space conversions; these are tensor ops, hence differentiable.
  */
 import * as tf from '@tensorflow/tfjs';
-import { expectChannels, expectImageBatch, expectOneOf } from './errors';
+import { nullish, object, oneOf } from '@infomax/engine';
+import { expectChannels, expectImageBatch, parseOptions } from './errors';
 import { LAB_DELTA, LINEAR_TO_XYZ_OVER_WHITE, XYZ_OVER_WHITE_TO_LINEAR, labFromF, fFromLab } from './internal/lab-constants';
 import { mixChannels, selectChannels } from './internal/mix-channels';
 import { piecewise } from './internal/piecewise';
@@ -73,6 +74,9 @@ export interface LabSplitOptions {
   scale?: LabScale;
 }
 
+/** The keys of {@link LabSplitOptions}, their values and defaults. */
+const SPLIT_SCHEMA = object({ scale: nullish(oneOf(LAB_SCALES), 'cmc') });
+
 /**
  * The two colour views of CMC: lightness L and chroma ab of the Lab image.
  *
@@ -83,14 +87,14 @@ export interface LabSplitOptions {
  * @param options scaling, see {@link LabSplitOptions}
  * @returns `[L, ab]`: `[batch, height, width, 1]` and `[batch, height, width, 2]`
  * @throws ShapeError when `images` is not rank 4 float32 with 3 channels;
- *   ConfigError for an unknown `scale`.
+ *   ConfigError for an unknown `scale` or option.
  * @example
  * const [l, ab] = labSplit(images); // both in [−1, 1]
  */
 export function labSplit(images: tf.Tensor4D, options: LabSplitOptions = {}): [tf.Tensor4D, tf.Tensor4D] {
   expectImageBatch('labSplit', 'images', images);
   expectChannels('labSplit', 'images', images, 3);
-  const scale = expectOneOf('labSplit', 'scale', options.scale ?? 'cmc', LAB_SCALES);
+  const { scale } = parseOptions('labSplit', SPLIT_SCHEMA, options);
   return tf.tidy(() => {
     let lab = labOf(images);
     if (scale === 'cmc') {

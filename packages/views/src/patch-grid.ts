@@ -4,7 +4,8 @@
  * op; this one is differentiable on every backend.
  */
 import * as tf from '@tensorflow/tfjs';
-import { expectInt, expectImageBatch, ShapeError } from './errors';
+import { int, object } from '@infomax/engine';
+import { expectImageBatch, parseOptions, ShapeError } from './errors';
 import { windowsAlongFirstAxis, windowCount } from './internal/windows';
 
 /** Options of {@link patchGrid}. */
@@ -19,6 +20,12 @@ export interface PatchGridOptions {
   stride?: number;
 }
 
+/**
+ * The keys of {@link PatchGridOptions} and their ranges.
+ * @internal shared by patchGrid and patchSequence, whose options add to these.
+ */
+export const PATCH_GRID_SCHEMA = object({ size: int(1), stride: int(1).optional() });
+
 /** The grid a {@link patchGrid} call makes: options resolved, and its rows × cols. */
 export interface PatchGridLayout {
   size: number;
@@ -28,13 +35,12 @@ export interface PatchGridLayout {
 }
 
 /**
- * Resolve and check the options of a patch grid over `images`.
+ * The layout of a patch grid over `images`, from options {@link PATCH_GRID_SCHEMA} resolved.
  * @internal shared by patchGrid and patchSequence, which report under their own name.
  */
 export function resolvePatchGrid(fn: string, images: tf.Tensor4D, options: PatchGridOptions): PatchGridLayout {
   const [, height, width] = images.shape;
-  const size = expectInt(fn, 'size', options?.size, 1);
-  const stride = expectInt(fn, 'stride', options?.stride ?? size, 1);
+  const { size, stride = size } = options;
   if (size > height || size > width) {
     throw new ShapeError(
       `${fn}: option 'size' (${size}) must not exceed the height (${height}) or width (${width}) ` +
@@ -56,13 +62,13 @@ export function resolvePatchGrid(fn: string, images: tf.Tensor4D, options: Patch
  * @returns `[batch, rows, cols, size, size, channels]` with
  *   rows = ⌊(height − size) / stride⌋ + 1 and cols likewise
  * @throws ShapeError when `images` is not rank 4 float32 or the patch exceeds the image;
- *   ConfigError when `size` or `stride` is not a positive integer.
+ *   ConfigError when `size` or `stride` is not a positive integer, or for an unknown option.
  * @example
  * const patches = patchGrid(images, { size: 8, stride: 4 }); // [B,32,32,3] → [B,7,7,8,8,3]
  */
 export function patchGrid(images: tf.Tensor4D, options: PatchGridOptions): tf.Tensor<tf.Rank.R6> {
   expectImageBatch('patchGrid', 'images', images);
-  const { size, stride } = resolvePatchGrid('patchGrid', images, options);
+  const { size, stride } = resolvePatchGrid('patchGrid', images, parseOptions('patchGrid', PATCH_GRID_SCHEMA, options));
   return tf.tidy(() => gridOf(images, size, stride));
 }
 

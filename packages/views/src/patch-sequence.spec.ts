@@ -78,7 +78,7 @@ describe('patchSequence / sequenceTargets (wasm)', () => {
     const x = tf.zeros([1, 8, 8, 1]) as tf.Tensor4D;
     expect(() => patchSequence(x, { size: 4, offsets: 2 })).toThrow(ConfigError);
     expect(() => patchSequence(x, { size: 4, offsets: 2 })).toThrow(
-      /patchSequence: option 'offsets' must be an integer in \[1, 1\]; got 2/,
+      /patchSequence: option 'offsets': expected an integer in 1\.\.1 \(below the 2 rows of patches\), got 2$/,
     );
     expect(() => patchSequence(x, { size: 8, offsets: 1 })).toThrow(ShapeError);
     expect(() => patchSequence(x, { size: 9, offsets: 1 })).toThrow(/patchSequence: option 'size' \(9\)/);

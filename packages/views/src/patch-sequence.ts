@@ -3,15 +3,19 @@
  * offset k the patches k rows below, which the context at each position must pick out.
  */
 import * as tf from '@tensorflow/tfjs';
-import { ConfigError, expectImageBatch, expectInt, ShapeError } from './errors';
+import { int, object } from '@infomax/engine';
+import { expectImageBatch, optionError, parseOptions, ShapeError } from './errors';
 import { sliceAxis } from './internal/slice-axis';
-import { gridOf, resolvePatchGrid, type PatchGridOptions } from './patch-grid';
+import { gridOf, PATCH_GRID_SCHEMA, resolvePatchGrid, type PatchGridOptions } from './patch-grid';
 
 /** Options of {@link patchSequence}. */
 export interface PatchSequenceOptions extends PatchGridOptions {
   /** K: predict 1..K rows below; an integer in [1, rows − 1]. Required. CPC uses K = 5 on a 7×7 grid. */
   offsets: number;
 }
+
+/** The keys of {@link PatchSequenceOptions} and their ranges (`offsets` below the grid's rows is checked with the images). */
+const SEQUENCE_SCHEMA = object({ ...PATCH_GRID_SCHEMA.shape, offsets: int(1) });
 
 /** What {@link patchSequence} returns. */
 export interface PatchSequence {
@@ -46,7 +50,7 @@ export interface PatchSequence {
  * @param options patch `size`, `stride` and `offsets` K, see {@link PatchSequenceOptions}
  * @returns see {@link PatchSequence}; the caller disposes `patches` and every `targets[i]`
  * @throws ShapeError when `images` is not rank 4 float32 or the patch exceeds the image;
- *   ConfigError when `size`/`stride` are not positive integers or `offsets` is not in [1, rows − 1].
+ *   ConfigError when `size`/`stride` are not positive integers, `offsets` is not in [1, rows − 1], or for an unknown option.
  * @example
  * const seq = patchSequence(images, { size: 8, stride: 4, offsets: 3 }); // [B,32,32,3]: 7×7 grid
  * seq.patches.shape;    // [B, 49, 8, 8, 3]
@@ -54,14 +58,17 @@ export interface PatchSequence {
  */
 export function patchSequence(images: tf.Tensor4D, options: PatchSequenceOptions): PatchSequence {
   expectImageBatch('patchSequence', 'images', images);
-  const { size, stride, rows, cols } = resolvePatchGrid('patchSequence', images, options);
+  const o = parseOptions('patchSequence', SEQUENCE_SCHEMA, options);
+  const { size, stride, rows, cols } = resolvePatchGrid('patchSequence', images, o);
   if (rows < 2) {
     throw new ShapeError(
       `patchSequence: the grid of argument 'images' [${images.shape}] with size ${size} and stride ${stride} ` +
         `has ${rows} row; predicting rows below needs at least 2`,
     );
   }
-  const offsets = expectInt('patchSequence', 'offsets', options.offsets, 1, rows - 1);
+  const offsets = o.offsets;
+  if (offsets > rows - 1)
+    throw optionError('patchSequence', 'offsets', `an integer in 1..${rows - 1} (below the ${rows} rows of patches)`, offsets);
   const [batch, , , channels] = images.shape;
   return tf.tidy(() => {
     const patches = tf.reshape(gridOf(images, size, stride), [batch, rows * cols, size, size, channels]) as tf.Tensor5D;
@@ -78,6 +85,9 @@ export interface SequenceTargetsOptions {
   offset: number;
 }
 
+/** The keys of {@link SequenceTargetsOptions} and their ranges (k·cols below the length is checked with the sequence). */
+const TARGETS_SCHEMA = object({ cols: int(1), offset: int(1) });
+
 /**
  * Pair every position of a raster-order sequence with the position `offset` rows
  * below it: the positive pairs of CPC at that offset.
@@ -87,7 +97,7 @@ export interface SequenceTargetsOptions {
  * @returns `context` = `sequence[:, 0 : n]` and `target` = `sequence[:, k·cols : k·cols + n]`,
  *   both `[batch, n, ...]` with n = length − k·cols; `target[:, j]` lies k rows below `context[:, j]`
  * @throws ShapeError when `sequence` has rank < 2 or its length is not a multiple of `cols`;
- *   ConfigError when `cols` or `offset` is not a positive integer or k·cols ≥ length.
+ *   ConfigError when `cols` or `offset` is not a positive integer or k·cols ≥ length, or for an unknown option.
  * @example
  * const { context, target } = sequenceTargets(codes, { cols: 7, offset: 2 }); // [B,49,D] → two [B,35,D]
  */
@@ -98,8 +108,7 @@ export function sequenceTargets(sequence: tf.Tensor, options: SequenceTargetsOpt
         `got ${sequence == null ? String(sequence) : `rank ${sequence.rank} [${sequence.shape}]`}`,
     );
   }
-  const cols = expectInt('sequenceTargets', 'cols', options?.cols, 1);
-  const offset = expectInt('sequenceTargets', 'offset', options.offset, 1);
+  const { cols, offset } = parseOptions('sequenceTargets', TARGETS_SCHEMA, options);
   const length = (sequence.shape as number[])[1];
   if (length % cols !== 0) {
     throw new ShapeError(
@@ -107,9 +116,11 @@ export function sequenceTargets(sequence: tf.Tensor, options: SequenceTargetsOpt
     );
   }
   if (offset * cols >= length) {
-    throw new ConfigError(
-      `sequenceTargets: option 'offset' (${offset}) must leave a row to predict from: ` +
-        `offset·cols = ${offset * cols} must be < the sequence length ${length}`,
+    throw optionError(
+      'sequenceTargets',
+      'offset',
+      `an integer with offset·cols below the sequence length ${length} (cols ${cols})`,
+      offset,
     );
   }
   return tf.tidy(() => ({

@@ -76,12 +76,28 @@ describe('randomResizedCrop (wasm)', () => {
 
   it('rejects bad size, scale and ratio with typed errors; leaves no tensors behind', () => {
     const x = testImages([2, 8, 8, 1]);
-    expect(() => randomResizedCrop(x, { rng: 1, size: 0 })).toThrow(/randomResizedCrop: option 'size' must be an integer >= 1; got 0/);
+    expect(() => randomResizedCrop(x, { rng: 1, size: 0 })).toThrow(
+      /randomResizedCrop: option 'size': expected an integer in 1\.\.∞, got 0$/,
+    );
     expect(() => randomResizedCrop(x, { rng: 1, scale: [0, 1] })).toThrow(ConfigError);
-    expect(() => randomResizedCrop(x, { rng: 1, scale: [0.5, 1.5] })).toThrow(/randomResizedCrop: option 'scale'/);
-    expect(() => randomResizedCrop(x, { rng: 1, ratio: [2, 1] })).toThrow(/randomResizedCrop: option 'ratio'/);
+    expect(() => randomResizedCrop(x, { rng: 1, scale: [0.5, 1.5] })).toThrow(
+      /randomResizedCrop: option 'scale\[1\]': expected a number in \(0, 1\], got 1.5$/,
+    );
+    expect(() => randomResizedCrop(x, { rng: 1, ratio: [2, 1] })).toThrow(
+      /randomResizedCrop: option 'ratio': expected \[lo, hi\] with 0 < lo ≤ hi, got \[2, 1\]$/,
+    );
+    expect(() => randomResizedCrop(x, { rng: 1, size: [4, 4, 1] as never })).toThrow(
+      /option 'size': expected a positive integer or \[height, width\] of positive integers, got \[4, 4, 1\]$/,
+    );
+    expect(() => randomResizedCrop(x, { rng: 1, scales: [0.5, 1] } as never)).toThrow(
+      /randomResizedCrop: option 'scales': unknown key; known keys: size, scale, ratio$/,
+    );
     const rng = new Rng(3);
     expectNoLeak(() => randomResizedCrop(x, { rng, size: 6 }));
+    // null, as a config file's empty value, means the default: the input's size.
+    const same = randomResizedCrop(x, { rng: 1, size: null as never, scale: null as never });
+    expect(same.shape).toEqual([2, 8, 8, 1]);
+    same.dispose();
     x.dispose();
   });
 });

@@ -3,21 +3,49 @@
  * resized to a fixed output size — the crop augmentation of CMC and SimCLR.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Rng } from '@infomax/engine';
-import { ConfigError, expectImageBatch, expectInt, expectRange } from './errors';
-import { resolveRng, type SeedOrRng } from './internal/seed';
+import { z } from 'zod';
+import { finite, int, list, nullish, object, type Rng } from '@infomax/engine';
+import { expectImageBatch } from './errors';
+import { orderedPair } from './internal/ordered-pair';
+import { randomOptions, type SeedOrRng } from './internal/seed';
 
 /** Options of {@link randomResizedCrop}. */
 export interface RandomResizedCropOptions {
   /** Generator to draw from (advances), or a seed (the same crops on every call). Required. */
   rng: SeedOrRng;
-  /** Output side, or `[height, width]`; positive integers. Default: the input's height and width. */
+  /** Output side, or `[height, width]`; positive integers. Default (absent or null): the input's height and width. */
   size?: number | readonly [number, number];
-  /** Range of the crop's area as a fraction of the image's, within (0, 1]. Default [0.08, 1]. */
+  /** Range `[lo, hi]` of the crop's area as a fraction of the image's, 0 < lo ≤ hi ≤ 1. Default [0.08, 1]. */
   scale?: readonly [number, number];
-  /** Range of the crop's aspect ratio width / height, sampled log-uniformly; > 0. Default [3/4, 4/3]. */
+  /** Range `[lo, hi]` of the crop's aspect ratio width / height, sampled log-uniformly; 0 < lo ≤ hi. Default [3/4, 4/3]. */
   ratio?: readonly [number, number];
 }
+
+/**
+ * A crop's area range `[lo, hi]` as fractions of the image's, 0 < lo ≤ hi ≤ 1 (no default):
+ * `scale` of {@link RANDOM_RESIZED_CROP_SCHEMA}, for configs that crop with another default.
+ * @example
+ * object({ scale: nullish(CROP_SCALE_SCHEMA, [0.3, 1]) }); // a config key with CMC's default
+ */
+export const CROP_SCALE_SCHEMA = orderedPair(finite({ above: 0, max: 1 }), '[lo, hi] with 0 < lo ≤ hi ≤ 1');
+
+/**
+ * The options of {@link randomResizedCrop} but `rng` (those of a `randomResizedCrop`
+ * augmentation step): their ranges and defaults, and no other key; null means the default.
+ * @example
+ * parseConfig(RANDOM_RESIZED_CROP_SCHEMA, { scale: [0.2, 1] }, fail); // { scale: [0.2, 1], ratio: [0.75, 1.333…] }
+ */
+export const RANDOM_RESIZED_CROP_SCHEMA = object({
+  size: z
+    .union([int(1), list(int(1), { length: 2 })], { error: 'a positive integer or [height, width] of positive integers' })
+    .nullish()
+    .transform((size): number | [number, number] | undefined => (Array.isArray(size) ? [size[0], size[1]] : (size ?? undefined)))
+    .describe("Output side, or [height, width]. Default: the input's."),
+  scale: nullish(CROP_SCALE_SCHEMA, [0.08, 1]).describe("Range [lo, hi] of the crop's area, as a fraction of the image's."),
+  ratio: nullish(orderedPair(finite({ above: 0 }), '[lo, hi] with 0 < lo ≤ hi'), [3 / 4, 4 / 3]).describe(
+    "Range [lo, hi] of the crop's aspect ratio width / height, sampled log-uniformly.",
+  ),
+});
 
 /** A crop in pixels: rows [top, top + height), columns [left, left + width). */
 export interface CropBox {
@@ -48,25 +76,17 @@ const ATTEMPTS = 10;
  * @param options generator, output size and ranges, see {@link RandomResizedCropOptions}
  * @returns `[batch, size[0], size[1], channels]`
  * @throws ShapeError when `images` is not rank 4 float32; ConfigError for a bad `rng`,
- *   `size`, `scale` or `ratio`.
+ *   `size`, `scale` or `ratio` (`randomResizedCrop: option 'scale[0]': expected a number in (0, 1], got 1.2`)
+ *   or an unknown option.
  * @example
  * const crops = randomResizedCrop(images, { rng, size: 32, scale: [0.2, 1] });
  */
 export function randomResizedCrop(images: tf.Tensor4D, options: RandomResizedCropOptions): tf.Tensor4D {
   expectImageBatch('randomResizedCrop', 'images', images);
-  const rng = resolveRng('randomResizedCrop', options?.rng);
+  const { rng, resolved } = randomOptions('randomResizedCrop', RANDOM_RESIZED_CROP_SCHEMA, options);
+  const { size, scale, ratio } = resolved;
   const [batch, height, width] = images.shape;
-  const size = options.size ?? [height, width];
-  const [outHeight, outWidth] = typeof size === 'number' ? [size, size] : Array.isArray(size) ? size : [NaN, NaN];
-  expectInt('randomResizedCrop', 'size', outHeight, 1);
-  expectInt('randomResizedCrop', 'size', outWidth, 1);
-  const scale = expectRange('randomResizedCrop', 'scale', options.scale ?? [0.08, 1], 0, 1);
-  const ratio = expectRange('randomResizedCrop', 'ratio', options.ratio ?? [3 / 4, 4 / 3], 0);
-  if (scale[0] <= 0 || ratio[0] <= 0) {
-    throw new ConfigError(
-      `randomResizedCrop: options 'scale' and 'ratio' must be > 0; got scale ${JSON.stringify(scale)}, ratio ${JSON.stringify(ratio)}`,
-    );
-  }
+  const [outHeight, outWidth] = size === undefined ? [height, width] : typeof size === 'number' ? [size, size] : size;
   const boxes: number[][] = [];
   for (let b = 0; b < batch; b++) {
     const box = sampleCropBox(rng, height, width, scale, ratio);

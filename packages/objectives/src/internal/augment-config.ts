@@ -1,40 +1,39 @@
 /**
  * The `augment` key of image objectives: a pipeline of @infomax/views augmentation
- * steps, checked against the views' own option lists and by running it once, and drawn
+ * steps, checked by the views' own schema and then against the image shape, and drawn
  * in training from a generator seeded by the objective's seed and the step index (so a
  * resumed run draws what an unstopped one would, with nothing to save).
  */
 import * as tf from '@tensorflow/tfjs';
-import { z } from 'zod';
-import { byKind, list, nullish, object, oneOf, reject, Rng, type CheckContext } from '@infomax/engine';
-import { augment, AUGMENT_KINDS, AUGMENT_OPTIONS, type AugmentKind, type AugmentStep } from '@infomax/views';
-import { ConfigError, ShapeError } from '../errors';
-
-/** One step: a kind and that view's option names (their values are the view's to check). */
-const stepSchema = (kind: AugmentKind) =>
-  object({ kind: oneOf([kind] as const), ...Object.fromEntries(AUGMENT_OPTIONS[kind].map((option) => [option, z.unknown().optional()])) });
-
-const STEPS = list(
-  byKind(AUGMENT_KINDS.map(stepSchema) as unknown as [ReturnType<typeof stepSchema>], 'an augmentation step ({ kind, ...options })'),
-  {
-    what: 'a list of augmentation steps ({ kind, ...options })',
-  },
-);
+import { nullish, reject, Rng, type CheckContext } from '@infomax/engine';
+import { augment, AUGMENT_STEPS_SCHEMA, type AugmentStep } from '@infomax/views';
+import { ShapeError } from '../errors';
 
 /**
- * The `augment` key: a list of steps, each a kind and its options (checked by
- * {@link checkAugment} once the image shape is known).
+ * The `augment` key: a list of steps, each a kind and its options with their ranges and
+ * defaults (the views' `AUGMENT_STEPS_SCHEMA`); what a step needs of the image shape is
+ * checked by {@link checkAugment} once that is known.
  * @param fallback the steps when the key is absent; null when the default depends on other keys
  */
 export const augmentField = <F extends AugmentStep[] | null>(fallback: F) =>
-  nullish(STEPS, fallback as never).transform((steps) => steps as AugmentStep[] | (null extends F ? null : never));
+  nullish(AUGMENT_STEPS_SCHEMA, fallback as never).transform((steps) => steps as AugmentStep[] | (null extends F ? null : never));
 
 /**
- * Runs each step once on a blank batch of `inputShape`: the views check their own options,
- * and every step must keep the shape. Reports the first failure at `augment[i]`.
+ * Steps with their defaults filled in, as the `augment` key resolves them.
+ * @param steps valid steps (an objective's default pipeline)
+ */
+export function resolveAugment(steps: AugmentStep[]): AugmentStep[] {
+  return AUGMENT_STEPS_SCHEMA.parse(steps);
+}
+
+/**
+ * Runs each step once on a blank batch of `inputShape`: each must fit the images
+ * (grayscale, saturation and hue need 3 channels) and keep their shape (a crop's `size`).
+ * Reports the first failure at `augment[i]`.
  * @returns false after reporting a step, true when all pass
  */
 export function checkAugment(ctx: CheckContext, steps: readonly AugmentStep[], inputShape: readonly number[]): boolean {
+  const shape = `[${inputShape.join(', ')}]`;
   return tf.tidy(() => {
     const blank: tf.Tensor = tf.zeros([2, ...inputShape]);
     let x = blank as tf.Tensor4D;
@@ -42,12 +41,12 @@ export function checkAugment(ctx: CheckContext, steps: readonly AugmentStep[], i
       try {
         x = augment(x, { rng: 0, steps: [step] });
       } catch (err) {
-        if (!(err instanceof ConfigError || err instanceof ShapeError)) throw err;
-        reject(ctx, ['augment', i], `a valid augmentation step (${err.message})`, step);
+        if (!(err instanceof ShapeError)) throw err;
+        reject(ctx, ['augment', i], `a step that fits images of ${shape} (${err.message})`, step);
         return false;
       }
       if (x.shape.slice(1).join('x') !== inputShape.join('x')) {
-        reject(ctx, ['augment', i], `a step keeping the image shape [${inputShape.join(', ')}] (the encoder's input)`, step);
+        reject(ctx, ['augment', i], `a step keeping the image shape ${shape} (the encoder's input)`, step);
         return false;
       }
     }

@@ -1,11 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
-import type { Rng } from '@infomax/engine';
+import { finite, type Rng } from '@infomax/engine';
 import { mixChannels } from './mix-channels';
 
 /** One value per image as `[batch, 1, 1, 1]`, to broadcast over its pixels. */
 export function perImage(values: readonly number[]): tf.Tensor4D {
   return tf.tensor4d(values as number[], [values.length, 1, 1, 1]);
 }
+
+/** A per-image probability option: a number in [0, 1]. */
+export const probability = () => finite({ min: 0, max: 1 });
 
 /** One coin per image, 1 with probability p and 0 otherwise, as `[batch, 1, 1, 1]`. */
 export function coins(rng: Rng, batch: number, p: number): tf.Tensor4D {

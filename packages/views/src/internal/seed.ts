@@ -1,5 +1,5 @@
-import { Rng } from '@infomax/engine';
-import { ConfigError } from '../errors';
+import { Rng, type Infer, type Schema } from '@infomax/engine';
+import { optionError, parseOptions } from '../errors';
 
 /** What a randomised view accepts: a generator it draws from, or a seed for a fresh one. */
 export type SeedOrRng = Rng | number;
@@ -12,5 +12,15 @@ export type SeedOrRng = Rng | number;
 export function resolveRng(fn: string, value: unknown): Rng {
   if (value instanceof Rng) return value;
   if (typeof value === 'number' && Number.isFinite(value)) return new Rng(value);
-  throw new ConfigError(`${fn}: option 'rng' must be an Rng from @infomax/engine or a finite seed number; got ${String(value)}`);
+  throw optionError(fn, 'rng', 'an Rng from @infomax/engine or a finite seed number', value);
+}
+
+/**
+ * The options of a randomised view: its generator (not a config value, so not in the
+ * schema) and the other options as `schema` resolves them.
+ * @throws ConfigError for a bad `rng`, then for the first bad option (see `parseOptions`)
+ */
+export function randomOptions<S extends Schema>(fn: string, schema: S, options: unknown): { rng: Rng; resolved: Infer<S> } {
+  const { rng, ...rest } = (options ?? {}) as { rng?: unknown };
+  return { rng: resolveRng(fn, rng), resolved: parseOptions(fn, schema, rest) };
 }
