@@ -98,6 +98,8 @@ export function program(io: CliIo = { stdout: process.stdout, stderr: process.st
     .option('--layer <name>', 'code | fc | conv (default code)')
     .option('--checkpoint <step>', 'use checkpoints/ckpt-<step> (default: the latest)', num)
     .option('--resize', "stretch folder images to the encoder's size and convert their channels (default: refuse other shapes)")
+    .option('--pca <k>', 'write the coordinates on the k leading principal axes of these embeddings; the fit goes to <out>.pca.json', num)
+    .option('--pca-from <file>', 'project on the axes of a .pca.json an earlier --pca wrote (default: no projection)')
     .option('--backend <name>', "backend (default: the run's)")
     .action(async (run: string, opts) => {
       await runEmbed(run, opts, io);

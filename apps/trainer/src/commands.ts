@@ -3,7 +3,7 @@
  * results become printed lines. Each function returns the exit code.
  */
 import { existsSync } from 'fs';
-import { finite, initEngine, int, list, oneOf, optional } from '@infomax/engine';
+import { finite, initEngine, int, list, oneOf, optional, text } from '@infomax/engine';
 import { applyOverrides, readConfigFile, resolveConfig, PROBE_LAYERS, BACKENDS } from './config';
 import { readState } from './checkpoint';
 import { CheckpointError } from './errors';
@@ -108,7 +108,16 @@ export async function runEvaluate(run: string, opts: Record<string, unknown>, io
 
 /** `infomax embed <run>`. */
 export async function runEmbed(run: string, opts: Record<string, unknown>, io: CommandIo = process): Promise<void> {
-  const f = parseFlags({ layer: oneOf(PROBE_LAYERS).optional(), checkpoint: int(0).optional(), backend: oneOf(BACKENDS).optional() }, opts);
+  const f = parseFlags(
+    {
+      layer: oneOf(PROBE_LAYERS).optional(),
+      checkpoint: int(0).optional(),
+      backend: oneOf(BACKENDS).optional(),
+      pca: int(1).optional(),
+      'pca-from': text().optional(),
+    },
+    opts,
+  );
   const r = await embedRun(run, {
     input: opts.input as string,
     out: opts.out as string,
@@ -116,8 +125,13 @@ export async function runEmbed(run: string, opts: Record<string, unknown>, io: C
     checkpoint: f.checkpoint,
     backend: f.backend,
     resize: opts.resize === true,
+    pca: f.pca,
+    pcaFrom: f['pca-from'],
   });
-  io.stdout.write(`${r.rows} images → ${r.rows}×${r.dim} float32 (${r.layer}, step ${r.step}); written to ${r.files.join(' and ')}\n`);
+  const reduced = r.pca === null ? '' : `, PCA ${r.pca.fromDim} → ${r.dim} keeping ${(100 * r.pca.kept).toFixed(1)}% of the variance`;
+  io.stdout.write(
+    `${r.rows} images → ${r.rows}×${r.dim} float32 (${r.layer}, step ${r.step}${reduced}); written to ${r.files.join(' and ')}\n`,
+  );
 }
 
 /** `infomax export <run>`. */

@@ -5,7 +5,7 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import type { Objective } from '@infomax/objectives';
-import { extractFeatures, knn, linearProbe, mlpProbe, pca2d } from '@infomax/eval';
+import { extractFeatures, knn, linearProbe, mlpProbe, pca } from '@infomax/eval';
 import type { ImageDataset } from '@infomax/data';
 import type { ProbeLayer } from './config';
 import { ConfigError } from './errors';
@@ -141,8 +141,8 @@ export async function evaluateEncoder(
 
 /**
  * The 2-D PCA projection of at most `max` rows, taken at an even stride so that datasets
- * stored class by class keep every class.
- * @param features `[n, dim]` row-major
+ * stored class by class keep every class. A single row sits at the origin.
+ * @param features `[n, dim]` row-major (dim ≥ 2)
  * @returns projected points `[m, 2]`, the variance fraction of each axis, and the rows used (their indices)
  * @example
  * const { points, explained, rows } = await project(features, 64, 2000, 2000);
@@ -157,6 +157,7 @@ export async function project(
   const rows = Int32Array.from({ length: m }, (_, i) => Math.floor((i * n) / m));
   const picked = new Float32Array(m * dim);
   rows.forEach((r, i) => picked.set(features.subarray(r * dim, (r + 1) * dim), i * dim));
-  const { points, explained } = await pca2d(picked, dim, m);
-  return { points, explained, rows };
+  if (m < 2) return { points: new Float32Array(2 * m), explained: [0, 0], rows };
+  const { points, explainedVarianceRatio: r } = await pca(picked, dim, { k: 2 });
+  return { points, explained: [r[0], r[1]], rows };
 }

@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '@infomax/engine';
 import { buildObjective } from '@infomax/objectives';
-import { extractFeatures, knn, linearProbe, pca2d } from '@infomax/eval';
+import { extractFeatures, knn, linearProbe, pca, pcaTransform } from '@infomax/eval';
 import { relativeError } from '../../../packages/engine/src/test-utils/kernel-harness';
 import { describeWebgpu } from './test-utils/webgpu';
 
@@ -86,15 +86,17 @@ describeWebgpu('the evaluation functions on webgpu against cpu', () => {
     expect(Math.abs(gpu.testAccuracy - cpu.testAccuracy)).toBeLessThanOrEqual(1 / 128);
   });
 
-  test('pca2d: the same explained shares, axes and points', async () => {
+  test('pca (k = 2) and pcaTransform: the same explained shares, axes and points', async () => {
     const run = async (backend: string) => {
       await tf.setBackend(backend);
-      return pca2d(cpuFeatures, dim, n);
+      const fit = await pca(cpuFeatures.subarray(0, (n / 2) * dim), dim, { k: 2 });
+      return { ...fit, others: await pcaTransform(fit, cpuFeatures.subarray((n / 2) * dim)) };
     };
     const [gpu, cpu] = [await run('webgpu'), await run('cpu')];
-    gpu.explained.forEach((e, i) => expect(Math.abs(e - cpu.explained[i])).toBeLessThan(1e-4));
-    expect(relativeError(gpu.axes, cpu.axes)).toBeLessThan(1e-3);
+    gpu.explainedVarianceRatio.forEach((e, i) => expect(Math.abs(e - cpu.explainedVarianceRatio[i])).toBeLessThan(1e-4));
+    expect(relativeError(gpu.components, cpu.components)).toBeLessThan(1e-3);
     expect(relativeError(gpu.points, cpu.points)).toBeLessThan(1e-3);
-    expect(gpu.explained[0]).toBeGreaterThan(gpu.explained[1]);
+    expect(relativeError(gpu.others, cpu.others)).toBeLessThan(1e-3);
+    expect(gpu.explainedVarianceRatio[0]).toBeGreaterThan(gpu.explainedVarianceRatio[1]);
   });
 });

@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { initEngine, registerAsyncOnlyBackend, Rng } from '@infomax/engine';
-import { extractFeatures, knn, linearProbe, pca2d, tunedLinearProbe } from './index';
+import { extractFeatures, knn, linearProbe, pca, pcaTransform, tunedLinearProbe } from './index';
 import { blobs } from './test-utils/helpers';
 
 const asyncOnly = registerAsyncOnlyBackend();
@@ -37,11 +37,12 @@ async function everything(backend: string) {
   const probe = await linearProbe({ ...task, epochs: 5, seed: 1 });
   const tuned = await tunedLinearProbe({ ...task, epochs: 3, weightDecays: [1e-3, 1e-1], folds: 2, seed: 1 });
   const neighbours = await knn({ ...task, k: 5 });
-  const projected = await pca2d(trainSet.features, 6, 120);
-  return { features, probe, tuned, neighbours, projected, leaked: tf.memory().numTensors - before };
+  const projected = await pca(trainSet.features, 6, { k: 4 });
+  const transformed = await pcaTransform(projected, features);
+  return { features, probe, tuned, neighbours, projected, transformed, leaked: tf.memory().numTensors - before };
 }
 
-test('extractFeatures, linearProbe, tunedLinearProbe, knn and pca2d give the cpu backend’s results and leak nothing', async () => {
+test('extractFeatures, linearProbe, tunedLinearProbe, knn, pca and pcaTransform give the cpu backend’s results and leak nothing', async () => {
   const want = await everything('cpu');
   const got = await everything(asyncOnly);
   expect(got.leaked).toBe(0);
@@ -52,4 +53,6 @@ test('extractFeatures, linearProbe, tunedLinearProbe, knn and pca2d give the cpu
   expect(got.tuned.testAccuracy).toBeCloseTo(want.tuned.testAccuracy, 6);
   expect(Array.from(got.neighbours.predictions)).toEqual(Array.from(want.neighbours.predictions));
   got.projected.points.forEach((v, i) => expect(v).toBeCloseTo(want.projected.points[i], 4));
+  got.projected.explainedVariance.forEach((v, i) => expect(v).toBeCloseTo(want.projected.explainedVariance[i], 6));
+  got.transformed.forEach((v, i) => expect(v).toBeCloseTo(want.transformed[i], 4));
 });

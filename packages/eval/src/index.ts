@@ -1,6 +1,6 @@
 /**
  * @infomax/eval: frozen-feature evaluation of a representation (linear probe,
- * MLP probe, kNN, standardisation, 2-D PCA projection, batched feature extraction).
+ * MLP probe, kNN, standardisation, PCA with k components, batched feature extraction).
  * @packageDocumentation
  */
 export { linearProbe, PROBE_SCHEDULES } from './linear-probe';
@@ -13,8 +13,8 @@ export { knn, KNN_METRICS } from './knn';
 export type { KnnOptions, KnnResult, KnnMetric } from './knn';
 export { standardize, STD_FLOOR } from './standardize';
 export type { Standardized } from './standardize';
-export { pca2d } from './pca';
-export type { Pca2d, Pca2dOptions } from './pca';
+export { pca, pcaTransform, PCA_SOLVERS } from './pca';
+export type { PcaBasis, PcaFit, PcaOptions, PcaSolver } from './pca';
 export { extractFeatures } from './extract-features';
 export { ShapeError, ConfigError, LabelError, NonFiniteError } from './errors';
 export type { LabelledSplits } from './internal/validate';

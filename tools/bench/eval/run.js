@@ -14,7 +14,7 @@ const { spawnSync } = require('child_process');
 const tf = require('@tensorflow/tfjs');
 const { initEngine, Rng } = require('@infomax/engine');
 const { loadBundledDigits } = require('@infomax/data');
-const { linearProbe, knn, pca2d } = require('../../../packages/eval/dist');
+const { linearProbe, knn, pca } = require('../../../packages/eval/dist');
 
 function arg(name, fallback) {
   const i = process.argv.indexOf(`--${name}`);
@@ -84,16 +84,16 @@ async function main() {
       accuracy: k.testAccuracy,
     });
     const t1 = performance.now();
-    const pca = await pca2d(s.test, s.dim, test.count);
+    const fit = await pca(s.test, s.dim, { k: 2 });
     rows.push({
       set: s.id,
       label: s.label,
       kind: 'pca',
-      method: `pca2d of the ${test.count} test rows`,
+      method: `PCA (k = 2) of the ${test.count} test rows`,
       impl: `infomax (${info.backend})`,
       seconds: (performance.now() - t1) / 1000,
       accuracy: null,
-      explained: pca.explained,
+      explained: Array.from(fit.explainedVarianceRatio),
     });
     console.error(
       `${s.label}: probe ${(100 * probe.testAccuracy).toFixed(2)}% in ${probe.seconds.toFixed(1)} s, kNN ${(100 * k.testAccuracy).toFixed(2)}%`,

@@ -41,6 +41,11 @@ export function indexPath(out: string): string {
   return out.replace(/\.npy$/i, '.index.csv');
 }
 
+/** The PCA fit written beside an output reduced by `--pca`: `emb.npy` → `emb.pca.json`. */
+export function pcaPath(out: string): string {
+  return out.replace(/\.(npy|csv|jsonl)$/i, '.pca.json');
+}
+
 /** The shortest decimal that reads back (as float32) to the same float32 value. */
 export function float32Text(v: number): string {
   for (let digits = 1; digits < 9; digits++) {

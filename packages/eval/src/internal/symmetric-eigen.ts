@@ -1,12 +1,13 @@
 /**
  * Leading eigenpairs of a symmetric matrix in float64 JS: block subspace iteration
- * with oversampling and a Rayleigh–Ritz step (Jacobi on the small projected matrix),
+ * with oversampling and a Rayleigh–Ritz step (the small projected matrix solved whole),
  * the textbook method (e.g. Saad, "Numerical Methods for Large Eigenvalue Problems",
  * 2011, ch. 5). With a block of `count + 6` vectors the error shrinks like
  * (λ_{b+1}/λ_count)^iterations instead of (λ_{count+1}/λ_count)^iterations, so close
  * leading eigenvalues do not stall it.
  */
 import { Rng } from '@infomax/engine';
+import { symmetricEigen } from './tridiagonal-eigen';
 
 /** Iteration settings. */
 export interface EigenOptions {
@@ -52,7 +53,7 @@ function rayleighRitz(v: Float64Array, w: Float64Array, b: number, m: number, co
       h[j * b + i] = s;
     }
   }
-  const { values, vectors: s } = jacobiEigen(h, b);
+  const { values, vectors: s } = symmetricEigen(h, b);
   const vectors = new Float64Array(count * m);
   const values_: number[] = [];
   let residual = 0;
@@ -64,8 +65,8 @@ function rayleighRitz(v: Float64Array, w: Float64Array, b: number, m: number, co
       let a = 0;
       let ca = 0;
       for (let i = 0; i < b; i++) {
-        a += s[i * b + r] * v[i * m + k];
-        ca += s[i * b + r] * w[i * m + k];
+        a += s[r * b + i] * v[i * m + k];
+        ca += s[r * b + i] * w[i * m + k];
       }
       vectors[r * m + k] = a;
       norm2 += (ca - theta * a) ** 2;
@@ -73,62 +74,6 @@ function rayleighRitz(v: Float64Array, w: Float64Array, b: number, m: number, co
     residual = Math.max(residual, Math.sqrt(norm2));
   }
   return { vectors, values: values_, residual };
-}
-
-/**
- * All eigenpairs of a small symmetric `[b, b]` matrix by cyclic Jacobi rotations;
- * values descending, eigenvectors as the columns of `vectors` (`[b, b]` row-major).
- */
-export function jacobiEigen(matrix: Float64Array, b: number): { values: number[]; vectors: Float64Array } {
-  const a = Float64Array.from(matrix);
-  const q = new Float64Array(b * b);
-  for (let i = 0; i < b; i++) q[i * b + i] = 1;
-  for (let sweep = 0; sweep < 100; sweep++) {
-    let off = 0;
-    let total = 0;
-    for (let i = 0; i < b; i++) {
-      for (let j = 0; j < b; j++) {
-        total += a[i * b + j] ** 2;
-        if (i !== j) off += a[i * b + j] ** 2;
-      }
-    }
-    if (off <= 1e-30 * total || off === 0) break;
-    for (let p = 0; p < b - 1; p++) {
-      for (let r = p + 1; r < b; r++) {
-        const apr = a[p * b + r];
-        if (apr === 0) continue;
-        // The rotation angle that zeroes a[p][r] (Golub & Van Loan, Algorithm 8.5.1).
-        const tau = (a[r * b + r] - a[p * b + p]) / (2 * apr);
-        const t = Math.sign(tau || 1) / (Math.abs(tau) + Math.sqrt(1 + tau * tau));
-        const cs = 1 / Math.sqrt(1 + t * t);
-        const sn = t * cs;
-        for (let k = 0; k < b; k++) {
-          const akp = a[k * b + p];
-          const akr = a[k * b + r];
-          a[k * b + p] = cs * akp - sn * akr;
-          a[k * b + r] = sn * akp + cs * akr;
-        }
-        for (let k = 0; k < b; k++) {
-          const apk = a[p * b + k];
-          const ark = a[r * b + k];
-          a[p * b + k] = cs * apk - sn * ark;
-          a[r * b + k] = sn * apk + cs * ark;
-        }
-        for (let k = 0; k < b; k++) {
-          const qkp = q[k * b + p];
-          const qkr = q[k * b + r];
-          q[k * b + p] = cs * qkp - sn * qkr;
-          q[k * b + r] = sn * qkp + cs * qkr;
-        }
-      }
-    }
-  }
-  const order = Array.from({ length: b }, (_, i) => i).sort((x, y) => a[y * b + y] - a[x * b + x]);
-  const vectors = new Float64Array(b * b);
-  order.forEach((src, dst) => {
-    for (let k = 0; k < b; k++) vectors[k * b + dst] = q[k * b + src];
-  });
-  return { values: order.map((i) => a[i * b + i]), vectors };
 }
 
 /** out[r] = C · v[r] for the `b` rows of v. */

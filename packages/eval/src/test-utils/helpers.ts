@@ -1,6 +1,7 @@
-/** Test helpers: tolerance checks, leak checks, seeded synthetic data, a naive kNN. */
+/** Test helpers: tolerance checks, leak checks, seeded synthetic data, matrices of known spectrum, a naive kNN. */
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '@infomax/engine';
+import { orthonormalizeRows } from '../internal/symmetric-eigen';
 
 /** Fails with both numbers in the message unless |actual − expected| ≤ tol. */
 export function expectClose(actual: number, expected: number, tol: number): void {
@@ -20,6 +21,28 @@ export async function expectNoLeak(f: () => unknown): Promise<void> {
 /** `n` rows of `dim` standard normals, row-major. */
 export function gaussian(rng: Rng, n: number, dim: number): Float32Array {
   return Float32Array.from({ length: n * dim }, () => rng.normal());
+}
+
+/** A random `[m, m]` orthogonal matrix (its rows orthonormal), from Gaussian rows. */
+export function randomOrthogonal(rng: Rng, m: number): Float64Array {
+  const q = Float64Array.from({ length: m * m }, () => rng.normal());
+  orthonormalizeRows(q, m, m, rng);
+  return q;
+}
+
+/** Qᵀ·diag(values)·Q for a random orthogonal Q: a symmetric matrix whose eigenvectors are the rows of `q`. */
+export function withSpectrum(values: number[], rng: Rng): { c: Float64Array; q: Float64Array } {
+  const m = values.length;
+  const q = randomOrthogonal(rng, m);
+  const c = new Float64Array(m * m);
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < m; j++) {
+      let s = 0;
+      for (let k = 0; k < m; k++) s += q[k * m + i] * values[k] * q[k * m + j];
+      c[i * m + j] = s;
+    }
+  }
+  return { c, q };
 }
 
 /** Labels drawn uniformly from [0, classes). */
