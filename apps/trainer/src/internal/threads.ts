@@ -14,9 +14,10 @@ import type { SplitTaskOptions } from './split-task';
 
 /**
  * Most threads `train.threads: null` (the default) picks. docs/benchmarks/trainer.md
- * measured the quick start's step on 2 threads at 0.85× of 1 on a shared 2-core machine
- * (load average 4: no idle core to gain), and at most 1.46× if the threads never waited:
- * no measured gain, so the default stays at one thread.
+ * measured the quick start's step on 2 threads at 1.23× of 1 on an idle 2-core machine
+ * and at 0.85× with other processes keeping both cores busy (load average 4): the gain
+ * needs a core to spare, which a run's start cannot promise, so the default stays at one
+ * thread and `--threads 2` is the user's choice.
  */
 export const AUTO_THREADS_CAP = 1;
 
