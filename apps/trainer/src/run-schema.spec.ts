@@ -107,9 +107,7 @@ describe("the objective's augment key: every augmentation kind with its options"
       fs.writeFileSync(file, `backend: wasm\ndata: { dataset: synthetic, count: 200 }\nobjective: { kind: simclr, augment: ${augment} }\n`);
       const r = await runInProcess(['train', '-c', file, '-o', path.join(dir, 'out')]);
       expect(r.code).toBe(EXIT.usage);
-      expect(errorLines(r.stderr)).toEqual([
-        "infomax: ConfigError: buildObjective: config key 'augment[1].p': expected a number in [0, 1], got 2",
-      ]);
+      expect(errorLines(r.stderr)).toEqual(["infomax: ConfigError: config 'objective.augment[1].p': expected a number in [0, 1], got 2"]);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -5,7 +5,7 @@
  */
 import { promises as fsp } from 'fs';
 import * as tf from '@tensorflow/tfjs';
-import { initEngine, type ScheduledOptimizer } from '@infomax/engine';
+import { ConfigError as OptionError, initEngine, type ScheduledOptimizer } from '@infomax/engine';
 import { buildObjective, type Objective } from '@infomax/objectives';
 import { loadCheckpoint, type LoadedCheckpoint } from './checkpoint';
 import type { TrainConfig } from './config';
@@ -111,7 +111,7 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
         `is ${config.train.batchSize}, more than the ${source.count} training ${source.unit}: not one step can be taken`,
       );
     }
-    objective = buildObjective({ seed: config.seed, ...source.shape, ...config.objective });
+    objective = objectiveOf({ seed: config.seed, ...source.shape, ...config.objective });
     // The filled-in objective config is what a checkpoint needs to rebuild the same objective.
     config = { ...config, objective: objective.config as TrainConfig['objective'] };
     const schedule = scheduleFor(config.schedule, config.train.learningRate, config.train, source.batchesPerEpoch(config.train.batchSize));
@@ -191,4 +191,18 @@ function limitText(c: TrainConfig): string {
   if (c.train.epochs !== null) parts.push(`${c.train.epochs} epochs`);
   if (c.train.timeBudget !== null) parts.push(`${c.train.timeBudget} s budget`);
   return parts.join(' or ');
+}
+
+/**
+ * The run's objective; a bad key of the objective config is reported by its path in the
+ * run file (`config 'objective.augment[1].p': expected …`), not inside `buildObjective`'s.
+ */
+function objectiveOf(config: Parameters<typeof buildObjective>[0]): Objective {
+  try {
+    return buildObjective(config);
+  } catch (e) {
+    if (e instanceof OptionError && e.key)
+      throw new ConfigError(e.key.path === '' ? 'objective' : `objective.${e.key.path}`, e.key.problem);
+    throw e;
+  }
 }

@@ -15,7 +15,21 @@ export class EngineError extends Error {
 export class ShapeError extends EngineError {}
 
 /** An option had a value outside what it accepts. */
-export class ConfigError extends EngineError {}
+export class ConfigError extends EngineError {
+  /**
+   * @param message the whole message
+   * @param key where one key of a config object is at fault: its path inside that object
+   *   (`augment[1].p`; `''` for the object itself) and the problem alone (`expected …, got …`),
+   *   so that a caller holding the object under a key of its own (a run file's `objective`)
+   *   can name the key by its full path
+   */
+  constructor(
+    message: string,
+    readonly key?: { path: string; problem: string },
+  ) {
+    super(message);
+  }
+}
 
 /** A requested backend could not be loaded or initialised. */
 export class BackendError extends EngineError {}

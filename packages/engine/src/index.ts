@@ -25,7 +25,7 @@ export { canReadSync, registerAsyncOnlyBackend } from './readback';
 export { releaseTapeOnThrow } from './gradient-tape';
 export { int, finite, oneOf, text, bool, list, object, byKind, optional, nullish, reject, expectedOf } from './schema/fields';
 export type { Infer, InferInput, Schema, CheckContext } from './schema/fields';
-export { parseConfig, jsonSchemaOf } from './schema/parse-config';
+export { parseConfig, jsonSchemaOf, optionFailure } from './schema/parse-config';
 export type { ConfigFailure } from './schema/parse-config';
 export { showValue, keyPath, findUnsafeKey, unsafeKeyMessage, UNSAFE_KEYS } from './schema/issues';
 export type { ExampleSplitter, ExampleTask } from './example-parallel-protocol';

@@ -202,7 +202,7 @@ describe('backend selection', () => {
     expect(info.device).toBe('cpu');
     expect(info.kernels).toContain('Conv2DBackpropFilter');
     expect(lines[0]).toMatch(
-      /^infomax engine: wasm \(cpu, \d+ threads?, 9 infomax kernels, SIMD GEMM with FMA\); not used: @tensorflow\/tfjs-node-gpu: .*; webgpu \(Dawn\): .*; @tensorflow\/tfjs-node: /,
+      /^infomax engine: wasm \(cpu, \d+ threads?, 10 infomax kernels, SIMD GEMM with FMA\); not used: @tensorflow\/tfjs-node-gpu: .*; webgpu \(Dawn\): .*; @tensorflow\/tfjs-node: /,
     );
   });
 

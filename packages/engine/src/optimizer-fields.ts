@@ -5,7 +5,7 @@
  * given: `<fn>: option '<key>': expected <what>, got <value>`.
  */
 import { bool, finite, list, nullish, optional, reject, type CheckContext, type Infer, type Schema } from './schema/fields';
-import { parseConfig } from './schema/parse-config';
+import { optionFailure, parseConfig } from './schema/parse-config';
 import { ConfigError } from './errors';
 import { clipNormSchema } from './gradient-clip';
 
@@ -76,7 +76,9 @@ export function nesterovNeedsMomentum<O>(o: O, ctx: CheckContext): O {
  * @throws ConfigError `<fn>: option '<key>': expected <what>, got <value>` (or the unknown key and the known ones)
  */
 export function parseOptimizerOptions<S extends Schema>(fn: string, schema: S, options: unknown): Infer<S> {
-  return parseConfig(schema, options, (path, message) =>
-    path === '' ? new ConfigError(`${fn}: options: ${message}`) : new ConfigError(`${fn}: option '${path}': ${message}`),
+  return parseConfig(
+    schema,
+    options,
+    optionFailure(fn, (m) => new ConfigError(m)),
   );
 }

@@ -6,7 +6,7 @@
  * schema kit), tensor arguments by the shape checks here.
  */
 import type * as tf from '@tensorflow/tfjs';
-import { ConfigError, parseConfig, ShapeError, showValue, type Infer, type Schema } from '@infomax/engine';
+import { ConfigError, optionFailure, parseConfig, ShapeError, showValue, type Infer, type Schema } from '@infomax/engine';
 
 export { ConfigError, ShapeError };
 
@@ -41,6 +41,9 @@ export function expectChannels(fn: string, arg: string, images: tf.Tensor4D, cha
   }
 }
 
+/** The ConfigError of a view's option, in the schema kit's one style. */
+const failure = (fn: string) => optionFailure(fn, (m) => new ConfigError(m));
+
 /**
  * Validates a view's options with its schema and fills in their defaults (the one place
  * they are resolved).
@@ -52,7 +55,7 @@ export function expectChannels(fn: string, arg: string, images: tf.Tensor4D, cha
  *   `<fn>: option '<key>': unknown key; known keys: …` for a key the view does not take
  */
 export function parseOptions<S extends Schema>(fn: string, schema: S, options: unknown): Infer<S> {
-  return parseConfig(schema, options, (path, message) => configError(fn, path, message));
+  return parseConfig(schema, options, failure(fn));
 }
 
 /**
@@ -65,9 +68,5 @@ export function parseOptions<S extends Schema>(fn: string, schema: S, options: u
  * @returns `<fn>: option '<path>': expected <expected>, got <got>`, to throw
  */
 export function optionError(fn: string, path: string, expected: string, got: unknown): ConfigError {
-  return configError(fn, path, `expected ${expected}, got ${showValue(got)}`);
-}
-
-function configError(fn: string, path: string, message: string): ConfigError {
-  return new ConfigError(path === '' ? `${fn}: options: ${message}` : `${fn}: option '${path}': ${message}`);
+  return failure(fn)(path, `expected ${expected}, got ${showValue(got)}`) as ConfigError;
 }

@@ -2,7 +2,7 @@
  * Encoder options through the engine's schema kit: one message style,
  * `<fn>: option '<key.path>': expected <what>, got <value>`, thrown as ConfigError.
  */
-import { int, keyPath, list, parseConfig, type Infer, type Schema } from '@infomax/engine';
+import { int, list, optionFailure, parseConfig, type Infer, type Schema } from '@infomax/engine';
 import { ConfigError } from '../errors';
 
 /**
@@ -12,10 +12,11 @@ import { ConfigError } from '../errors';
  * @throws ConfigError naming `fn` and the option's key path
  */
 export function parseOptions<S extends Schema>(fn: string, schema: S, options: unknown, at: string[] = []): Infer<S> {
-  return parseConfig(schema, options, (path, message) => {
-    const full = keyPath([...at, ...(path === '' ? [] : [path])]);
-    return new ConfigError(full === '' ? `${fn}: options: ${message}` : `${fn}: option '${full}': ${message}`);
-  });
+  return parseConfig(
+    schema,
+    options,
+    optionFailure(fn, (m) => new ConfigError(m), at),
+  );
 }
 
 /** A positive integer passed as a positional argument (the message says "argument"). */

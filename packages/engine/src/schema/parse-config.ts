@@ -30,6 +30,23 @@ export function parseConfig<S extends z.ZodType>(schema: S, raw: unknown, fail: 
   throw fail(keyPath(path), message);
 }
 
+/**
+ * The {@link ConfigFailure} of a function's options object, in the kit's one style:
+ * `<fn>: option '<key.path>': <message>`, or `<fn>: options: <message>` for the object itself.
+ * @param fn the function whose options these are (named in the message)
+ * @param make builds the caller's own error class from the whole message
+ * @param at key path of these options inside the caller's (`['encoder']` for an inner encoder's)
+ * @example
+ * parseConfig(HORIZONTAL_FLIP_SCHEMA, { p: 2 }, optionFailure('horizontalFlip', (m) => new ConfigError(m)));
+ * // throws "horizontalFlip: option 'p': expected a number in [0, 1], got 2"
+ */
+export function optionFailure(fn: string, make: (message: string) => Error, at: string[] = []): ConfigFailure {
+  return (path, message) => {
+    const full = keyPath([...at, ...(path === '' ? [] : [path])]);
+    return make(full === '' ? `${fn}: options: ${message}` : `${fn}: option '${full}': ${message}`);
+  };
+}
+
 /** The first issue to report: an unknown key before anything else. */
 function describe(issues: readonly z.core.$ZodIssue[]): { path: PropertyKey[]; message: string } {
   const issue = issues.find((i) => i.code === 'unrecognized_keys') ?? issues[0];

@@ -26,7 +26,8 @@ import { ESTIMATOR_KINDS, type EstimatorKind } from '../estimator';
  * @param message `expected <what>, got <value>` or the kit's unknown-key message
  */
 export function objectiveConfigError(path: string, message: string): ConfigError {
-  return new ConfigError(path === '' ? `buildObjective: config: ${message}` : `buildObjective: config key '${path}': ${message}`);
+  const whole = path === '' ? `buildObjective: config: ${message}` : `buildObjective: config key '${path}': ${message}`;
+  return new ConfigError(whole, { path, problem: message });
 }
 
 /**
