@@ -7,7 +7,7 @@ import { z } from 'zod';
 import {
   checkSchedule,
   createOptimizer,
-  learningRateAt,
+  learningRates,
   optimizerConfigSchema,
   reject,
   scheduleConfigSchema,
@@ -81,5 +81,5 @@ export function buildOptimizer(
 ): { optimizer: ScheduledOptimizer; lrAt: (step: number) => number } {
   const { clipNorm, ...rest } = o;
   const optimizer = createOptimizer({ ...rest, lr, ...(clipNorm === null ? {} : { clipNorm }) });
-  return { optimizer, lrAt: (step) => learningRateAt(schedule, lr, step) };
+  return { optimizer, lrAt: learningRates(schedule, lr) };
 }

@@ -17,7 +17,7 @@ export { lars, Lars } from './optimizers-lars';
 export type { LarsOptions } from './optimizers-lars';
 export { createOptimizer, OPTIMIZER_KINDS, OPTIMIZER_KEYS, optimizerSpecSchema, optimizerConfigSchema } from './optimizer-spec';
 export type { OptimizerKind, OptimizerSpec, ScheduledOptimizer } from './optimizer-spec';
-export { learningRateAt, checkSchedule, SCHEDULE_KINDS, scheduleSpecSchema, scheduleConfigSchema } from './lr-schedule';
+export { learningRateAt, learningRates, checkSchedule, SCHEDULE_KINDS, scheduleSpecSchema, scheduleConfigSchema } from './lr-schedule';
 export type { ScheduleKind, ScheduleSpec } from './lr-schedule';
 export { clipByGlobalNorm, globalNorm, clipNormSchema } from './gradient-clip';
 export { sumAll, sumOfSquares } from './reductions';

@@ -1,4 +1,4 @@
-import { checkSchedule, learningRateAt } from './lr-schedule';
+import { checkSchedule, learningRateAt, learningRates } from './lr-schedule';
 import { ConfigError } from './errors';
 
 describe('learningRateAt', () => {
@@ -49,5 +49,22 @@ describe('learningRateAt', () => {
     expect(() => learningRateAt({ kind: 'constant' }, 0.1, -1)).toThrow(
       /learningRateAt: argument step: expected an integer in 0\.\.∞, got -1/,
     );
+  });
+});
+
+describe('learningRates', () => {
+  it('gives learningRateAt at every step, the schedule checked once up front', () => {
+    const specs = [
+      { kind: 'cosine' as const, warmupSteps: 10, totalSteps: 110, minLr: 0.001 },
+      { kind: 'step' as const, warmupSteps: 3, every: 7, gamma: 0.5 },
+      { kind: 'constant' as const, warmupSteps: 0 },
+    ];
+    for (const spec of specs) {
+      const lrAt = learningRates(spec, 0.1);
+      for (let step = 0; step < 130; step++) expect(lrAt(step)).toBe(learningRateAt(spec, 0.1, step));
+    }
+    expect(() => learningRates({ kind: 'cosine', warmupSteps: 0 }, 0.1)).toThrow(ConfigError);
+    expect(() => learningRates({ kind: 'constant', warmupSteps: 0 }, 0.1)(-1)).toThrow(/learningRateAt: argument step/);
+    expect(() => learningRates({ kind: 'constant', warmupSteps: 0 }, 0.1)(1.5)).toThrow(/learningRateAt: argument step/);
   });
 });

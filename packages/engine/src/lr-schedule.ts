@@ -107,18 +107,36 @@ export function checkSchedule(spec: ScheduleSpec, lr: number): void {
  * learningRateAt({ kind: 'cosine', warmupSteps: 10, totalSteps: 110 }, 0.1, 60); // 0.05
  */
 export function learningRateAt(spec: ScheduleSpec, lr: number, step: number): number {
+  return learningRates(spec, lr)(step);
+}
+
+/**
+ * The schedule as a function of the step, checked once: what a training loop calls every
+ * step (see {@link learningRateAt} for the formulas).
+ * @param spec the schedule
+ * @param lr the base learning rate (> 0)
+ * @returns `step ↦` the rate of that step (an integer ≥ 0)
+ * @throws ConfigError for a bad schedule now, for a bad step when called
+ * @example
+ * const lrAt = learningRates({ kind: 'cosine', warmupSteps: 10, totalSteps: 110 }, 0.1);
+ * lrAt(60); // 0.05
+ */
+export function learningRates(spec: ScheduleSpec, lr: number): (step: number) => number {
   const s = parseSchedule(spec, lr);
-  parseConfig(STEP, step, (_, message) => new ConfigError(`learningRateAt: argument step: ${message}`));
   const warmup = s.warmupSteps;
-  if (step < warmup) return (lr * (step + 1)) / warmup;
-  switch (s.kind) {
-    case 'constant':
-      return lr;
-    case 'step':
-      return lr * s.gamma ** Math.floor(step / s.every);
-    case 'cosine': {
-      if (step >= s.totalSteps) return s.minLr;
-      return s.minLr + ((lr - s.minLr) * (1 + Math.cos((Math.PI * (step - warmup)) / (s.totalSteps - warmup)))) / 2;
+  return (step) => {
+    if (!Number.isInteger(step) || step < 0)
+      parseConfig(STEP, step, (_, message) => new ConfigError(`learningRateAt: argument step: ${message}`));
+    if (step < warmup) return (lr * (step + 1)) / warmup;
+    switch (s.kind) {
+      case 'constant':
+        return lr;
+      case 'step':
+        return lr * s.gamma ** Math.floor(step / s.every);
+      case 'cosine': {
+        if (step >= s.totalSteps) return s.minLr;
+        return s.minLr + ((lr - s.minLr) * (1 + Math.cos((Math.PI * (step - warmup)) / (s.totalSteps - warmup)))) / 2;
+      }
     }
-  }
+  };
 }

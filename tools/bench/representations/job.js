@@ -11,7 +11,7 @@
 const fs = require('fs');
 const tf = require('@tensorflow/tfjs');
 const path = require('path');
-const { adam, createOptimizer, ExampleParallel, initEngine, learningRateAt, Rng } = require('@infomax/engine');
+const { adam, createOptimizer, ExampleParallel, initEngine, learningRates, Rng } = require('@infomax/engine');
 const { buildObjective, trainStep } = require('@infomax/objectives');
 const { batchStream } = require('@infomax/data');
 const { buildEncoder } = require('@infomax/encoders');
@@ -120,6 +120,7 @@ async function unsupervised(job, cfg, output) {
     // A method may set its own step size, and a schedule of it (the trainer's `schedule` section).
     const lr = job.learningRate ?? cfg.learningRate;
     const optimizer = job.schedule ? createOptimizer({ kind: 'adam', lr }) : adam(lr);
+    const lrAt = job.schedule ? learningRates(job.schedule, lr) : null;
     // A method's `threads` spreads each step's per-example part over that many threads, as `--threads` does.
     const parallel =
       job.threads > 1
@@ -127,7 +128,7 @@ async function unsupervised(job, cfg, output) {
         : undefined;
     try {
       const training = await trainLoop(splits.train, cfg.batchSize, job.seed, job.steps, job.id, (batch, i) => {
-        if (job.schedule) optimizer.learningRate = learningRateAt(job.schedule, lr, i);
+        if (lrAt) optimizer.learningRate = lrAt(i);
         return trainStep(objective, optimizer, { images: batch.images }, i, { parallel });
       });
       await saveTrained(objective, job, output);
