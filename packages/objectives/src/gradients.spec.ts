@@ -3,33 +3,20 @@ import { initEngine } from '@infomax/engine';
 import { buildObjective, trainStep } from './index';
 import { expectClose } from './test-utils/expect-close';
 import { LatentImages } from './test-utils/synthetic';
+import { CMC_HALVES_QUEUE, CPC_SMALL, DIM_ALL_TERMS, SMALL_ENCODER } from './test-utils/configs';
 
 beforeAll(async () => {
   await initEngine({ backend: 'wasm', log: null });
 });
 
-const SMALL = { kind: 'dcgan', filters: [8, 16], fc: [32], codeSize: 16 };
 const CONFIGS: [string, Record<string, unknown>][] = [
-  [
-    'DIM α=β=1, γ=0.1',
-    {
-      kind: 'dim',
-      inputShape: [16, 16, 1],
-      encoder: SMALL,
-      alpha: 1,
-      beta: 1,
-      gamma: 0.1,
-      headUnits: 16,
-      globalHidden: [16],
-      prior: { hidden: [16] },
-    },
-  ],
+  ['DIM α=β=1, γ=0.1', DIM_ALL_TERMS],
   [
     'CMC full graph, L/a/b',
-    { kind: 'cmc', inputShape: [16, 16, 3], views: { kind: 'labChannels' }, mode: 'full', encoder: SMALL, projectionHidden: [8] },
+    { kind: 'cmc', inputShape: [16, 16, 3], views: { kind: 'labChannels' }, mode: 'full', encoder: SMALL_ENCODER, projectionHidden: [8] },
   ],
-  ['CMC halves with queue', { kind: 'cmc', inputShape: [16, 16, 1], views: { kind: 'halves' }, encoder: SMALL, queueSize: 16 }],
-  ['CPC batch+locations', { kind: 'cpc', inputShape: [16, 16, 1], context: { channels: [8, 8] }, encoder: SMALL }],
+  ['CMC halves with queue', CMC_HALVES_QUEUE],
+  ['CPC batch+locations', CPC_SMALL],
 ];
 
 describe('every trainable weight gets a gradient', () => {
@@ -84,7 +71,7 @@ test('DIM: the prior discriminator trains only in auxiliaryStep, with its own op
 });
 
 test('trainStep reports the loss of the batch before the update, and the metrics of objective.loss', () => {
-  const o = buildObjective({ kind: 'dim', inputShape: [16, 16, 1], encoder: SMALL, alpha: 1, headUnits: 16, globalHidden: [] });
+  const o = buildObjective({ kind: 'dim', inputShape: [16, 16, 1], encoder: SMALL_ENCODER, alpha: 1, headUnits: 16, globalHidden: [] });
   const data = new LatentImages(16, 1, 4, 3);
   const images = data.next(8);
   const expected = tf.tidy(() => {

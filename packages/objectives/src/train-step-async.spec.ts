@@ -8,31 +8,18 @@ import * as tf from '@tensorflow/tfjs';
 import { initEngine, registerAsyncOnlyBackend } from '@infomax/engine';
 import { buildObjective, NonFiniteError, trainStep, trainStepAsync } from './index';
 import { LatentImages } from './test-utils/synthetic';
+import { CMC_HALVES_QUEUE, CPC_SMALL, DIM_ALL_TERMS, SMALL_ENCODER } from './test-utils/configs';
 
 const asyncOnly = registerAsyncOnlyBackend();
 beforeAll(async () => {
   await initEngine({ backend: 'cpu', log: null, fastKernels: false });
 });
 
-const SMALL = { kind: 'dcgan', filters: [8, 16], fc: [32], codeSize: 16 };
 const CONFIGS: [string, Record<string, unknown>][] = [
-  [
-    'DIM α=β=1, γ=0.1 (prior)',
-    {
-      kind: 'dim',
-      inputShape: [16, 16, 1],
-      encoder: SMALL,
-      alpha: 1,
-      beta: 1,
-      gamma: 0.1,
-      headUnits: 16,
-      globalHidden: [16],
-      prior: { hidden: [16] },
-    },
-  ],
-  ['CMC halves with queue', { kind: 'cmc', inputShape: [16, 16, 1], views: { kind: 'halves' }, encoder: SMALL, queueSize: 16 }],
-  ['CMC 2 random crops', { kind: 'cmc', inputShape: [16, 16, 1], views: { kind: 'crops', count: 2 }, encoder: SMALL }],
-  ['CPC batch+locations', { kind: 'cpc', inputShape: [16, 16, 1], context: { channels: [8, 8] }, encoder: SMALL }],
+  ['DIM α=β=1, γ=0.1 (prior)', DIM_ALL_TERMS],
+  ['CMC halves with queue', CMC_HALVES_QUEUE],
+  ['CMC 2 random crops', { kind: 'cmc', inputShape: [16, 16, 1], views: { kind: 'crops', count: 2 }, encoder: SMALL_ENCODER }],
+  ['CPC batch+locations', CPC_SMALL],
 ];
 const STEPS = 4;
 
