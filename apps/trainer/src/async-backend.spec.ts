@@ -16,16 +16,9 @@ import { estimateGaussian } from './estimate';
 import { evaluateEncoder, project } from './evaluation';
 import { heldOutMetrics } from './internal/held-out';
 import { withState } from './internal/state';
+import { TINY_DIM } from './test-utils/objectives';
 
-const config = {
-  kind: 'dim',
-  inputShape: [28, 28, 1],
-  encoder: { kind: 'dcgan', filters: [4, 8], fc: [16], codeSize: 8 },
-  headUnits: 16,
-  gamma: 0.1,
-  prior: { hidden: [8] },
-  seed: 3,
-};
+const config = { ...TINY_DIM, gamma: 0.1, prior: { hidden: [8] } };
 const data = syntheticDataset({ count: 32, seed: 1 });
 
 let dir: string;

@@ -3,14 +3,9 @@ import { initEngine } from '@infomax/engine';
 import { syntheticDataset } from '@infomax/data';
 import { buildObjective } from '@infomax/objectives';
 import { evaluateEncoder } from './evaluation';
+import { TINY_DIM } from './test-utils/objectives';
 
-const config = {
-  kind: 'dim',
-  inputShape: [28, 28, 1],
-  encoder: { kind: 'dcgan', filters: [4, 8], fc: [16], codeSize: 8 },
-  headUnits: 16,
-  seed: 3,
-};
+const config = TINY_DIM;
 const data = syntheticDataset({ count: 32, seed: 1 });
 
 beforeAll(async () => {

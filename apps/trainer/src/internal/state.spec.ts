@@ -9,14 +9,9 @@ import { loadCheckpoint, saveCheckpoint } from '../checkpoint';
 import { restoreState, withState } from './state';
 import { CheckpointError } from '../errors';
 import { heldOutMetrics } from './held-out';
+import { TINY_DIM } from '../test-utils/objectives';
 
-const config = {
-  kind: 'dim',
-  inputShape: [28, 28, 1],
-  encoder: { kind: 'dcgan', filters: [4, 8], fc: [16], codeSize: 8 },
-  headUnits: 16,
-  seed: 3,
-};
+const config = TINY_DIM;
 const data = syntheticDataset({ count: 32, seed: 1 });
 const batch = () =>
   tf.tensor4d(
