@@ -29,6 +29,13 @@ export interface EngineOptions {
    * `--experimental-wasm-relaxed-simd` for it. `false` keeps the plain SIMD build.
    */
   relaxedSimd?: boolean;
+  /**
+   * Threads for infomax's wasm kernels (GEMM, im2col, Adam, SGD), this one included.
+   * Default 1. Node only: more than 1 starts the wasm backend on a shared memory with
+   * `threads − 1` worker threads that take part of each large kernel call; results are the
+   * same as on one thread, bit for bit. Ignored by the other backends (see `EngineInfo.threads`).
+   */
+  threads?: number;
   /** Log the one-line choice (`console.log` by default; `null` silences it). */
   log?: ((line: string) => void) | null;
 }
@@ -39,7 +46,7 @@ export interface EngineInfo {
   backend: string;
   /** Where the math runs (`cpu` for webgpu on a software adapter). */
   device: 'gpu' | 'cpu';
-  /** Threads the backend computes with. */
+  /** Threads the backend computes with (on wasm: infomax's kernel threads, this one included). */
   threads: number;
   /** Kernels infomax registered for this backend (empty when `fastKernels` is off). */
   kernels: string[];
@@ -81,6 +88,7 @@ export interface NativeCandidate {
  *
  * @param options see {@link EngineOptions}
  * @param natives native candidates in priority order (the Node entry point passes them)
+ * @param kernelThreads starts the wasm kernels' other threads (the Node entry point passes it) and returns the thread count
  * @returns what runs, see {@link EngineInfo}
  * @throws ConfigError for an unknown backend name; BackendError when an explicitly
  *   requested backend cannot start.
@@ -88,10 +96,21 @@ export interface NativeCandidate {
  * const info = await initEngine({ backend: 'wasm' });
  * console.log(info.backend, info.threads);
  */
-export async function initEngine(options: EngineOptions = {}, natives: NativeCandidate[] = []): Promise<EngineInfo> {
+export async function initEngine(
+  options: EngineOptions = {},
+  natives: NativeCandidate[] = [],
+  kernelThreads: ((backend: tf.KernelBackend) => Promise<number>) | null = null,
+): Promise<EngineInfo> {
   const choice = options.backend ?? 'auto';
   if (!(BACKEND_CHOICES as readonly string[]).includes(choice)) {
     throw new ConfigError(`initEngine: option 'backend' must be one of ${BACKEND_CHOICES.join(', ')}; got '${String(choice)}'`);
+  }
+  const wanted = options.threads ?? 1;
+  if (!Number.isInteger(wanted) || wanted < 1 || wanted > 64) {
+    throw new ConfigError(`initEngine: option 'threads' must be an integer in 1..64; got ${String(options.threads)}`);
+  }
+  if (wanted > 1 && kernelThreads === null) {
+    throw new ConfigError(`initEngine: option 'threads' above 1 needs Node.js (worker threads); got ${wanted}`);
   }
   const log = options.log === undefined ? (line: string) => console.log(line) : options.log;
   const fastKernels = options.fastKernels ?? true;
@@ -145,7 +164,7 @@ export async function initEngine(options: EngineOptions = {}, natives: NativeCan
     }
     allowRelaxedSimd(options.relaxedSimd ?? true);
     const kernels = fastKernels ? registerEngineKernels(name) : [];
-    const threads = name === 'wasm' ? wasmThreads() : 1;
+    const threads = name === 'wasm' ? (kernelThreads ? await kernelThreads(tf.backend()) : wasmThreads()) : 1;
     const simd = name === 'wasm' && fastKernels ? simdVariant() : null;
     const info: EngineInfo = {
       backend: name,

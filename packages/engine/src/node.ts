@@ -8,9 +8,14 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as v8 from 'v8';
+import type * as tf from '@tensorflow/tfjs';
 import { initEngine as initEngineWith } from './backend';
 import type { EngineInfo, EngineOptions, NativeCandidate } from './backend';
-import { resetSimdModule, simdVariant } from './kernels/simd/module';
+import { attachKernelThreads, compile, resetSimdModule, simdVariant, type WasmBackendLike } from './kernels/simd/module';
+import { SHARED_MAX_PAGES } from './kernels/simd/binary';
+import { KernelPool } from './kernel-pool';
+import { startOnSharedMemory } from './shared-memory';
+import { BackendError, ConfigError } from './errors';
 
 export * from './index';
 export { saveModelToDir as saveModel, loadModelFromDir as loadModel } from './model-io-node';
@@ -243,9 +248,50 @@ export function nativeCandidates(probe: NativeProbe = realProbe): NativeCandidat
  * import { initEngine } from '@infomax/engine';
  * const info = await initEngine({ backend: 'auto' }); // "infomax engine: wasm (cpu, 1 thread, …)"
  */
-export function initEngine(options: EngineOptions = {}): Promise<EngineInfo> {
+export async function initEngine(options: EngineOptions = {}): Promise<EngineInfo> {
   if (options.relaxedSimd ?? true) enableRelaxedSimd();
-  return initEngineWith(options, nativeCandidates());
+  const threads = options.threads ?? 1;
+  const start = async (backend: tf.KernelBackend): Promise<number> => {
+    await kernelPool?.dispose();
+    kernelPool = null;
+    const memory = (backend as Partial<WasmBackendLike>).wasm?.asm?.memory;
+    if (!(memory instanceof WebAssembly.Memory)) return 1;
+    attachKernelThreads(memory, null);
+    if (threads === 1) return 1;
+    if (!(memory.buffer instanceof SharedArrayBuffer)) {
+      throw new BackendError(
+        `initEngine: option 'threads' (${threads}) needs the wasm backend on a shared memory, but it was started in this process before initEngine`,
+      );
+    }
+    if (options.fastKernels === false)
+      throw new ConfigError(`initEngine: option 'threads' (${threads}) needs infomax's kernels; got fastKernels: false`);
+    const module = compile(true);
+    if (module === null)
+      throw new BackendError(`initEngine: option 'threads' (${threads}) needs WebAssembly SIMD, which this engine lacks`);
+    kernelPool = await KernelPool.start(memory, module.module, threads);
+    attachKernelThreads(memory, kernelPool);
+    return threads;
+  };
+  // The wasm backend's module is instantiated inside tf.setBackend('wasm'): on a shared memory,
+  // so that kernel threads can work on its tensors in place, whatever the thread count.
+  const { result } = await startOnSharedMemory(() => initEngineWith(options, nativeCandidates(), start), SHARED_MAX_PAGES);
+  return result;
+}
+
+/** The kernel threads {@link initEngine} started, if any. */
+let kernelPool: KernelPool | null = null;
+
+/**
+ * Splits infomax's wasm kernels over `n` of the threads {@link initEngine} started (1: this
+ * thread alone), e.g. to time one count against another in one process.
+ * @throws ConfigError for n outside 1..(initEngine's `threads`)
+ */
+export function useKernelThreads(n: number): void {
+  if (kernelPool === null) {
+    if (n === 1) return;
+    throw new ConfigError(`useKernelThreads: initEngine started no kernel threads; got ${n}`);
+  }
+  kernelPool.use(n);
 }
 
 /**

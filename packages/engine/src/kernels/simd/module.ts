@@ -4,11 +4,14 @@
  * in or out. The module is built by `scripts/simd-kernels.js`; see there for the layout.
  *
  * Two builds exist: `fma` (relaxed SIMD's f32x4.relaxed_madd) where the engine validates
- * it, else `plain` (f32x4.mul + f32x4.add). Node 20 has relaxed SIMD behind a V8 flag,
- * which the Node entry point turns on (see `enableRelaxedSimd` in node.ts).
+ * it, else `plain` (f32x4.mul + f32x4.add), each also for a shared memory. Node 20 has
+ * relaxed SIMD behind a V8 flag, which the Node entry point turns on (see
+ * `enableRelaxedSimd` in node.ts). On a shared memory (Node's wasm backend), a GEMM,
+ * im2col/col2im, Adam or SGD call large enough is split over the kernel threads attached
+ * with {@link attachKernelThreads}, each part written as one thread writes it.
  */
 import * as tf from '@tensorflow/tfjs';
-import { FMA_BASE64, PLAIN_BASE64, GEMM_WORK_FLOATS } from './binary';
+import { FMA_BASE64, FMA_SHARED_BASE64, GEMM_TILE, GEMM_WORK_FLOATS, PLAIN_BASE64, PLAIN_SHARED_BASE64 } from './binary';
 
 /** The parts of tfjs's BackendWasm the kernels use. */
 export interface WasmBackendLike extends tf.KernelBackend {
@@ -155,7 +158,9 @@ export interface PatchGeometry {
 const decode = (b64: string): Uint8Array<ArrayBuffer> =>
   typeof Buffer !== 'undefined' ? Uint8Array.from(Buffer.from(b64, 'base64')) : Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
 
-let compiled: { module: WebAssembly.Module; variant: SimdVariant } | null | undefined;
+type Compiled = { module: WebAssembly.Module; variant: SimdVariant };
+/** Per memory kind (shared or not): the compiled build, or null where none validates. */
+const compiled = new Map<boolean, Compiled | null>();
 let fmaAllowed = true;
 
 /** Whether the FMA build may be used (initEngine's `relaxedSimd` option). */
@@ -167,35 +172,94 @@ export function allowRelaxedSimd(on: boolean): void {
 
 /** The variant this engine can run (`fma` needs relaxed SIMD), or null without SIMD at all. */
 export function simdVariant(): SimdVariant | null {
-  return compile()?.variant ?? null;
+  return compile(false)?.variant ?? null;
 }
 
-function compile(): { module: WebAssembly.Module; variant: SimdVariant } | null {
-  if (compiled !== undefined) return compiled;
-  compiled = null;
-  if (typeof WebAssembly === 'undefined') return compiled;
-  for (const [variant, b64] of [
-    ['fma', FMA_BASE64],
-    ['plain', PLAIN_BASE64],
-  ] as const) {
-    if (variant === 'fma' && !fmaAllowed) continue;
-    const bytes = decode(b64);
-    if (!WebAssembly.validate(bytes)) continue;
-    compiled = { module: new WebAssembly.Module(bytes), variant };
-    break;
+/** The kernel module for a memory that is (or is not) shared, compiled once. */
+export function compile(shared: boolean): Compiled | null {
+  const known = compiled.get(shared);
+  if (known !== undefined) return known;
+  let found: Compiled | null = null;
+  if (typeof WebAssembly !== 'undefined') {
+    for (const [variant, b64] of [
+      ['fma', shared ? FMA_SHARED_BASE64 : FMA_BASE64],
+      ['plain', shared ? PLAIN_SHARED_BASE64 : PLAIN_BASE64],
+    ] as const) {
+      if (variant === 'fma' && !fmaAllowed) continue;
+      const bytes = decode(b64);
+      if (!WebAssembly.validate(bytes)) continue;
+      found = { module: new WebAssembly.Module(bytes), variant };
+      break;
+    }
   }
-  return compiled;
+  compiled.set(shared, found);
+  return found;
 }
 
 /** Forget the compiled module (after V8 flags change); for tests and the Node entry. */
 export function resetSimdModule(): void {
-  compiled = undefined;
+  compiled.clear();
   bound = new WeakMap();
 }
 
+/** A kernel of the module, by export name. */
+export type KernelName = 'gemm' | 'im2col' | 'adam' | 'sgd';
+
+/**
+ * Other threads running this module on the same (shared) memory: Node's KernelPool.
+ * A call is split into parts that write disjoint outputs, each computed as one thread
+ * computes it, so results do not depend on the thread count.
+ */
+export interface KernelThreads {
+  /** Threads a call is split over now, this one included (1: no splitting). */
+  readonly threads: number;
+  /**
+   * Runs export `kernel` with `parts[i]` as its arguments on thread i + 1 while `here`
+   * runs on this thread; returns when every part has finished.
+   * @throws EngineError naming the thread whose part failed
+   */
+  run(kernel: KernelName, parts: number[][], here: () => void): void;
+}
+
+/** The kernel threads attached to each wasm memory. */
+const pools = new WeakMap<WebAssembly.Memory, KernelThreads>();
+
+/**
+ * Lets the kernels on `memory` split their calls over `threads` (or stop, with null).
+ * @throws Error when the memory is not shared
+ */
+export function attachKernelThreads(memory: WebAssembly.Memory, threads: KernelThreads | null): void {
+  if (threads === null) {
+    pools.delete(memory);
+    return;
+  }
+  if (!(memory.buffer instanceof SharedArrayBuffer)) throw new Error('attachKernelThreads: the wasm memory is not shared');
+  pools.set(memory, threads);
+}
+
+/** Multiply-adds below which a GEMM stays on one thread (handing over costs tens of microseconds). */
+export const PARALLEL_GEMM_MIN = 1 << 20;
+/** Floats below which an Adam or SGD step stays on one thread. */
+export const PARALLEL_UPDATE_MIN = 1 << 16;
+
+/**
+ * `[lo, hi)` ranges of `0..n` for up to `threads` parts, each starting on a multiple of
+ * `unit`; empty parts are dropped.
+ */
+export function splitRange(n: number, threads: number, unit: number): Array<[number, number]> {
+  const units = Math.ceil(n / unit);
+  const out: Array<[number, number]> = [];
+  for (let t = 0; t < threads; t++) {
+    const lo = Math.min(n, Math.round((t * units) / threads) * unit);
+    const hi = Math.min(n, Math.round(((t + 1) * units) / threads) * unit);
+    if (hi > lo) out.push([lo, hi]);
+  }
+  return out;
+}
+
 let bound = new WeakMap<object, SimdKernels | null>();
-/** Per backend, the GEMM's packing area and im2col's geometry block: kept across module resets. */
-const scratch = new WeakMap<object, { work: number; geom: number }>();
+/** Per backend and thread, the GEMM's packing area and im2col's geometry block: kept across module resets. */
+const scratch = new WeakMap<object, Array<{ work: number; geom: number }>>();
 
 /** Where a tensor's data starts in the wasm backend's memory, or undefined. */
 function memoryOffset(be: Partial<WasmBackendLike>, info: tf.TensorInfo): number | undefined {
@@ -211,62 +275,99 @@ export function simdKernels(backend: tf.KernelBackend): SimdKernels | null {
   if (cached !== undefined) return cached;
   const be = backend as WasmBackendLike;
   const memory = be.wasm?.asm?.memory;
-  const c = memory instanceof WebAssembly.Memory ? compile() : null;
+  const c = memory instanceof WebAssembly.Memory ? compile(memory.buffer instanceof SharedArrayBuffer) : null;
   if (!c) {
     bound.set(backend, null);
     return null;
   }
   const k = new WebAssembly.Instance(c.module, { env: { memory } }).exports as unknown as Exports;
-  let buffers = scratch.get(backend);
-  if (!buffers) {
-    buffers = { work: be.wasm._malloc(GEMM_WORK_FLOATS * 4), geom: be.wasm._malloc(16 * 4) };
-    scratch.set(backend, buffers);
-  }
-  const { work, geom } = buffers;
+  const buffers = scratch.get(backend) ?? [];
+  scratch.set(backend, buffers);
+  /** Thread t's packing area and geometry block, allocated on first use. */
+  const area = (t: number): { work: number; geom: number } => {
+    while (buffers.length <= t) buffers.push({ work: be.wasm._malloc(GEMM_WORK_FLOATS * 4), geom: be.wasm._malloc(16 * 4) });
+    return buffers[t];
+  };
+  area(0);
+  /** The threads to split a call of `size` over (1 below `min`). */
+  const threadsFor = (size: number, min: number): KernelThreads | null => {
+    const pool = pools.get(memory);
+    return pool && pool.threads > 1 && size >= min ? pool : null;
+  };
+  const gemm = (args: number[]): void => {
+    const [m, n, kk, a, rsA, csA, b, rsB, csB, cc, ldc, acc] = args;
+    const pool = threadsFor(m * n * kk, PARALLEL_GEMM_MIN);
+    if (!pool) {
+      k.gemm(m, n, kk, a, rsA, csA, b, rsB, csB, cc, ldc, acc, area(0).work);
+      return;
+    }
+    // Split the longer side of C. Each tile sums a depth block from zero before adding it to C, so any
+    // split gives the one-thread values; tile boundaries keep every packed panel but the last full.
+    const byRows = m >= n;
+    const ranges = splitRange(byRows ? m : n, pool.threads, byRows ? GEMM_TILE.rows : GEMM_TILE.cols);
+    const part = ([lo, hi]: [number, number], t: number): number[] =>
+      byRows
+        ? [hi - lo, n, kk, a + 4 * lo * rsA, rsA, csA, b, rsB, csB, cc + 4 * lo * ldc, ldc, acc, area(t).work]
+        : [m, hi - lo, kk, a, rsA, csA, b + 4 * lo * csB, rsB, csB, cc + 4 * lo, ldc, acc, area(t).work];
+    const parts = ranges.map(part);
+    pool.run('gemm', parts.slice(1), () => k.gemm(...(parts[0] as Parameters<Exports['gemm']>)));
+  };
+  const writeGeometry = (at: number, g: PatchGeometry, batch: number): void => {
+    new Int32Array(memory.buffer, at, 14).set([
+      batch,
+      g.inHeight,
+      g.inWidth,
+      g.inChannels,
+      g.filterHeight,
+      g.filterWidth,
+      g.strideHeight,
+      g.strideWidth,
+      g.dilationHeight,
+      g.dilationWidth,
+      g.padTop,
+      g.padLeft,
+      g.outHeight,
+      g.outWidth,
+    ]);
+  };
+  /** An elementwise update over `n` floats at `pointers`, split into runs of whole 16-float blocks. */
+  const elementwise = (kernel: 'adam' | 'sgd', n: number, pointers: number[], scalars: number[]): void => {
+    const pool = threadsFor(n, PARALLEL_UPDATE_MIN);
+    const ranges = pool ? splitRange(n, pool.threads, 16) : [[0, n] as [number, number]];
+    const parts = ranges.map(([lo, hi]) => [hi - lo, ...pointers.map((p) => p + 4 * lo), ...scalars]);
+    const here = (): void => void (k[kernel] as (...args: number[]) => unknown)(...parts[0]);
+    if (pool && parts.length > 1) pool.run(kernel, parts.slice(1), here);
+    else here();
+  };
   const kernels: SimdKernels = {
     variant: c.variant,
     gemm: (m, n, kk, a, rsA, csA, b, rsB, csB, cc, ldc, accumulate = false) =>
-      k.gemm(m, n, kk, a, rsA, csA, b, rsB, csB, cc, ldc, accumulate ? 1 : 0, work),
+      gemm([m, n, kk, a, rsA, csA, b, rsB, csB, cc, ldc, accumulate ? 1 : 0]),
     im2col: (x, p, g, scatter) => {
-      new Int32Array(memory.buffer, geom, 14).set([
-        g.batch,
-        g.inHeight,
-        g.inWidth,
-        g.inChannels,
-        g.filterHeight,
-        g.filterWidth,
-        g.strideHeight,
-        g.strideWidth,
-        g.dilationHeight,
-        g.dilationWidth,
-        g.padTop,
-        g.padLeft,
-        g.outHeight,
-        g.outWidth,
-      ]);
-      k.im2col(x, p, geom, scatter ? 1 : 0);
+      const rowFloats = g.filterHeight * g.filterWidth * g.inChannels;
+      const pool = threadsFor(g.batch * g.outHeight * g.outWidth * rowFloats, PARALLEL_UPDATE_MIN);
+      const ranges = pool ? splitRange(g.batch, pool.threads, 1) : [[0, g.batch] as [number, number]];
+      // Images are independent (each scatters into its own part of x), so a run of them is a whole call.
+      const parts = ranges.map(([lo, hi], t) => {
+        const { geom } = area(t);
+        writeGeometry(geom, g, hi - lo);
+        const x0 = x + 4 * lo * g.inHeight * g.inWidth * g.inChannels;
+        const p0 = p + 4 * lo * g.outHeight * g.outWidth * rowFloats;
+        return [x0, p0, geom, scatter ? 1 : 0];
+      });
+      const here = (): void => k.im2col(parts[0][0], parts[0][1], parts[0][2], parts[0][3]);
+      if (pool && parts.length > 1) pool.run('im2col', parts.slice(1), here);
+      else here();
     },
     adam: (n, w, g, m, v, wo, mo, vo, h) =>
-      k.adam(
+      elementwise(
+        'adam',
         n,
-        w,
-        g,
-        m,
-        v,
-        wo,
-        mo,
-        vo,
-        h.beta1,
-        h.beta2,
-        1 - h.beta1,
-        1 - h.beta2,
-        h.oneMinusAccBeta1,
-        h.oneMinusAccBeta2,
-        h.epsilon,
-        -h.learningRate,
-        h.keep,
+        [w, g, m, v, wo, mo, vo],
+        [h.beta1, h.beta2, 1 - h.beta1, 1 - h.beta2, h.oneMinusAccBeta1, h.oneMinusAccBeta2, h.epsilon, -h.learningRate, h.keep],
       ),
-    sgd: (n, w, g, b, wo, bo, h) => k.sgd(n, w, g, b, wo, bo, h.momentum, h.weightDecay, -h.learningRate, h.scale, h.nesterov ? 1 : 0),
+    sgd: (n, w, g, b, wo, bo, h) =>
+      elementwise('sgd', n, [w, g, b, wo, bo], [h.momentum, h.weightDecay, -h.learningRate, h.scale, h.nesterov ? 1 : 0]),
     sum: (n, x, squares) => k.sum(n, x, squares ? 1 : 0),
     address: (info) => {
       const offset = memoryOffset(be, info);
