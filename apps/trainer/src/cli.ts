@@ -62,7 +62,7 @@ export function program(io: CliIo = { stdout: process.stdout, stderr: process.st
     .option('--seed <n>', 'seed of everything random (default 0)', num)
     .option('--backend <name>', 'auto | tensorflow | webgpu | wasm | cpu (default auto)')
     .option('--checkpoint-every <steps>', 'checkpoint interval (default 500; 0: only at the end)', num)
-    .option('--threads <n>', 'threads that share each step (dim on wasm/cpu; default 1, see docs/benchmarks/trainer.md)', num)
+    .option('--threads <n>', 'wasm kernel threads; results do not depend on it (default: the cores, up to 2)', num)
     .option('--log-every <steps>', 'metrics/log line interval (default 20)', num)
     .option('--loggers <list>', 'besides metrics.jsonl: csv,tensorboard (default both; none for neither)')
     .option('--eval-every <steps>', 'linear-probe interval (default 0: only at the end)', num)

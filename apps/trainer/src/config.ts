@@ -91,9 +91,9 @@ const trainSchema = object({
     "Stop once this many seconds of training have passed (the result then depends on the machine's speed).",
   ),
   threads: nullish(int(1, 64), null).describe(
-    'Threads that share each step (the per-example part split by images; equal to one thread up to float summation order). ' +
-      '1: the one-thread step; more need an objective that splits (dim without batch norm or augment) and the wasm or cpu backend. ' +
-      'Default: the cores up to the cap the benchmark supports (today 1: docs/benchmarks/trainer.md). Not part of the model.',
+    "Threads for infomax's wasm kernels: each large kernel call of a step (GEMM, im2col, the optimizer's update) is split " +
+      'over them, every part computed as one thread computes it, so the results do not depend on the count (bit for bit). ' +
+      'More than 1 needs the wasm backend. Default: the cores up to 2 (docs/benchmarks/trainer.md). Not part of the model.',
   ),
   // A run with no limit is the quick start: a fixed number of steps.
 }).transform((t) => ({ ...t, steps: t.steps ?? (t.epochs === null && t.timeBudget === null ? QUICK_START_STEPS : null) }));

@@ -4,7 +4,6 @@
  * command's callbacks (metrics record, progress line, plots, stop on a signal).
  */
 import { promises as fsp } from 'fs';
-import * as tf from '@tensorflow/tfjs';
 import { ConfigError as OptionError, initEngine, type ScheduledOptimizer } from '@infomax/engine';
 import { buildObjective, type Objective } from '@infomax/objectives';
 import { loadCheckpoint, type LoadedCheckpoint } from './checkpoint';
@@ -22,8 +21,8 @@ import { metricsRecord, progressLine, runPlots, stopOnSignal } from './callbacks
 import { canonicalJson } from './internal/checkpoint-format';
 import { restoreState } from './internal/state';
 import { buildOptimizer, scheduleFor } from './optimizer-config';
-import { writeFileAtomic, type ExampleParallel } from './internal/engine-node';
-import { resolveThreads, startThreads } from './internal/threads';
+import { writeFileAtomic } from './internal/engine-node';
+import { checkThreads, resolveThreads } from './internal/threads';
 import { openLoggers } from './loggers/logger';
 
 /** Options of {@link train} beyond the config. */
@@ -74,7 +73,6 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
   let keep = run.exists();
   let objective: Objective | null = null;
   let optimizer: ScheduledOptimizer | null = null;
-  let parallel: ExampleParallel | null = null;
   try {
     let resumed: LoadedCheckpoint | null = null;
     if (options.resume) {
@@ -96,7 +94,8 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
         `'${run.dir}' already holds a run: pass --resume to continue it, --overwrite to start again, or choose another --out`,
       );
     }
-    const engine = await initEngine({ backend: config.backend, log: null });
+    const engine = await initEngine({ backend: config.backend, threads: resolveThreads(config), log: null });
+    checkThreads(config, engine);
     log.message(engine.reason);
     const data = config.data.dataset === 'tu' ? await loadGraphData(config.data) : await loadData(config.data, config.seed);
     log.message(`infomax: data ${data.summary}`);
@@ -131,10 +130,9 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
     }
     await writeFileAtomic(run.configFile, `${JSON.stringify(config, null, 2)}\n`);
     run.attach(await openLoggers(run.dir, config.log.loggers, await run.readMetrics()));
-    const threads = resolveThreads(config, objective, tf.getBackend());
-    parallel = await startThreads(threads, objective, tf.getBackend());
+    const threads = engine.threads;
     const trainer = new Trainer(
-      { config, objective, optimizer, lrAt: built.lrAt, parallel, data, source, run, pos },
+      { config, objective, optimizer, lrAt: built.lrAt, data, source, run, pos },
       [
         { onStep: () => void (keep = true) },
         metricsRecord(run, config.log.every),
@@ -173,7 +171,6 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
     if (!keep) await discard(run, created);
     throw e;
   } finally {
-    await parallel?.dispose();
     objective?.dispose();
     optimizer?.dispose();
     lock.release();

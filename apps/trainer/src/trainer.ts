@@ -5,7 +5,6 @@
  * builds one with the default callbacks; a program can build one with its own.
  */
 import { Rng, type ScheduledOptimizer } from '@infomax/engine';
-import type { ExampleParallel } from './internal/engine-node';
 import { buildObjective, trainStepAsync, type GraphObjective, type Objective } from '@infomax/objectives';
 import type { BatchSource } from './batch-source';
 import { saveCheckpoint, type TrainingPosition } from './checkpoint';
@@ -89,8 +88,6 @@ export interface TrainerParts {
   optimizer: ScheduledOptimizer;
   /** The learning rate of a step (the schedule's; a constant `() => lr` without one). */
   lrAt: (step: number) => number;
-  /** The other threads that share each step (see `train.threads`); absent or null: one thread. */
-  parallel?: ExampleParallel | null;
   /** Images (train/test) or graphs. */
   data: LoadedData | LoadedGraphs;
   /** The training batches of `data` (see `batchSource`). */
@@ -113,7 +110,6 @@ export class Trainer {
   readonly objective: Objective;
   readonly optimizer: ScheduledOptimizer;
   readonly lrAt: (step: number) => number;
-  readonly parallel: ExampleParallel | null;
   readonly data: LoadedData | LoadedGraphs;
   readonly source: BatchSource;
   readonly run: RunFolder;
@@ -136,7 +132,6 @@ export class Trainer {
       objective: this.objective,
       optimizer: this.optimizer,
       lrAt: this.lrAt,
-      parallel: this.parallel = null,
       data: this.data,
       source: this.source,
       run: this.run,
@@ -298,7 +293,7 @@ export class Trainer {
         let metrics: Record<string, number>;
         const lr = (optimizer.learningRate = this.lrAt(pos.step));
         try {
-          metrics = await trainStepAsync(objective, optimizer, batch.input, pos.step, { parallel: this.parallel ?? undefined });
+          metrics = await trainStepAsync(objective, optimizer, batch.input, pos.step);
         } catch (e) {
           if ((e as Error).name !== 'NonFiniteError') throw e;
           throw this.numericFailure((e as Error).message);

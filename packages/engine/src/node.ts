@@ -282,6 +282,14 @@ export async function initEngine(options: EngineOptions = {}): Promise<EngineInf
 let kernelPool: KernelPool | null = null;
 
 /**
+ * The kernel threads now: the count calls are split over, the count {@link initEngine}
+ * started, and how many calls have been split so far (1, 1, 0 without any).
+ */
+export function kernelThreads(): { threads: number; size: number; calls: number } {
+  return kernelPool ? { threads: kernelPool.threads, size: kernelPool.size, calls: kernelPool.calls } : { threads: 1, size: 1, calls: 0 };
+}
+
+/**
  * Splits infomax's wasm kernels over `n` of the threads {@link initEngine} started (1: this
  * thread alone), e.g. to time one count against another in one process.
  * @throws ConfigError for n outside 1..(initEngine's `threads`)

@@ -11,7 +11,7 @@
 const fs = require('fs');
 const tf = require('@tensorflow/tfjs');
 const path = require('path');
-const { adam, createOptimizer, ExampleParallel, initEngine, learningRates, Rng } = require('@infomax/engine');
+const { adam, createOptimizer, initEngine, learningRates, Rng } = require('@infomax/engine');
 const { buildObjective, trainStep } = require('@infomax/objectives');
 const { batchStream } = require('@infomax/data');
 const { buildEncoder } = require('@infomax/encoders');
@@ -24,8 +24,6 @@ const { stateVariables, restoreVariables } = require('../../../apps/trainer/dist
 
 const LOG_EVERY = 100;
 const DIM_LAYERS = ['conv', 'fc', 'code'];
-// The trainer's per-example task (`train.threads`): what a method with `threads` > 1 runs in its workers.
-const SPLIT_TASK = path.join(__dirname, '..', '..', '..', 'apps', 'trainer', 'dist', 'internal', 'split-task.js');
 
 /** `[h, w, c]` of a split. */
 const shapeOf = (d) => [d.height, d.width, d.channels];
@@ -121,21 +119,15 @@ async function unsupervised(job, cfg, output) {
     const lr = job.learningRate ?? cfg.learningRate;
     const optimizer = job.schedule ? createOptimizer({ kind: 'adam', lr }) : adam(lr);
     const lrAt = job.schedule ? learningRates(job.schedule, lr) : null;
-    // A method's `threads` spreads each step's per-example part over that many threads, as `--threads` does.
-    const parallel =
-      job.threads > 1
-        ? await ExampleParallel.create({ module: SPLIT_TASK, options: { objective: objective.config }, threads: job.threads })
-        : undefined;
     try {
       const training = await trainLoop(splits.train, cfg.batchSize, job.seed, job.steps, job.id, (batch, i) => {
         if (lrAt) optimizer.learningRate = lrAt(i);
-        return trainStep(objective, optimizer, { images: batch.images }, i, { parallel });
+        return trainStep(objective, optimizer, { images: batch.images }, i);
       });
       await saveTrained(objective, job, output);
       return { threads: job.threads, ...(await probed(objective, splits, cfg, job, training)) };
     } finally {
       optimizer.dispose();
-      await parallel?.dispose();
     }
   });
 }
@@ -300,7 +292,8 @@ async function main() {
     );
     process.exit(2);
   }
-  const info = await initEngine({ backend: cfg.backend, log: null });
+  // A method's `threads` are the engine's kernel threads, as the trainer's `--threads` (the same numbers on any count).
+  const info = await initEngine({ backend: cfg.backend, threads: job.threads ?? 1, log: null });
   if (mode === '--reprobe') {
     await writeJsonAtomic(output, await reprobe(job, cfg, output));
     return;
