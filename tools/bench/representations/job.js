@@ -10,7 +10,6 @@
 // --reprobe can probe them again under a new protocol without training again.
 const fs = require('fs');
 const tf = require('@tensorflow/tfjs');
-const path = require('path');
 const { adam, createOptimizer, initEngine, learningRates, Rng } = require('@infomax/engine');
 const { buildObjective, trainStep } = require('@infomax/objectives');
 const { batchStream } = require('@infomax/data');
