@@ -221,6 +221,11 @@ export interface KernelThreads {
   run(kernel: KernelName, parts: number[][], here: () => void): void;
 }
 
+/** Whether a memory is shared (a page without cross-origin isolation has no SharedArrayBuffer at all). */
+function isShared(memory: WebAssembly.Memory): boolean {
+  return typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+}
+
 /** The kernel threads attached to each wasm memory. */
 const pools = new WeakMap<WebAssembly.Memory, KernelThreads>();
 
@@ -233,7 +238,7 @@ export function attachKernelThreads(memory: WebAssembly.Memory, threads: KernelT
     pools.delete(memory);
     return;
   }
-  if (!(memory.buffer instanceof SharedArrayBuffer)) throw new Error('attachKernelThreads: the wasm memory is not shared');
+  if (!isShared(memory)) throw new Error('attachKernelThreads: the wasm memory is not shared');
   pools.set(memory, threads);
 }
 
@@ -275,7 +280,7 @@ export function simdKernels(backend: tf.KernelBackend): SimdKernels | null {
   if (cached !== undefined) return cached;
   const be = backend as WasmBackendLike;
   const memory = be.wasm?.asm?.memory;
-  const c = memory instanceof WebAssembly.Memory ? compile(memory.buffer instanceof SharedArrayBuffer) : null;
+  const c = memory instanceof WebAssembly.Memory ? compile(isShared(memory)) : null;
   if (!c) {
     bound.set(backend, null);
     return null;
