@@ -33,7 +33,7 @@ export type BuiltObjective<K extends string> = string extends K ? Objective : K 
  * in `init-config.spec.ts`.
  */
 export const TRAINING_ONLY_KEYS: Readonly<Record<ObjectiveKind, readonly string[]>> = {
-  dim: ['estimator', 'alpha', 'beta', 'gamma', 'headUnits', 'localNegatives', 'globalHidden', 'prior', 'augment'],
+  dim: ['estimator', 'alpha', 'beta', 'gamma', 'headUnits', 'localNegatives', 'globalHidden', 'prior', 'augment', 'crossViews'],
   cmc: ['mode', 'estimator', 'temperature', 'projectionHidden', 'projectionUnits', 'queueSize', 'momentum', 'augment'],
   cpc: ['context', 'offsets', 'negatives', 'estimator', 'augment'],
   simclr: ['augment', 'projectionHidden', 'projectionUnits', 'temperature', 'estimator'],

@@ -172,3 +172,62 @@ test('prior matching: a trained discriminator tells the codes apart, then the en
   optimizer.dispose();
   o.dispose();
 });
+
+describe('DIM crossViews: view 1 global heads against view 2 local heads, and back', () => {
+  const base = {
+    kind: 'dim',
+    inputShape: [16, 16, 1],
+    encoder: { kind: 'dcgan', filters: [8, 16], fc: [], codeSize: 16 },
+    estimator: 'infonce',
+    headUnits: 32,
+    seed: 5,
+  } as const;
+  const images = () => new LatentImages(16, 1, 4, 9).next(8);
+
+  test('invariance: with augmentations that change nothing, the two views are one image and the loss is the one-view loss', () => {
+    const x = images();
+    const one = buildObjective({ ...base, augment: [{ kind: 'horizontalFlip', p: 0 }] });
+    const two = buildObjective({ ...base, augment: [{ kind: 'horizontalFlip', p: 0 }], crossViews: true });
+    for (const training of [true, false]) {
+      const a = one.loss({ images: x }, { training, step: 3 });
+      const b = two.loss({ images: x }, { training, step: 3 });
+      expectClose(b.loss.dataSync()[0], a.loss.dataSync()[0], 1e-6);
+      expectClose(b.metrics.mi_local.dataSync()[0], a.metrics.mi_local.dataSync()[0], 1e-6);
+      tf.dispose([a.loss, b.loss, ...Object.values(a.metrics), ...Object.values(b.metrics)]);
+    }
+    tf.dispose(x);
+    one.dispose();
+    two.dispose();
+  });
+
+  test('views that differ: InfoNCE stays ≤ log B, the estimate rises with training, and a step leaves no tensor behind', () => {
+    const x = images();
+    const o = buildObjective({ ...base, augment: [{ kind: 'gaussianNoise', std: 0.2 }], crossViews: true });
+    const optimizer = tf.train.adam(3e-3);
+    const estimates: number[] = [];
+    for (let step = 0; step < 40; step++) {
+      const m = trainStep(o, optimizer, { images: x }, step);
+      estimates.push(m.mi_local);
+      if (step === 20) {
+        const before = tf.memory().numTensors;
+        trainStep(o, optimizer, { images: x }, 100);
+        expect(tf.memory().numTensors).toBe(before);
+      }
+    }
+    expect(Math.max(...estimates)).toBeLessThanOrEqual(Math.log(8) + 1e-5);
+    const [first, last] = firstLast(estimates, 5);
+    expect(last).toBeGreaterThan(first + 0.3);
+    expect(o.split?.()).toBeNull();
+    tf.dispose(x);
+    o.dispose();
+    optimizer.dispose();
+  });
+
+  test.each([
+    [{}, /crossViews.*without augment/],
+    [{ augment: [{ kind: 'horizontalFlip' }], alpha: 0.5 }, /crossViews.*global term/],
+    [{ augment: [{ kind: 'horizontalFlip' }], localNegatives: 'batch+locations' }, /crossViews.*batch\+locations/],
+  ])('refused: crossViews with %j', (extra, message) => {
+    expect(() => buildObjective({ ...base, ...extra, crossViews: true } as never)).toThrow(message);
+  });
+});

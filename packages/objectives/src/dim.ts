@@ -20,7 +20,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
-import { finite, int, nullish, object, oneOf, reject, Rng } from '@infomax/engine';
+import { bool, finite, int, nullish, object, oneOf, reject, Rng } from '@infomax/engine';
 import type { Encoder } from '@infomax/encoders';
 import { separableCritic, type Critic } from '@infomax/estimators';
 import type { AugmentStep } from '@infomax/views';
@@ -69,6 +69,14 @@ export type DimConfig = {
   prior: PriorConfig;
   /** Augmentations of the training images (@infomax/views steps keeping the shape), drawn per step from the seed. Default [] (DIM's). */
   augment: AugmentStep[];
+  /**
+   * Two augmented views of each training image, each view's global head scoring the other
+   * view's local features (AMDIM's cross-view prediction, Bachman et al. 2019,
+   * https://arxiv.org/abs/1906.00910): the code must keep what survives the augmentations.
+   * Needs `augment`, the local term alone (α = 0) and `localNegatives: 'batch'`; a step
+   * encodes 2B images. Default false (DIM's one view).
+   */
+  crossViews: boolean;
   /** Seed of every initialisation and prior sample. Default 0. */
   seed: number;
 };
@@ -94,6 +102,7 @@ export const DIM_SCHEMA = object({
     {},
   ),
   augment: augmentField([]),
+  crossViews: nullish(bool(), false),
   seed: seedField(),
 }).transform((c, ctx): DimConfig => {
   const inputShape = c.inputShape as [number, number, number];
@@ -104,14 +113,25 @@ export const DIM_SCHEMA = object({
     return z.NEVER;
   if (c.alpha + c.beta + c.gamma === 0) return reject(ctx, ['beta'], 'above 0 when alpha and gamma are 0 (nothing to train)', c.beta);
   if (!checkAugment(ctx, c.augment, inputShape)) return z.NEVER;
+  if (c.crossViews) {
+    if (c.augment.length === 0) return reject(ctx, ['crossViews'], 'false without augment (two unaugmented views are one image)', true);
+    if (c.alpha > 0) return reject(ctx, ['crossViews'], 'false with the global term (alpha > 0): only the local term compares views', true);
+    if (c.localNegatives !== 'batch') return reject(ctx, ['crossViews'], "false with localNegatives 'batch+locations'", true);
+  }
   return { ...c, inputShape };
 });
 
 /** Builds DIM from a config {@link DIM_SCHEMA} resolved. */
 export function buildDim(config: DimConfig): DimObjective {
-  const seeds = partSeeds(config.seed, 6);
+  const seeds = partSeeds(config.seed, 7);
   const { encoder, stored } = buildImageEncoder(config.encoder, config.inputShape, seeds[0]);
   return new DimObjective({ ...config, encoder: stored }, encoder, seeds);
+}
+
+/** `s[i, k·L + l]` = global head i · local head (k, l) / √U: `[B, B·L]` from `[B, U]` and `[B, L, U]`. */
+function localDots(g: tf.Tensor2D, heads: tf.Tensor3D): tf.Tensor2D {
+  const [b, l, u] = heads.shape;
+  return tf.div(tf.matMul(g, tf.reshape(heads, [b * l, u]), false, true), Math.sqrt(u));
 }
 
 /** `[B·L, B·L]` mask: 1 where the row's and the column's images differ (plain tensor math). */
@@ -181,10 +201,18 @@ export class DimObjective implements Objective {
    */
   loss(batch: Batch, options: { training: boolean; step: number }): LossResult {
     return tf.tidy(() => {
-      const images = options.training ? augmentAt(batch.images, this.config.augment, this.seeds[5], options.step) : batch.images;
-      const { loss, metrics } = this.batchLoss(this.examples(images, options), options);
+      const { loss, metrics } = this.batchLoss(this.examples(this.views(batch.images, options), options), options);
       return { loss, metrics };
     });
+  }
+
+  /**
+   * What the encoder sees: the batch, augmented in training; with `crossViews` two views
+   * of it stacked on axis 0 (`[2B, ...]`; in evaluation the batch twice).
+   */
+  private views(images: tf.Tensor4D, options: { training: boolean; step: number }): tf.Tensor4D {
+    const view = (seed: number) => (options.training ? augmentAt(images, this.config.augment, seed, options.step) : images);
+    return this.config.crossViews ? tf.concat([view(this.seeds[5]), view(this.seeds[6])], 0) : view(this.seeds[5]);
   }
 
   /**
@@ -227,15 +255,13 @@ export class DimObjective implements Objective {
       const terms: tf.Scalar[] = [];
       if (this.localHead && this.globalHead) {
         const [heads, g] = rest.splice(0, 2) as [tf.Tensor3D, tf.Tensor2D]; // [B, L, U], [B, U]
-        const [b, l, u] = heads.shape;
-        const flat = tf.reshape(heads, [b * l, u]);
-        const s = tf.div(tf.matMul(g, flat, false, true), Math.sqrt(u)); // [B, B·L]: s[i, k·L + l]
+        const [b, l] = heads.shape;
         const bound =
           this.config.localNegatives === 'batch'
-            ? this.bounds.apply('local', tf.reshape(s, [b, b, l]), {}, options.training)
+            ? this.bounds.apply('local', this.localScores(g, heads), {}, options.training)
             : this.bounds.apply(
                 'local',
-                tf.reshape(tf.tile(tf.expandDims(s, 1), [1, l, 1]), [b * l, b * l]),
+                tf.reshape(tf.tile(tf.expandDims(localDots(g, heads), 1), [1, l, 1]), [b * l, b * l]),
                 {
                   // Row (i, l) repeats image i's global row for each of its locations; every
                   // location of another image is a negative, the image's own other locations are neither.
@@ -301,6 +327,22 @@ export class DimObjective implements Objective {
       const out = this.encoder.encode(images, { training: false });
       return out.global;
     });
+  }
+
+  /**
+   * `[B, B, L]` local scores of global heads `g` `[B, U]` against local heads `[B, L, U]`.
+   * With `crossViews` (rows 0..B view 1, B..2B view 2) view 1's global heads against view
+   * 2's local heads and back, the two directions side by side as locations, `[B, B, 2L]`:
+   * the bound's mean over locations is then the mean of the two directions, and an image's
+   * negatives are the other images' features of the same view and location.
+   */
+  private localScores(g: tf.Tensor2D, heads: tf.Tensor3D): tf.Tensor3D {
+    const [n, l] = heads.shape;
+    if (!this.config.crossViews) return tf.reshape(localDots(g, heads), [n, n, l]);
+    const [g1, g2] = tf.split(g, 2, 0) as [tf.Tensor2D, tf.Tensor2D];
+    const [h1, h2] = tf.split(heads, 2, 0) as [tf.Tensor3D, tf.Tensor3D];
+    const b = n / 2;
+    return tf.concat([tf.reshape(localDots(g1, h2), [b, b, l]), tf.reshape(localDots(g2, h1), [b, b, l])], 2) as tf.Tensor3D;
   }
 
   private otherImagesMask(b: number, l: number): tf.Tensor2D {

@@ -27,6 +27,7 @@ const VARIANTS: Record<keyof typeof BASES, Record<string, unknown>[]> = {
     { alpha: 1, globalHidden: [8] },
     { gamma: 0.1, prior: { hidden: [4], distribution: 'gaussian' } },
     FLIP,
+    { ...FLIP, crossViews: true },
   ],
   cmc: [
     { mode: 'full' },

@@ -31,7 +31,7 @@ test.each([
   [{ kind: 'dim' }, "buildObjective: config key 'inputShape': expected [height, width, channels] of positive integers, got undefined"],
   [
     { kind: 'dim', inputShape: [16, 16, 1], gama: 0.1 },
-    "buildObjective: config key 'gama': unknown key; known keys: kind, inputShape, encoder, estimator, alpha, beta, gamma, headUnits, localNegatives, globalHidden, prior, augment, seed",
+    "buildObjective: config key 'gama': unknown key; known keys: kind, inputShape, encoder, estimator, alpha, beta, gamma, headUnits, localNegatives, globalHidden, prior, augment, crossViews, seed",
   ],
   [
     { kind: 'dim', inputShape: [16, 16, 1], prior: { hidden: [8, 0] } },
