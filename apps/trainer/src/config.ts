@@ -93,7 +93,8 @@ const trainSchema = object({
   threads: nullish(int(1, 64), null).describe(
     "Threads for infomax's wasm kernels: each large kernel call of a step (GEMM, im2col, the optimizer's update) is split " +
       'over them, every part computed as one thread computes it, so the results do not depend on the count (bit for bit). ' +
-      'More than 1 needs the wasm backend. Default: the cores up to 2 (docs/benchmarks/trainer.md). Not part of the model.',
+      'More than 1 needs the wasm backend. Default: the cores up to 2 (docs/benchmarks/trainer.md); evaluate, embed and export ' +
+      "use the run's count too. Not part of the model.",
   ),
   // A run with no limit is the quick start: a fixed number of steps.
 }).transform((t) => ({ ...t, steps: t.steps ?? (t.epochs === null && t.timeBudget === null ? QUICK_START_STEPS : null) }));

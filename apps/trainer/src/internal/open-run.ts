@@ -10,6 +10,7 @@ import { loadCheckpoint, type LoadedCheckpoint } from '../checkpoint';
 import { resolveConfig, type TrainConfig } from '../config';
 import { CheckpointError } from '../errors';
 import { restoreVariables } from './state';
+import { resolveThreads } from './threads';
 
 /** Options of {@link openRun}. */
 export interface OpenRunOptions {
@@ -38,7 +39,8 @@ export interface OpenedRun {
 export async function openRun(target: string, options: OpenRunOptions = {}): Promise<OpenedRun> {
   const checkpoint = await loadCheckpoint(options.checkpoint === undefined ? target : await checkpointFolder(target, options.checkpoint));
   const config = resolveConfig(checkpoint.config);
-  await initEngine({ backend: options.backend ?? config.backend, log: null });
+  // The run's threads: kernel threads change no number, so evaluate, embed and export may use the cores as training did.
+  await initEngine({ backend: options.backend ?? config.backend, threads: resolveThreads(config), log: null });
   // The objective rebuilt from its config, with the checkpoint's weights: `code` then goes through its own views (CMC, CPC).
   const objective = buildObjective(config.objective);
   try {
