@@ -68,7 +68,7 @@ describe('shareModuleMemory', () => {
     const { binary, initial, maximum } = shareModuleMemory(await assemble(text(imports)), 100);
     expect([initial, maximum]).toEqual([2, 40]);
     const memory = new WebAssembly.Memory({ initial, maximum, shared: true });
-    const { instance } = await WebAssembly.instantiate(binary, {
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(binary), {
       env: { f: () => undefined },
       [SHARED_MEMORY_IMPORT.module]: { [SHARED_MEMORY_IMPORT.name]: memory },
     });
@@ -178,7 +178,7 @@ describe('kernel threads on the wasm backend', () => {
       const opt = make();
       for (let step = 0; step < 3; step++) {
         const g = randn([100_003], 10 + step);
-        opt.applyGradients({ [w.name]: g });
+        opt.applyGradients([{ name: w.name, tensor: g }]);
         g.dispose();
       }
       const out = w.dataSync() as Float32Array;

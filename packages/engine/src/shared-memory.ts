@@ -77,7 +77,10 @@ const ORDER = [1, 2, 3, 4, 5, 13, 6, 7, 8, 9, 12, 10, 11];
  * @returns the new bytes and the memory's limits in 64 KiB pages
  * @throws EngineError when the binary is malformed or does not define exactly one plain memory
  */
-export function shareModuleMemory(binary: Uint8Array, maxPages: number): { binary: Uint8Array; initial: number; maximum: number } {
+export function shareModuleMemory(
+  binary: Uint8Array,
+  maxPages: number,
+): { binary: Uint8Array<ArrayBuffer>; initial: number; maximum: number } {
   const secs = sections(binary);
   const mem = secs.filter((s) => s.id === 5);
   if (mem.length !== 1) throw new EngineError('shareModuleMemory: the module defines no memory of its own');
