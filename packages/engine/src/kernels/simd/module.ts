@@ -244,8 +244,8 @@ export function attachKernelThreads(memory: WebAssembly.Memory, threads: KernelT
 
 /** Multiply-adds below which a GEMM stays on one thread (handing over costs tens of microseconds). */
 export const PARALLEL_GEMM_MIN = 1 << 20;
-/** Floats below which an Adam or SGD step stays on one thread. */
-export const PARALLEL_UPDATE_MIN = 1 << 16;
+/** Floats below which an im2col, Adam or SGD call stays on one thread. */
+export const PARALLEL_FLOATS_MIN = 1 << 16;
 
 /**
  * `[lo, hi)` ranges of `0..n` for up to `threads` parts, each starting on a multiple of
@@ -294,28 +294,26 @@ export function simdKernels(backend: tf.KernelBackend): SimdKernels | null {
     return buffers[t];
   };
   area(0);
-  /** The threads to split a call of `size` over (1 below `min`). */
-  const threadsFor = (size: number, min: number): KernelThreads | null => {
+  /**
+   * Runs `kernel` on `0..length` cut into runs starting on multiples of `unit` (one per
+   * thread when a pool is attached and the call's `size` reaches `min`, else one run):
+   * `partOf(lo, hi, t)` gives thread t's arguments; thread 0 is this one.
+   */
+  const run = (
+    kernel: KernelName,
+    size: number,
+    min: number,
+    length: number,
+    unit: number,
+    partOf: (lo: number, hi: number, t: number) => number[],
+  ): void => {
     const pool = pools.get(memory);
-    return pool && pool.threads > 1 && size >= min ? pool : null;
-  };
-  const gemm = (args: number[]): void => {
-    const [m, n, kk, a, rsA, csA, b, rsB, csB, cc, ldc, acc] = args;
-    const pool = threadsFor(m * n * kk, PARALLEL_GEMM_MIN);
-    if (!pool) {
-      k.gemm(m, n, kk, a, rsA, csA, b, rsB, csB, cc, ldc, acc, area(0).work);
-      return;
-    }
-    // Split the longer side of C. Each tile sums a depth block from zero before adding it to C, so any
-    // split gives the one-thread values; tile boundaries keep every packed panel but the last full.
-    const byRows = m >= n;
-    const ranges = splitRange(byRows ? m : n, pool.threads, byRows ? GEMM_TILE.rows : GEMM_TILE.cols);
-    const part = ([lo, hi]: [number, number], t: number): number[] =>
-      byRows
-        ? [hi - lo, n, kk, a + 4 * lo * rsA, rsA, csA, b, rsB, csB, cc + 4 * lo * ldc, ldc, acc, area(t).work]
-        : [m, hi - lo, kk, a, rsA, csA, b + 4 * lo * csB, rsB, csB, cc + 4 * lo, ldc, acc, area(t).work];
-    const parts = ranges.map(part);
-    pool.run('gemm', parts.slice(1), () => k.gemm(...(parts[0] as Parameters<Exports['gemm']>)));
+    const threads = pool && size >= min ? pool.threads : 1;
+    const ranges = length > 0 ? splitRange(length, threads, unit) : [[0, 0] as [number, number]];
+    const parts = ranges.map(([lo, hi], t) => partOf(lo, hi, t));
+    const here = (): void => void (k[kernel] as (...args: number[]) => unknown)(...parts[0]);
+    if (parts.length > 1) pool!.run(kernel, parts.slice(1), here);
+    else here();
   };
   const writeGeometry = (at: number, g: PatchGeometry, batch: number): void => {
     new Int32Array(memory.buffer, at, 14).set([
@@ -336,33 +334,34 @@ export function simdKernels(backend: tf.KernelBackend): SimdKernels | null {
     ]);
   };
   /** An elementwise update over `n` floats at `pointers`, split into runs of whole 16-float blocks. */
-  const elementwise = (kernel: 'adam' | 'sgd', n: number, pointers: number[], scalars: number[]): void => {
-    const pool = threadsFor(n, PARALLEL_UPDATE_MIN);
-    const ranges = pool ? splitRange(n, pool.threads, 16) : [[0, n] as [number, number]];
-    const parts = ranges.map(([lo, hi]) => [hi - lo, ...pointers.map((p) => p + 4 * lo), ...scalars]);
-    const here = (): void => void (k[kernel] as (...args: number[]) => unknown)(...parts[0]);
-    if (pool && parts.length > 1) pool.run(kernel, parts.slice(1), here);
-    else here();
-  };
+  const elementwise = (kernel: 'adam' | 'sgd', n: number, pointers: number[], scalars: number[]): void =>
+    run(kernel, n, PARALLEL_FLOATS_MIN, n, 16, (lo, hi) => [hi - lo, ...pointers.map((p) => p + 4 * lo), ...scalars]);
   const kernels: SimdKernels = {
     variant: c.variant,
-    gemm: (m, n, kk, a, rsA, csA, b, rsB, csB, cc, ldc, accumulate = false) =>
-      gemm([m, n, kk, a, rsA, csA, b, rsB, csB, cc, ldc, accumulate ? 1 : 0]),
+    gemm: (m, n, kk, a, rsA, csA, b, rsB, csB, cc, ldc, accumulate = false) => {
+      const acc = accumulate ? 1 : 0;
+      // Split the longer side of C. Each tile sums a depth block from zero before adding it to C, so any
+      // split gives the one-thread values; tile boundaries keep every packed panel but the last full.
+      const byRows = m >= n;
+      run('gemm', m * n * kk, PARALLEL_GEMM_MIN, byRows ? m : n, byRows ? GEMM_TILE.rows : GEMM_TILE.cols, (lo, hi, t) =>
+        byRows
+          ? [hi - lo, n, kk, a + 4 * lo * rsA, rsA, csA, b, rsB, csB, cc + 4 * lo * ldc, ldc, acc, area(t).work]
+          : [m, hi - lo, kk, a, rsA, csA, b + 4 * lo * csB, rsB, csB, cc + 4 * lo, ldc, acc, area(t).work],
+      );
+    },
     im2col: (x, p, g, scatter) => {
       const rowFloats = g.filterHeight * g.filterWidth * g.inChannels;
-      const pool = threadsFor(g.batch * g.outHeight * g.outWidth * rowFloats, PARALLEL_UPDATE_MIN);
-      const ranges = pool ? splitRange(g.batch, pool.threads, 1) : [[0, g.batch] as [number, number]];
       // Images are independent (each scatters into its own part of x), so a run of them is a whole call.
-      const parts = ranges.map(([lo, hi], t) => {
+      run('im2col', g.batch * g.outHeight * g.outWidth * rowFloats, PARALLEL_FLOATS_MIN, g.batch, 1, (lo, hi, t) => {
         const { geom } = area(t);
         writeGeometry(geom, g, hi - lo);
-        const x0 = x + 4 * lo * g.inHeight * g.inWidth * g.inChannels;
-        const p0 = p + 4 * lo * g.outHeight * g.outWidth * rowFloats;
-        return [x0, p0, geom, scatter ? 1 : 0];
+        return [
+          x + 4 * lo * g.inHeight * g.inWidth * g.inChannels,
+          p + 4 * lo * g.outHeight * g.outWidth * rowFloats,
+          geom,
+          scatter ? 1 : 0,
+        ];
       });
-      const here = (): void => k.im2col(parts[0][0], parts[0][1], parts[0][2], parts[0][3]);
-      if (pool && parts.length > 1) pool.run('im2col', parts.slice(1), here);
-      else here();
     },
     adam: (n, w, g, m, v, wo, mo, vo, h) =>
       elementwise(
