@@ -4,23 +4,21 @@
  * It never returns to its event loop while running: it waits on its control word.
  */
 import { parentPort, type MessagePort } from 'worker_threads';
-import { ARGS_AT, CONTROL, MAX_ARGS } from './kernel-pool';
+import { ARGS_AT, CONTROL, KERNEL_NAMES, MAX_ARGS, waitUntil } from './kernel-pool';
 
 interface Start {
   memory: WebAssembly.Memory;
   module: WebAssembly.Module;
   block: SharedArrayBuffer;
   errors: MessagePort;
-  names: string[];
-  spins: number;
 }
 
 parentPort!.once('message', (msg: Start) => {
   let kernels: Array<(...args: number[]) => unknown>;
   try {
     const exports = new WebAssembly.Instance(msg.module, { env: { memory: msg.memory } }).exports as Record<string, unknown>;
-    kernels = msg.names.map((n) => exports[n] as (...args: number[]) => unknown);
-    if (kernels.some((k) => typeof k !== 'function')) throw new Error(`the module lacks one of ${msg.names.join(', ')}`);
+    kernels = KERNEL_NAMES.map((n) => exports[n] as (...args: number[]) => unknown);
+    if (kernels.some((k) => typeof k !== 'function')) throw new Error(`the module lacks one of ${KERNEL_NAMES.join(', ')}`);
   } catch (e) {
     parentPort!.postMessage({ kind: 'error', message: (e as Error).message });
     return;
@@ -30,11 +28,8 @@ parentPort!.once('message', (msg: Start) => {
   const args = new Float64Array(msg.block, ARGS_AT, MAX_ARGS);
   let seen = 0;
   for (;;) {
-    let spun = 0;
-    while (Atomics.load(control, CONTROL.seq) === seen) {
-      if (++spun > msg.spins) Atomics.wait(control, CONTROL.seq, seen);
-    }
-    seen = Atomics.load(control, CONTROL.seq);
+    const last = seen;
+    seen = waitUntil(control, CONTROL.seq, (v) => v !== last);
     const code = control[CONTROL.kernel];
     if (code === 0) return;
     try {

@@ -13,7 +13,7 @@
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'worker_threads';
 import { ConfigError, EngineError } from './errors';
 import type { KernelName, KernelThreads } from './kernels/simd/module';
-import { workerScript } from './worker-script';
+import { checkCount, workerScript } from './worker-script';
 
 /** Words of a worker's control block (Int32), then its arguments (Float64) from byte {@link ARGS_AT}. */
 export const CONTROL = { seq: 0, done: 1, kernel: 2, args: 3, failed: 4 } as const;
@@ -50,9 +50,7 @@ export class KernelPool implements KernelThreads {
    * @throws ConfigError for a bad count; EngineError when a worker cannot start
    */
   static async start(memory: WebAssembly.Memory, module: WebAssembly.Module, threads: number): Promise<KernelPool> {
-    if (!Number.isInteger(threads) || threads < 2 || threads > 64) {
-      throw new ConfigError(`KernelPool: option 'threads' must be an integer in 2..64, got ${threads}`);
-    }
+    checkCount('KernelPool', { name: 'threads', value: threads, min: 2 });
     if (!(memory.buffer instanceof SharedArrayBuffer)) throw new EngineError('KernelPool: the wasm memory is not shared');
     const script = workerScript('kernel-pool-worker.js');
     const helpers: Helper[] = [];
@@ -73,7 +71,7 @@ export class KernelPool implements KernelThreads {
             worker.once('message', (m: { kind: string; message?: string }) => resolve(m.kind === 'ready' ? null : (m.message ?? m.kind)));
             worker.once('error', (e) => resolve(e.message));
           });
-          worker.postMessage({ memory, module, block, errors: port2, names: KERNEL_NAMES, spins: SPINS }, [port2]);
+          worker.postMessage({ memory, module, block, errors: port2 }, [port2]);
           const failure = await ready;
           if (failure !== null) throw new EngineError(`KernelPool: a kernel thread could not start: ${failure}`);
           worker.unref();
@@ -109,12 +107,13 @@ export class KernelPool implements KernelThreads {
   run(kernel: KernelName, parts: number[][], here: () => void): void {
     if (parts.length > this.helpers.length)
       throw new EngineError(`KernelPool.run: ${parts.length} parts for ${this.helpers.length} other threads`);
+    const longest = Math.max(0, ...parts.map((args) => args.length));
+    if (longest > MAX_ARGS) throw new EngineError(`KernelPool.run: ${longest} arguments, at most ${MAX_ARGS}`);
     const code = KERNEL_NAMES.indexOf(kernel) + 1;
     const seq = ++this.seq;
     this.calls++;
     parts.forEach((args, i) => {
       const h = this.helpers[i];
-      if (args.length > MAX_ARGS) throw new EngineError(`KernelPool.run: ${args.length} arguments, at most ${MAX_ARGS}`);
       h.args.set(args);
       h.control[CONTROL.kernel] = code;
       h.control[CONTROL.args] = args.length;
@@ -130,7 +129,7 @@ export class KernelPool implements KernelThreads {
     const errors: string[] = [];
     parts.forEach((_, i) => {
       const h = this.helpers[i];
-      wait(h.control, CONTROL.done, seq);
+      waitUntil(h.control, CONTROL.done, (v) => v === seq);
       if (h.control[CONTROL.failed] !== 0) {
         const m = receiveMessageOnPort(h.errors)?.message as string | undefined;
         errors.push(`thread ${i + 1}: ${m ?? 'failed'}`);
@@ -153,12 +152,19 @@ export class KernelPool implements KernelThreads {
   }
 }
 
-/** Waits until `words[at]` holds `value`: polling first, then sleeping. */
-export function wait(words: Int32Array, at: number, value: number, spins = SPINS): void {
-  for (let i = 0; i < spins; i++) if (Atomics.load(words, at) === value) return;
+/**
+ * Waits until `words[at]` satisfies `done`: polling first (a hand-over takes microseconds),
+ * then sleeping in `Atomics.wait` until the word changes.
+ * @returns the word's value then
+ */
+export function waitUntil(words: Int32Array, at: number, done: (value: number) => boolean, spins = SPINS): number {
+  for (let i = 0; i < spins; i++) {
+    const now = Atomics.load(words, at);
+    if (done(now)) return now;
+  }
   for (;;) {
     const now = Atomics.load(words, at);
-    if (now === value) return;
+    if (done(now)) return now;
     Atomics.wait(words, at, now);
   }
 }

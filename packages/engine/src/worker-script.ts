@@ -11,11 +11,19 @@ import { ConfigError, EngineError } from './errors';
  * @throws ConfigError for a size out of range or a module path that is not absolute
  */
 export function checkPool(owner: string, option: { name: string; value: number; min: number }, module: string): void {
+  checkCount(owner, option);
+  if (!path.isAbsolute(module)) throw new ConfigError(`${owner}: option 'module' must be an absolute path, got '${module}'`);
+}
+
+/**
+ * Checks a pool's size: an integer from `min` to 64.
+ * @throws ConfigError `<owner>: option '<name>' must be an integer in <min>..64, got <value>`
+ */
+export function checkCount(owner: string, option: { name: string; value: number; min: number }): void {
   const { name, value, min } = option;
   if (!Number.isInteger(value) || value < min || value > 64) {
     throw new ConfigError(`${owner}: option '${name}' must be an integer in ${min}..64, got ${value}`);
   }
-  if (!path.isAbsolute(module)) throw new ConfigError(`${owner}: option 'module' must be an absolute path, got '${module}'`);
 }
 
 /**
