@@ -274,8 +274,7 @@ export async function initEngine(options: EngineOptions = {}): Promise<EngineInf
   };
   // The wasm backend's module is instantiated inside tf.setBackend('wasm'): on a shared memory,
   // so that kernel threads can work on its tensors in place, whatever the thread count.
-  const { result } = await startOnSharedMemory(() => initEngineWith(options, nativeCandidates(), start), SHARED_MAX_PAGES);
-  return result;
+  return startOnSharedMemory(() => initEngineWith(options, nativeCandidates(), start), SHARED_MAX_PAGES);
 }
 
 /** The kernel threads {@link initEngine} started, if any. */

@@ -95,7 +95,6 @@ export function shareModuleMemory(
   const entry = [...name(SHARED_MEMORY_IMPORT.module), ...name(SHARED_MEMORY_IMPORT.name), 0x02, 0x03, ...u32(initial), ...u32(maximum)];
 
   const parts: number[][] = [[...binary.subarray(0, 8)]];
-  const imports = secs.find((s) => s.id === 2);
   const importSection = (body: number[]): number[] => [2, ...u32(body.length), ...body];
   let placed = false;
   for (const s of secs) {
@@ -106,7 +105,8 @@ export function shareModuleMemory(
       placed = true;
       continue;
     }
-    if (!imports && !placed && s.id !== 0 && ORDER.indexOf(s.id) > ORDER.indexOf(2)) {
+    // No import section: one goes before the first section that must follow it.
+    if (!placed && s.id !== 0 && ORDER.indexOf(s.id) > ORDER.indexOf(2)) {
       parts.push(importSection([...u32(1), ...entry]));
       placed = true;
     }
@@ -148,29 +148,26 @@ function memoryImports(bytes: Uint8Array, s: Section): number {
 /**
  * Runs `start` (which instantiates the tfjs wasm backend's module) with every
  * WebAssembly module instantiated from bytes meanwhile given a shared memory in place of
- * its own (at most one: the backend's).
- * @returns `start`'s result and the shared memory, or null when no module was rewritten
- *   (the backend had started before, or instantiated a compiled module)
+ * its own (at most one: the backend's). A backend that had started before, or that
+ * instantiates a compiled module, keeps its own memory.
+ * @returns `start`'s result
  */
-export async function startOnSharedMemory<T>(
-  start: () => Promise<T>,
-  maxPages: number,
-): Promise<{ result: T; memory: WebAssembly.Memory | null }> {
+export async function startOnSharedMemory<T>(start: () => Promise<T>, maxPages: number): Promise<T> {
   const original = WebAssembly.instantiate;
-  let memory: WebAssembly.Memory | null = null;
+  let shared = false;
   const patched = (source: BufferSource | WebAssembly.Module, imports?: WebAssembly.Imports): Promise<unknown> => {
-    if (memory !== null || source instanceof WebAssembly.Module) return original(source as WebAssembly.Module, imports);
+    if (shared || source instanceof WebAssembly.Module) return original(source as WebAssembly.Module, imports);
     const bytes = ArrayBuffer.isView(source)
       ? new Uint8Array(source.buffer, source.byteOffset, source.byteLength)
       : new Uint8Array(source as ArrayBuffer);
-    const shared = shareModuleMemory(bytes, maxPages);
-    memory = new WebAssembly.Memory({ initial: shared.initial, maximum: shared.maximum, shared: true });
-    return original(shared.binary, { ...imports, [SHARED_MEMORY_IMPORT.module]: { [SHARED_MEMORY_IMPORT.name]: memory } });
+    const rewritten = shareModuleMemory(bytes, maxPages);
+    const memory = new WebAssembly.Memory({ initial: rewritten.initial, maximum: rewritten.maximum, shared: true });
+    shared = true;
+    return original(rewritten.binary, { ...imports, [SHARED_MEMORY_IMPORT.module]: { [SHARED_MEMORY_IMPORT.name]: memory } });
   };
   (WebAssembly as { instantiate: unknown }).instantiate = patched;
   try {
-    const result = await start();
-    return { result, memory };
+    return await start();
   } finally {
     (WebAssembly as { instantiate: unknown }).instantiate = original;
   }
