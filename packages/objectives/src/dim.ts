@@ -201,17 +201,21 @@ export class DimObjective implements Objective {
    */
   loss(batch: Batch, options: { training: boolean; step: number }): LossResult {
     return tf.tidy(() => {
-      const { loss, metrics } = this.batchLoss(this.examples(this.views(batch.images, options), options), options);
+      let outputs = this.examples(this.views(batch.images, options), options);
+      // In evaluation both views are the batch itself: encoded once, its outputs stand for both.
+      if (this.config.crossViews && !options.training) outputs = outputs.map((o) => tf.concat([o, o], 0));
+      const { loss, metrics } = this.batchLoss(outputs, options);
       return { loss, metrics };
     });
   }
 
   /**
-   * What the encoder sees: the batch, augmented in training; with `crossViews` two views
-   * of it stacked on axis 0 (`[2B, ...]`; in evaluation the batch twice).
+   * What the encoder sees: in evaluation the batch; in training the batch augmented, with
+   * `crossViews` two augmented views of it stacked on axis 0 (`[2B, ...]`).
    */
   private views(images: tf.Tensor4D, options: { training: boolean; step: number }): tf.Tensor4D {
-    const view = (seed: number) => (options.training ? augmentAt(images, this.config.augment, seed, options.step) : images);
+    if (!options.training) return images;
+    const view = (seed: number) => augmentAt(images, this.config.augment, seed, options.step);
     return this.config.crossViews ? tf.concat([view(this.seeds[5]), view(this.seeds[6])], 0) : view(this.seeds[5]);
   }
 
