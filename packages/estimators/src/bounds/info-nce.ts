@@ -1,10 +1,21 @@
 import * as tf from '@tensorflow/tfjs';
 import { checkBoundArgs, toLayout } from '../internal/layout';
 import { maskedLogSumExp } from '../internal/score-math';
+import { ConfigError, ShapeError } from '../errors';
 import type { BoundResult, NegativeOptions } from './types';
 
-/** Options of {@link infoNce}: which pairs are negatives. */
-export type InfoNceOptions = NegativeOptions;
+/** Options of {@link infoNce}: which pairs are negatives, and whether they count at every location. */
+export type InfoNceOptions = NegativeOptions & {
+  /**
+   * For `[B, N, L]` scores: row i's negatives at every location are all of its negative
+   * pairs at all L locations, `scores[i, k, l']` for every negative k and every l' (Deep
+   * InfoMax's local InfoNCE: a location's code competes with every location of the other
+   * images). K becomes (row i's negatives) · L + 1. The same numbers as tiling the scores
+   * to `[B·L, (N + Q)·L]`, at the cost of `[B, N + Q, L]`. Default false: the negatives of
+   * location l are the pairs at l only.
+   */
+  poolLocations?: boolean;
+};
 
 /**
  * InfoNCE (noise-contrastive) lower bound: the mean over rows of
@@ -25,8 +36,24 @@ export type InfoNceOptions = NegativeOptions;
  */
 export function infoNce(scores: tf.Tensor, options: InfoNceOptions = {}): BoundResult {
   checkBoundArgs('infoNce', scores, options);
+  if (options.poolLocations !== undefined && typeof options.poolLocations !== 'boolean') {
+    throw new ConfigError(`infoNce: option 'poolLocations' must be a boolean, got ${JSON.stringify(options.poolLocations)}`);
+  }
+  if (options.poolLocations && scores.rank !== 3) {
+    throw new ShapeError(`infoNce: option 'poolLocations' needs [B, N, L] scores, got [${scores.shape}]`);
+  }
   return tf.tidy(() => {
     const { pos, all, neg, posMask } = toLayout(scores, options);
+    if (options.poolLocations) {
+      // One log-sum-exp per row over every negative pair at every location, [B, 1]; a
+      // location's candidates are its positive and that pool, so
+      // pos − log(e^pos + e^pool) = −softplus(pool − pos).
+      const l = all.shape[2];
+      const pool = maskedLogSumExp(all, neg, [1, 2]).reshape([-1, 1]);
+      const logK = tf.log(tf.add(tf.mul(tf.sum(neg, 1), l), 1)); // [B, 1]
+      const estimate = tf.mean(tf.sub(logK, tf.softplus(tf.sub(pool, pos)))) as tf.Scalar;
+      return { estimate, loss: tf.neg(estimate) };
+    }
     const candidates = tf.add(neg, posMask) as tf.Tensor3D;
     const lse = maskedLogSumExp(all, candidates, [1]).squeeze([1]); // [B, L]
     const logK = tf.log(tf.sum(candidates, 1)); // [B, 1]

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { ConfigError } from '../errors';
 import { checkChoice } from '../internal/validate';
 import { dv } from './dv';
-import { infoNce } from './info-nce';
+import { infoNce, type InfoNceOptions } from './info-nce';
 import { interpolated } from './interpolated';
 import { jsd, JSD_REPORTS, type JsdReport } from './jsd';
 import { Mine } from './mine';
@@ -62,12 +62,17 @@ export class NamedBound {
    * The estimate (nats) and the loss to minimise on scores in the shared layout.
    * @param scores `[B, B]` or `[B, B, L]`, `scores[i, k] = T(x_i, y_k)`, positives on the diagonal
    *   (or rectangular with `positiveMask`)
-   * @param negatives see {@link NegativeOptions}
+   * @param negatives see {@link NegativeOptions}; `poolLocations` (InfoNCE only) see {@link InfoNceOptions}
    * @param options `training` (default true): false leaves MINE's moving average alone
    * @returns `{ estimate, loss }` scalars the caller owns
-   * @throws ConfigError for `interpolated` with negative options; ShapeError from the bound
+   * @throws ConfigError for `interpolated` with negative options, or `poolLocations` with a bound other than `infonce`; ShapeError from the bound
    */
-  apply(scores: tf.Tensor, negatives: NegativeOptions = {}, { training = true } = {}): BoundResult {
+  apply(scores: tf.Tensor, negatives: InfoNceOptions = {}, { training = true } = {}): BoundResult {
+    if (negatives.poolLocations && this.kind !== 'infonce') {
+      throw new ConfigError(
+        `${this.fn}: option 'poolLocations' (negatives at every location) is InfoNCE's; bound '${this.kind}' has no such form: choose 'infonce' or tile the scores`,
+      );
+    }
     switch (this.kind) {
       case 'jsd':
         return jsd(scores, { ...negatives, report: this.options.jsdReport ?? 'nwj' });
