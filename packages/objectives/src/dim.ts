@@ -58,9 +58,11 @@ export type DimConfig = {
   headUnits: number;
   /**
    * Negatives of the local term: `'batch'` (the other images at the same location: `[B, B, L]`
-   * scores, the cheap default) or `'batch+locations'` (every location of every other image:
-   * `[B·L, B·L]` scores, ~B·L/B times the memory; InfoNCE's ceiling rises from log B to
-   * log((B − 1)·L + 1)). JSD and NWJ values are the same either way.
+   * scores, the cheap default) or `'batch+locations'` (every location of every other image,
+   * as DIM's code; InfoNCE's ceiling rises from log B to log((B − 1)·L + 1)). InfoNCE pools
+   * each image's negatives over the locations (`poolLocations`: `[B, B, L]` scores, a `batch`
+   * step's cost); the other bounds tile `[B·L, B·L]` scores (~L times the memory, ~50× the
+   * step on 28×28 images). JSD and NWJ values are the same either way.
    */
   localNegatives: DimLocalNegatives;
   /** Hidden sizes of each side of the global term's separable critic (code vs flattened map). Default [512]; its embedding is `headUnits` wide. */
@@ -263,16 +265,19 @@ export class DimObjective implements Objective {
         const bound =
           this.config.localNegatives === 'batch'
             ? this.bounds.apply('local', this.localScores(g, heads), {}, options.training)
-            : this.bounds.apply(
-                'local',
-                tf.reshape(tf.tile(tf.expandDims(localDots(g, heads), 1), [1, l, 1]), [b * l, b * l]),
-                {
-                  // Row (i, l) repeats image i's global row for each of its locations; every
-                  // location of another image is a negative, the image's own other locations are neither.
-                  negativeMask: this.otherImagesMask(b, l),
-                },
-                options.training,
-              );
+            : this.bounds.kind === 'infonce'
+              ? // Every location of the other images, pooled per image: the tiled layout's numbers at [B, B, L].
+                this.bounds.apply('local', tf.reshape(localDots(g, heads), [b, b, l]), { poolLocations: true }, options.training)
+              : this.bounds.apply(
+                  'local',
+                  tf.reshape(tf.tile(tf.expandDims(localDots(g, heads), 1), [1, l, 1]), [b * l, b * l]),
+                  {
+                    // Row (i, l) repeats image i's global row for each of its locations; every
+                    // location of another image is a negative, the image's own other locations are neither.
+                    negativeMask: this.otherImagesMask(b, l),
+                  },
+                  options.training,
+                );
         metrics.mi_local = bound.estimate;
         terms.push(tf.mul(this.config.beta, bound.loss));
       }
