@@ -33,6 +33,21 @@ for (const [tag, shape] of [
     [`enc-${tag}`, 'DCGAN encoder alone (yardstick)', { kind: 'encoder', inputShape: shape }],
     [`dim-l-${tag}`, 'DIM(L), JSD (trainer default)', { kind: 'dim', inputShape: shape }],
     [`dim-l-nce-${tag}`, 'DIM(L), InfoNCE', { kind: 'dim', inputShape: shape, estimator: 'infonce' }],
+    [
+      `dim-l-nce-all-${tag}`,
+      'DIM(L), InfoNCE, negatives every location of the other images (pooled)',
+      { kind: 'dim', inputShape: shape, estimator: 'infonce', localNegatives: 'batch+locations' },
+    ],
+    // The tiled [B·L, B·L] layout the other bounds take for the same negatives (28×28 only: ~7 s a step).
+    ...(shape[2] === 1
+      ? [
+          [
+            `dim-l-dv-all-${tag}`,
+            'DIM(L), DV, negatives every location of the other images (tiled)',
+            { kind: 'dim', inputShape: shape, estimator: 'dv', localNegatives: 'batch+locations' },
+          ],
+        ]
+      : []),
     [`dim-g-${tag}`, 'DIM(G), JSD', { kind: 'dim', inputShape: shape, alpha: 1, beta: 0 }],
     [`dim-lp-${tag}`, 'DIM(L) + prior (γ = 0.1)', { kind: 'dim', inputShape: shape, gamma: 0.1 }],
     shape[2] === 3
@@ -56,6 +71,8 @@ function encoderOnly(inputShape) {
   const encoder = buildEncoder({ kind: 'dcgan', inputShape });
   return {
     variables: encoder.trainableVariables,
+    auxiliaryVariables: [],
+    auxiliaryOptimizers: {},
     loss: (batch, { training }) =>
       tf.tidy(() => {
         const { local, global } = encoder.encode(batch.images, { training });
@@ -107,7 +124,7 @@ async function main() {
   const base = {};
   const enc = {};
   for (const r of rows) {
-    if (r.id.startsWith('dim-l-') && !r.id.includes('nce')) base[r.shape.join('×')] = r.msPerStep;
+    if (/^dim-l-\d+$/.test(r.id)) base[r.shape.join('×')] = r.msPerStep;
     if (r.id.startsWith('enc-')) enc[r.shape.join('×')] = r.msPerStep;
   }
   const ratio = (a, b) => (b ? (a / b).toFixed(2) : '—');
