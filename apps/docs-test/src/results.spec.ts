@@ -5,6 +5,7 @@
  * edits the page or the record by hand. The summary is checked against the record.
  */
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import sharp from 'sharp';
 
@@ -84,6 +85,37 @@ describe('docs/results.md', () => {
           code: expect.stringMatching(new RegExp(`^${g.layers.code.mean.toFixed(1)}( ± |$)`)),
         });
       }
+    }
+  });
+});
+
+describe('the representations bench config', () => {
+  const withMethod = (extra: Record<string, unknown>) => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'infomax-bench-config-')), 'config.json');
+    const raw = JSON.parse(fs.readFileSync(path.join(BENCH, 'config.json'), 'utf8'));
+    const method = { ...raw.methods.find((m: { id: string }) => m.id === 'dim-l-infonce-lr5e-4'), id: 'probe-me', ...extra };
+    fs.writeFileSync(file, JSON.stringify({ ...raw, methods: [method] }));
+    return file;
+  };
+
+  it("gives a method's own batch size to its jobs, and the top-level one to the others", () => {
+    expect(jobs.filter((j) => j.method === 'dim-l-infonce-batch128').map((j) => (j as Job & { batchSize?: number }).batchSize)).toEqual([
+      128,
+    ]);
+    const own = (jobsOf(loadConfig(withMethod({ batchSize: 32 }))) as Array<Job & { batchSize?: number }>).filter(
+      (j) => j.method === 'probe-me',
+    );
+    expect(own.length).toBeGreaterThan(0);
+    expect(own.every((j) => j.batchSize === 32)).toBe(true);
+    const top = (jobsOf(loadConfig(withMethod({}))) as Array<Job & { batchSize?: number }>).filter((j) => j.method === 'probe-me');
+    expect(top.length).toBe(own.length);
+    expect(top.every((j) => j.batchSize === undefined)).toBe(true);
+  });
+
+  it('refuses a batch size that is not an integer ≥ 2, naming the method', () => {
+    for (const bad of [1, 64.5, '64']) {
+      const file = withMethod({ batchSize: bad });
+      expect(() => loadConfig(file)).toThrow(`${file}: method 'probe-me' batchSize must be an integer ≥ 2`);
     }
   });
 });

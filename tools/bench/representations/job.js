@@ -114,12 +114,12 @@ function saveTrained(objective, job, output) {
 
 async function unsupervised(job, cfg, output) {
   return withObjective(job, cfg, async (objective, splits) => {
-    // A method may set its own step size, and a schedule of it (the trainer's `schedule` section).
+    // A method may set its own batch and step size, and a schedule of it (the trainer's `schedule` section).
     const lr = job.learningRate ?? cfg.learningRate;
     const optimizer = job.schedule ? createOptimizer({ kind: 'adam', lr }) : adam(lr);
     const lrAt = job.schedule ? learningRates(job.schedule, lr) : null;
     try {
-      const training = await trainLoop(splits.train, cfg.batchSize, job.seed, job.steps, job.id, (batch, i) => {
+      const training = await trainLoop(splits.train, job.batchSize ?? cfg.batchSize, job.seed, job.steps, job.id, (batch, i) => {
         if (lrAt) optimizer.learningRate = lrAt(i);
         return trainStep(objective, optimizer, { images: batch.images }, i);
       });

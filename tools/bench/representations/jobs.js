@@ -55,6 +55,10 @@ function loadConfig(file = process.env.INFOMAX_REPRESENTATIONS_CONFIG ?? CONFIG)
       if (typeof m[key] !== 'string' || m[key] === '')
         throw new Error(`${file}: method '${m.id}' needs '${key}', a non-empty string (the report's ${key} column)`);
     }
+    if (m.batchSize !== undefined && !(Number.isInteger(m.batchSize) && m.batchSize >= 2))
+      throw new Error(
+        `${file}: method '${m.id}' batchSize must be an integer ≥ 2 (its own, in place of the top-level one), got ${JSON.stringify(m.batchSize)}`,
+      );
     for (const d of m.datasets ?? cfg.defaultDatasets) {
       if (!cfg.datasets[d]) throw new Error(`${file}: method '${m.id}' names dataset '${d}', which 'datasets' lacks`);
     }
@@ -120,6 +124,7 @@ function jobsOf(cfg) {
             objective: m.objective,
             steps: m.steps,
             learningRate: m.learningRate,
+            batchSize: m.batchSize,
             schedule: m.schedule,
             threads: m.threads ?? 1,
             random: `random-${archOf(m)}`,

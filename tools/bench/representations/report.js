@@ -202,8 +202,8 @@ function probePhrase(probe) {
 /** The protocol as a list, from the config. */
 function protocol(cfg, record) {
   return [
-    `- **Training.** Each method trains its encoder for the steps in its row, batch ${cfg.batchSize}, Adam at the step size in its settings, ` +
-      `on the ${record.backend ?? cfg.backend} backend with infomax's kernels: two single-threaded jobs at a time on 2 shared cores, so minutes move with the load.`,
+    `- **Training.** Each method trains its encoder for the steps in its row, batch ${cfg.batchSize} unless its settings name another, Adam at the step size in its settings, ` +
+      `on the ${record.backend ?? cfg.backend} backend with infomax's kernels: two single-threaded jobs at a time on 2 shared cores unless its settings name threads, so minutes move with the load.`,
     `- **Probe.** The encoder is frozen; a softmax regression on standardised features, Adam, ${probePhrase(cfg.probe)} ` +
       "(`tunedLinearProbe` of `@infomax/eval`, SimCLR's linear evaluation). Test accuracy in %.",
     ...Object.values(cfg.datasets)
