@@ -49,7 +49,7 @@ test('DIM local, frozen random encoder, InfoNCE: the estimate never exceeds log 
   o.dispose();
 });
 
-describe('DIM local negatives: batch ([B, B, L]) vs batch+locations ([B·L, B·L])', () => {
+describe('DIM local negatives: batch vs batch+locations', () => {
   const config = (estimator: string, localNegatives: string) => ({
     kind: 'dim',
     inputShape: [16, 16, 1],

@@ -59,10 +59,11 @@ export type DimConfig = {
   /**
    * Negatives of the local term: `'batch'` (the other images at the same location: `[B, B, L]`
    * scores, the cheap default) or `'batch+locations'` (every location of every other image,
-   * as DIM's code; InfoNCE's ceiling rises from log B to log((B − 1)·L + 1)). InfoNCE pools
-   * each image's negatives over the locations (`poolLocations`: `[B, B, L]` scores, a `batch`
-   * step's cost); the other bounds tile `[B·L, B·L]` scores (~L times the memory, ~50× the
-   * step on 28×28 images). JSD and NWJ values are the same either way.
+   * as DIM's code; InfoNCE's ceiling rises from log B to log((B − 1)·L + 1)). JSD and NWJ
+   * give the same values and gradients either way and score `[B, B, L]` for both; InfoNCE
+   * pools each image's negatives over the locations (`poolLocations`: `[B, B, L]` scores, a
+   * `batch` step's cost); DV, TUBA, SMILE and MINE tile `[B·L, B·L]` scores (~L times the
+   * memory, ~30× the step on 28×28 images).
    */
   localNegatives: DimLocalNegatives;
   /** Hidden sizes of each side of the global term's separable critic (code vs flattened map). Default [512]; its embedding is `headUnits` wide. */
@@ -129,6 +130,14 @@ export function buildDim(config: DimConfig): DimObjective {
   const { encoder, stored } = buildImageEncoder(config.encoder, config.inputShape, seeds[0]);
   return new DimObjective({ ...config, encoder: stored }, encoder, seeds);
 }
+
+/**
+ * Bounds whose local value and gradient with every location of the other images as
+ * negatives equal those with the same location only: they average the negatives' terms
+ * alike (JSD's softplus, NWJ's e^(T−1), each location's negatives the same count), so
+ * DIM scores `[B, B, L]` for them under either `localNegatives`.
+ */
+const SAME_ON_EVERY_LOCATION: ReadonlySet<string> = new Set(['jsd', 'nwj']);
 
 /** `s[i, k·L + l]` = global head i · local head (k, l) / √U: `[B, B·L]` from `[B, U]` and `[B, L, U]`. */
 function localDots(g: tf.Tensor2D, heads: tf.Tensor3D): tf.Tensor2D {
@@ -263,7 +272,7 @@ export class DimObjective implements Objective {
         const [heads, g] = rest.splice(0, 2) as [tf.Tensor3D, tf.Tensor2D]; // [B, L, U], [B, U]
         const [b, l] = heads.shape;
         const bound =
-          this.config.localNegatives === 'batch'
+          this.config.localNegatives === 'batch' || SAME_ON_EVERY_LOCATION.has(this.bounds.kind)
             ? this.bounds.apply('local', this.localScores(g, heads), {}, options.training)
             : this.bounds.kind === 'infonce'
               ? // Every location of the other images, pooled per image: the tiled layout's numbers at [B, B, L].

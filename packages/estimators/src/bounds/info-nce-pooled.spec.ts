@@ -1,7 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { initEngine } from '@infomax/engine';
 import { ConfigError, ShapeError } from '../errors';
+import { dv } from './dv';
 import { infoNce, type InfoNceOptions } from './info-nce';
+import { jsd } from './jsd';
+import { nwj } from './nwj';
+import type { BoundResult, NegativeOptions } from './types';
 import { NamedBound } from './named-bound';
 import { expectAllClose, expectClose, expectNoLeak, randomScores, read } from '../test-utils/helpers';
 
@@ -34,19 +38,32 @@ function naivePooled(s: number[][][], positive: number[], negative: number[][], 
   return total / (s.length * l);
 }
 
-/** The same bound by tiling: row (i, l) repeats row i's scores over all (k, l'), positive at (positive[i], l). */
-function tiled(scores: tf.Tensor3D, positive: number[], negative: number[][]): tf.Scalar {
-  const [b, n, l] = scores.shape;
-  const rows = tf.reshape(tf.tile(tf.expandDims(tf.reshape(scores, [b, n * l]), 1), [1, l, 1]), [b * l, n * l]);
-  const posMask = tf.tensor2d(
-    Array.from({ length: b * l }, (_, r) =>
-      Array.from({ length: n * l }, (_, c) => (Math.floor(c / l) === positive[Math.floor(r / l)] && c % l === r % l ? 1 : 0)),
-    ),
-  );
-  const negMask = tf.tensor2d(
-    Array.from({ length: b * l }, (_, r) => Array.from({ length: n * l }, (_, c) => negative[Math.floor(r / l)][Math.floor(c / l)])),
-  );
-  return infoNce(rows, { positiveMask: posMask, negativeMask: negMask }).estimate;
+type Bound = (scores: tf.Tensor, options: NegativeOptions) => BoundResult;
+
+/**
+ * A bound on the tiled layout: row (i, l) repeats row i's scores over all (k, l'), positive
+ * at (positive[i], l), negatives every (k, l') with negative[i][k]. InfoNCE's estimate unless told.
+ */
+function tiled(
+  scores: tf.Tensor3D,
+  positive: number[],
+  negative: number[][],
+  bound: Bound = infoNce,
+  part: keyof BoundResult = 'estimate',
+): tf.Scalar {
+  return tf.tidy(() => {
+    const [b, n, l] = scores.shape;
+    const rows = tf.reshape(tf.tile(tf.expandDims(tf.reshape(scores, [b, n * l]), 1), [1, l, 1]), [b * l, n * l]);
+    const posMask = tf.tensor2d(
+      Array.from({ length: b * l }, (_, r) =>
+        Array.from({ length: n * l }, (_, c) => (Math.floor(c / l) === positive[Math.floor(r / l)] && c % l === r % l ? 1 : 0)),
+      ),
+    );
+    const negMask = tf.tensor2d(
+      Array.from({ length: b * l }, (_, r) => Array.from({ length: n * l }, (_, c) => negative[Math.floor(r / l)][Math.floor(c / l)])),
+    );
+    return bound(rows, { positiveMask: posMask, negativeMask: negMask })[part];
+  });
 }
 
 const others = (b: number, n = b) => Array.from({ length: b }, (_, i) => Array.from({ length: n }, (_, k) => (k === i ? 0 : 1)));
@@ -111,5 +128,38 @@ describe('InfoNCE with negatives pooled over locations (poolLocations)', () => {
     const nce = new NamedBound('infonce', 'DimObjective');
     expectClose(read(nce.apply(s3, { poolLocations: true })).estimate, read(infoNce(s3, { poolLocations: true })).estimate, 0);
     tf.dispose([s2, s3]);
+  });
+});
+
+// Why DIM scores [B, B, L] for JSD and NWJ under either localNegatives: each averages the
+// negatives' terms alike, and every location has the same count of them.
+describe('JSD and NWJ: every location of the other images gives the same-location numbers', () => {
+  const bounds: Array<[string, Bound]> = [
+    ['jsd', jsd],
+    ['nwj', nwj],
+  ];
+  test.each(bounds)('%s: estimate, loss and gradient of the tiled layout equal the [B, B, L] bound', (_, bound) => {
+    const s = randomScores(43, [5, 5, 3], 2) as tf.Tensor3D;
+    expectNoLeak(() => {
+      for (const part of ['estimate', 'loss'] as const) {
+        const direct = tf.tidy(() => bound(s, {})[part]);
+        const viaTiles = tiled(s, diagonal(5), others(5), bound, part);
+        expectClose(direct.dataSync()[0], viaTiles.dataSync()[0], 1e-5);
+        const g = tf.grad((t: tf.Tensor) => tf.tidy(() => bound(t, {})[part]))(s);
+        const gTiled = tf.grad((t: tf.Tensor) => tiled(t as tf.Tensor3D, diagonal(5), others(5), bound, part))(s);
+        expectAllClose(g.dataSync(), gTiled.dataSync(), 1e-6);
+        expect(tf.tidy(() => tf.max(tf.abs(g)).dataSync()[0])).toBeGreaterThan(1e-3);
+        tf.dispose([direct, viaTiles, g, gTiled]);
+      }
+    });
+    s.dispose();
+  });
+
+  test('DV takes the log of the mean over all locations at once: the two layouts differ', () => {
+    const s = randomScores(43, [5, 5, 3], 2) as tf.Tensor3D;
+    const direct = tf.tidy(() => dv(s).estimate);
+    const viaTiles = tiled(s, diagonal(5), others(5), dv);
+    expect(Math.abs(direct.dataSync()[0] - viaTiles.dataSync()[0])).toBeGreaterThan(1e-3);
+    tf.dispose([s, direct, viaTiles]);
   });
 });
