@@ -21,9 +21,9 @@ export { Mine } from './bounds/mine';
 export type { MineOptions } from './bounds/mine';
 export { ntXent, twoViewScores, twoViewNegatives } from './bounds/nt-xent';
 export type { NtXentOptions } from './bounds/nt-xent';
-export { NamedBound, BOUND_KINDS } from './bounds/named-bound';
+export { NamedBound, BOUND_KINDS, POOLED_BOUND_KINDS } from './bounds/named-bound';
 export type { BoundKind } from './bounds/named-bound';
-export type { BoundResult, NegativeOptions } from './bounds/types';
+export type { BoundResult, NegativeOptions, PoolOptions } from './bounds/types';
 
 export { separableCritic } from './critics/separable-critic';
 export type { SeparableCriticOptions } from './critics/separable-critic';

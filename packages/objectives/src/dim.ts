@@ -22,7 +22,7 @@ import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
 import { bool, finite, int, nullish, object, oneOf, reject, Rng } from '@infomax/engine';
 import type { Encoder } from '@infomax/encoders';
-import { separableCritic, type Critic } from '@infomax/estimators';
+import { POOLED_BOUND_KINDS, separableCritic, type Critic } from '@infomax/estimators';
 import type { AugmentStep } from '@infomax/views';
 import { MASKED_ESTIMATOR_KINDS, ObjectiveBounds, type EstimatorKind } from './estimator';
 import { augmentAt, augmentField, checkAugment } from './internal/augment-config';
@@ -59,10 +59,10 @@ export type DimConfig = {
   /**
    * Negatives of the local term: `'batch'` (the other images at the same location: `[B, B, L]`
    * scores, the cheap default) or `'batch+locations'` (every location of every other image,
-   * as DIM's code; InfoNCE's ceiling rises from log B to log((B − 1)·L + 1)). JSD and NWJ
-   * give the same values and gradients either way and score `[B, B, L]` for both; InfoNCE
-   * pools each image's negatives over the locations (`poolLocations`: `[B, B, L]` scores, a
-   * `batch` step's cost); DV, TUBA, SMILE and MINE tile `[B·L, B·L]` scores (~L times the
+   * as DIM's code; InfoNCE's ceiling rises from log B to log((B − 1)·L + 1)). JSD, NWJ and
+   * TUBA give the same values and gradients either way and score `[B, B, L]` for both;
+   * InfoNCE, DV and SMILE pool each image's negatives over the locations (`poolLocations`:
+   * `[B, B, L]` scores, a `batch` step's cost); MINE tiles `[B·L, B·L]` scores (~L times the
    * memory, ~30× the step on 28×28 images).
    */
   localNegatives: DimLocalNegatives;
@@ -134,10 +134,12 @@ export function buildDim(config: DimConfig): DimObjective {
 /**
  * Bounds whose local value and gradient with every location of the other images as
  * negatives equal those with the same location only: they average the negatives' terms
- * alike (JSD's softplus, NWJ's e^(T−1), each location's negatives the same count), so
- * DIM scores `[B, B, L]` for them under either `localNegatives`.
+ * alike (JSD's softplus, NWJ's and TUBA's e^T, each location's negatives the same count),
+ * so DIM scores `[B, B, L]` for them under either `localNegatives`.
  */
-const SAME_ON_EVERY_LOCATION: ReadonlySet<string> = new Set(['jsd', 'nwj']);
+const SAME_ON_EVERY_LOCATION: ReadonlySet<string> = new Set(['jsd', 'nwj', 'tuba']);
+/** Bounds that pool each image's negatives over the locations on `[B, B, L]` scores (`poolLocations`). */
+const POOLED: ReadonlySet<string> = new Set(POOLED_BOUND_KINDS);
 
 /** `s[i, k·L + l]` = global head i · local head (k, l) / √U: `[B, B·L]` from `[B, U]` and `[B, L, U]`. */
 function localDots(g: tf.Tensor2D, heads: tf.Tensor3D): tf.Tensor2D {
@@ -274,7 +276,7 @@ export class DimObjective implements Objective {
         const bound =
           this.config.localNegatives === 'batch' || SAME_ON_EVERY_LOCATION.has(this.bounds.kind)
             ? this.bounds.apply('local', this.localScores(g, heads), {}, options.training)
-            : this.bounds.kind === 'infonce'
+            : POOLED.has(this.bounds.kind)
               ? // Every location of the other images, pooled per image: the tiled layout's numbers at [B, B, L].
                 this.bounds.apply('local', tf.reshape(localDots(g, heads), [b, b, l]), { poolLocations: true }, options.training)
               : this.bounds.apply(

@@ -4,7 +4,15 @@
  * and hands them here, so every objective × estimator pair works.
  */
 import type * as tf from '@tensorflow/tfjs';
-import { BOUND_KINDS, NamedBound, type BoundKind, type BoundResult, type InfoNceOptions, type JsdReport } from '@infomax/estimators';
+import {
+  BOUND_KINDS,
+  NamedBound,
+  type BoundKind,
+  type BoundResult,
+  type JsdReport,
+  type NegativeOptions,
+  type PoolOptions,
+} from '@infomax/estimators';
 
 /** Estimator names a config accepts, declared once (the estimators' {@link BOUND_KINDS}). */
 export const ESTIMATOR_KINDS = BOUND_KINDS;
@@ -53,7 +61,7 @@ export class ObjectiveBounds {
    * @returns `{ estimate, loss }` scalars the caller owns
    * @throws Error for a site not declared; ShapeError / ConfigError from the bound
    */
-  apply(site: string, scores: tf.Tensor, negatives: InfoNceOptions, training: boolean): BoundResult {
+  apply(site: string, scores: tf.Tensor, negatives: NegativeOptions & PoolOptions, training: boolean): BoundResult {
     const bound = this.sites.get(site);
     if (bound === undefined) throw new Error(`ObjectiveBounds: no site '${site}' (declared: ${[...this.sites.keys()].join(', ')})`);
     return bound.apply(scores, negatives, { training });

@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
-import { checkBoundArgs, toLayout } from '../internal/layout';
+import { checkBoundArgs, poolAxes, toLayout } from '../internal/layout';
 import { dvPerPosition } from '../internal/score-math';
-import type { BoundResult, NegativeOptions } from './types';
+import type { BoundResult, NegativeOptions, PoolOptions } from './types';
 
-/** Options of {@link dv}: which pairs are negatives. */
-export type DvOptions = NegativeOptions;
+/** Options of {@link dv}: which pairs are negatives, and whether they count at every location. */
+export type DvOptions = NegativeOptions & PoolOptions;
 
 /**
  * Donsker–Varadhan lower bound: I ≥ E_p(x,y)[T] − log E_p(x)p(y)[e^T].
@@ -23,9 +23,10 @@ export type DvOptions = NegativeOptions;
  */
 export function dv(scores: tf.Tensor, options: DvOptions = {}): BoundResult {
   checkBoundArgs('dv', scores, options);
+  const axes = poolAxes('dv', scores, options);
   return tf.tidy(() => {
     const { pos, all, neg } = toLayout(scores, options);
-    const estimate = tf.mean(dvPerPosition(pos, all, neg)) as tf.Scalar;
+    const estimate = tf.mean(dvPerPosition(pos, all, neg, axes)) as tf.Scalar;
     return { estimate, loss: tf.neg(estimate) };
   });
 }

@@ -1,21 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
-import { checkBoundArgs, toLayout } from '../internal/layout';
+import { checkBoundArgs, poolAxes, toLayout } from '../internal/layout';
 import { maskedLogSumExp } from '../internal/score-math';
-import { ConfigError, ShapeError } from '../errors';
-import type { BoundResult, NegativeOptions } from './types';
+import type { BoundResult, NegativeOptions, PoolOptions } from './types';
 
-/** Options of {@link infoNce}: which pairs are negatives, and whether they count at every location. */
-export type InfoNceOptions = NegativeOptions & {
-  /**
-   * For `[B, N, L]` scores: row i's negatives at every location are all of its negative
-   * pairs at all L locations, `scores[i, k, l']` for every negative k and every l' (Deep
-   * InfoMax's local InfoNCE: a location's code competes with every location of the other
-   * images). K becomes (row i's negatives) · L + 1. The same numbers as tiling the scores
-   * to `[B·L, (N + Q)·L]`, at the cost of `[B, N + Q, L]`. Default false: the negatives of
-   * location l are the pairs at l only.
-   */
-  poolLocations?: boolean;
-};
+/**
+ * Options of {@link infoNce}: which pairs are negatives, and whether they count at every
+ * location (`poolLocations`: K becomes (row i's negatives) · L + 1, the tiled layout's
+ * numbers at the cost of `[B, N + Q, L]`).
+ */
+export type InfoNceOptions = NegativeOptions & PoolOptions;
 
 /**
  * InfoNCE (noise-contrastive) lower bound: the mean over rows of
@@ -36,12 +29,7 @@ export type InfoNceOptions = NegativeOptions & {
  */
 export function infoNce(scores: tf.Tensor, options: InfoNceOptions = {}): BoundResult {
   checkBoundArgs('infoNce', scores, options);
-  if (options.poolLocations !== undefined && typeof options.poolLocations !== 'boolean') {
-    throw new ConfigError(`infoNce: option 'poolLocations' must be a boolean, got ${JSON.stringify(options.poolLocations)}`);
-  }
-  if (options.poolLocations && scores.rank !== 3) {
-    throw new ShapeError(`infoNce: option 'poolLocations' needs [B, N, L] scores, got [${scores.shape}]`);
-  }
+  poolAxes('infoNce', scores, options);
   return tf.tidy(() => {
     const { pos, all, neg, posMask } = toLayout(scores, options);
     if (options.poolLocations) {

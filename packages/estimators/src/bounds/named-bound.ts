@@ -2,17 +2,19 @@ import * as tf from '@tensorflow/tfjs';
 import { ConfigError } from '../errors';
 import { checkChoice } from '../internal/validate';
 import { dv } from './dv';
-import { infoNce, type InfoNceOptions } from './info-nce';
+import { infoNce } from './info-nce';
 import { interpolated } from './interpolated';
 import { jsd, JSD_REPORTS, type JsdReport } from './jsd';
 import { Mine } from './mine';
 import { nwj } from './nwj';
 import { smile } from './smile';
 import { tuba } from './tuba';
-import type { BoundResult, NegativeOptions } from './types';
+import type { BoundResult, NegativeOptions, PoolOptions } from './types';
 
 /** Bound names a config or a command line accepts, declared once. */
 export const BOUND_KINDS = ['jsd', 'infonce', 'dv', 'nwj', 'smile', 'mine', 'tuba', 'interpolated'] as const;
+/** The bounds that take `poolLocations` ({@link PoolOptions}): those whose negatives enter through a log of their mean. */
+export const POOLED_BOUND_KINDS = ['infonce', 'dv', 'smile'] as const;
 /** One of {@link BOUND_KINDS}. */
 export type BoundKind = (typeof BOUND_KINDS)[number];
 
@@ -62,15 +64,16 @@ export class NamedBound {
    * The estimate (nats) and the loss to minimise on scores in the shared layout.
    * @param scores `[B, B]` or `[B, B, L]`, `scores[i, k] = T(x_i, y_k)`, positives on the diagonal
    *   (or rectangular with `positiveMask`)
-   * @param negatives see {@link NegativeOptions}; `poolLocations` (InfoNCE only) see {@link InfoNceOptions}
+   * @param negatives see {@link NegativeOptions}; `poolLocations` ({@link POOLED_BOUND_KINDS} only) see {@link PoolOptions}
    * @param options `training` (default true): false leaves MINE's moving average alone
    * @returns `{ estimate, loss }` scalars the caller owns
-   * @throws ConfigError for `interpolated` with negative options, or `poolLocations` with a bound other than `infonce`; ShapeError from the bound
+   * @throws ConfigError for `interpolated` with negative options, or `poolLocations` with a bound outside {@link POOLED_BOUND_KINDS}; ShapeError from the bound
    */
-  apply(scores: tf.Tensor, negatives: InfoNceOptions = {}, { training = true } = {}): BoundResult {
-    if (negatives.poolLocations && this.kind !== 'infonce') {
+  apply(scores: tf.Tensor, negatives: NegativeOptions & PoolOptions = {}, { training = true } = {}): BoundResult {
+    if (negatives.poolLocations && !(POOLED_BOUND_KINDS as readonly string[]).includes(this.kind)) {
       throw new ConfigError(
-        `${this.fn}: option 'poolLocations' (negatives at every location) is InfoNCE's; bound '${this.kind}' has no such form: choose 'infonce' or tile the scores`,
+        `${this.fn}: option 'poolLocations' (negatives at every location) is taken by ${POOLED_BOUND_KINDS.map((k) => `'${k}'`).join(', ')}; ` +
+          `bound '${this.kind}' has no such form (jsd, nwj and tuba give the same numbers without it; mine keeps a moving average per location): tile the scores instead`,
       );
     }
     switch (this.kind) {

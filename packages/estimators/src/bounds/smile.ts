@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
-import { checkBoundArgs, toLayout } from '../internal/layout';
+import { checkBoundArgs, poolAxes, toLayout } from '../internal/layout';
 import { checkChoice, checkNumber } from '../internal/validate';
 import { jsdPerPosition, maskedLogMeanExp } from '../internal/score-math';
-import type { BoundResult, NegativeOptions } from './types';
+import type { BoundResult, NegativeOptions, PoolOptions } from './types';
 
 /** What {@link smile} trains the critic with. */
 export const SMILE_TRAINING = ['jsd', 'smile'] as const;
@@ -10,7 +10,7 @@ export const SMILE_TRAINING = ['jsd', 'smile'] as const;
 export type SmileTraining = (typeof SMILE_TRAINING)[number];
 
 /** Options of {@link smile}. */
-export interface SmileOptions extends NegativeOptions {
+export interface SmileOptions extends NegativeOptions, PoolOptions {
   /**
    * τ > 0: e^T is clipped to [e^−τ, e^τ] in the partition term, which bounds the
    * estimator's variance (at the price of bias when the true log-ratio leaves
@@ -47,10 +47,11 @@ export function smile(scores: tf.Tensor, options: SmileOptions = {}): BoundResul
   checkNumber('smile', 'clip', clip, 0, Infinity, { loOpen: true });
   checkChoice('smile', 'train', train, SMILE_TRAINING);
   checkBoundArgs('smile', scores, options);
+  const axes = poolAxes('smile', scores, options);
   return tf.tidy(() => {
     const { pos, all, neg } = toLayout(scores, options);
     const clipped = Number.isFinite(clip) ? (tf.clipByValue(all, -clip, clip) as tf.Tensor3D) : all;
-    const perPosition = tf.sub(tf.mean(pos, 0), maskedLogMeanExp(clipped, neg).reshape([-1]));
+    const perPosition = tf.sub(tf.mean(pos, 0), maskedLogMeanExp(clipped, neg, axes).reshape([-1]));
     const estimate = tf.mean(perPosition) as tf.Scalar;
     const loss = train === 'jsd' ? tf.neg(tf.mean(jsdPerPosition(pos, all, neg))) : tf.neg(estimate);
     return { estimate, loss: loss as tf.Scalar };

@@ -45,3 +45,16 @@ export interface NegativeOptions {
    */
   extra?: tf.Tensor;
 }
+
+/**
+ * For `[B, N, L]` scores: row i's negatives at each location are its negative pairs at
+ * every location, `scores[i, k, l']` for each negative k and each l' (Deep InfoMax's local
+ * negatives: a location's code against every location of the other images). The same
+ * numbers as tiling the scores to `[B·L, N·L]`, each row repeated for its L locations, at
+ * the cost of `[B, N, L]`. Taken by InfoNCE, DV and SMILE; JSD, NWJ and TUBA without a
+ * baseline give the same numbers either way (they average the negatives' terms alike).
+ */
+export interface PoolOptions {
+  /** Default false: the negatives of location l are the pairs at l only. */
+  poolLocations?: boolean;
+}

@@ -4,8 +4,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { canReadSync } from '@infomax/engine';
-import { ShapeError } from '../errors';
-import type { NegativeOptions } from '../bounds/types';
+import { ConfigError, ShapeError } from '../errors';
+import type { NegativeOptions, PoolOptions } from '../bounds/types';
 import { checkFloat, checkScores, describe } from './validate';
 
 /** Scores arranged for the bounds: B rows, N + Q candidate columns (N = B for square scores), L positions. */
@@ -118,4 +118,18 @@ export function toLayout(scores: tf.Tensor, options: NegativeOptions = {}): Scor
     posCols = tf.concat([posCols, tf.zeros([b, q])], 1);
   }
   return { pos, all, neg: negCols.expandDims(2), posMask: posCols.expandDims(2) };
+}
+
+/**
+ * Checks `poolLocations` (see {@link PoolOptions}) and returns the axes the negatives'
+ * reduction spans: `[0, 1]` per location, `[0, 1, 2]` pooled over the locations.
+ * @throws ConfigError for a non-boolean; ShapeError for pooling on scores without locations
+ */
+export function poolAxes(fn: string, scores: tf.Tensor, options: PoolOptions): number[] {
+  const pool = options.poolLocations;
+  if (pool !== undefined && typeof pool !== 'boolean') {
+    throw new ConfigError(`${fn}: option 'poolLocations' must be a boolean, got ${JSON.stringify(pool)}`);
+  }
+  if (pool && scores.rank !== 3) throw new ShapeError(`${fn}: option 'poolLocations' needs [B, N, L] scores, got [${scores.shape}]`);
+  return pool ? [0, 1, 2] : [0, 1];
 }

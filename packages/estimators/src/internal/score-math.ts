@@ -58,9 +58,12 @@ function maskedCount(values: tf.Tensor3D, mask: tf.Tensor3D, axes: number[]): tf
   return tf.mul(tf.sum(mask, axes, true), repeats);
 }
 
-/** Donsker–Varadhan value per position: mean(pos) − log mean_neg exp(all): [L]. */
-export function dvPerPosition(pos: tf.Tensor2D, all: tf.Tensor3D, neg: tf.Tensor3D): tf.Tensor1D {
-  return tf.sub(tf.mean(pos, 0), maskedLogMeanExp(all, neg).reshape([-1])) as tf.Tensor1D;
+/**
+ * Donsker–Varadhan value per position: mean(pos) − log mean_neg exp(all): [L]. The
+ * negatives' mean spans `axes` (`[0, 1, 2]`: every location's negatives, one value for all).
+ */
+export function dvPerPosition(pos: tf.Tensor2D, all: tf.Tensor3D, neg: tf.Tensor3D, axes: number[] = [0, 1]): tf.Tensor1D {
+  return tf.sub(tf.mean(pos, 0), maskedLogMeanExp(all, neg, axes).reshape([-1])) as tf.Tensor1D;
 }
 
 /** TUBA value per position with the log-baseline already subtracted: 1 + mean(pos) − mean_neg exp(all): [L]. */

@@ -5,7 +5,9 @@ import { dv } from './dv';
 import { infoNce, type InfoNceOptions } from './info-nce';
 import { jsd } from './jsd';
 import { nwj } from './nwj';
-import type { BoundResult, NegativeOptions } from './types';
+import { smile } from './smile';
+import { tuba } from './tuba';
+import type { BoundResult, NegativeOptions, PoolOptions } from './types';
 import { NamedBound } from './named-bound';
 import { expectAllClose, expectClose, expectNoLeak, randomScores, read } from '../test-utils/helpers';
 
@@ -38,7 +40,7 @@ function naivePooled(s: number[][][], positive: number[], negative: number[][], 
   return total / (s.length * l);
 }
 
-type Bound = (scores: tf.Tensor, options: NegativeOptions) => BoundResult;
+type Bound = (scores: tf.Tensor, options: NegativeOptions & PoolOptions) => BoundResult;
 
 /**
  * A bound on the tiled layout: row (i, l) repeats row i's scores over all (k, l'), positive
@@ -114,38 +116,52 @@ describe('InfoNCE with negatives pooled over locations (poolLocations)', () => {
     tf.dispose([s, extra, options.positiveMask!, options.negativeMask!]);
   });
 
-  test('refused: [B, B] scores, a non-boolean flag, and a bound other than InfoNCE', () => {
+  test('refused: [B, B] scores, a non-boolean flag, and a bound without a pooled form', () => {
     const s2 = randomScores(45, [4, 4]);
     const s3 = randomScores(46, [4, 4, 2]);
     expect(() => infoNce(s2, { poolLocations: true })).toThrow(ShapeError);
     expect(() => infoNce(s2, { poolLocations: true })).toThrow(/poolLocations.*\[B, N, L\].*got \[4,4\]/);
     expect(() => infoNce(s3, { poolLocations: 'yes' as never })).toThrow(ConfigError);
-    for (const kind of ['jsd', 'dv', 'nwj', 'mine'] as const) {
+    expect(() => dv(s2, { poolLocations: true })).toThrow(/^dv: option 'poolLocations' needs \[B, N, L\]/);
+    expect(() => smile(s3, { poolLocations: 1 as never })).toThrow(ConfigError);
+    for (const kind of ['jsd', 'nwj', 'tuba', 'mine'] as const) {
       const bound = new NamedBound(kind, 'DimObjective');
       expect(() => bound.apply(s3, { poolLocations: true })).toThrow(new RegExp(`DimObjective: option 'poolLocations'.*bound '${kind}'`));
       bound.dispose();
     }
-    const nce = new NamedBound('infonce', 'DimObjective');
-    expectClose(read(nce.apply(s3, { poolLocations: true })).estimate, read(infoNce(s3, { poolLocations: true })).estimate, 0);
+    for (const [kind, direct] of [
+      ['infonce', infoNce],
+      ['dv', dv],
+      ['smile', smile],
+    ] as const) {
+      const bound = new NamedBound(kind, 'DimObjective');
+      expectClose(read(bound.apply(s3, { poolLocations: true })).estimate, read(direct(s3, { poolLocations: true })).estimate, 0);
+    }
     tf.dispose([s2, s3]);
   });
 });
 
-// Why DIM scores [B, B, L] for JSD and NWJ under either localNegatives: each averages the
-// negatives' terms alike, and every location has the same count of them.
-describe('JSD and NWJ: every location of the other images gives the same-location numbers', () => {
-  const bounds: Array<[string, Bound]> = [
-    ['jsd', jsd],
-    ['nwj', nwj],
+// Every location of the other images as negatives: on [B, B, L] scores, JSD, NWJ and TUBA
+// give the tiled layout's numbers as they are (they average the negatives' terms alike, and
+// every location has as many); InfoNCE, DV and SMILE log a mean, so they pool it.
+describe("every location's negatives: the tiled layout's numbers on [B, B, L]", () => {
+  const cases: Array<[string, Bound, PoolOptions]> = [
+    ['jsd', jsd, {}],
+    ['nwj', nwj, {}],
+    ['tuba', tuba, {}],
+    ['infonce, pooled', infoNce, { poolLocations: true }],
+    ['dv, pooled', dv, { poolLocations: true }],
+    ['smile (trained on JSD), pooled', smile, { poolLocations: true }],
+    ['smile (trained on SMILE), pooled', (t, o) => smile(t, { ...o, train: 'smile' }), { poolLocations: true }],
   ];
-  test.each(bounds)('%s: estimate, loss and gradient of the tiled layout equal the [B, B, L] bound', (_, bound) => {
+  test.each(cases)('%s: estimate, loss and gradient', (_, bound, pool) => {
     const s = randomScores(43, [5, 5, 3], 2) as tf.Tensor3D;
     expectNoLeak(() => {
       for (const part of ['estimate', 'loss'] as const) {
-        const direct = tf.tidy(() => bound(s, {})[part]);
+        const direct = tf.tidy(() => bound(s, pool)[part]);
         const viaTiles = tiled(s, diagonal(5), others(5), bound, part);
         expectClose(direct.dataSync()[0], viaTiles.dataSync()[0], 1e-5);
-        const g = tf.grad((t: tf.Tensor) => tf.tidy(() => bound(t, {})[part]))(s);
+        const g = tf.grad((t: tf.Tensor) => tf.tidy(() => bound(t, pool)[part]))(s);
         const gTiled = tf.grad((t: tf.Tensor) => tiled(t as tf.Tensor3D, diagonal(5), others(5), bound, part))(s);
         expectAllClose(g.dataSync(), gTiled.dataSync(), 1e-6);
         expect(tf.tidy(() => tf.max(tf.abs(g)).dataSync()[0])).toBeGreaterThan(1e-3);
@@ -155,10 +171,13 @@ describe('JSD and NWJ: every location of the other images gives the same-locatio
     s.dispose();
   });
 
-  test('DV takes the log of the mean over all locations at once: the two layouts differ', () => {
+  test.each([
+    ['dv', dv],
+    ['smile', smile],
+  ] as Array<[string, Bound]>)("%s without poolLocations logs each location's mean: the layouts differ", (_, bound) => {
     const s = randomScores(43, [5, 5, 3], 2) as tf.Tensor3D;
-    const direct = tf.tidy(() => dv(s).estimate);
-    const viaTiles = tiled(s, diagonal(5), others(5), dv);
+    const direct = tf.tidy(() => bound(s, {}).estimate);
+    const viaTiles = tiled(s, diagonal(5), others(5), bound);
     expect(Math.abs(direct.dataSync()[0] - viaTiles.dataSync()[0])).toBeGreaterThan(1e-3);
     tf.dispose([s, direct, viaTiles]);
   });
