@@ -38,13 +38,13 @@ for (const [tag, shape] of [
       'DIM(L), InfoNCE, negatives every location of the other images (pooled)',
       { kind: 'dim', inputShape: shape, estimator: 'infonce', localNegatives: 'batch+locations' },
     ],
-    // The tiled [B·L, B·L] layout the other bounds take for the same negatives (28×28 only: ~7 s a step).
+    // The tiled [B·L, B·L] layout MINE alone still takes for the same negatives (28×28 only: ~7 s a step).
     ...(shape[2] === 1
       ? [
           [
-            `dim-l-dv-all-${tag}`,
-            'DIM(L), DV, negatives every location of the other images (tiled)',
-            { kind: 'dim', inputShape: shape, estimator: 'dv', localNegatives: 'batch+locations' },
+            `dim-l-mine-all-${tag}`,
+            'DIM(L), MINE, negatives every location of the other images (tiled)',
+            { kind: 'dim', inputShape: shape, estimator: 'mine', localNegatives: 'batch+locations' },
           ],
         ]
       : []),
