@@ -131,14 +131,7 @@ export function buildDim(config: DimConfig): DimObjective {
   return new DimObjective({ ...config, encoder: stored }, encoder, seeds);
 }
 
-/**
- * Bounds whose local value and gradient with every location of the other images as
- * negatives equal those with the same location only: they average the negatives' terms
- * alike (JSD's softplus, NWJ's and TUBA's e^T, each location's negatives the same count),
- * so DIM scores `[B, B, L]` for them under either `localNegatives`.
- */
-const SAME_ON_EVERY_LOCATION: ReadonlySet<string> = new Set(['jsd', 'nwj', 'tuba']);
-/** Bounds that pool each image's negatives over the locations on `[B, B, L]` scores (`poolLocations`). */
+/** Bounds that take every location's negatives on `[B, B, L]` scores (`poolLocations`); the rest tile the scores. */
 const POOLED: ReadonlySet<string> = new Set(POOLED_BOUND_KINDS);
 
 /** `s[i, k·L + l]` = global head i · local head (k, l) / √U: `[B, B·L]` from `[B, U]` and `[B, L, U]`. */
@@ -273,22 +266,20 @@ export class DimObjective implements Objective {
       if (this.localHead && this.globalHead) {
         const [heads, g] = rest.splice(0, 2) as [tf.Tensor3D, tf.Tensor2D]; // [B, L, U], [B, U]
         const [b, l] = heads.shape;
+        const everyLocation = this.config.localNegatives === 'batch+locations';
         const bound =
-          this.config.localNegatives === 'batch' || SAME_ON_EVERY_LOCATION.has(this.bounds.kind)
-            ? this.bounds.apply('local', this.localScores(g, heads), {}, options.training)
-            : POOLED.has(this.bounds.kind)
-              ? // Every location of the other images, pooled per image: the tiled layout's numbers at [B, B, L].
-                this.bounds.apply('local', tf.reshape(localDots(g, heads), [b, b, l]), { poolLocations: true }, options.training)
-              : this.bounds.apply(
-                  'local',
-                  tf.reshape(tf.tile(tf.expandDims(localDots(g, heads), 1), [1, l, 1]), [b * l, b * l]),
-                  {
-                    // Row (i, l) repeats image i's global row for each of its locations; every
-                    // location of another image is a negative, the image's own other locations are neither.
-                    negativeMask: this.otherImagesMask(b, l),
-                  },
-                  options.training,
-                );
+          !everyLocation || POOLED.has(this.bounds.kind)
+            ? this.bounds.apply('local', this.localScores(g, heads), everyLocation ? { poolLocations: true } : {}, options.training)
+            : this.bounds.apply(
+                'local',
+                tf.reshape(tf.tile(tf.expandDims(localDots(g, heads), 1), [1, l, 1]), [b * l, b * l]),
+                {
+                  // Row (i, l) repeats image i's global row for each of its locations; every
+                  // location of another image is a negative, the image's own other locations are neither.
+                  negativeMask: this.otherImagesMask(b, l),
+                },
+                options.training,
+              );
         metrics.mi_local = bound.estimate;
         terms.push(tf.mul(this.config.beta, bound.loss));
       }

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { ConfigError } from '../errors';
+import { poolAxes } from '../internal/layout';
 import { checkChoice } from '../internal/validate';
 import { dv } from './dv';
 import { infoNce } from './info-nce';
@@ -13,8 +14,15 @@ import type { BoundResult, NegativeOptions, PoolOptions } from './types';
 
 /** Bound names a config or a command line accepts, declared once. */
 export const BOUND_KINDS = ['jsd', 'infonce', 'dv', 'nwj', 'smile', 'mine', 'tuba', 'interpolated'] as const;
-/** The bounds that take `poolLocations` ({@link PoolOptions}): those whose negatives enter through a log of their mean. */
-export const POOLED_BOUND_KINDS = ['infonce', 'dv', 'smile'] as const;
+/**
+ * The bounds {@link NamedBound.apply} takes `poolLocations` ({@link PoolOptions}) for.
+ * InfoNCE, DV and SMILE log their negatives' mean and pool it; JSD, NWJ and TUBA (no
+ * baseline here) average the negatives' terms alike, every location has as many, so
+ * their per-location numbers are the pooled ones. MINE keeps a moving average per location.
+ */
+export const POOLED_BOUND_KINDS = ['infonce', 'dv', 'smile', 'jsd', 'nwj', 'tuba'] as const;
+/** Of {@link POOLED_BOUND_KINDS}, those whose plain form already gives the pooled numbers. */
+const POOLED_AS_THEY_ARE: ReadonlySet<string> = new Set(['jsd', 'nwj', 'tuba']);
 /** One of {@link BOUND_KINDS}. */
 export type BoundKind = (typeof BOUND_KINDS)[number];
 
@@ -73,9 +81,11 @@ export class NamedBound {
     if (negatives.poolLocations && !(POOLED_BOUND_KINDS as readonly string[]).includes(this.kind)) {
       throw new ConfigError(
         `${this.fn}: option 'poolLocations' (negatives at every location) is taken by ${POOLED_BOUND_KINDS.map((k) => `'${k}'`).join(', ')}; ` +
-          `bound '${this.kind}' has no such form (jsd, nwj and tuba give the same numbers without it; mine keeps a moving average per location): tile the scores instead`,
+          `bound '${this.kind}' has no such form: tile the scores instead`,
       );
     }
+    // These bounds do not read the option: checked here, their plain numbers are the pooled ones.
+    if (POOLED_AS_THEY_ARE.has(this.kind)) poolAxes(this.fn, scores, negatives);
     switch (this.kind) {
       case 'jsd':
         return jsd(scores, { ...negatives, report: this.options.jsdReport ?? 'nwj' });

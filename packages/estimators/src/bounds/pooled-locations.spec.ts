@@ -116,7 +116,7 @@ describe('InfoNCE with negatives pooled over locations (poolLocations)', () => {
     tf.dispose([s, extra, options.positiveMask!, options.negativeMask!]);
   });
 
-  test('refused: [B, B] scores, a non-boolean flag, and a bound without a pooled form', () => {
+  test('refused: [B, B] scores, a non-boolean flag, and a bound without a pooled form (MINE)', () => {
     const s2 = randomScores(45, [4, 4]);
     const s3 = randomScores(46, [4, 4, 2]);
     expect(() => infoNce(s2, { poolLocations: true })).toThrow(ShapeError);
@@ -124,18 +124,23 @@ describe('InfoNCE with negatives pooled over locations (poolLocations)', () => {
     expect(() => infoNce(s3, { poolLocations: 'yes' as never })).toThrow(ConfigError);
     expect(() => dv(s2, { poolLocations: true })).toThrow(/^dv: option 'poolLocations' needs \[B, N, L\]/);
     expect(() => smile(s3, { poolLocations: 1 as never })).toThrow(ConfigError);
-    for (const kind of ['jsd', 'nwj', 'tuba', 'mine'] as const) {
+    for (const kind of ['mine', 'interpolated'] as const) {
       const bound = new NamedBound(kind, 'DimObjective');
       expect(() => bound.apply(s3, { poolLocations: true })).toThrow(new RegExp(`DimObjective: option 'poolLocations'.*bound '${kind}'`));
       bound.dispose();
     }
+    // NamedBound: InfoNCE, DV and SMILE pool; JSD, NWJ and TUBA give their plain numbers, the pooled ones.
     for (const [kind, direct] of [
       ['infonce', infoNce],
       ['dv', dv],
       ['smile', smile],
+      ['jsd', jsd],
+      ['nwj', nwj],
+      ['tuba', tuba],
     ] as const) {
       const bound = new NamedBound(kind, 'DimObjective');
       expectClose(read(bound.apply(s3, { poolLocations: true })).estimate, read(direct(s3, { poolLocations: true })).estimate, 0);
+      expect(() => bound.apply(s2, { poolLocations: true })).toThrow(ShapeError);
     }
     tf.dispose([s2, s3]);
   });

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { checkBoundArgs, poolAxes, toLayout } from '../internal/layout';
 import { checkChoice, checkNumber } from '../internal/validate';
-import { jsdPerPosition, maskedLogMeanExp } from '../internal/score-math';
+import { dvPerPosition, jsdPerPosition } from '../internal/score-math';
 import type { BoundResult, NegativeOptions, PoolOptions } from './types';
 
 /** What {@link smile} trains the critic with. */
@@ -51,8 +51,7 @@ export function smile(scores: tf.Tensor, options: SmileOptions = {}): BoundResul
   return tf.tidy(() => {
     const { pos, all, neg } = toLayout(scores, options);
     const clipped = Number.isFinite(clip) ? (tf.clipByValue(all, -clip, clip) as tf.Tensor3D) : all;
-    const perPosition = tf.sub(tf.mean(pos, 0), maskedLogMeanExp(clipped, neg, axes).reshape([-1]));
-    const estimate = tf.mean(perPosition) as tf.Scalar;
+    const estimate = tf.mean(dvPerPosition(pos, clipped, neg, axes)) as tf.Scalar;
     const loss = train === 'jsd' ? tf.neg(tf.mean(jsdPerPosition(pos, all, neg))) : tf.neg(estimate);
     return { estimate, loss: loss as tf.Scalar };
   });
